@@ -1,0 +1,81 @@
+/** Details of the selected event: its invocation's chain, a decoded token, and the raw event. */
+import type { Invocation } from '../src/analysis/invocations';
+import { budgetStatus } from '../src/analysis/invocations';
+import { formatClock, formatDuration } from '../src/analysis/format';
+import type { TimelineRow } from '../src/analysis/timeline';
+import { JwtDetails } from './JwtDetails';
+
+function tokenOf(row: TimelineRow, invocations: Map<string, Invocation>): { token: string; at: number } | null {
+  const e = row.entry.event;
+  if (e.kind === 'provider.callback' && e.token !== undefined) return { token: e.token, at: e.at };
+  if (row.invocationId) {
+    const cb = invocations.get(row.invocationId)?.callbacks.find((c) => c.event.token !== undefined);
+    if (cb?.event.token !== undefined) return { token: cb.event.token, at: cb.event.at };
+  }
+  return null;
+}
+
+function BudgetLine({ inv, now }: { inv: Invocation; now: number }) {
+  if (inv.role !== 'auth') return null;
+  const s = budgetStatus(inv, now);
+  const text =
+    s.state === 'within'
+      ? `Called back after ${formatDuration(s.elapsedMs)}: within the 10 s budget.`
+      : s.state === 'waiting'
+        ? `Waiting for the callback: ${formatDuration(s.elapsedMs)} so far.`
+        : s.calledBack
+          ? `Over the 10 s budget: called back after ${formatDuration(s.elapsedMs)}.`
+          : `Over the 10 s budget: never called back (${formatDuration(s.elapsedMs)} so far).`;
+  return (
+    <p class={`budget budget-${s.state}`} data-testid="budget">
+      {text}
+    </p>
+  );
+}
+
+export function Details({ row, rows, invocations, now }: { row: TimelineRow | null; rows: TimelineRow[]; invocations: Map<string, Invocation>; now: number }) {
+  if (!row) {
+    return (
+      <aside class="details empty-details" aria-label="Event details">
+        <p>Select an event to see its details. Use ↑ and ↓ to move through the timeline.</p>
+      </aside>
+    );
+  }
+  const inv = row.invocationId ? invocations.get(row.invocationId) : undefined;
+  const chain = inv ? rows.filter((r) => r.invocationId === inv.invocationId) : [];
+  const token = tokenOf(row, invocations);
+  return (
+    <aside class="details" aria-label="Event details" data-testid="details">
+      <h2>
+        {row.kind} <span class="when">{formatClock(row.at)}</span>
+      </h2>
+      <p class={`summary sev-${row.severity}`}>{row.summary}</p>
+      {inv && (
+        <section>
+          <h3>{inv.role === 'auth' ? 'Auth token provider invocation' : 'Bot auth token provider invocation'}</h3>
+          <BudgetLine inv={inv} now={now} />
+          {inv.role === 'bot' && (
+            <dl class="kv">
+              <dt>botTokenUrl</dt>
+              <dd>{inv.invoke.event.botTokenUrl ?? '(not a string)'}</dd>
+              <dt>signInId (state)</dt>
+              <dd>{inv.invoke.event.signInId ?? '(none)'}</dd>
+            </dl>
+          )}
+          <ol class="chain">
+            {chain.map((r) => (
+              <li key={r.seq} class={`sev-${r.severity}`}>
+                <span class="time">+{formatDuration(r.at - inv.invoke.event.at)}</span> {r.summary}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+      {token && <JwtDetails token={token.token} capturedAt={token.at} />}
+      <section>
+        <h3>Event</h3>
+        <pre class="json">{JSON.stringify(row.entry, (k, v) => (k === 'token' && typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v), 2)}</pre>
+      </section>
+    </aside>
+  );
+}

@@ -1,0 +1,93 @@
+/** A decoded JWT: header, payload, time claims with their age at capture, and `lwicontexts` as a table. */
+import { decodeJwtView } from '../src/analysis/jwt';
+import type { LwiContextsView } from '../src/analysis/lwicontexts';
+
+function LwiContexts({ view }: { view: LwiContextsView }) {
+  if (view.state === 'absent') return <p class="muted">No <code>lwicontexts</code> claim.</p>;
+  const problem = view.state === 'ok' ? null : view.message;
+  const rows = view.state === 'ok' || view.state === 'not-string' ? view.rows : [];
+  return (
+    <div data-testid="lwicontexts">
+      {problem && <p class="sev-warning">⚠ {problem}</p>}
+      {rows.length > 0 && (
+        <table class="lwi">
+          <thead>
+            <tr>
+              <th>Context variable</th>
+              <th>Value</th>
+              <th>Type</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.key} class={r.problems.length ? 'sev-warning' : ''}>
+                <td>{r.key}</td>
+                <td>{r.display}</td>
+                <td>
+                  {r.type}
+                  {r.problems.map((p) => (
+                    <div key={p} class="problem">
+                      ⚠ {p}
+                    </div>
+                  ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {'raw' in view && <pre class="json">{view.raw}</pre>}
+    </div>
+  );
+}
+
+export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: number }) {
+  const view = decodeJwtView(token, capturedAt);
+  if (!view.ok) {
+    return (
+      <section data-testid="jwt">
+        <h3>Token</h3>
+        <p class="sev-error" data-testid="jwt-error" data-reason={view.reason}>
+          ✖ Cannot decode this token: {view.message}
+        </p>
+        <pre class="json token-raw">{token.length > 400 ? `${token.slice(0, 400)}…` : token}</pre>
+      </section>
+    );
+  }
+  return (
+    <section data-testid="jwt">
+      <h3>Token (JWT, {view.signatureLength ? 'signed' : 'no signature'}, signature not verified)</h3>
+      {view.notes.map((n) => (
+        <p key={n} class="sev-warning">
+          ⚠ {n}
+        </p>
+      ))}
+      <h4>Header</h4>
+      <pre class="json" data-testid="jwt-header">{JSON.stringify(view.header, null, 2)}</pre>
+      <h4>Time claims</h4>
+      {view.times.length === 0 ? (
+        <p class="muted">No iat, nbf or exp claims.</p>
+      ) : (
+        <table class="times" data-testid="jwt-times">
+          <tbody>
+            {view.times.map((c) => (
+              <tr key={c.claim}>
+                <th>{c.claim}</th>
+                <td>{String(c.value)}</td>
+                <td>{c.iso ?? 'invalid'}</td>
+                <td>
+                  {c.relative}
+                  {c.unit === 'milliseconds' ? ' (value is in milliseconds; NumericDate is seconds)' : ''}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <h4>lwicontexts</h4>
+      <LwiContexts view={view.lwicontexts} />
+      <h4>Payload</h4>
+      <pre class="json" data-testid="jwt-payload">{JSON.stringify(view.payload, null, 2)}</pre>
+    </section>
+  );
+}

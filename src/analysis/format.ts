@@ -1,0 +1,45 @@
+/** Small formatting helpers shared by the panel and the headless printer. Pure. */
+
+/** A duration in ms as text: "123.4 ms" under a second, "10.51 s" under a minute, then "2 min 5 s". */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return String(ms);
+  const abs = Math.abs(ms);
+  if (abs < 1000) return `${ms.toFixed(1)} ms`;
+  if (abs < 60_000) return `${(ms / 1000).toFixed(2)} s`;
+  const totalSeconds = Math.round(abs / 1000);
+  const parts: string[] = [];
+  const d = Math.floor(totalSeconds / 86_400);
+  const h = Math.floor((totalSeconds % 86_400) / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  if (d) parts.push(`${d} d`);
+  if (h) parts.push(`${h} h`);
+  if (m && !d) parts.push(`${m} min`);
+  if (s && !d && !h) parts.push(`${s} s`);
+  return (ms < 0 ? '-' : '') + parts.join(' ');
+}
+
+/** How far `whenMs` is from `referenceMs` (both ms since the Unix epoch), e.g. "2 h 3 min before capture". */
+export function formatRelative(whenMs: number, referenceMs: number, reference = 'capture'): string {
+  const delta = whenMs - referenceMs;
+  if (Math.abs(delta) < 1000) return `at ${reference}`;
+  return `${formatDuration(Math.abs(delta))} ${delta < 0 ? 'before' : 'after'} ${reference}`;
+}
+
+/** Wall-clock time of day with ms, in the local zone: "14:03:07.123". */
+export function formatClock(epochMs: number): string {
+  const d = new Date(epochMs);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+}
+
+/** Compact one-line JSON of a value, cut to `max` characters. Never throws. */
+export function compactJson(value: unknown, max = 160): string {
+  let s: string;
+  try {
+    s = JSON.stringify(value) ?? String(value);
+  } catch {
+    s = String(value);
+  }
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}

@@ -1,0 +1,61 @@
+/**
+ * Groups a tab's log into provider invocations (auth token provider and bot auth
+ * token provider), each with its callbacks, end, budget flag and the POSTs it made.
+ * Pure: used by the panel, the headless printer and tests.
+ */
+import { AUTH_PROVIDER_BUDGET_MS } from '../shared/constants';
+import type { EventOf, LogEntry } from '../shared/events';
+
+export interface Invocation {
+  invocationId: string;
+  role: 'auth' | 'bot';
+  invoke: LogEntry & { event: EventOf<'provider.invoke'> };
+  callbacks: (LogEntry & { event: EventOf<'provider.callback'> })[];
+  end?: LogEntry & { event: EventOf<'provider.end'> };
+  /** The background's 10 s flag, when raised. */
+  budgetFlag?: LogEntry & { event: EventOf<'budget.exceeded'> };
+  /** POSTs to this invocation's botTokenUrl. */
+  requests: (LogEntry & { event: EventOf<'net.request'> })[];
+}
+
+/** Where an invocation stands against the budget. */
+export type BudgetStatus =
+  | { state: 'within'; elapsedMs: number }
+  | { state: 'waiting'; elapsedMs: number }
+  | { state: 'over'; elapsedMs: number; calledBack: true }
+  | { state: 'over'; elapsedMs: number; calledBack: false };
+
+/** Collects invocations from log entries (in log order). Entries of unknown invocations are ignored. */
+export function collectInvocations(entries: readonly LogEntry[]): Map<string, Invocation> {
+  const map = new Map<string, Invocation>();
+  for (const entry of entries) {
+    const e = entry.event;
+    if (e.kind === 'provider.invoke') {
+      map.set(e.invocationId, { invocationId: e.invocationId, role: e.role, invoke: entry as Invocation['invoke'], callbacks: [], requests: [] });
+      continue;
+    }
+    const id = 'invocationId' in e ? e.invocationId : undefined;
+    const inv = id ? map.get(id) : undefined;
+    if (!inv) continue;
+    if (e.kind === 'provider.callback') inv.callbacks.push(entry as Invocation['callbacks'][number]);
+    else if (e.kind === 'provider.end') inv.end = entry as Invocation['end'];
+    else if (e.kind === 'budget.exceeded') inv.budgetFlag = entry as Invocation['budgetFlag'];
+    else if (e.kind === 'net.request') inv.requests.push(entry as Invocation['requests'][number]);
+  }
+  return map;
+}
+
+/**
+ * The budget status of an auth invocation at `nowMs` (ms since the Unix epoch). An invocation
+ * without a callback is "over" once `limitMs` have passed, even if no flag was logged yet (the
+ * panel ticks while something is waiting, so the mark appears on time even if the worker sleeps).
+ */
+export function budgetStatus(inv: Invocation, nowMs: number, limitMs = AUTH_PROVIDER_BUDGET_MS): BudgetStatus {
+  const first = inv.callbacks[0];
+  if (first) {
+    const elapsedMs = first.event.elapsedMs;
+    return elapsedMs > limitMs || inv.budgetFlag ? { state: 'over', elapsedMs, calledBack: true } : { state: 'within', elapsedMs };
+  }
+  const elapsedMs = nowMs - inv.invoke.event.at;
+  return elapsedMs >= limitMs || inv.budgetFlag ? { state: 'over', elapsedMs, calledBack: false } : { state: 'waiting', elapsedMs };
+}

@@ -1,0 +1,73 @@
+/**
+ * The `lwicontexts` claim: the context variables of an authenticated chat, as a
+ * JSON *string* inside the JWT. "Only primitive values are allowed for any key";
+ * names up to 100 characters, values up to 4,000.
+ * https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/send-auth-token-starting-chat
+ * https://learn.microsoft.com/en-us/dynamics365/customer-service/administer/manage-context-variables
+ */
+
+/** Longest context variable name, characters. */
+export const LWI_MAX_KEY = 100;
+/** Longest context variable value, characters. */
+export const LWI_MAX_VALUE = 4_000;
+
+export interface LwiContextRow {
+  key: string;
+  /** The value as display text (JSON for non-strings). */
+  display: string;
+  type: 'string' | 'number' | 'boolean' | 'null' | 'object' | 'array';
+  /** Rule violations for this row, as sentences. */
+  problems: string[];
+}
+
+export type LwiContextsView =
+  | { state: 'absent' }
+  | { state: 'ok'; rows: LwiContextRow[] }
+  /** Present, but not a string: the rows are still shown when it is an object. */
+  | { state: 'not-string'; type: string; rows: LwiContextRow[]; message: string }
+  | { state: 'invalid-json'; message: string; raw: string }
+  | { state: 'not-object'; message: string; raw: string };
+
+function typeOf(value: unknown): LwiContextRow['type'] {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  const t = typeof value;
+  return t === 'string' || t === 'number' || t === 'boolean' ? t : 'object';
+}
+
+function rowsOf(obj: Record<string, unknown>): LwiContextRow[] {
+  return Object.entries(obj).map(([key, value]) => {
+    const type = typeOf(value);
+    const display = type === 'string' ? (value as string) : JSON.stringify(value) ?? String(value);
+    const problems: string[] = [];
+    if (type === 'object' || type === 'array') problems.push(`Value is ${type === 'array' ? 'an array' : 'an object'}: only primitive values are allowed.`);
+    if (key.length > LWI_MAX_KEY) problems.push(`Name is ${key.length} characters; the limit is ${LWI_MAX_KEY}.`);
+    if (display.length > LWI_MAX_VALUE) problems.push(`Value is ${display.length} characters; the limit is ${LWI_MAX_VALUE}.`);
+    return { key, display, type, problems };
+  });
+}
+
+/** Parses the `lwicontexts` claim of a decoded payload for display. Never throws. */
+export function parseLwiContexts(payload: Record<string, unknown>, present = 'lwicontexts' in payload): LwiContextsView {
+  if (!present) return { state: 'absent' };
+  const raw = payload.lwicontexts;
+  if (typeof raw !== 'string') {
+    const type = typeOf(raw);
+    return {
+      state: 'not-string',
+      type,
+      rows: type === 'object' ? rowsOf(raw as Record<string, unknown>) : [],
+      message: `lwicontexts is ${type === 'object' ? 'a JSON object' : `a ${type}`}; it must be a string holding serialized JSON, e.g. "{\\"msdyn_cartvalue\\":\\"10000\\"}".`,
+    };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch (e) {
+    return { state: 'invalid-json', raw, message: `lwicontexts is a string but not valid JSON (${e instanceof Error ? e.message : String(e)}).` };
+  }
+  if (typeOf(parsed) !== 'object') {
+    return { state: 'not-object', raw, message: `lwicontexts must hold a JSON object of context variables; it holds ${typeOf(parsed)}.` };
+  }
+  return { state: 'ok', rows: rowsOf(parsed as Record<string, unknown>) };
+}

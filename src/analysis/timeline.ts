@@ -1,0 +1,164 @@
+/**
+ * Turns log entries into timeline rows: time, source, kind, one-line summary and
+ * severity. Pure, so the panel and the headless printer show the same words.
+ */
+import type { LogEntry, Summary } from '../shared/events';
+import { compactJson, formatDuration } from './format';
+import { budgetStatus, collectInvocations, type Invocation } from './invocations';
+import { decodeJwtView } from './jwt';
+import { describeLcwError } from './lcwErrors';
+
+export type Severity = 'info' | 'warning' | 'error';
+export type RowSource = 'Omnichannel' | 'network' | 'extension';
+
+export interface TimelineRow {
+  seq: number;
+  /** ms since the Unix epoch. */
+  at: number;
+  source: RowSource;
+  /** Short label of the event kind, e.g. "SDK call", "auth provider", "lcw:error". */
+  kind: string;
+  summary: string;
+  severity: Severity;
+  entry: LogEntry;
+  invocationId?: string;
+}
+
+const ROLE_LABEL = { auth: 'auth token provider', bot: 'bot auth token provider' } as const;
+
+/** A short description of a token for one-line summaries: "JWT RS256, sub 1234…, exp in 1 h" or the failure. */
+export function tokenOneLiner(token: string, captureAtMs: number): { text: string; severity: Severity } {
+  const view = decodeJwtView(token, captureAtMs);
+  if (!view.ok) return { text: `not a JWT: ${view.message}`, severity: 'error' };
+  const parts = [`JWT ${String(view.header.alg ?? 'no alg')}`];
+  if (typeof view.payload.sub === 'string') parts.push(`sub ${view.payload.sub.slice(0, 12)}${view.payload.sub.length > 12 ? '…' : ''}`);
+  const exp = view.times.find((c) => c.claim === 'exp');
+  let severity: Severity = 'info';
+  if (exp?.epochMs != null) {
+    const expired = exp.epochMs <= captureAtMs;
+    parts.push(`exp ${exp.relative}${expired ? ' (expired)' : ''}`);
+    if (expired) severity = 'warning';
+  }
+  return { text: parts.join(', '), severity };
+}
+
+function detailText(detail: Summary | undefined): string {
+  return detail === undefined ? '' : ` ${compactJson(detail, 120)}`;
+}
+
+function invocationSummary(inv: Invocation, nowMs: number): { text: string; severity: Severity } {
+  const label = ROLE_LABEL[inv.role];
+  if (inv.role === 'bot') {
+    const e = inv.invoke.event;
+    const signIn = e.signInId ? ` for signInId ${e.signInId}` : ' (botTokenUrl has no state/signInId)';
+    const cb = inv.callbacks[0]?.event;
+    const outcome = cb
+      ? `callback({show: ${String(cb.show)}}) after ${formatDuration(cb.elapsedMs)}`
+      : inv.end
+        ? 'finished without calling the callback'
+        : 'waiting for the callback';
+    return { text: `${label} invoked${signIn}: ${outcome}`, severity: !cb && inv.end ? 'warning' : 'info' };
+  }
+  const status = budgetStatus(inv, nowMs);
+  switch (status.state) {
+    case 'within':
+      return { text: `${label} invoked: called back after ${formatDuration(status.elapsedMs)}`, severity: 'info' };
+    case 'waiting':
+      return { text: `${label} invoked: waiting for the callback (${formatDuration(status.elapsedMs)} so far)`, severity: 'info' };
+    case 'over':
+      return status.calledBack
+        ? { text: `${label} invoked: over the 10 s budget, called back after ${formatDuration(status.elapsedMs)}`, severity: 'error' }
+        : inv.end?.event.outcome === 'threw'
+          ? { text: `${label} invoked: threw and never called back`, severity: 'error' }
+          : { text: `${label} invoked: over the 10 s budget, never called back (${formatDuration(status.elapsedMs)} so far)`, severity: 'error' };
+  }
+}
+
+/** Builds the timeline rows for a tab's entries. `nowMs`: the current time, for "waiting" invocations. */
+export function buildTimeline(entries: readonly LogEntry[], nowMs: number): TimelineRow[] {
+  const invocations = collectInvocations(entries);
+  return entries.map((entry) => {
+    const e = entry.event;
+    const row = (source: RowSource, kind: string, summary: string, severity: Severity = 'info', invocationId?: string): TimelineRow => ({
+      seq: entry.seq,
+      at: e.at,
+      source,
+      kind,
+      summary,
+      severity,
+      entry,
+      ...(invocationId ? { invocationId } : {}),
+    });
+    switch (e.kind) {
+      case 'hook.installed':
+        return row('extension', 'hook', `Hook installed in ${e.top ? 'top frame' : 'subframe'} (document ${e.readyState}): ${e.url}`);
+      case 'hook.error':
+        return row('extension', 'hook problem', `${e.where}: ${e.message}`, 'warning');
+      case 'relay.rejected':
+        return row('extension', 'rejected', `${e.count} malformed page message(s) dropped (${e.reasons.join(', ')})`, 'warning');
+      case 'sdk.detected':
+        return row('Omnichannel', 'SDK found', `LiveChatWidget.SDK found (${e.via})${e.methods.length ? `: ${e.methods.join(', ')}` : ', no methods yet'}`);
+      case 'sdk.call': {
+        const args = e.args.map((a) => compactJson(a, 60)).join(', ');
+        const outcome = e.outcome === 'threw' ? `threw ${e.error?.name}: ${e.error?.message}` : e.returnedPromise ? 'returned a promise' : `returned ${compactJson(e.result, 60)}`;
+        return row('Omnichannel', 'SDK call', `SDK.${e.method}(${args}) ${outcome}`, e.outcome === 'threw' ? 'error' : 'info');
+      }
+      case 'sdk.settled':
+        return row(
+          'Omnichannel',
+          'SDK promise',
+          `SDK.${e.method} promise ${e.outcome} after ${formatDuration(e.durationMs)}${e.error ? `: ${e.error.name}: ${e.error.message}` : ''}`,
+          e.outcome === 'rejected' ? 'error' : 'info',
+        );
+      case 'provider.invoke': {
+        const inv = invocations.get(e.invocationId)!;
+        const { text, severity } = invocationSummary(inv, nowMs);
+        return row('Omnichannel', e.role === 'auth' ? 'auth provider' : 'bot provider', text, severity, e.invocationId);
+      }
+      case 'provider.callback': {
+        const late = e.role === 'auth' && e.elapsedMs > 10_000;
+        const when = `after ${formatDuration(e.elapsedMs)}${e.sync ? ', synchronously' : ''}${e.callCount > 1 ? ` (call #${e.callCount})` : ''}`;
+        if (e.role === 'bot') {
+          return row('Omnichannel', 'bot callback', `callback(${compactJson(e.value, 60)}) ${when}: card ${e.show === false ? 'hidden' : e.show === true ? 'shown' : 'decision unclear'}`, e.show === null ? 'warning' : 'info', e.invocationId);
+        }
+        if (e.token === undefined) {
+          return row('Omnichannel', 'auth callback', `callback(${e.valueType}) ${when}: no token`, 'error', e.invocationId);
+        }
+        const token = tokenOneLiner(e.token, e.at);
+        const severity: Severity = late || token.severity === 'error' ? 'error' : token.severity;
+        return row('Omnichannel', 'auth callback', `callback(token) ${when}: ${token.text}`, severity, e.invocationId);
+      }
+      case 'provider.end': {
+        const label = ROLE_LABEL[e.role];
+        if (e.outcome === 'threw' || e.outcome === 'rejected') {
+          return row('Omnichannel', 'provider end', `${label} ${e.outcome === 'threw' ? 'threw' : 'rejected'} after ${formatDuration(e.elapsedMs)}: ${e.error?.name}: ${e.error?.message}`, 'error', e.invocationId);
+        }
+        const cb = e.calledBack ? '' : ', without calling the callback';
+        return row('Omnichannel', 'provider end', `${label} ${e.outcome === 'returned' ? 'returned' : 'promise fulfilled'} after ${formatDuration(e.elapsedMs)}${cb}`, e.calledBack || e.role === 'auth' ? 'info' : 'warning', e.invocationId);
+      }
+      case 'budget.exceeded':
+        return row('extension', 'over budget', `auth token provider has not called back within ${formatDuration(e.limitMs)} (documented limit)`, 'error', e.invocationId);
+      case 'lcw.event': {
+        if (e.name === 'lcw:error') {
+          const detail = e.detail && typeof e.detail === 'object' && !Array.isArray(e.detail) ? (e.detail as Record<string, Summary>) : undefined;
+          const code = detail?.errorCode;
+          const meaning = describeLcwError(code);
+          const text = code !== undefined ? `lcw:error code ${compactJson(code)}: ${meaning ?? 'undocumented code'}` : `lcw:error${detailText(e.detail)}`;
+          return row('Omnichannel', e.name, text, 'error');
+        }
+        return row('Omnichannel', e.name, `${e.name}${detailText(e.detail)}`);
+      }
+      case 'net.request': {
+        const status = e.status === null ? `failed (${e.error ?? 'no response'})` : String(e.status);
+        const ok = e.status !== null && (e.status === 200 || e.status === 202 || e.status === 404);
+        return row('network', 'POST token', `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)}`, e.status === null ? 'error' : ok ? 'info' : 'warning', e.invocationId);
+      }
+    }
+  });
+}
+
+/** A URL without its query string (which carries the SAS hmac), for one-line display. */
+export function shortUrl(url: string): string {
+  const q = url.indexOf('?');
+  return q < 0 ? url : `${url.slice(0, q)}?…`;
+}

@@ -1,0 +1,67 @@
+/**
+ * Records every `lcw:*` event raised on `window`, with its `detail`.
+ *
+ * There is no wildcard listener, and the widget raises undocumented events
+ * (`lcw:signInCardReceived`, popout variants), so we observe
+ * `EventTarget.prototype.dispatchEvent` for events dispatched on this window
+ * (recorded before listeners run, so they precede what the listeners cause), and
+ * also listen for the known names in case an event reaches the window some other way.
+ * Events: https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/omnichannel-reference#events
+ */
+import type { HookContext } from './context';
+import { summarize } from './summarize';
+import { createWrapper } from './wrap';
+import type { PageWindow } from './natives';
+
+/** Documented and known-undocumented `lcw:*` events. */
+export const KNOWN_LCW_EVENTS = [
+  'lcw:ready',
+  'lcw:error',
+  'lcw:startChat',
+  'lcw:closeChat',
+  'lcw:chatQueued',
+  'lcw:chatRetrieved',
+  'lcw:onClose',
+  'lcw:onMinimize',
+  'lcw:onMaximize',
+  'lcw:onMessageReceived',
+  'lcw:onMessageSent',
+  'lcw:threadUpdate',
+  'lcw:getAgentAvailability',
+  'lcw:onHistoryMessageReceived',
+  'lcw:signInCardReceived',
+] as const;
+
+/** Installs the lcw:* observers on `win`; `onLcwEvent` runs after each is recorded (used to re-scan for the SDK). */
+export function installLcwEventCapture(ctx: HookContext, win: PageWindow, onLcwEvent: (name: string) => void): void {
+  const seen = new WeakSet<Event>();
+  const record = (event: Event) => {
+    if (seen.has(event)) return;
+    seen.add(event);
+    const name = event.type;
+    const detail = 'detail' in event ? (event as CustomEvent).detail : undefined;
+    ctx.emit({ kind: 'lcw.event', name, ...(detail === undefined || detail === null ? {} : { detail: summarize(detail) }) });
+    ctx.guard('lcw event follow-up', () => onLcwEvent(name));
+  };
+
+  const proto = win.EventTarget?.prototype;
+  const original = proto?.dispatchEvent;
+  if (proto && typeof original === 'function') {
+    const wrap = createWrapper(
+      'dispatchEvent',
+      () => (thisArg, args) => {
+        // Hot path for every dispatchEvent on the page: two cheap checks before anything else.
+        if (thisArg !== win) return;
+        const event = args[0];
+        if (event instanceof win.Event && typeof (event as Event).type === 'string' && (event as Event).type.startsWith("lcw:")) record(event as Event);
+      },
+      ctx.natives,
+      ctx.report,
+    );
+    const d = ctx.natives.getOwnPropertyDescriptor(proto, 'dispatchEvent');
+    if (d && d.writable && d.configurable) ctx.natives.defineProperty(proto, 'dispatchEvent', { ...d, value: wrap(original) });
+  }
+  for (const name of KNOWN_LCW_EVENTS) {
+    win.addEventListener(name, (e) => ctx.guard('lcw listener', () => record(e)), { capture: true });
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Built-ins captured when the hook starts, before any page script runs, so that a
+ * page that later replaces `JSON.stringify`, `Reflect.apply` or `performance.now`
+ * cannot break (or steer) the hook. React DevTools' backend does the same.
+ */
+export interface Natives {
+  apply: typeof Reflect.apply;
+  construct: typeof Reflect.construct;
+  defineProperty: typeof Object.defineProperty;
+  getOwnPropertyDescriptor: typeof Object.getOwnPropertyDescriptor;
+  keys: typeof Object.keys;
+  stringify: typeof JSON.stringify;
+  /** Page clock, ms since the document's time origin. */
+  now: () => number;
+  /** ms since the Unix epoch of the page clock's zero. */
+  timeOrigin: number;
+  queueMicrotask: (cb: () => void) => void;
+  random: () => number;
+  PromiseCtor: PromiseConstructor;
+  promiseThen: typeof Promise.prototype.then;
+}
+
+/** Captures the natives of `global` (a window, or globalThis in unit tests). */
+export function captureNatives(global: typeof globalThis): Natives {
+  const perf = global.performance;
+  const now = perf && typeof perf.now === 'function' ? perf.now.bind(perf) : () => Date.now() - start;
+  const start = Date.now();
+  const timeOrigin = perf && typeof perf.timeOrigin === 'number' ? perf.timeOrigin : start;
+  const qm = typeof global.queueMicrotask === 'function'
+    ? global.queueMicrotask.bind(global)
+    : (cb: () => void) => void global.Promise.resolve().then(cb);
+  return {
+    apply: Reflect.apply,
+    construct: Reflect.construct,
+    defineProperty: Object.defineProperty,
+    getOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,
+    keys: Object.keys,
+    stringify: JSON.stringify,
+    now,
+    timeOrigin,
+    queueMicrotask: qm,
+    random: Math.random,
+    PromiseCtor: global.Promise,
+    promiseThen: global.Promise.prototype.then,
+  };
+}
+
+/** A window with its constructors (`win.Event`, `win.XMLHttpRequest`, …) typed. */
+export type PageWindow = Window & typeof globalThis;

@@ -1,0 +1,124 @@
+/**
+ * Safe, bounded JSON summaries of page values for the log.
+ *
+ * The page is untrusted: values may be proxies, have throwing getters or cycles.
+ * We read only own data properties through property descriptors (never invoking
+ * getters), cap depth, width and string length, and never throw.
+ */
+import { MAX_STRING } from '../shared/constants';
+import type { ErrorSummary, Summary } from '../shared/events';
+
+const MAX_DEPTH = 4;
+const MAX_KEYS = 50;
+
+/** Cuts a string to `max` characters, marking how much was dropped. */
+export function clip(s: string, max = MAX_STRING): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…[+${s.length - max} chars]`;
+}
+
+function describeOwn(obj: object, key: PropertyKey): PropertyDescriptor | undefined {
+  return Object.getOwnPropertyDescriptor(obj, key);
+}
+
+function isErrorLike(value: object): boolean {
+  return Object.prototype.toString.call(value) === '[object Error]';
+}
+
+/**
+ * Summarizes any value as JSON-safe data.
+ * Shapes: primitives as themselves (strings clipped to MAX_STRING characters);
+ * otherwise `{ $type: 'undefined' | 'function' | 'error' | 'node' | 'promise' | 'getter' | 'cycle' | 'object' | 'more' | 'unreadable' | 'bigint' | 'symbol' | 'number', … }`.
+ * Never throws.
+ */
+export function summarize(value: unknown, depth = MAX_DEPTH, seen: Set<object> = new Set()): Summary {
+  try {
+    switch (typeof value) {
+      case 'string':
+        return clip(value);
+      case 'boolean':
+        return value;
+      case 'number':
+        return Number.isFinite(value) ? value : { $type: 'number', value: String(value) };
+      case 'undefined':
+        return { $type: 'undefined' };
+      case 'bigint':
+        return { $type: 'bigint', value: String(value) };
+      case 'symbol':
+        return { $type: 'symbol', value: clip(String(value.description ?? '')) };
+      case 'function': {
+        const name = describeOwn(value, 'name')?.value;
+        return { $type: 'function', name: typeof name === 'string' ? clip(name, 200) : '' };
+      }
+    }
+    if (value === null) return null;
+    const obj = value as object;
+    if (seen.has(obj)) return { $type: 'cycle' };
+    if (isErrorLike(obj)) return { $type: 'error', ...summarizeError(obj) };
+    if (typeof Node === 'function' && obj instanceof Node) return { $type: 'node', name: obj.nodeName };
+    if (obj instanceof Promise) return { $type: 'promise' };
+    if (depth <= 0) return { $type: 'object', keys: Array.isArray(obj) ? obj.length : Object.keys(obj).length };
+    seen.add(obj);
+    try {
+      if (Array.isArray(obj)) {
+        const out: Summary[] = [];
+        const n = Math.min(obj.length, MAX_KEYS);
+        for (let i = 0; i < n; i++) out.push(summarizeSlot(obj, i, depth, seen));
+        if (obj.length > n) out.push({ $type: 'more', count: obj.length - n });
+        return out;
+      }
+      const out: { [k: string]: Summary } = {};
+      const keys = Object.keys(obj);
+      const n = Math.min(keys.length, MAX_KEYS);
+      for (let i = 0; i < n; i++) out[clip(keys[i]!, 200)] = summarizeSlot(obj, keys[i]!, depth, seen);
+      if (keys.length > n) out.$more = keys.length - n;
+      return out;
+    } finally {
+      seen.delete(obj);
+    }
+  } catch (e) {
+    return { $type: 'unreadable', reason: clip(safeMessage(e), 200) };
+  }
+}
+
+function summarizeSlot(obj: object, key: PropertyKey, depth: number, seen: Set<object>): Summary {
+  const d = describeOwn(obj, key);
+  if (!d) return { $type: 'undefined' };
+  if ('value' in d) return summarize(d.value, depth - 1, seen);
+  return { $type: 'getter' };
+}
+
+function safeMessage(e: unknown): string {
+  try {
+    if (e && typeof e === 'object') {
+      const m = describeOwn(e, 'message')?.value;
+      if (typeof m === 'string') return m;
+    }
+    return String(e);
+  } catch {
+    return 'unreadable error';
+  }
+}
+
+/**
+ * Summarizes a thrown value: `{ name, message }`. For an Error, its own `message`
+ * and its constructor's `name`; for anything else, `typeof` and String(value). Never throws.
+ */
+export function summarizeError(e: unknown): ErrorSummary {
+  try {
+    if (e && typeof e === 'object') {
+      const ownName = describeOwn(e, 'name')?.value;
+      const ctorName = (() => {
+        const proto = Object.getPrototypeOf(e) as object | null;
+        const n = proto && describeOwn(proto, 'name')?.value;
+        if (typeof n === 'string') return n;
+        const ctor = proto && describeOwn(proto, 'constructor')?.value;
+        const cn = typeof ctor === 'function' ? describeOwn(ctor, 'name')?.value : undefined;
+        return typeof cn === 'string' ? cn : 'Object';
+      })();
+      return { name: clip(typeof ownName === 'string' ? ownName : ctorName, 200), message: clip(safeMessage(e)) };
+    }
+    return { name: typeof e, message: clip(String(e)) };
+  } catch {
+    return { name: 'unknown', message: 'unreadable error' };
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Constants every layer shares, kept free of imports so that the page hook
+ * (injected into every page) pulls in nothing else.
+ */
+
+/** The DOM event type the page hook dispatches on `document`; its `detail` is a JSON string. */
+export const PAGE_EVENT_NAME = 'chat-sso-inspector:hook';
+/** Dispatched by the hook when it starts, and answered by the relay with RELAY_READY_EVENT. */
+export const HOOK_HELLO_EVENT = 'chat-sso-inspector:hello';
+/** Dispatched by the relay when it starts and in answer to HOOK_HELLO_EVENT. */
+export const RELAY_READY_EVENT = 'chat-sso-inspector:relay-ready';
+/** Tag carried by every page message (the anchors' `source` convention). */
+export const PAGE_CHANNEL = 'chat-sso-inspector';
+/** Protocol version of the page → relay envelope. */
+export const PAGE_PROTOCOL = 1;
+
+/** Longest string the hook copies out of the page (characters); longer ones are cut and marked. */
+export const MAX_STRING = 4_096;
+/** Longest token string the hook copies (characters): JWTs with big `lwicontexts` stay whole. */
+export const MAX_TOKEN = 65_536;
+/** Largest serialized message the relay accepts from the page (characters of JSON). */
+export const MAX_MESSAGE_CHARS = 262_144;
+
+/**
+ * The auth token provider budget, ms. "To avoid timeout, the authTokenProvider function in the
+ * setAuthTokenProvider method must respond within 10 seconds."
+ * https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/send-auth-token-starting-chat
+ */
+export const AUTH_PROVIDER_BUDGET_MS = 10_000;

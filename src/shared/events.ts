@@ -1,0 +1,181 @@
+/**
+ * The event model shared by every layer (page hook → relay → background → panel).
+ *
+ * One schema per event kind, written with valibot so that the relay can validate
+ * untrusted page messages and every layer gets the same TypeScript types
+ * (Redux DevTools' "typed message unions, shared by every layer").
+ * The format is documented in docs/capture-format.md.
+ */
+import * as v from 'valibot';
+import { MAX_STRING, MAX_TOKEN } from './constants';
+
+/**
+ * A JSON-safe summary of a page value, made by `summarize()` in the page hook.
+ * Non-JSON values become `{ $type: ... }` markers (function, undefined, error, node, cycle, …).
+ */
+export type Summary = null | boolean | number | string | Summary[] | { [key: string]: Summary };
+export const SummarySchema: v.GenericSchema<Summary> = v.lazy(() =>
+  v.union([
+    v.null(),
+    v.boolean(),
+    v.number(),
+    v.pipe(v.string(), v.maxLength(MAX_TOKEN)),
+    v.pipe(v.array(SummarySchema), v.maxLength(1_000)),
+    v.record(v.string(), SummarySchema),
+  ]),
+);
+
+/** An error thrown by page code, as the hook saw it. */
+export const ErrorSummarySchema = v.object({
+  name: v.pipe(v.string(), v.maxLength(MAX_STRING)),
+  message: v.pipe(v.string(), v.maxLength(MAX_STRING)),
+});
+export type ErrorSummary = v.InferOutput<typeof ErrorSummarySchema>;
+
+const text = v.pipe(v.string(), v.maxLength(MAX_STRING));
+const id = v.pipe(v.string(), v.maxLength(64));
+const ms = v.pipe(v.number(), v.finite());
+
+/** Fields every hook event carries. `t`: the frame's performance.now() in ms; `at`: ms since the Unix epoch. */
+const base = { t: ms, at: ms };
+
+/** The two provider roles the LCW SDK accepts: setAuthTokenProvider and setBotAuthTokenProvider. */
+export const ProviderRoleSchema = v.picklist(['auth', 'bot']);
+export type ProviderRole = v.InferOutput<typeof ProviderRoleSchema>;
+
+export const HookEventSchema = v.variant('kind', [
+  /** The hook ran in a frame (one per document). */
+  v.object({ ...base, kind: v.literal('hook.installed'), url: text, top: v.boolean(), readyState: text }),
+  /** `Microsoft.Omnichannel.LiveChatWidget.SDK` was found; `methods` are its function-valued members so far. */
+  v.object({
+    ...base,
+    kind: v.literal('sdk.detected'),
+    via: v.picklist(['assignment', 'scan']),
+    methods: v.pipe(v.array(text), v.maxLength(200)),
+  }),
+  /** A call to an SDK method, recorded when it returns or throws. `durationMs` is the synchronous part. */
+  v.object({
+    ...base,
+    kind: v.literal('sdk.call'),
+    callId: id,
+    method: text,
+    args: v.pipe(v.array(SummarySchema), v.maxLength(50)),
+    outcome: v.picklist(['returned', 'threw']),
+    result: v.optional(SummarySchema),
+    error: v.optional(ErrorSummarySchema),
+    durationMs: ms,
+    returnedPromise: v.boolean(),
+  }),
+  /** The promise an SDK method returned settled. `durationMs` counts from the call. */
+  v.object({
+    ...base,
+    kind: v.literal('sdk.settled'),
+    callId: id,
+    method: text,
+    outcome: v.picklist(['fulfilled', 'rejected']),
+    value: v.optional(SummarySchema),
+    error: v.optional(ErrorSummarySchema),
+    durationMs: ms,
+  }),
+  /** A provider registered through setAuthTokenProvider / setBotAuthTokenProvider was invoked by the widget. */
+  v.object({
+    ...base,
+    kind: v.literal('provider.invoke'),
+    invocationId: id,
+    role: ProviderRoleSchema,
+    /** Bot role only: the first argument, the tokenPostResource SAS URL the page must POST the token to. */
+    botTokenUrl: v.optional(v.pipe(v.string(), v.maxLength(MAX_STRING))),
+    /** Bot role only: the `state` query parameter of botTokenUrl, i.e. the signInId. */
+    signInId: v.optional(v.nullable(text)),
+  }),
+  /** The provider called the widget's callback. `elapsedMs` counts from the invocation (page clock). */
+  v.object({
+    ...base,
+    kind: v.literal('provider.callback'),
+    invocationId: id,
+    role: ProviderRoleSchema,
+    elapsedMs: ms,
+    /** True when the callback ran before the provider function returned. */
+    sync: v.boolean(),
+    /** 1 for the first call; a provider that calls back twice produces 2, 3, … */
+    callCount: v.pipe(v.number(), v.integer()),
+    /** Auth role: the token passed to the callback, when it was a string. */
+    token: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN))),
+    /** Auth role: `typeof` the value passed (a JWT must be a string). */
+    valueType: text,
+    /** Auth role: true when the token string was longer than MAX_TOKEN and was cut. */
+    tokenTruncated: v.optional(v.boolean()),
+    /** Bot role: the `show` member of `callback({show})`, or null when absent / not boolean. */
+    show: v.optional(v.nullable(v.boolean())),
+    value: v.optional(SummarySchema),
+  }),
+  /** The provider finished: returned (sync), threw, or its returned promise settled. */
+  v.object({
+    ...base,
+    kind: v.literal('provider.end'),
+    invocationId: id,
+    role: ProviderRoleSchema,
+    elapsedMs: ms,
+    outcome: v.picklist(['returned', 'threw', 'fulfilled', 'rejected']),
+    error: v.optional(ErrorSummarySchema),
+    calledBack: v.boolean(),
+  }),
+  /** A window event whose type starts with `lcw:`, with its `detail`. */
+  v.object({ ...base, kind: v.literal('lcw.event'), name: text, detail: v.optional(SummarySchema) }),
+  /** A network request the hook watches (POST to a botTokenUrl / tokenPostResource, …). */
+  v.object({
+    ...base,
+    kind: v.literal('net.request'),
+    requestId: id,
+    api: v.picklist(['fetch', 'xhr']),
+    method: text,
+    url: text,
+    /** HTTP status, or null when the request failed before a response (network error, abort). */
+    status: v.nullable(v.pipe(v.number(), v.integer())),
+    error: v.optional(text),
+    elapsedMs: ms,
+    /** The bot provider invocation this POST belongs to, when the hook could tell. */
+    invocationId: v.optional(id),
+  }),
+  /** The hook caught one of its own failures instead of letting it reach the page. */
+  v.object({ ...base, kind: v.literal('hook.error'), where: text, message: text }),
+]);
+
+/** Any event the page hook can emit. */
+export type HookEvent = v.InferOutput<typeof HookEventSchema>;
+
+/** Events the background adds to a tab's log itself. `at`: ms since the Unix epoch when raised. */
+export type BackgroundEvent =
+  | {
+      /** An auth token provider invocation reached the 10 s budget without calling back. */
+      kind: 'budget.exceeded';
+      at: number;
+      /** The deadline on the invoking frame's page clock (invoke `t` + limitMs), ms. */
+      t: number;
+      invocationId: string;
+      /** The documented budget, ms (10 000). */
+      limitMs: number;
+    }
+  | {
+      /** The relay dropped page messages that failed validation. */
+      kind: 'relay.rejected';
+      at: number;
+      t: number;
+      count: number;
+      reasons: string[];
+    };
+
+/** Every event kind found in a tab's log. */
+export type CapturedEvent = HookEvent | BackgroundEvent;
+export type EventKind = CapturedEvent['kind'];
+/** Narrow `CapturedEvent` to one kind. */
+export type EventOf<K extends EventKind> = Extract<CapturedEvent, { kind: K }>;
+
+/** One entry of a tab's log, as the background stores it and the panel receives it. */
+export interface LogEntry {
+  /** Position in the tab's log, from 1, never reused within a tab's log. */
+  seq: number;
+  /** The frame the event came from (0 = top frame; -1 for background events). */
+  frameId: number;
+  event: CapturedEvent;
+}

@@ -1,0 +1,76 @@
+/**
+ * Typed messages between the layers. Each channel has its own union so that a
+ * handler's `switch (msg.type)` is exhaustive.
+ *
+ *   page hook ──CustomEvent(PAGE_EVENT_NAME, JSON string)──▶ relay (isolated world)
+ *   relay ──runtime.sendMessage(RelayMessage)──▶ background
+ *   panel ◀──runtime.Port(PanelPortMessage / PanelRequest)──▶ background
+ */
+import * as v from 'valibot';
+import { MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_PROTOCOL } from './constants';
+import { HookEventSchema, type HookEvent, type LogEntry } from './events';
+
+/** The envelope the page hook sends: `{ channel, v, events }`. */
+export const PageEnvelopeSchema = v.object({
+  channel: v.literal(PAGE_CHANNEL),
+  v: v.literal(PAGE_PROTOCOL),
+  events: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(500)),
+});
+
+/** Why the relay refused (part of) a page message. */
+export type RejectReason = 'not-a-string' | 'oversized' | 'not-json' | 'bad-envelope' | 'bad-event';
+
+/** Result of parsing one page message: the valid events, plus one reason per rejected item. */
+export interface ParsedPageMessage {
+  events: HookEvent[];
+  rejected: RejectReason[];
+}
+
+/**
+ * Validates a page message (the `detail` of a PAGE_EVENT_NAME event).
+ * Never throws: anything malformed is counted in `rejected` and dropped.
+ * Oversized messages (> MAX_MESSAGE_CHARS) are dropped whole without parsing.
+ */
+export function parsePageMessage(detail: unknown): ParsedPageMessage {
+  if (typeof detail !== 'string') return { events: [], rejected: ['not-a-string'] };
+  if (detail.length > MAX_MESSAGE_CHARS) return { events: [], rejected: ['oversized'] };
+  let data: unknown;
+  try {
+    data = JSON.parse(detail);
+  } catch {
+    return { events: [], rejected: ['not-json'] };
+  }
+  const envelope = v.safeParse(PageEnvelopeSchema, data);
+  if (!envelope.success) return { events: [], rejected: ['bad-envelope'] };
+  const events: HookEvent[] = [];
+  const rejected: RejectReason[] = [];
+  for (const item of envelope.output.events) {
+    const parsed = v.safeParse(HookEventSchema, item);
+    if (parsed.success) events.push(parsed.output);
+    else rejected.push('bad-event');
+  }
+  return { events, rejected };
+}
+
+/** Relay → background (runtime.sendMessage). The background answers `{ ok: true, seq }`. */
+export type RelayMessage =
+  | { type: 'hook-events'; batchId: string; events: HookEvent[] }
+  | { type: 'relay-rejected'; count: number; reasons: RejectReason[] };
+
+/** Background → panel over the port. */
+export type PanelPortMessage =
+  | { type: 'snapshot'; tabId: number; entries: LogEntry[] }
+  | { type: 'append'; tabId: number; entries: LogEntry[] }
+  | { type: 'cleared'; tabId: number };
+
+/** Panel → background over the port. */
+export type PanelRequest = { type: 'clear' };
+
+/** Name of the panel's port: `panel:<tabId>`. */
+export const panelPortName = (tabId: number): string => `panel:${tabId}`;
+
+/** Parses a port name made by `panelPortName`; null when it is not one. */
+export function tabIdFromPortName(name: string): number | null {
+  const m = /^panel:(\d+)$/.exec(name);
+  return m ? Number(m[1]) : null;
+}
