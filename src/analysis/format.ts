@@ -43,3 +43,55 @@ export function compactJson(value: unknown, max = 160): string {
   }
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
+
+type SummaryLike = null | boolean | number | string | SummaryLike[] | { [key: string]: SummaryLike };
+
+/**
+ * A page-value summary (see `summarize` in the page hook) as short JavaScript-like text:
+ * `{inNewWindow: false}`, `ƒ getToken`, `undefined`, `TypeError: boom`. Cut to `max` characters.
+ */
+export function summaryText(value: SummaryLike | undefined, max = 120): string {
+  const text = render(value, 3);
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function render(v: SummaryLike | undefined, depth: number): string {
+  if (v === undefined) return 'undefined';
+  if (v === null || typeof v === 'boolean' || typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 200 ? `${v.slice(0, 200)}…` : v);
+  if (Array.isArray(v)) return depth <= 0 ? '[…]' : `[${v.map((x) => render(x, depth - 1)).join(', ')}]`;
+  const t = v.$type;
+  if (typeof t === 'string') {
+    switch (t) {
+      case 'undefined':
+        return 'undefined';
+      case 'function':
+        return `ƒ ${typeof v.name === 'string' && v.name ? v.name : 'anonymous'}`;
+      case 'error':
+        return `${String(v.name)}: ${String(v.message)}`;
+      case 'node':
+        return `<${String(v.name).toLowerCase()}>`;
+      case 'promise':
+        return 'Promise';
+      case 'getter':
+        return '(getter)';
+      case 'cycle':
+        return '(circular)';
+      case 'object':
+        return '{…}';
+      case 'more':
+        return `…+${String(v.count)}`;
+      case 'bigint':
+        return `${String(v.value)}n`;
+      case 'symbol':
+        return `Symbol(${String(v.value)})`;
+      case 'number':
+        return String(v.value);
+      case 'unreadable':
+        return '(unreadable)';
+    }
+  }
+  if (depth <= 0) return '{…}';
+  const parts = Object.entries(v).map(([k, x]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k)}: ${render(x, depth - 1)}`);
+  return `{${parts.join(', ')}}`;
+}

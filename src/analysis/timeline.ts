@@ -3,7 +3,7 @@
  * severity. Pure, so the panel and the headless printer show the same words.
  */
 import type { LogEntry, Summary } from '../shared/events';
-import { compactJson, formatDuration } from './format';
+import { formatDuration, summaryText } from './format';
 import { budgetStatus, collectInvocations, type Invocation } from './invocations';
 import { decodeJwtView } from './jwt';
 import { describeLcwError } from './lcwErrors';
@@ -30,20 +30,30 @@ const ROLE_LABEL = { auth: 'auth token provider', bot: 'bot auth token provider'
 export function tokenOneLiner(token: string, captureAtMs: number): { text: string; severity: Severity } {
   const view = decodeJwtView(token, captureAtMs);
   if (!view.ok) return { text: `not a JWT: ${view.message}`, severity: 'error' };
-  const parts = [`JWT ${String(view.header.alg ?? 'no alg')}`];
+  let severity: Severity = 'info';
+  const alg = String(view.header.alg ?? 'none');
+  const parts = [`JWT ${alg}${alg === 'RS256' ? '' : ' (RS256 required)'}`];
+  if (alg !== 'RS256') severity = 'warning';
   if (typeof view.payload.sub === 'string') parts.push(`sub ${view.payload.sub.slice(0, 12)}${view.payload.sub.length > 12 ? '…' : ''}`);
   const exp = view.times.find((c) => c.claim === 'exp');
-  let severity: Severity = 'info';
   if (exp?.epochMs != null) {
     const expired = exp.epochMs <= captureAtMs;
     parts.push(`exp ${exp.relative}${expired ? ' (expired)' : ''}`);
     if (expired) severity = 'warning';
   }
+  const lwi = view.lwicontexts;
+  if (lwi.state === 'not-string' || lwi.state === 'invalid-json' || lwi.state === 'not-object') {
+    parts.push(`lwicontexts ${lwi.state === 'not-string' ? `is ${/^[aeiou]/.test(lwi.type) ? 'an' : 'a'} ${lwi.type}, not a string` : lwi.state === 'invalid-json' ? 'is not valid JSON' : 'is not a JSON object'}`);
+    severity = 'warning';
+  } else if (lwi.state === 'ok' && lwi.rows.some((r) => r.problems.length > 0)) {
+    parts.push(`lwicontexts: ${lwi.rows.filter((r) => r.problems.length > 0).length} variable(s) break the rules`);
+    severity = 'warning';
+  }
   return { text: parts.join(', '), severity };
 }
 
 function detailText(detail: Summary | undefined): string {
-  return detail === undefined ? '' : ` ${compactJson(detail, 120)}`;
+  return detail === undefined ? '' : ` ${summaryText(detail, 160)}`;
 }
 
 function invocationSummary(inv: Invocation, nowMs: number): { text: string; severity: Severity } {
@@ -74,10 +84,14 @@ function invocationSummary(inv: Invocation, nowMs: number): { text: string; seve
   }
 }
 
-/** Builds the timeline rows for a tab's entries. `nowMs`: the current time, for "waiting" invocations. */
+/**
+ * Builds the timeline rows for a tab's entries, in time order (`at`, then log order: an SDK call is
+ * logged when it returns but stamped when it started, so it sorts before what it caused).
+ * `nowMs`: the current time (ms since the Unix epoch), for invocations still waiting.
+ */
 export function buildTimeline(entries: readonly LogEntry[], nowMs: number): TimelineRow[] {
   const invocations = collectInvocations(entries);
-  return entries.map((entry) => {
+  const rows = entries.map((entry) => {
     const e = entry.event;
     const row = (source: RowSource, kind: string, summary: string, severity: Severity = 'info', invocationId?: string): TimelineRow => ({
       seq: entry.seq,
@@ -99,9 +113,17 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
       case 'sdk.detected':
         return row('Omnichannel', 'SDK found', `LiveChatWidget.SDK found (${e.via})${e.methods.length ? `: ${e.methods.join(', ')}` : ', no methods yet'}`);
       case 'sdk.call': {
-        const args = e.args.map((a) => compactJson(a, 60)).join(', ');
-        const outcome = e.outcome === 'threw' ? `threw ${e.error?.name}: ${e.error?.message}` : e.returnedPromise ? 'returned a promise' : `returned ${compactJson(e.result, 60)}`;
-        return row('Omnichannel', 'SDK call', `SDK.${e.method}(${args}) ${outcome}`, e.outcome === 'threw' ? 'error' : 'info');
+        const args = e.args.map((a) => summaryText(a, 60)).join(', ');
+        const isUndefined = e.result && typeof e.result === 'object' && !Array.isArray(e.result) && e.result.$type === 'undefined';
+        const outcome =
+          e.outcome === 'threw'
+            ? ` threw ${e.error?.name}: ${e.error?.message}`
+            : e.returnedPromise
+              ? ' returned a promise'
+              : isUndefined
+                ? ''
+                : ` returned ${summaryText(e.result, 60)}`;
+        return row('Omnichannel', 'SDK call', `SDK.${e.method}(${args})${outcome}`, e.outcome === 'threw' ? 'error' : 'info');
       }
       case 'sdk.settled':
         return row(
@@ -119,7 +141,7 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
         const late = e.role === 'auth' && e.elapsedMs > 10_000;
         const when = `after ${formatDuration(e.elapsedMs)}${e.sync ? ', synchronously' : ''}${e.callCount > 1 ? ` (call #${e.callCount})` : ''}`;
         if (e.role === 'bot') {
-          return row('Omnichannel', 'bot callback', `callback(${compactJson(e.value, 60)}) ${when}: card ${e.show === false ? 'hidden' : e.show === true ? 'shown' : 'decision unclear'}`, e.show === null ? 'warning' : 'info', e.invocationId);
+          return row('Omnichannel', 'bot callback', `callback(${summaryText(e.value, 60)}) ${when}: card ${e.show === false ? 'hidden' : e.show === true ? 'shown' : 'decision unclear'}`, e.show === null ? 'warning' : 'info', e.invocationId);
         }
         if (e.token === undefined) {
           return row('Omnichannel', 'auth callback', `callback(${e.valueType}) ${when}: no token`, 'error', e.invocationId);
@@ -133,8 +155,9 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
         if (e.outcome === 'threw' || e.outcome === 'rejected') {
           return row('Omnichannel', 'provider end', `${label} ${e.outcome === 'threw' ? 'threw' : 'rejected'} after ${formatDuration(e.elapsedMs)}: ${e.error?.name}: ${e.error?.message}`, 'error', e.invocationId);
         }
-        const cb = e.calledBack ? '' : ', without calling the callback';
-        return row('Omnichannel', 'provider end', `${label} ${e.outcome === 'returned' ? 'returned' : 'promise fulfilled'} after ${formatDuration(e.elapsedMs)}${cb}`, e.calledBack || e.role === 'auth' ? 'info' : 'warning', e.invocationId);
+        // A provider may return first and call back later; only a settled promise without a callback is final.
+        const cb = e.calledBack ? '' : e.outcome === 'returned' ? ', before calling the callback' : ', without calling the callback';
+        return row('Omnichannel', 'provider end', `${label} ${e.outcome === 'returned' ? 'returned' : 'promise fulfilled'} after ${formatDuration(e.elapsedMs)}${cb}`, e.calledBack || e.role === 'auth' || e.outcome === 'returned' ? 'info' : 'warning', e.invocationId);
       }
       case 'budget.exceeded':
         return row('extension', 'over budget', `auth token provider has not called back within ${formatDuration(e.limitMs)} (documented limit)`, 'error', e.invocationId);
@@ -143,7 +166,7 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
           const detail = e.detail && typeof e.detail === 'object' && !Array.isArray(e.detail) ? (e.detail as Record<string, Summary>) : undefined;
           const code = detail?.errorCode;
           const meaning = describeLcwError(code);
-          const text = code !== undefined ? `lcw:error code ${compactJson(code)}: ${meaning ?? 'undocumented code'}` : `lcw:error${detailText(e.detail)}`;
+          const text = code !== undefined ? `lcw:error code ${summaryText(code)}: ${meaning ?? 'undocumented code'}` : `lcw:error${detailText(e.detail)}`;
           return row('Omnichannel', e.name, text, 'error');
         }
         return row('Omnichannel', e.name, `${e.name}${detailText(e.detail)}`);
@@ -155,6 +178,7 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
       }
     }
   });
+  return rows.sort((a, b) => a.at - b.at || a.seq - b.seq);
 }
 
 /** A URL without its query string (which carries the SAS hmac), for one-line display. */

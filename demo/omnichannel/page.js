@@ -1,0 +1,100 @@
+// The site's own code in the simulator page: registers the providers the scenario calls for,
+// waits for lcw:ready, then starts the chat. Its measurements are what the tests compare with the panel.
+import { scenarioById } from '/omnichannel/scenarios.js';
+
+const params = new URLSearchParams(location.search);
+const scenario = scenarioById(params.get('scenario') ?? 'fast') ?? scenarioById('fast');
+const sim = (window.__sim = window.__sim || { measurements: [], log: [], done: false });
+sim.scenario = scenario.id;
+let pending = 0; // provider work still running (a slow provider outlives the widget's timeout)
+
+const show = () => {
+  document.getElementById('sim-measurements').textContent = JSON.stringify(sim.measurements, null, 2);
+  const finished = sim.done && pending === 0;
+  document.getElementById('sim-status').textContent = finished ? 'done' : 'running';
+  sim.finished = finished;
+  if (!finished) setTimeout(show, 100);
+};
+
+async function fetchToken(kind) {
+  const res = await fetch(`/api/token?kind=${encodeURIComponent(kind)}`);
+  return res.text();
+}
+
+function authProvider() {
+  switch (scenario.auth) {
+    case 'fast':
+      return (callback) => {
+        pending++;
+        fetchToken(scenario.tokenKind).then((token) => {
+          pending--;
+          callback(token);
+        });
+      };
+    case 'slow':
+      return (callback) => {
+        pending++;
+        const started = performance.now();
+        fetchToken(scenario.tokenKind).then((token) =>
+          setTimeout(() => {
+            pending--;
+            callback(token);
+          }, Math.max(0, 10_500 - (performance.now() - started))),
+        );
+      };
+    case 'never':
+      return () => {
+        /* never calls back */
+      };
+    case 'throws':
+      return () => {
+        throw new Error('Token service unreachable (simulated)');
+      };
+    case 'empty':
+      return (callback) => callback('');
+    default:
+      return null;
+  }
+}
+
+function botProvider() {
+  // The documented pattern, written correctly: POST the token to botTokenUrl, then decide.
+  return async (botTokenUrl, callback) => {
+    pending++;
+    try {
+      const token = await fetchToken('valid');
+      const res = await fetch(botTokenUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token, type: 'TokenExchangeRequest' }),
+      });
+      if (scenario.bot === 'no-callback') return; // the bug this scenario shows
+      callback({ show: !(res.status === 200 || res.status === 202 || res.status === 404) });
+    } catch {
+      callback({ show: true });
+    } finally {
+      pending--;
+    }
+  };
+}
+
+document.getElementById('sim-scenario').textContent = `${scenario.id}: ${scenario.title}`;
+document.getElementById('sim-title').textContent = scenario.title;
+window.addEventListener('lcw:ready', () => {
+  const SDK = window.Microsoft.Omnichannel.LiveChatWidget.SDK;
+  const auth = authProvider();
+  if (auth) SDK.setAuthTokenProvider(auth);
+  if (scenario.bot) SDK.setBotAuthTokenProvider(botProvider());
+  if (scenario.widget?.contextProviderThrows) {
+    SDK.setContextProvider(() => {
+      throw new Error('Cart service unavailable (simulated)');
+    });
+  }
+  SDK.startChat({ inNewWindow: false });
+});
+show();
+document.getElementById('sim-start').addEventListener('click', () => {
+  sim.done = false;
+  window.Microsoft.Omnichannel.LiveChatWidget.SDK.startChat({ inNewWindow: false });
+  show();
+});

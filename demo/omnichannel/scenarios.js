@@ -1,0 +1,41 @@
+// Scenarios of the Omnichannel simulator: what the page's providers do, and what the
+// inspector must show. Shared by the demo page (browser), `npm start` and the tests (Node).
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} id
+ * @property {string} title
+ * @property {'fast'|'slow'|'never'|'throws'|'none'|'empty'} auth  what the page's auth token provider does
+ * @property {string} [tokenKind]  token the provider passes (see /api/token?kind=)
+ * @property {number} [postStatus]  status the local botTokenUrl endpoint answers (bot scenarios)
+ * @property {'callback'|'no-callback'} [bot]  what the page's bot auth token provider does
+ * @property {object} [widget]  simulator widget options: scriptsFail, authFunctionName, contextProviderThrows
+ * @property {{overBudget: boolean, lcwErrorCode?: number, tokenReason?: string, cardShown?: boolean, postStatus?: number}} expect
+ */
+
+/** @type {Scenario[]} */
+export const SCENARIOS = [
+  { id: 'fast', title: 'Fast provider, valid RS256 token', auth: 'fast', tokenKind: 'valid', expect: { overBudget: false } },
+  { id: 'slow', title: 'Slow provider (10.5 s, over the 10 s budget)', auth: 'slow', tokenKind: 'valid', expect: { overBudget: true, lcwErrorCode: 3 } },
+  { id: 'never', title: 'Provider that never calls back', auth: 'never', expect: { overBudget: true, lcwErrorCode: 3 } },
+  { id: 'throws', title: 'Provider that throws', auth: 'throws', expect: { overBudget: false, lcwErrorCode: 2 } },
+  { id: 'expired', title: 'Expired token', auth: 'fast', tokenKind: 'expired', expect: { overBudget: false, lcwErrorCode: 4 } },
+  { id: 'lwi-nested', title: 'lwicontexts with a nested object', auth: 'fast', tokenKind: 'lwi-nested', expect: { overBudget: false } },
+  { id: 'lwi-object', title: 'lwicontexts that is not a string', auth: 'fast', tokenKind: 'lwi-object', expect: { overBudget: false } },
+  { id: 'hs256', title: 'HS256 token (the docs sample algorithm)', auth: 'fast', tokenKind: 'hs256', expect: { overBudget: false, lcwErrorCode: 4 } },
+  { id: 'malformed', title: 'Malformed token', auth: 'fast', tokenKind: 'malformed', expect: { overBudget: false, lcwErrorCode: 4, tokenReason: 'segments' } },
+  { id: 'empty-token', title: 'Provider calls back with an empty string', auth: 'empty', expect: { overBudget: false, lcwErrorCode: 3 } },
+  { id: 'bot-200', title: 'Bot SSO: postToken answered 200 (signed in)', auth: 'none', bot: 'callback', postStatus: 200, expect: { overBudget: false, cardShown: false, postStatus: 200 } },
+  { id: 'bot-202', title: 'Bot SSO: postToken answered 202 (already signed in)', auth: 'none', bot: 'callback', postStatus: 202, expect: { overBudget: false, cardShown: false, postStatus: 202 } },
+  { id: 'bot-404', title: 'Bot SSO: postToken answered 404 (already signed in)', auth: 'none', bot: 'callback', postStatus: 404, expect: { overBudget: false, cardShown: false, postStatus: 404 } },
+  { id: 'bot-500', title: 'Bot SSO: postToken answered 500 (card shown)', auth: 'none', bot: 'callback', postStatus: 500, expect: { overBudget: false, cardShown: true, postStatus: 500 } },
+  { id: 'bot-no-callback', title: 'Bot provider that never calls the callback', auth: 'none', bot: 'no-callback', postStatus: 200, expect: { overBudget: false, cardShown: true, postStatus: 200 } },
+  { id: 'context-throws', title: 'Context provider that throws (code 1)', auth: 'none', widget: { contextProviderThrows: true }, expect: { overBudget: false, lcwErrorCode: 1 } },
+  { id: 'scripts-fail', title: 'Widget scripts fail to load (code 7)', auth: 'none', widget: { scriptsFail: true }, expect: { overBudget: false, lcwErrorCode: 7 } },
+  { id: 'auth-function-missing', title: 'Configured auth function missing on the page (code 8)', auth: 'none', widget: { authFunctionName: 'auth.getAuthenticationToken' }, expect: { overBudget: false, lcwErrorCode: 8 } },
+];
+
+/** @param {string} id */
+export function scenarioById(id) {
+  return SCENARIOS.find((s) => s.id === id);
+}

@@ -1,0 +1,82 @@
+// Drives Debian's Chromium with the unpacked extension through playwright-core.
+// Shared by `npm start` and the end-to-end tests.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+/** The Chromium binary: $CHROMIUM_PATH, else Debian's. */
+export function chromiumPath() {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/lib/chromium/chromium'].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error('Chromium not found. Install it with `apt-get install chromium`, or set CHROMIUM_PATH.');
+  return found;
+}
+
+/**
+ * Launches Chromium with the extension loaded.
+ * @param {{ extensionDir: string, headless?: boolean, devtools?: boolean }} opts
+ * @returns {Promise<{ context: import('playwright-core').BrowserContext, extensionId: string, worker: () => Promise<import('playwright-core').Worker>, close(): Promise<void> }>}
+ */
+export async function launchWithExtension({ extensionDir, headless = true, devtools = false }) {
+  const profile = mkdtempSync(join(tmpdir(), 'chat-sso-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath(),
+    headless,
+    viewport: headless ? { width: 1280, height: 800 } : null,
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      ...(devtools ? ['--auto-open-devtools-for-tabs'] : []),
+    ],
+  });
+  const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
+  const extensionId = new URL(first.url()).host;
+  const worker = async () => {
+    const live = context.serviceWorkers().find((w) => w.url().includes(extensionId));
+    return live ?? context.waitForEvent('serviceworker', { timeout: 15_000 });
+  };
+  const close = async () => {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, extensionId, worker, close };
+}
+
+/**
+ * The extension's tab id for a page, read from the background's log (the extension has no `tabs`
+ * permission, so `tabs.query` cannot find it). Waits until the page's hook has reported.
+ */
+export async function tabIdOf(worker, pageUrl, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const w = await worker();
+    const id = await w
+      .evaluate(async (url) => {
+        const { store, ready } = globalThis.__chatSsoInspector;
+        await ready;
+        for (const tabId of store.tabIds()) {
+          if (store.entries(tabId).some((e) => e.event.kind === 'hook.installed' && e.event.url === url)) return tabId;
+        }
+        return null;
+      }, pageUrl)
+      .catch(() => null);
+    if (id !== null) return id;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`No tab in the extension's log has loaded ${pageUrl}`);
+}
+
+/** Opens the panel as a page for `tabId` (the "panel-as-a-tab" harness). */
+export async function openPanel(context, extensionId, tabId, query = '') {
+  const panel = await context.newPage();
+  await panel.goto(`chrome-extension://${extensionId}/panel.html?tabId=${tabId}${query}`);
+  await panel.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent?.includes('connected'));
+  return panel;
+}

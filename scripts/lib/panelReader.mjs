@@ -1,0 +1,35 @@
+// Reads what the panel shows (its rendered rows), in any browser driver that can evaluate a function.
+
+/** Runs in the panel page: the rows as the user sees them. */
+export function readRowsInPage() {
+  return [...document.querySelectorAll('.timeline .row[data-seq]')].map((r) => {
+    const cells = r.querySelectorAll('[role=gridcell]');
+    return {
+      seq: Number(r.getAttribute('data-seq')),
+      kind: r.getAttribute('data-kind'),
+      severity: r.getAttribute('data-severity'),
+      invocation: r.getAttribute('data-invocation') || null,
+      time: cells[0]?.textContent ?? '',
+      source: cells[1]?.textContent ?? '',
+      label: (cells[2]?.textContent ?? '').trim(),
+      summary: cells[3]?.textContent ?? '',
+    };
+  });
+}
+
+/** Parses a duration as the panel prints it ("123.4 ms", "10.51 s", "1 min 3 s") into ms. */
+export function parseDuration(text) {
+  let m = /(-?[\d.]+) ms/.exec(text);
+  if (m) return Number(m[1]);
+  m = /(-?[\d.]+) s\b/.exec(text);
+  if (m && !/min|h\b/.test(text)) return Number(m[1]) * 1000;
+  let total = 0;
+  for (const [, n, unit] of text.matchAll(/(\d+) (d|h|min|s)\b/g)) total += Number(n) * { d: 86_400_000, h: 3_600_000, min: 60_000, s: 1000 }[unit];
+  return total;
+}
+
+/** Formats rows for the terminal: one line each, problems marked. */
+export function formatRows(rows) {
+  const mark = { info: ' ', warning: '⚠', error: '✖' };
+  return rows.map((r) => `  ${mark[r.severity] ?? ' '} ${r.time.padStart(10)}  ${r.source.padEnd(11)} ${r.label.replace(/^[⚠✖]\s*/, '').padEnd(16)} ${r.summary}`).join('\n');
+}

@@ -1,0 +1,52 @@
+// Runs simulator scenarios in Chromium tabs and reads what the panel shows for each.
+import { openPanel, tabIdOf } from './chromium.mjs';
+import { readRowsInPage } from './panelReader.mjs';
+
+/** Runs `items` through `fn` with at most `limit` running at once, keeping order in the result. */
+export async function mapLimit(items, limit, fn) {
+  const results = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i], i);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/**
+ * Opens one scenario page, waits until the page says it is finished, then reads the panel for its tab.
+ * @returns {Promise<{ scenario: object, tabId: number, rows: object[], measurements: object[], page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
+ */
+export async function runScenario(browser, baseUrl, scenario, { keepOpen = false } = {}) {
+  const { context, extensionId, worker } = browser;
+  const page = await context.newPage();
+  const url = `${baseUrl}/omnichannel/?scenario=${scenario.id}`;
+  await page.goto(url);
+  await page
+    .waitForFunction(() => window.__sim?.finished === true, null, { timeout: 30_000, polling: 100 })
+    .catch(async (e) => {
+      const state = await page.evaluate(() => JSON.stringify({ sim: window.__sim, visibility: document.visibilityState })).catch((x) => String(x));
+      throw new Error(`Scenario ${scenario.id} did not finish: ${e.message}\npage state: ${state}`);
+    });
+  const measurements = await page.evaluate(() => window.__sim.measurements);
+  const tabId = await tabIdOf(worker, url);
+  const panel = await openPanel(context, extensionId, tabId);
+  // Give late events (e.g. a background flag) a moment to arrive, then read what is shown.
+  await panel.waitForTimeout(300);
+  const rows = await panel.evaluate(readRowsInPage);
+  if (!keepOpen) {
+    await panel.close();
+    await page.close();
+  }
+  return { scenario, tabId, url, rows, measurements, page, panel };
+}
+
+/** Runs every scenario, the long ones first so they overlap with the rest. */
+export async function runAllScenarios(browser, baseUrl, scenarios, concurrency = 6) {
+  const order = [...scenarios].sort((a, b) => Number(b.expect.overBudget) - Number(a.expect.overBudget));
+  const results = await mapLimit(order, concurrency, (s) => runScenario(browser, baseUrl, s));
+  return scenarios.map((s) => results.find((r) => r.scenario.id === s.id));
+}
