@@ -7,7 +7,7 @@
 import browser from 'webextension-polyfill';
 import { HOOK_HELLO_EVENT, PAGE_EVENT_NAME, RELAY_READY_EVENT } from '../shared/constants';
 import type { HookEvent } from '../shared/events';
-import { parsePageMessage, type RelayMessage } from '../shared/messages';
+import { parsePageMessage, type RejectReason, type RelayMessage } from '../shared/messages';
 import { createDeliveryQueue } from './queue';
 
 // Random per document, so retried batches can be recognised (and stored once) by the background.
@@ -20,7 +20,14 @@ const queue = createDeliveryQueue<HookEvent>({
     if (!answer?.ok) throw new Error('background did not store the batch');
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  // Never a silent loss: if the background stayed unreachable that long, say how much was dropped.
+  onDrop: (count) => reportRejected(count, ['queue-overflow']),
 });
+
+function reportRejected(count: number, reasons: RejectReason[]) {
+  const message: RelayMessage = { type: 'relay-rejected', count, reasons: [...new Set(reasons)] };
+  browser.runtime.sendMessage(message).catch(() => undefined);
+}
 
 document.addEventListener(PAGE_EVENT_NAME, (event) => {
   // Only events dispatched on this document, in this frame, by anyone: the page is untrusted, so the
@@ -28,10 +35,7 @@ document.addEventListener(PAGE_EVENT_NAME, (event) => {
   if (event.target !== document) return;
   const { events, rejected } = parsePageMessage((event as CustomEvent).detail);
   if (events.length > 0) queue.push(...events);
-  if (rejected.length > 0) {
-    const message: RelayMessage = { type: 'relay-rejected', count: rejected.length, reasons: [...new Set(rejected)] };
-    browser.runtime.sendMessage(message).catch(() => undefined);
-  }
+  if (rejected.length > 0) reportRejected(rejected.length, rejected);
 });
 
 // Handshake: the hook holds its events until a relay answers (either may start first).

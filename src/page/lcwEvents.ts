@@ -44,8 +44,10 @@ export function installLcwEventCapture(ctx: HookContext, win: PageWindow, onLcwE
     ctx.guard('lcw event follow-up', () => onLcwEvent(name));
   };
 
-  const proto = win.EventTarget?.prototype;
-  const original = proto?.dispatchEvent;
+  // The object that really holds the window's dispatchEvent (EventTarget.prototype in browsers).
+  let proto: object | null = win;
+  while (proto && !Object.prototype.hasOwnProperty.call(proto, 'dispatchEvent')) proto = Object.getPrototypeOf(proto) as object | null;
+  const original = proto ? (proto as EventTarget).dispatchEvent : undefined;
   if (proto && typeof original === 'function') {
     const wrap = createWrapper(
       'dispatchEvent',

@@ -62,7 +62,8 @@ export function createWrapper(purpose: string, observe: (fn: Function) => CallOb
       let result: unknown;
       try {
         result = isConstruct
-          ? natives.construct(original, callArgs, new.target as Function)
+          ? // `new wrapper()` must build an instance of the original (its prototype, not the wrapper's).
+            natives.construct(original, callArgs, new.target === wrapper ? original : (new.target as Function))
           : natives.apply(original, this, callArgs);
       } catch (error) {
         if (plan?.threw) {
@@ -100,12 +101,21 @@ function copyIdentity(wrapper: Function, original: Function, natives: Natives): 
       // A frozen or exotic original: keep the wrapper's own name/length.
     }
   }
+  try {
+    // So that `instance instanceof wrapper` holds as it does for the original.
+    const proto = natives.getOwnPropertyDescriptor(original, 'prototype');
+    if (proto && 'value' in proto) (wrapper as { prototype: unknown }).prototype = proto.value;
+  } catch {
+    // Leave the wrapper's own prototype.
+  }
 }
 
 /**
  * Observes a native promise without changing it: returns nothing, and the page
- * keeps the very same promise object. Thenables that are not native promises
- * are left alone (calling their `then` could run page code twice).
+ * keeps the very same promise object. Works for promises of any realm (an
+ * iframe's fetch), through the captured `Promise.prototype.then`. Thenables that
+ * are not native promises are left alone (calling their `then` could run page code).
+ * Returns true when the value was a promise and is now observed.
  *
  * Known limit: attaching a rejection handler marks the promise as handled, so a
  * rejection the page ignores no longer raises `unhandledrejection`.
@@ -116,7 +126,11 @@ export function observePromise(
   onFulfilled: (v: unknown) => void,
   onRejected: (e: unknown) => void,
 ): boolean {
-  if (!(value instanceof natives.PromiseCtor)) return false;
-  natives.apply(natives.promiseThen, value, [onFulfilled, onRejected]);
-  return true;
+  if (!value || typeof value !== 'object' || !(value instanceof natives.PromiseCtor || Object.prototype.toString.call(value) === '[object Promise]')) return false;
+  try {
+    natives.apply(natives.promiseThen, value, [onFulfilled, onRejected]);
+    return true;
+  } catch {
+    return false; // a fake with a Promise toStringTag: not ours to touch
+  }
 }

@@ -18,7 +18,7 @@ export const PageEnvelopeSchema = v.object({
 });
 
 /** Why the relay refused (part of) a page message. */
-export type RejectReason = 'not-a-string' | 'oversized' | 'not-json' | 'bad-envelope' | 'bad-event';
+export type RejectReason = 'not-a-string' | 'oversized' | 'not-json' | 'bad-envelope' | 'bad-event' | 'queue-overflow';
 
 /** Result of parsing one page message: the valid events, plus one reason per rejected item. */
 export interface ParsedPageMessage {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { createDeliveryQueue } from '../../src/content/queue';
+import { MAX_MESSAGE_CHARS } from '../../src/shared/constants';
+import { parsePageMessage } from '../../src/shared/messages';
+
+const ok = { kind: 'lcw.event', name: 'lcw:ready', t: 12.5, at: 1_700_000_000_000 };
+const envelope = (events: unknown[]) => JSON.stringify({ channel: 'chat-sso-inspector', v: 1, events });
+
+describe('relay message validation', () => {
+  it('accepts well-formed events of known kinds', () => {
+    const callback = { kind: 'provider.callback', invocationId: 'a1', role: 'auth', elapsedMs: 3, sync: false, callCount: 1, valueType: 'string', token: 'a.b.c', t: 1, at: 2 };
+    const parsed = parsePageMessage(envelope([ok, callback]));
+    expect(parsed.rejected).toEqual([]);
+    expect(parsed.events).toEqual([ok, callback]);
+  });
+
+  it('drops unknown kinds and wrong shapes, keeping the valid events of the batch', () => {
+    const parsed = parsePageMessage(
+      envelope([
+        ok,
+        { kind: 'made.up', t: 1, at: 2 },
+        { kind: 'lcw.event', name: 42, t: 1, at: 2 }, // name must be a string
+        { kind: 'provider.invoke', invocationId: 'x', role: 'admin', t: 1, at: 2 }, // unknown role
+        { kind: 'net.request', requestId: 'n', api: 'fetch', method: 'POST', url: 'u', status: '200', elapsedMs: 1, t: 1, at: 2 }, // status as string
+        { kind: 'lcw.event', name: 'lcw:ready', t: Number.NaN, at: 2 }, // not finite
+        'just a string',
+      ]),
+    );
+    expect(parsed.events).toEqual([ok]);
+    expect(parsed.rejected).toEqual(Array(6).fill('bad-event'));
+  });
+
+  it('drops messages that are not JSON strings, have a wrong envelope or are oversized', () => {
+    expect(parsePageMessage({ channel: 'chat-sso-inspector' }).rejected).toEqual(['not-a-string']);
+    expect(parsePageMessage('{not json').rejected).toEqual(['not-json']);
+    expect(parsePageMessage(JSON.stringify({ channel: 'someone-else', v: 1, events: [ok] })).rejected).toEqual(['bad-envelope']);
+    expect(parsePageMessage(JSON.stringify({ channel: 'chat-sso-inspector', v: 2, events: [ok] })).rejected).toEqual(['bad-envelope']);
+    expect(parsePageMessage(envelope([])).rejected).toEqual(['bad-envelope']);
+    const huge = envelope([{ ...ok, name: 'x'.repeat(MAX_MESSAGE_CHARS) }]);
+    expect(parsePageMessage(huge)).toEqual({ events: [], rejected: ['oversized'] });
+  });
+
+  it('drops oversized strings inside an otherwise valid event', () => {
+    const parsed = parsePageMessage(envelope([{ ...ok, name: 'lcw:' + 'y'.repeat(5000) }]));
+    expect(parsed.events).toEqual([]);
+    expect(parsed.rejected).toEqual(['bad-event']);
+  });
+});
+
+describe('delivery queue', () => {
+  it('delivers in order, retries failed batches, and removes items only once acknowledged', async () => {
+    const delivered: number[][] = [];
+    const ids: string[] = [];
+    let failures = 2;
+    const q = createDeliveryQueue<number>({
+      maxBatch: 3,
+      sleep: async () => undefined,
+      async send(batch, batchId) {
+        ids.push(batchId);
+        if (failures-- > 0) throw new Error('worker restarting');
+        delivered.push(batch);
+      },
+    });
+    q.push(1, 2, 3, 4);
+    q.push(5);
+    await q.drained();
+    expect(delivered.flat()).toEqual([1, 2, 3, 4, 5]);
+    // The failed attempts reused the first batch's id, so the receiver can recognise a resend.
+    expect(ids[0]).toBe(ids[1]);
+    expect(ids[1]).toBe(ids[2]);
+    expect(q.pending).toBe(0);
+  });
+
+  it('caps what it holds while the receiver is unreachable and says how much it dropped', async () => {
+    let dropped = 0;
+    let allow = false;
+    const got: number[] = [];
+    const q = createDeliveryQueue<number>({
+      maxQueued: 3,
+      maxBatch: 10,
+      sleep: async () => void (allow = true),
+      onDrop: (n) => (dropped += n),
+      async send(batch) {
+        if (!allow) throw new Error('down');
+        got.push(...batch);
+      },
+    });
+    q.push(1, 2, 3, 4, 5);
+    await q.drained();
+    expect(dropped).toBe(2);
+    expect(got).toEqual([3, 4, 5]);
+  });
+});
