@@ -1,0 +1,161 @@
+/**
+ * End to end in headless Chromium with the built extension: every Omnichannel simulator scenario
+ * appears in the panel (opened as the extension's panel page for the scenario's tab), with
+ * durations within 50 ms of what the page measured, and the 10 s flag on exactly the
+ * over-budget invocations.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCENARIOS, scenarioById } from '../../demo/omnichannel/scenarios.js';
+import { startDemoServer } from '../../demo/server.mjs';
+import { launchWithExtension } from '../../scripts/lib/chromium.mjs';
+import { parseDuration } from '../../scripts/lib/panelReader.mjs';
+import { runAllScenarios, runScenario } from '../../scripts/lib/scenarios.mjs';
+
+const root = join(import.meta.dirname, '../..');
+type Row = { kind: string; severity: string; label: string; summary: string; invocation: string | null };
+type Result = { scenario: (typeof SCENARIOS)[number]; rows: Row[]; measurements: { kind: string; elapsedMs: number | null; calledBack?: boolean }[] };
+
+let server: Awaited<ReturnType<typeof startDemoServer>>;
+let browser: Awaited<ReturnType<typeof launchWithExtension>>;
+let results: Result[];
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  browser = await launchWithExtension({ extensionDir: join(root, 'dist') });
+  results = (await runAllScenarios(browser, server.url, SCENARIOS)) as Result[];
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const resultOf = (id: string) => results.find((r) => r.scenario.id === id)!;
+
+describe('Omnichannel simulator scenarios in the panel (Chromium)', () => {
+  it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s: shown in the panel with the right outcome', (_id, scenario) => {
+    const { rows } = resultOf(scenario.id);
+    expect(rows.find((r) => r.kind === 'hook.installed')).toBeDefined();
+    const errors = rows.filter((r) => r.kind === 'lcw.event' && r.label.endsWith('lcw:error'));
+    if (scenario.expect.lcwErrorCode !== undefined) {
+      expect(errors.map((r) => r.summary)).toEqual([expect.stringContaining(`lcw:error code ${scenario.expect.lcwErrorCode}:`)]);
+      expect(errors[0]!.severity).toBe('error');
+    } else {
+      expect(errors).toEqual([]);
+    }
+    if (scenario.auth !== 'none') {
+      expect(rows.some((r) => r.kind === 'sdk.call' && r.summary.startsWith('SDK.setAuthTokenProvider('))).toBe(true);
+      expect(rows.filter((r) => r.kind === 'provider.invoke')).toHaveLength(1);
+    }
+    if (scenario.expect.postStatus !== undefined) {
+      const post = rows.find((r) => r.kind === 'net.request')!;
+      expect(post.summary).toMatch(new RegExp(`POST http://127\\.0\\.0\\.1:\\d+/api/sas/postToken\\?… → ${scenario.expect.postStatus} after`));
+      const invoke = rows.find((r) => r.kind === 'provider.invoke')!;
+      expect(invoke.summary).toMatch(/bot auth token provider invoked for signInId sim-signin-\d+/);
+      expect(post.invocation).toBe(invoke.invocation);
+    }
+  });
+
+  it('shows auth provider durations within 50 ms of what the page measured', () => {
+    let compared = 0;
+    for (const r of results) {
+      const page = r.measurements.find((m) => m.kind === 'auth' && m.calledBack);
+      if (!page) continue;
+      const invoke = r.rows.find((x) => x.kind === 'provider.invoke')!;
+      const shown = parseDuration(/called back after (.+)$/.exec(invoke.summary)![1]!);
+      expect(Math.abs(shown - page.elapsedMs!), `${r.scenario.id}: panel ${shown} ms, page ${page.elapsedMs} ms`).toBeLessThanOrEqual(50);
+      compared++;
+    }
+    expect(compared).toBeGreaterThanOrEqual(8);
+  });
+
+  it('shows bot callback durations within 50 ms of what the page measured', () => {
+    for (const id of ['bot-200', 'bot-202', 'bot-404', 'bot-500']) {
+      const r = resultOf(id);
+      const page = r.measurements.find((m) => m.kind === 'bot')!;
+      const cb = r.rows.find((x) => x.kind === 'provider.callback')!;
+      const shown = parseDuration(/after (.+?):/.exec(cb.summary)![1]!);
+      expect(Math.abs(shown - page.elapsedMs!), id).toBeLessThanOrEqual(50);
+      expect(cb.summary).toMatch(scenarioById(id)!.expect.cardShown ? /card shown$/ : /card hidden$/);
+    }
+    expect(resultOf('bot-no-callback').rows.find((x) => x.kind === 'provider.invoke')!).toMatchObject({
+      severity: 'warning',
+      summary: expect.stringMatching(/finished without calling the callback$/),
+    });
+  });
+
+  it('flags exactly the over-budget invocations', () => {
+    for (const r of results) {
+      const flags = r.rows.filter((x) => x.kind === 'budget.exceeded');
+      const invoke = r.rows.find((x) => x.kind === 'provider.invoke' && x.label.includes('auth provider'));
+      if (r.scenario.expect.overBudget) {
+        expect(flags, r.scenario.id).toHaveLength(1);
+        expect(flags[0]!.invocation).toBe(invoke!.invocation);
+        expect(invoke!.severity).toBe('error');
+        expect(invoke!.summary).toMatch(/over the 10 s budget/);
+      } else {
+        expect(flags, r.scenario.id).toHaveLength(0);
+        if (invoke) expect(invoke.summary, r.scenario.id).not.toMatch(/budget/);
+      }
+    }
+    expect(resultOf('slow').rows.find((x) => x.kind === 'provider.invoke')!.summary).toMatch(/over the 10 s budget, called back after 10\.\d\d s/);
+    expect(resultOf('never').rows.find((x) => x.kind === 'provider.invoke')!.summary).toMatch(/over the 10 s budget, never called back/);
+  });
+
+  it('marks token problems in the timeline', () => {
+    const callbackOf = (id: string) => resultOf(id).rows.find((x) => x.kind === 'provider.callback')!;
+    expect(callbackOf('fast')).toMatchObject({ severity: 'info', summary: expect.stringMatching(/JWT RS256, sub 7d5f0e8e-000…, exp (59 min 59 s|1 h) after capture$/) });
+    expect(callbackOf('malformed')).toMatchObject({ severity: 'error', summary: expect.stringContaining('not a JWT: A JWS has 3 dot-separated segments') });
+    expect(callbackOf('expired')).toMatchObject({ severity: 'warning', summary: expect.stringMatching(/exp 1 h before capture \(expired\)/) });
+    expect(callbackOf('hs256')).toMatchObject({ severity: 'warning', summary: expect.stringContaining('JWT HS256 (RS256 required)') });
+    expect(callbackOf('lwi-object').summary).toContain('lwicontexts is an object, not a string');
+    expect(callbackOf('lwi-nested').summary).toContain('lwicontexts: 1 variable(s) break the rules');
+    expect(callbackOf('empty-token')).toMatchObject({ severity: 'error', summary: expect.stringContaining('The token is an empty string.') });
+    expect(resultOf('throws').rows.find((x) => x.kind === 'provider.end')!).toMatchObject({ severity: 'error', summary: expect.stringContaining('threw after') });
+  });
+});
+
+describe('details pane (Chromium)', () => {
+  it('decodes the token, its time claims and lwicontexts, and explains a malformed one', async () => {
+    const nested = await runScenario(browser, server.url, scenarioById('lwi-nested'), { keepOpen: true });
+    const { panel } = nested;
+    await panel.click('.row[data-kind="provider.callback"]');
+    const header = await panel.textContent('[data-testid=jwt-header]');
+    expect(JSON.parse(header!)).toEqual({ alg: 'RS256', typ: 'JWT', kid: 'demo-key-1' });
+    const times = await panel.textContent('[data-testid=jwt-times]');
+    expect(times).toMatch(/exp\d+\d{4}-\d\d-\d\dT.+ after capture/);
+    const lwi = await panel.textContent('[data-testid=lwicontexts]');
+    expect(lwi).toContain('msdyn_cartvalue');
+    expect(lwi).toContain('Value is an object: only primitive values are allowed.');
+    mkdirSync(join(root, 'docs/screenshots'), { recursive: true });
+    await panel.setViewportSize({ width: 1400, height: 760 });
+    await panel.screenshot({ path: join(root, 'docs/screenshots/panel.png') });
+    await panel.goto(panel.url() + '&theme=dark');
+    await panel.waitForSelector('.row[data-kind="provider.callback"]');
+    await panel.click('.row[data-kind="provider.callback"]');
+    await panel.screenshot({ path: join(root, 'docs/screenshots/panel-dark.png') });
+    await nested.panel.close();
+    await nested.page.close();
+
+    const malformed = await runScenario(browser, server.url, scenarioById('malformed'), { keepOpen: true });
+    await malformed.panel.click('.row[data-kind="provider.callback"]');
+    const error = malformed.panel.locator('[data-testid=jwt-error]');
+    expect(await error.getAttribute('data-reason')).toBe('segments');
+    expect(await error.textContent()).toContain('Cannot decode this token: A JWS has 3 dot-separated segments (header.payload.signature); this token has 2.');
+    await malformed.panel.close();
+    await malformed.page.close();
+  });
+
+  it('shows the backlog to a panel opened after the events, and updates live', async () => {
+    const r = await runScenario(browser, server.url, scenarioById('fast'), { keepOpen: true });
+    expect(r.rows.length).toBeGreaterThanOrEqual(9);
+    await r.page.click('#sim-start'); // a second chat start while the panel is open
+    await r.panel.waitForFunction(() => document.querySelectorAll('.row[data-kind="provider.invoke"]').length === 2);
+    await r.panel.click('text=Clear');
+    await r.panel.waitForSelector('[data-testid=empty]');
+    await r.panel.close();
+    await r.page.close();
+  });
+});
