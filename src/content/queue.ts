@@ -32,10 +32,15 @@ export function createDeliveryQueue<T>(opts: DeliveryQueueOptions<T>) {
   const run = async () => {
     running = true;
     let attempt = 0;
+    let batch: T[] = [];
     let batchId = '';
     while (items.length > 0) {
-      const batch = items.slice(0, maxBatch);
-      if (attempt === 0) batchId = `${Date.now().toString(36)}-${(batchCounter += 1)}`;
+      // A retried batch must be exactly the batch first sent under its id: the receiver
+      // recognises resends by id, so growing it would drop the newcomers as duplicates.
+      if (attempt === 0) {
+        batch = items.slice(0, maxBatch);
+        batchId = `${Date.now().toString(36)}-${(batchCounter += 1)}`;
+      }
       try {
         await opts.send(batch, batchId);
         items.splice(0, batch.length);

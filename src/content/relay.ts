@@ -13,11 +13,23 @@ import { createDeliveryQueue } from './queue';
 // Random per document, so retried batches can be recognised (and stored once) by the background.
 const relayId = Math.random().toString(36).slice(2, 10);
 
+/** How long to wait for the background's acknowledgement before resending (same batch id). */
+const ACK_TIMEOUT_MS = 2_000;
+
 const queue = createDeliveryQueue<HookEvent>({
   async send(events, batchId) {
     const message: RelayMessage = { type: 'hook-events', batchId: `${relayId}-${batchId}`, events };
-    const answer = (await browser.runtime.sendMessage(message)) as { ok?: boolean } | undefined;
-    if (!answer?.ok) throw new Error('background did not store the batch');
+    // A worker stopped while handling the message may leave sendMessage unsettled: never wait forever.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('no acknowledgement')), ACK_TIMEOUT_MS);
+    });
+    try {
+      const answer = (await Promise.race([browser.runtime.sendMessage(message), timeout])) as { ok?: boolean } | undefined;
+      if (!answer?.ok) throw new Error('background did not store the batch');
+    } finally {
+      clearTimeout(timer);
+    }
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   // Never a silent loss: if the background stayed unreachable that long, say how much was dropped.

@@ -91,3 +91,29 @@ describe('delivery queue', () => {
     expect(got).toEqual([3, 4, 5]);
   });
 });
+
+describe('delivery queue resends', () => {
+  it('resends exactly the same batch under the same id, even when items arrived meanwhile', async () => {
+    const sent: { id: string; batch: number[] }[] = [];
+    let fail = true;
+    let q!: ReturnType<typeof createDeliveryQueue<number>>;
+    q = createDeliveryQueue<number>({
+      maxBatch: 10,
+      sleep: async () => {
+        q.push(3, 4); // arrives while the first attempt is failing
+      },
+      async send(batch, id) {
+        sent.push({ id, batch: [...batch] });
+        if (fail) {
+          fail = false;
+          throw new Error('ack lost');
+        }
+      },
+    });
+    q.push(1, 2);
+    await q.drained();
+    expect(sent[0]).toEqual(sent[1]); // same id, same items
+    expect(sent[2]!.batch).toEqual([3, 4]);
+    expect(sent[2]!.id).not.toBe(sent[0]!.id);
+  });
+});
