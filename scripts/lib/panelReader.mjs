@@ -1,13 +1,21 @@
 // Reads what the panel shows (its rendered rows), in any browser driver that can evaluate a function.
 
-/** Runs in the panel page: the rows as the user sees them. */
+/**
+ * A timeline row as the panel renders it.
+ * @typedef {{ seq: number, kind: string, severity: string, invocation: string | null, time: string, source: string, label: string, summary: string }} PanelRow
+ */
+
+/**
+ * Runs in the panel page: the rows as the user sees them.
+ * @returns {PanelRow[]}
+ */
 export function readRowsInPage() {
   return [...document.querySelectorAll('.timeline .row[data-seq]')].map((r) => {
     const cells = r.querySelectorAll('[role=gridcell]');
     return {
       seq: Number(r.getAttribute('data-seq')),
-      kind: r.getAttribute('data-kind'),
-      severity: r.getAttribute('data-severity'),
+      kind: r.getAttribute('data-kind') ?? '',
+      severity: r.getAttribute('data-severity') ?? '',
       invocation: r.getAttribute('data-invocation') || null,
       time: cells[0]?.textContent ?? '',
       source: cells[1]?.textContent ?? '',

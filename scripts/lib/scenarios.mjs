@@ -18,7 +18,7 @@ export async function mapLimit(items, limit, fn) {
 
 /**
  * Opens one scenario page, waits until the page says it is finished, then reads the panel for its tab.
- * @returns {Promise<{ scenario: object, tabId: number, rows: object[], measurements: object[], page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
+ * @returns {Promise<{ scenario: import('../../demo/omnichannel/scenarios.js').Scenario, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], measurements: any[], page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
  */
 export async function runScenario(browser, baseUrl, scenario, { keepOpen = false } = {}) {
   const { context, extensionId, worker } = browser;
