@@ -24,7 +24,7 @@ export function Timeline({ rows, selected, onSelect }: { rows: TimelineRow[]; se
     >
       <div class="row head" role="row">
         <span role="columnheader">Time</span>
-        <span role="columnheader">Source</span>
+        <span role="columnheader" class="source">Source</span>
         <span role="columnheader">Kind</span>
         <span role="columnheader">Summary</span>
       </div>

@@ -57,19 +57,30 @@ function authProvider() {
   }
 }
 
+/** POSTs JSON and resolves with the HTTP status, by fetch or by XMLHttpRequest. */
+function postJson(url, body) {
+  if (scenario.transport !== 'xhr') {
+    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status);
+  }
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    xhr.setRequestHeader('content-type', 'application/json');
+    xhr.onload = () => resolve(xhr.status);
+    xhr.onerror = () => reject(new Error('network error'));
+    xhr.send(JSON.stringify(body));
+  });
+}
+
 function botProvider() {
   // The documented pattern, written correctly: POST the token to botTokenUrl, then decide.
   return async (botTokenUrl, callback) => {
     pending++;
     try {
       const token = await fetchToken('valid');
-      const res = await fetch(botTokenUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ token, type: 'TokenExchangeRequest' }),
-      });
+      const status = await postJson(botTokenUrl, { token, type: 'TokenExchangeRequest' });
       if (scenario.bot === 'no-callback') return; // the bug this scenario shows
-      callback({ show: !(res.status === 200 || res.status === 202 || res.status === 404) });
+      callback({ show: !(status === 200 || status === 202 || status === 404) });
     } catch {
       callback({ show: true });
     } finally {

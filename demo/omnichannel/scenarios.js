@@ -9,6 +9,7 @@
  * @property {string} [tokenKind]  token the provider passes (see /api/token?kind=)
  * @property {number} [postStatus]  status the local botTokenUrl endpoint answers (bot scenarios)
  * @property {'callback'|'no-callback'} [bot]  what the page's bot auth token provider does
+ * @property {'fetch'|'xhr'} [transport]  how the bot provider POSTs the token (default fetch)
  * @property {object} [widget]  simulator widget options: scriptsFail, authFunctionName, contextProviderThrows
  * @property {{overBudget: boolean, lcwErrorCode?: number, tokenReason?: string, cardShown?: boolean, postStatus?: number}} expect
  */
@@ -26,7 +27,7 @@ export const SCENARIOS = [
   { id: 'malformed', title: 'Malformed token', auth: 'fast', tokenKind: 'malformed', expect: { overBudget: false, lcwErrorCode: 4, tokenReason: 'segments' } },
   { id: 'empty-token', title: 'Provider calls back with an empty string', auth: 'empty', expect: { overBudget: false, lcwErrorCode: 3 } },
   { id: 'bot-200', title: 'Bot SSO: postToken answered 200 (signed in)', auth: 'none', bot: 'callback', postStatus: 200, expect: { overBudget: false, cardShown: false, postStatus: 200 } },
-  { id: 'bot-202', title: 'Bot SSO: postToken answered 202 (already signed in)', auth: 'none', bot: 'callback', postStatus: 202, expect: { overBudget: false, cardShown: false, postStatus: 202 } },
+  { id: 'bot-202', title: 'Bot SSO: postToken answered 202 (already signed in), POST by XMLHttpRequest', auth: 'none', bot: 'callback', transport: 'xhr', postStatus: 202, expect: { overBudget: false, cardShown: false, postStatus: 202 } },
   { id: 'bot-404', title: 'Bot SSO: postToken answered 404 (already signed in)', auth: 'none', bot: 'callback', postStatus: 404, expect: { overBudget: false, cardShown: false, postStatus: 404 } },
   { id: 'bot-500', title: 'Bot SSO: postToken answered 500 (card shown)', auth: 'none', bot: 'callback', postStatus: 500, expect: { overBudget: false, cardShown: true, postStatus: 500 } },
   { id: 'bot-no-callback', title: 'Bot provider that never calls the callback', auth: 'none', bot: 'no-callback', postStatus: 200, expect: { overBudget: false, cardShown: true, postStatus: 200 } },

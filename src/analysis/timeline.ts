@@ -174,7 +174,7 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
       case 'net.request': {
         const status = e.status === null ? `failed (${e.error ?? 'no response'})` : String(e.status);
         const ok = e.status !== null && (e.status === 200 || e.status === 202 || e.status === 404);
-        return row('network', 'POST token', `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)}`, e.status === null ? 'error' : ok ? 'info' : 'warning', e.invocationId);
+        return row('network', 'POST token', `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)} via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}`, e.status === null ? 'error' : ok ? 'info' : 'warning', e.invocationId);
       }
     }
   });

@@ -55,6 +55,7 @@ describe('Omnichannel simulator scenarios in the panel (Chromium)', () => {
       const invoke = rows.find((r) => r.kind === 'provider.invoke')!;
       expect(invoke.summary).toMatch(/bot auth token provider invoked for signInId sim-signin-\d+/);
       expect(post.invocation).toBe(invoke.invocation);
+      expect(post.summary).toMatch(scenario.transport === 'xhr' ? / via XMLHttpRequest$/ : / via fetch$/);
     }
   });
 
