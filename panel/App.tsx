@@ -2,6 +2,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { buildTimeline } from '../src/analysis/timeline';
 import { collectInvocations, budgetStatus } from '../src/analysis/invocations';
+import { collectCardAttempts } from '../src/analysis/webchat';
 import type { LogEntry } from '../src/shared/events';
 import { connectToBackground, type ConnectionStatus } from './connection';
 import { Details } from './Details';
@@ -16,7 +17,7 @@ const STATUS_TEXT: Record<ConnectionStatus, string> = {
 export function App({ tabId }: { tabId: number }) {
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
-  const [selected, setSelected] = useState<number | null>(null);
+  const [selected, setSelected] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
   const link = useRef<ReturnType<typeof connectToBackground> | null>(null);
 
@@ -40,6 +41,7 @@ export function App({ tabId }: { tabId: number }) {
   }, [tabId]);
 
   const invocations = useMemo(() => collectInvocations(entries), [entries]);
+  const cards = useMemo(() => collectCardAttempts(entries), [entries]);
   // While an auth provider is still waiting, tick so the 10 s mark appears on time.
   const waiting = useMemo(
     () => [...invocations.values()].some((inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw')),
@@ -53,7 +55,7 @@ export function App({ tabId }: { tabId: number }) {
 
   const rows = useMemo(() => buildTimeline(entries, now), [entries, now]);
   const problems = rows.filter((r) => r.severity !== 'info').length;
-  const selectedRow = rows.find((r) => r.seq === selected) ?? null;
+  const selectedRow = rows.find((r) => r.id === selected) ?? null;
   const overBudget = [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, now).state === 'over').length;
 
   return (
@@ -75,14 +77,15 @@ export function App({ tabId }: { tabId: number }) {
           <h2>No chat SSO activity captured in this tab yet</h2>
           <p>
             The inspector records the live chat widget's SDK calls (<code>Microsoft.Omnichannel.LiveChatWidget.SDK</code>), the auth token
-            provider and bot auth token provider invocations, <code>lcw:*</code> events and token POSTs, from the moment a page starts loading.
+            provider and bot auth token provider invocations, <code>lcw:*</code> events and token POSTs, and Bot Framework Web Chat's
+            activities, OAuthCards, <code>signin/tokenExchange</code> invokes and Direct Line traffic, from the moment a page starts loading.
           </p>
           <p>Start a chat on the page. If the widget loaded before DevTools was opened, events are still here; if nothing shows up, reload the page.</p>
         </div>
       ) : (
         <main class="split">
           <Timeline rows={rows} selected={selected} onSelect={setSelected} />
-          <Details row={selectedRow} rows={rows} invocations={invocations} now={now} />
+          <Details row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={now} />
         </main>
       )}
     </div>

@@ -3,6 +3,8 @@ import type { Invocation } from '../src/analysis/invocations';
 import { budgetStatus } from '../src/analysis/invocations';
 import { formatClock, formatDuration } from '../src/analysis/format';
 import type { TimelineRow } from '../src/analysis/timeline';
+import type { CardAttempt } from '../src/analysis/webchat';
+import { CardDetails } from './CardDetails';
 import { JwtDetails } from './JwtDetails';
 
 function tokenOf(row: TimelineRow, invocations: Map<string, Invocation>): { token: string; at: number } | null {
@@ -33,7 +35,7 @@ function BudgetLine({ inv, now }: { inv: Invocation; now: number }) {
   );
 }
 
-export function Details({ row, rows, invocations, now }: { row: TimelineRow | null; rows: TimelineRow[]; invocations: Map<string, Invocation>; now: number }) {
+export function Details({ row, rows, invocations, cards, now }: { row: TimelineRow | null; rows: TimelineRow[]; invocations: Map<string, Invocation>; cards: CardAttempt[]; now: number }) {
   if (!row) {
     return (
       <aside class="details empty-details" aria-label="Event details">
@@ -44,6 +46,7 @@ export function Details({ row, rows, invocations, now }: { row: TimelineRow | nu
   const inv = row.invocationId ? invocations.get(row.invocationId) : undefined;
   const chain = inv ? rows.filter((r) => r.invocationId === inv.invocationId) : [];
   const token = tokenOf(row, invocations);
+  const card = row.activityKey ? cards.find((c) => c.record.key === row.activityKey || c.invokes.some((i) => i.record.key === row.activityKey)) : undefined;
   return (
     <aside class="details" aria-label="Event details" data-testid="details">
       <h2>
@@ -64,13 +67,14 @@ export function Details({ row, rows, invocations, now }: { row: TimelineRow | nu
           )}
           <ol class="chain">
             {chain.map((r) => (
-              <li key={r.seq} class={`sev-${r.severity}`}>
+              <li key={r.id} class={`sev-${r.severity}`}>
                 <span class="time">+{formatDuration(r.at - inv.invoke.event.at)}</span> {r.summary}
               </li>
             ))}
           </ol>
         </section>
       )}
+      {card && <CardDetails card={card} {...(row.tag === 'invoke' && row.activityKey ? { focusKey: row.activityKey } : {})} />}
       {token && <JwtDetails token={token.token} capturedAt={token.at} />}
       <section>
         <h3>Event</h3>

@@ -4,12 +4,12 @@ import { formatClock, formatDuration } from '../src/analysis/format';
 
 const MARK = { info: '', warning: '⚠', error: '✖' } as const;
 
-export function Timeline({ rows, selected, onSelect }: { rows: TimelineRow[]; selected: number | null; onSelect(seq: number): void }) {
+export function Timeline({ rows, selected, onSelect }: { rows: TimelineRow[]; selected: string | null; onSelect(id: string): void }) {
   const start = rows[0]?.at ?? 0;
   const move = (delta: number) => {
-    const i = rows.findIndex((r) => r.seq === selected);
+    const i = rows.findIndex((r) => r.id === selected);
     const next = rows[Math.max(0, Math.min(rows.length - 1, (i < 0 ? -1 : i) + delta))];
-    if (next) onSelect(next.seq);
+    if (next) onSelect(next.id);
   };
   return (
     <div
@@ -30,15 +30,18 @@ export function Timeline({ rows, selected, onSelect }: { rows: TimelineRow[]; se
       </div>
       {rows.map((r) => (
         <div
-          key={r.seq}
+          key={r.id}
           role="row"
-          aria-selected={r.seq === selected}
-          class={`row sev-${r.severity}${r.seq === selected ? ' selected' : ''}`}
+          aria-selected={r.id === selected}
+          class={`row sev-${r.severity}${r.id === selected ? ' selected' : ''}${r.tag === 'oauthcard' ? ' oauthcard' : ''}`}
           data-seq={r.seq}
+          data-id={r.id}
           data-kind={r.entry.event.kind}
+          data-tag={r.tag ?? ''}
+          data-outcome={r.outcome ?? ''}
           data-severity={r.severity}
           data-invocation={r.invocationId ?? ''}
-          onClick={() => onSelect(r.seq)}
+          onClick={() => onSelect(r.id)}
         >
           <span role="gridcell" class="time" title={formatClock(r.at)}>
             +{formatDuration(r.at - start)}

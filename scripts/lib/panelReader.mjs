@@ -2,7 +2,7 @@
 
 /**
  * A timeline row as the panel renders it.
- * @typedef {{ seq: number, kind: string, severity: string, invocation: string | null, time: string, source: string, label: string, summary: string }} PanelRow
+ * @typedef {{ seq: number, id: string, kind: string, tag: string, outcome: string, severity: string, invocation: string | null, time: string, source: string, label: string, summary: string }} PanelRow
  */
 
 /**
@@ -14,6 +14,9 @@ export function readRowsInPage() {
     const cells = r.querySelectorAll('[role=gridcell]');
     return {
       seq: Number(r.getAttribute('data-seq')),
+      id: r.getAttribute('data-id') ?? '',
+      tag: r.getAttribute('data-tag') ?? '',
+      outcome: r.getAttribute('data-outcome') ?? '',
       kind: r.getAttribute('data-kind') ?? '',
       severity: r.getAttribute('data-severity') ?? '',
       invocation: r.getAttribute('data-invocation') || null,

@@ -7,11 +7,14 @@ import { formatDuration, summaryText } from './format';
 import { budgetStatus, collectInvocations, type Invocation } from './invocations';
 import { decodeJwtView } from './jwt';
 import { describeLcwError } from './lcwErrors';
+import { createWebChatRows, isWebChatEvent } from './webchatRows';
 
 export type Severity = 'info' | 'warning' | 'error';
-export type RowSource = 'Omnichannel' | 'network' | 'extension';
+export type RowSource = 'Omnichannel' | 'Web Chat' | 'Direct Line' | 'network' | 'extension';
 
 export interface TimelineRow {
+  /** Unique within the timeline: the entry's seq, or `seq.n` when one entry gives several rows. */
+  id: string;
   seq: number;
   /** ms since the Unix epoch. */
   at: number;
@@ -22,6 +25,12 @@ export interface TimelineRow {
   severity: Severity;
   entry: LogEntry;
   invocationId?: string;
+  /** Web Chat rows: what the row is about. */
+  tag?: 'oauthcard' | 'invoke' | 'activity';
+  /** OAuthCard rows: the card's final outcome. */
+  outcome?: 'hidden' | 'shown';
+  /** Activity rows: the merged activity record key. */
+  activityKey?: string;
 }
 
 const ROLE_LABEL = { auth: 'auth token provider', bot: 'bot auth token provider' } as const;
@@ -91,9 +100,17 @@ function invocationSummary(inv: Invocation, nowMs: number): { text: string; seve
  */
 export function buildTimeline(entries: readonly LogEntry[], nowMs: number): TimelineRow[] {
   const invocations = collectInvocations(entries);
-  const rows = entries.map((entry) => {
+  const webChat = createWebChatRows(entries);
+  const rows = entries.flatMap((entry): TimelineRow[] => {
+    if (isWebChatEvent(entry.event)) return webChat.rowsFor(entry);
+    return [omnichannelRow(entry)];
+  });
+  return rows.sort((a, b) => a.at - b.at || a.seq - b.seq);
+
+  function omnichannelRow(entry: LogEntry): TimelineRow {
     const e = entry.event;
     const row = (source: RowSource, kind: string, summary: string, severity: Severity = 'info', invocationId?: string): TimelineRow => ({
+      id: String(entry.seq),
       seq: entry.seq,
       at: e.at,
       source,
@@ -176,9 +193,10 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
         const ok = e.status !== null && (e.status === 200 || e.status === 202 || e.status === 404);
         return row('network', 'POST token', `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)} via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}`, e.status === null ? 'error' : ok ? 'info' : 'warning', e.invocationId);
       }
+      default:
+        return row('extension', e.kind, e.kind);
     }
-  });
-  return rows.sort((a, b) => a.at - b.at || a.seq - b.seq);
+  }
 }
 
 /** A URL without its query string (which carries the SAS hmac), for one-line display. */

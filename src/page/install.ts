@@ -9,6 +9,8 @@ import { captureNatives } from './natives';
 import { readPath, SDK_PATH, trapPath } from './namespace';
 import { createNetworkWatcher } from './network';
 import { createSdkInstrumenter } from './sdk';
+import { installWebChatHooks } from './webchat';
+import { installWebSocketCapture } from './websocket';
 
 /** Marker on the window that makes a second install a no-op. */
 export const INSTALLED = Symbol.for('chat-sso-inspector.hook');
@@ -42,6 +44,8 @@ export function installHook(win: Window & typeof globalThis, sink: (event: HookE
   ctx.emit({ kind: 'hook.installed', url: String(win.location?.href ?? ''), top: win === win.top, readyState: String(win.document?.readyState ?? '') });
   trapPath(ctx, win, SDK_PATH, (leaf) => sdk.instrument(leaf, 'assignment'));
   ctx.guard('lcw events', () => installLcwEventCapture(ctx, win, scan));
+  ctx.guard('web chat', () => installWebChatHooks(ctx, win));
+  ctx.guard('websocket', () => installWebSocketCapture(ctx, win));
   ctx.guard('load scans', () => {
     win.addEventListener('DOMContentLoaded', scan, { once: true });
     win.addEventListener('load', scan, { once: true });

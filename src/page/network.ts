@@ -1,12 +1,14 @@
 /**
  * Watches the page's `fetch` and `XMLHttpRequest` for the requests that matter to
  * SSO and records each one's method, URL, HTTP status and elapsed time (page ms):
- *  - POSTs to a botTokenUrl handed to the bot auth token provider;
- *  - any POST to `…/api/sas/postToken` (the tokenPostResource SAS URL of the Bot Framework token service).
- * Everything else passes through untouched. The page gets the same promise /
- * the same XHR object; only watched requests are observed.
+ *  - POSTs to a botTokenUrl handed to the bot auth token provider, and any POST to
+ *    `…/api/sas/postToken` (the Bot Framework token service's tokenPostResource);
+ *  - Direct Line v3 traffic on any host (see directLineNet.ts).
+ * Everything else passes through untouched. The page gets the same promise / the same XHR object.
  */
 import type { HookContext } from './context';
+import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl, type DirectLineRequest } from './directLineNet';
+import { own, summarizeActivity } from './activity';
 import { clip } from './summarize';
 import { createWrapper, observePromise } from './wrap';
 import type { BotUrlRegistry } from './providers';
@@ -15,9 +17,12 @@ import type { PageWindow } from './natives';
 /** Path of the Bot Framework token service's tokenPostResource endpoint. */
 const POST_TOKEN_PATH = /\/api\/sas\/posttoken$/i;
 
+/** What the hook does with a request it watches. */
+export type Watch = { kind: 'token-post'; invocationId?: string } | { kind: 'directline'; dl: DirectLineRequest; url: URL };
+
 export interface NetworkWatcher extends BotUrlRegistry {
-  /** Which bot provider invocation (if any) a request to `url` belongs to; null when the request is not watched. */
-  classify(method: string, url: string): { invocationId?: string } | null;
+  /** How a request to `url` is watched; null when it is not. */
+  classify(method: string, url: string): Watch | null;
 }
 
 /** Resolves a request URL against the page's address; null when it is not a URL. */
@@ -43,9 +48,10 @@ export function createNetworkWatcher(ctx: HookContext, win: PageWindow): Network
       const u = absolute(url, base());
       if (!u) return null;
       const invocationId = expected.get(u.href);
-      if (invocationId) return { invocationId };
-      if (method.toUpperCase() === 'POST' && POST_TOKEN_PATH.test(u.pathname)) return {};
-      return null;
+      if (invocationId) return { kind: 'token-post', invocationId };
+      if (method.toUpperCase() === 'POST' && POST_TOKEN_PATH.test(u.pathname)) return { kind: 'token-post' };
+      const dl = classifyDirectLine(method, u);
+      return dl ? { kind: 'directline', dl, url: u } : null;
     },
   };
   installFetch(ctx, win, watcher);
@@ -53,23 +59,74 @@ export function createNetworkWatcher(ctx: HookContext, win: PageWindow): Network
   return watcher;
 }
 
-function record(ctx: HookContext, api: 'fetch' | 'xhr', method: string, url: string, t0: number, status: number | null, invocationId: string | undefined, error?: string) {
+/** One finished request, whatever the API. `body`: the request body; `response`: the parsed response, when read. */
+interface Finished {
+  api: 'fetch' | 'xhr';
+  method: string;
+  url: string;
+  t0: number;
+  status: number | null;
+  body?: unknown;
+  response?: unknown;
+  error?: string;
+}
+
+/** Emits the events for a finished watched request. */
+function recordFinished(ctx: HookContext, watch: Watch, r: Finished): void {
   const t = ctx.natives.now();
+  const elapsedMs = t - r.t0;
+  if (watch.kind === 'token-post') {
+    ctx.emit(
+      {
+        kind: 'net.request',
+        requestId: ctx.newId('n'),
+        api: r.api,
+        method: clip(r.method, 16),
+        url: clip(r.url),
+        status: r.status,
+        elapsedMs,
+        ...(watch.invocationId ? { invocationId: watch.invocationId } : {}),
+        ...(r.error ? { error: clip(r.error, 500) } : {}),
+      },
+      r.t0,
+    );
+    return;
+  }
+  const { dl } = watch;
+  const ok = r.status !== null && r.status >= 200 && r.status < 300;
+  if (dl.op === 'get-activities' && ok) {
+    // Polls: only the ones that brought activities (an empty poll every few hundred ms is noise).
+    const set = parseActivitySet(r.response);
+    if (set && set.activities.length > 0) {
+      ctx.emit({ kind: 'directline.activities', via: r.api, ...(dl.conversationId ? { conversationId: dl.conversationId } : {}), ...set }, r.t0);
+    }
+    return;
+  }
+  const activity = dl.op === 'post-activity' ? summarizeActivity(parseJson(r.body)) : null;
+  const responseId = own(r.response, 'id');
+  const conversationId = dl.conversationId ?? own(r.response, 'conversationId');
+  const error = r.error ?? (ok ? undefined : errorMessageOf(r.response));
   ctx.emit(
     {
-      kind: 'net.request',
-      requestId: ctx.newId('n'),
-      api,
-      method: clip(method, 16),
-      url: clip(url),
-      status,
-      elapsedMs: t - t0,
-      ...(invocationId ? { invocationId } : {}),
-      ...(error ? { error: clip(error, 500) } : {}),
+      kind: 'directline.http',
+      requestId: ctx.newId('d'),
+      api: r.api,
+      method: clip(r.method, 16),
+      url: redactDirectLineUrl(watch.url),
+      op: dl.op,
+      status: r.status,
+      elapsedMs,
+      ...(typeof conversationId === 'string' ? { conversationId: clip(conversationId, 200) } : {}),
+      ...(activity ? { activity } : {}),
+      ...(typeof responseId === 'string' ? { responseId: clip(responseId, 200) } : {}),
+      ...(error ? { error: clip(error, 1000) } : {}),
     },
-    t0,
+    r.t0,
   );
 }
+
+/** Whether the response body is worth reading for this watch. */
+const wantsBody = (watch: Watch) => watch.kind === 'directline';
 
 function installFetch(ctx: HookContext, win: PageWindow, watcher: NetworkWatcher) {
   const original = win.fetch;
@@ -77,26 +134,40 @@ function installFetch(ctx: HookContext, win: PageWindow, watcher: NetworkWatcher
   const wrap = createWrapper(
     'fetch',
     () => (_thisArg, args) => {
-      const [input, init] = args as [unknown, { method?: unknown } | undefined];
+      const [input, init] = args as [unknown, { method?: unknown; body?: unknown } | undefined];
       const isRequest = typeof win.Request === 'function' && input instanceof win.Request;
       const url = isRequest ? (input as Request).url : String(input);
       const initMethod = init && typeof init === 'object' ? init.method : undefined;
       const method = String(initMethod ?? (isRequest ? (input as Request).method : 'GET'));
-      const match = watcher.classify(method, url);
-      if (!match) return;
+      const watch = watcher.classify(method, url);
+      if (!watch) return;
+      const body = init && typeof init === 'object' && typeof init.body === 'string' ? init.body : undefined;
       const t0 = ctx.natives.now();
+      const fail = (error: unknown) => recordFinished(ctx, watch, { api: 'fetch', method, url, t0, status: null, body, error: String((error as Error)?.message ?? error) });
       return {
         returned(result) {
           observePromise(
             result,
             ctx.natives,
-            (response) => ctx.guard('fetch status', () => record(ctx, 'fetch', method, url, t0, (response as Response).status, match.invocationId)),
-            (error) => ctx.guard('fetch error', () => record(ctx, 'fetch', method, url, t0, null, match.invocationId, String((error as Error)?.message ?? error))),
+            (response) =>
+              ctx.guard('fetch response', () => {
+                const res = response as Response;
+                if (!wantsBody(watch)) return recordFinished(ctx, watch, { api: 'fetch', method, url, t0, status: res.status, body });
+                // A clone, read before the page reads the original: the page's body is untouched.
+                res
+                  .clone()
+                  .text()
+                  .then(
+                    (text) => ctx.guard('fetch body', () => recordFinished(ctx, watch, { api: 'fetch', method, url, t0, status: res.status, body, response: parseJson(text) })),
+                    () => ctx.guard('fetch body', () => recordFinished(ctx, watch, { api: 'fetch', method, url, t0, status: res.status, body })),
+                  );
+              }),
+            (error) => ctx.guard('fetch error', () => fail(error)),
           );
           return result;
         },
         threw(error) {
-          record(ctx, 'fetch', method, url, t0, null, match.invocationId, String((error as Error)?.message ?? error));
+          fail(error);
         },
       };
     },
@@ -120,16 +191,29 @@ function installXhr(ctx: HookContext, win: PageWindow, watcher: NetworkWatcher) 
   );
   const wrapSend = createWrapper(
     'XMLHttpRequest.send',
-    () => (thisArg) => {
+    () => (thisArg, args) => {
       const xhr = thisArg as XMLHttpRequest;
       const req = opened.get(xhr);
-      const match = req && watcher.classify(req.method, req.url);
-      if (!req || !match) return;
+      const watch = req && watcher.classify(req.method, req.url);
+      if (!req || !watch) return;
+      const body = typeof args[0] === 'string' ? args[0] : undefined;
       const t0 = ctx.natives.now();
       xhr.addEventListener('loadend', () =>
         ctx.guard('xhr loadend', () => {
           const status = xhr.status;
-          record(ctx, 'xhr', req.method, req.url, t0, status === 0 ? null : status, match.invocationId, status === 0 ? 'network error, abort or timeout' : undefined);
+          // With responseType 'json' (DirectLineJS) `responseText` throws: read `response` instead.
+          const type = xhr.responseType;
+          const response = !wantsBody(watch) ? undefined : type === 'json' ? xhr.response : type === '' || type === 'text' ? parseJson(xhr.responseText) : undefined;
+          recordFinished(ctx, watch, {
+            api: 'xhr',
+            method: req.method,
+            url: req.url,
+            t0,
+            status: status === 0 ? null : status,
+            body,
+            response,
+            ...(status === 0 ? { error: 'network error, abort or timeout' } : {}),
+          });
         }),
       );
     },

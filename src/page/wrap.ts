@@ -11,7 +11,7 @@ import type { Natives } from './natives';
 
 /** What an observer wants done around one call. Every member is optional. */
 export interface CallPlan {
-  /** Arguments to pass instead of the page's (same length, same order). */
+  /** Arguments to pass instead of the page's (a provider's callback swapped, a middleware added). */
   args?: unknown[];
   /** Called with the original's return value; may map it (used to unwrap our own wrappers). */
   returned?(value: unknown): unknown;
@@ -58,7 +58,7 @@ export function createWrapper(purpose: string, observe: (fn: Function) => CallOb
       } catch (e) {
         report(`${purpose}: before call`, e);
       }
-      const callArgs = plan?.args && plan.args.length === args.length ? plan.args : args;
+      const callArgs = plan?.args ?? args;
       let result: unknown;
       try {
         result = isConstruct

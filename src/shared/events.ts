@@ -43,6 +43,69 @@ const base = { t: ms, at: ms };
 export const ProviderRoleSchema = v.picklist(['auth', 'bot']);
 export type ProviderRole = v.InferOutput<typeof ProviderRoleSchema>;
 
+/** Reads as `{id, uri, providerId}` of an OAuthCard's tokenExchangeResource. */
+const TokenExchangeResourceSchema = v.object({ id: v.optional(text), uri: v.optional(text), providerId: v.optional(text) });
+
+/**
+ * The parts of a Bot Framework activity the inspector needs, copied by the hook
+ * (https://github.com/microsoft/botframework-sdk/blob/main/specs/botframework-activity/botframework-activity.md).
+ * OAuthCard attachments keep their SSO fields; other attachments only their contentType.
+ */
+export const ActivitySummarySchema = v.object({
+  type: text,
+  id: v.optional(text),
+  name: v.optional(text),
+  /** Web Chat's `channelData.clientActivityID`, set before the service assigns `id`. */
+  clientActivityID: v.optional(text),
+  replyToId: v.optional(text),
+  conversationId: v.optional(text),
+  channelId: v.optional(text),
+  from: v.optional(v.object({ id: v.optional(text), name: v.optional(text), role: v.optional(text) })),
+  text: v.optional(text),
+  timestamp: v.optional(text),
+  attachments: v.optional(
+    v.pipe(
+      v.array(
+        v.object({
+          contentType: text,
+          /** Present for application/vnd.microsoft.card.oauth (and signin) cards. */
+          oauth: v.optional(
+            v.object({
+              connectionName: v.optional(text),
+              text: v.optional(text),
+              tokenExchangeResource: v.optional(TokenExchangeResourceSchema),
+              tokenPostResource: v.optional(v.object({ sasUrl: v.optional(text) })),
+              buttons: v.optional(v.pipe(v.array(v.object({ type: v.optional(text), title: v.optional(text), value: v.optional(text) })), v.maxLength(10))),
+            }),
+          ),
+        }),
+      ),
+      v.maxLength(20),
+    ),
+  ),
+  /** `value` of a signin/tokenExchange invoke: {id, connectionName, token}. */
+  tokenExchange: v.optional(
+    v.object({ id: v.optional(text), connectionName: v.optional(text), token: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN))), tokenType: text }),
+  ),
+  /** `value` of any other activity, summarized. */
+  value: v.optional(SummarySchema),
+});
+export type ActivitySummary = v.InferOutput<typeof ActivitySummarySchema>;
+
+/** The Direct Line v3 operation a request performs (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-api-reference). */
+export const DirectLineOpSchema = v.picklist([
+  'start-conversation',
+  'reconnect',
+  'post-activity',
+  'get-activities',
+  'upload',
+  'generate-token',
+  'refresh-token',
+  'session',
+  'other',
+]);
+export type DirectLineOp = v.InferOutput<typeof DirectLineOpSchema>;
+
 export const HookEventSchema = v.variant('kind', [
   /** The hook ran in a frame (one per document). */
   v.object({ ...base, kind: v.literal('hook.installed'), url: text, top: v.boolean(), readyState: text }),
@@ -136,6 +199,62 @@ export const HookEventSchema = v.variant('kind', [
     elapsedMs: ms,
     /** The bot provider invocation this POST belongs to, when the hook could tell. */
     invocationId: v.optional(id),
+  }),
+  /** `window.WebChat` was assigned (a Web Chat bundle loaded). */
+  v.object({ ...base, kind: v.literal('webchat.detected'), members: v.pipe(v.array(text), v.maxLength(200)), version: v.optional(text) }),
+  /**
+   * A Web Chat Redux action. stage `dispatched`: seen by the inspector's middleware, which runs before
+   * the page's own; stage `passed`: an incoming activity that the page's middleware passed on to be rendered.
+   */
+  v.object({
+    ...base,
+    kind: v.literal('webchat.action'),
+    store: id,
+    stage: v.picklist(['dispatched', 'passed']),
+    actionType: text,
+    activity: v.optional(ActivitySummarySchema),
+    clientActivityID: v.optional(text),
+    error: v.optional(text),
+  }),
+  /** The result of a DirectLine object's postActivity(): an id, 'retry' (5xx, network) or an error. */
+  v.object({
+    ...base,
+    kind: v.literal('directline.post'),
+    callId: id,
+    activity: ActivitySummarySchema,
+    outcome: v.picklist(['id', 'retry', 'error']),
+    id: v.optional(text),
+    status: v.optional(v.nullable(v.pipe(v.number(), v.integer()))),
+    error: v.optional(text),
+    elapsedMs: ms,
+  }),
+  /** An HTTP request to a Direct Line v3 endpoint (any host). Empty polls are not recorded. */
+  v.object({
+    ...base,
+    kind: v.literal('directline.http'),
+    requestId: id,
+    api: v.picklist(['fetch', 'xhr']),
+    method: text,
+    url: text,
+    op: DirectLineOpSchema,
+    conversationId: v.optional(text),
+    status: v.nullable(v.pipe(v.number(), v.integer())),
+    elapsedMs: ms,
+    /** post-activity: the activity in the request body. */
+    activity: v.optional(ActivitySummarySchema),
+    /** post-activity: the `id` the service answered. */
+    responseId: v.optional(text),
+    /** An error message from the response body (e.g. Direct Line's BotError) or the network. */
+    error: v.optional(text),
+  }),
+  /** Activities received from Direct Line: a GET activities response or a WebSocket stream frame. */
+  v.object({
+    ...base,
+    kind: v.literal('directline.activities'),
+    via: v.picklist(['xhr', 'fetch', 'websocket']),
+    conversationId: v.optional(text),
+    watermark: v.optional(text),
+    activities: v.pipe(v.array(ActivitySummarySchema), v.maxLength(100)),
   }),
   /** The hook caught one of its own failures instead of letting it reach the page. */
   v.object({ ...base, kind: v.literal('hook.error'), where: text, message: text }),

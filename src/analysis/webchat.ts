@@ -1,0 +1,210 @@
+/**
+ * The Web Chat / Direct Line model: activities seen by several layers merged into one record
+ * each, and every OAuthCard with its token exchange attempts and final outcome (hidden or shown).
+ * Pure; used by the panel, the headless printer and tests.
+ * Wire shapes: https://learn.microsoft.com/azure/bot-service/bot-builder-webchat-sso and
+ * https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-send-activity
+ */
+import type { ActivitySummary, EventOf, LogEntry } from '../shared/events';
+import { decodeJwtView } from './jwt';
+
+/** Where an activity was seen. */
+export type Layer = 'store' | 'directline-object' | 'xhr' | 'fetch' | 'websocket';
+
+export interface Sighting {
+  layer: Layer;
+  entry: LogEntry;
+}
+
+/** One activity, however many layers saw it. */
+export interface ActivityRecord {
+  key: string;
+  direction: 'in' | 'out';
+  /** The most complete copy seen (the first one, completed with later ids). */
+  activity: ActivitySummary;
+  sightings: Sighting[];
+}
+
+type OAuth = NonNullable<NonNullable<ActivitySummary['attachments']>[number]['oauth']>;
+
+/** A signin/tokenExchange invoke and everything known about how it went. */
+export interface InvokeAttempt {
+  record: ActivityRecord;
+  /** The HTTP POST of the invoke, when seen on the wire. */
+  http?: LogEntry & { event: EventOf<'directline.http'> };
+  /** The DirectLine object's postActivity() result, when seen. */
+  post?: LogEntry & { event: EventOf<'directline.post'> };
+  /** Web Chat's POST_ACTIVITY_FULFILLED / _REJECTED / _IMPEDED for it (store path). */
+  storeResult?: LogEntry & { event: EventOf<'webchat.action'> };
+  /** true: the exchange succeeded; false: it failed; undefined: not known. */
+  succeeded?: boolean;
+  /** One sentence on how the invoke went. */
+  verdict: string;
+  /** The token's `aud` claim, when the token decodes. */
+  tokenAud?: string;
+}
+
+/** An OAuthCard from the bot, with its SSO attempts and what became of the card. */
+export interface CardAttempt {
+  record: ActivityRecord;
+  oauth: OAuth;
+  invokes: InvokeAttempt[];
+  /** The page's middleware passed the card on to be rendered (store layer), when seen. */
+  passedOn?: LogEntry;
+  /** Whether the store layer saw the card arrive (so its silence means "swallowed"). */
+  storeSawCard: boolean;
+  outcome: 'hidden' | 'shown';
+  /** 'store': observed in Web Chat's store; 'inferred': from the invoke result (network capture only). */
+  basis: 'store' | 'inferred';
+  reason: string;
+}
+
+const ACTIVITY_ACTIONS = new Set(['DIRECT_LINE/INCOMING_ACTIVITY', 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY', 'DIRECT_LINE/POST_ACTIVITY', 'DIRECT_LINE/POST_ACTIVITY_PENDING']);
+const RESULT_ACTIONS = new Set(['DIRECT_LINE/POST_ACTIVITY_FULFILLED', 'DIRECT_LINE/POST_ACTIVITY_REJECTED', 'DIRECT_LINE/POST_ACTIVITY_IMPEDED']);
+
+/** True for a signin/tokenExchange invoke (type compared case-insensitively, as some clients send "Invoke"). */
+export const isTokenExchange = (a: ActivitySummary) => a.type.toLowerCase() === 'invoke' && a.name === 'signin/tokenExchange';
+/** The OAuthCard content of an activity, if it carries one. */
+export const oauthOf = (a: ActivitySummary): OAuth | undefined => a.attachments?.find((x) => x.oauth)?.oauth;
+
+/** The activity sightings an entry contributes: [layer, activity, direction hint]. */
+export function sightingsOf(entry: LogEntry): { layer: Layer; activity: ActivitySummary; hint: 'in' | 'out' }[] {
+  const e = entry.event;
+  switch (e.kind) {
+    case 'webchat.action':
+      if (e.stage !== 'dispatched' || !e.activity || !ACTIVITY_ACTIONS.has(e.actionType)) return [];
+      return [{ layer: 'store', activity: e.activity, hint: e.actionType.includes('INCOMING') ? 'in' : 'out' }];
+    case 'directline.post':
+      return [{ layer: 'directline-object', activity: e.id ? { ...e.activity, id: e.activity.id ?? e.id } : e.activity, hint: 'out' }];
+    case 'directline.http':
+      return e.activity ? [{ layer: e.api, activity: e.responseId ? { ...e.activity, id: e.activity.id ?? e.responseId } : e.activity, hint: 'out' }] : [];
+    case 'directline.activities':
+      return e.activities.map((activity) => ({ layer: e.via, activity, hint: 'in' as const }));
+    default:
+      return [];
+  }
+}
+
+/** A fingerprint for outgoing activities that carry neither id nor clientActivityID (a failed direct postActivity). */
+const fingerprint = (a: ActivitySummary) => `${a.type}|${a.name ?? ''}|${a.tokenExchange?.id ?? ''}|${a.tokenExchange?.token?.slice(-16) ?? ''}|${a.text ?? ''}`;
+
+/**
+ * Merges activity sightings into records, deduplicating by activity `id` and
+ * `channelData.clientActivityID` (and, for outgoing activities with neither, by content).
+ * Returns records in order of first sighting.
+ */
+export function collectActivities(entries: readonly LogEntry[]): ActivityRecord[] {
+  const records: ActivityRecord[] = [];
+  const byId = new Map<string, ActivityRecord>();
+  const byCid = new Map<string, ActivityRecord>();
+  const byPrint = new Map<string, ActivityRecord>();
+  for (const entry of entries) {
+    for (const { layer, activity, hint } of sightingsOf(entry)) {
+      const role = activity.from?.role;
+      const direction = role === 'bot' ? 'in' : role === 'user' ? 'out' : hint;
+      const anonymousOut = direction === 'out' && !activity.id && !activity.clientActivityID;
+      let record =
+        (activity.id && byId.get(activity.id)) ||
+        (activity.clientActivityID && byCid.get(activity.clientActivityID)) ||
+        (direction === 'out' ? byPrint.get(fingerprint(activity)) : undefined);
+      if (!record) {
+        record = { key: activity.id ?? activity.clientActivityID ?? `${fingerprint(activity)}#${entry.seq}`, direction, activity, sightings: [] };
+        records.push(record);
+      } else {
+        // Complete the record with ids learned later (the service assigns `id` after the POST).
+        record.activity = { ...activity, ...record.activity, id: record.activity.id ?? activity.id, clientActivityID: record.activity.clientActivityID ?? activity.clientActivityID };
+      }
+      record.sightings.push({ layer, entry });
+      if (record.activity.id) byId.set(record.activity.id, record);
+      if (record.activity.clientActivityID) byCid.set(record.activity.clientActivityID, record);
+      if (direction === 'out' && (anonymousOut || isTokenExchange(activity))) byPrint.set(fingerprint(activity), record);
+    }
+  }
+  return records;
+}
+
+const ok = (status: number | null | undefined) => typeof status === 'number' && status >= 200 && status < 300;
+
+function describeInvoke(inv: Omit<InvokeAttempt, 'succeeded' | 'verdict'>): Pick<InvokeAttempt, 'succeeded' | 'verdict'> {
+  const status = inv.http?.event.status;
+  const post = inv.post?.event;
+  const store = inv.storeResult?.event;
+  if (inv.http) {
+    if (ok(status)) return { succeeded: true, verdict: `the bot accepted the exchange (HTTP ${status})` };
+    if (status === 502)
+      return {
+        succeeded: false,
+        verdict: `Direct Line answered 502: the bot answered non-2xx (most likely 412, the exchange failed)${post?.outcome === 'retry' ? "; DirectLineJS turned it into 'retry'" : ''}${store?.actionType.endsWith('FULFILLED') ? ', and Web Chat still marked the invoke as sent' : ''}`,
+      };
+    if (status === 412) return { succeeded: false, verdict: 'the bot answered 412: the token exchange failed (e.g. consent required or wrong audience)' };
+    if (status === 400) return { succeeded: false, verdict: 'the bot answered 400: malformed invoke (missing token or connectionName mismatch)' };
+    if (status === 501) return { succeeded: false, verdict: 'the bot answered 501: it does not route the invoke to its dialog (onSignInInvoke not overridden)' };
+    if (status === null) return { succeeded: false, verdict: `the POST failed without a response (${inv.http.event.error ?? 'network error'})` };
+    return { succeeded: false, verdict: `the POST was answered ${status}${inv.http.event.error ? ` (${inv.http.event.error})` : ''}` };
+  }
+  if (post) {
+    if (post.outcome === 'id') return { succeeded: true, verdict: `postActivity returned an id (${post.id})` };
+    if (post.outcome === 'retry') return { succeeded: false, verdict: "postActivity returned 'retry': Direct Line answered 5xx (on Azure, 502 when the bot answered non-2xx, most likely 412)" };
+    return { succeeded: false, verdict: `postActivity failed${post.status ? ` with HTTP ${post.status}` : ''}: ${post.error ?? 'error'}` };
+  }
+  if (store) {
+    if (store.actionType.endsWith('REJECTED')) return { succeeded: false, verdict: `Web Chat rejected the post: ${store.error ?? 'error'}` };
+    // FULFILLED only means "sent": Web Chat marks a 502'd invoke as sent too.
+    return { succeeded: undefined, verdict: 'Web Chat marked the invoke as sent; its HTTP status was not seen' };
+  }
+  return { succeeded: undefined, verdict: 'the invoke was seen, but not its result' };
+}
+
+/** Groups OAuthCards with their invokes and decides, for each, whether it was shown or hidden, and why. */
+export function collectCardAttempts(entries: readonly LogEntry[], records = collectActivities(entries)): CardAttempt[] {
+  const cards = records.filter((r) => r.direction === 'in' && oauthOf(r.activity));
+  const invokes = records.filter((r) => r.direction === 'out' && isTokenExchange(r.activity));
+  const storeResults = entries.filter((x): x is LogEntry & { event: EventOf<'webchat.action'> } => x.event.kind === 'webchat.action' && RESULT_ACTIONS.has(x.event.actionType));
+  const passed = entries.filter((x): x is LogEntry & { event: EventOf<'webchat.action'> } => x.event.kind === 'webchat.action' && x.event.stage === 'passed');
+  const claimed = new Set<ActivityRecord>();
+  return cards.map((card) => {
+    const oauth = oauthOf(card.activity)!;
+    const firstSeq = card.sightings[0]!.entry.seq;
+    const mine = invokes.filter((inv) => {
+      if (claimed.has(inv)) return false;
+      const v = inv.activity.tokenExchange;
+      const sameId = !!oauth.tokenExchangeResource?.id && v?.id === oauth.tokenExchangeResource.id;
+      const sameConnection = !oauth.tokenExchangeResource?.id && v?.connectionName === oauth.connectionName && inv.sightings[0]!.entry.seq > firstSeq;
+      return sameId || sameConnection;
+    });
+    mine.forEach((m) => claimed.add(m));
+    const attempts: InvokeAttempt[] = mine.map((record) => {
+      const http = record.sightings.find((s) => s.entry.event.kind === 'directline.http')?.entry as InvokeAttempt['http'];
+      const post = record.sightings.find((s) => s.entry.event.kind === 'directline.post')?.entry as InvokeAttempt['post'];
+      const cid = record.activity.clientActivityID;
+      const storeResult = cid ? storeResults.find((r) => r.event.clientActivityID === cid || r.event.activity?.clientActivityID === cid) : undefined;
+      const token = record.activity.tokenExchange?.token;
+      const view = token ? decodeJwtView(token, record.sightings[0]!.entry.event.at) : undefined;
+      const aud = view?.ok ? view.payload.aud : undefined;
+      const base = { record, ...(http ? { http } : {}), ...(post ? { post } : {}), ...(storeResult ? { storeResult } : {}), ...(typeof aud === 'string' ? { tokenAud: aud } : {}) };
+      return { ...base, ...describeInvoke(base) };
+    });
+    const ids = new Set([card.activity.id, card.activity.clientActivityID].filter(Boolean));
+    const passedOn = passed.find((p) => p.event.activity && (ids.has(p.event.activity.id) || ids.has(p.event.activity.clientActivityID)));
+    const storeSawCard = card.sightings.some((s) => s.layer === 'store');
+    const last = attempts.at(-1);
+    const invokeText = last ? `the token exchange invoke: ${last.verdict}` : 'no signin/tokenExchange invoke was sent for it';
+    let outcome: CardAttempt['outcome'];
+    let basis: CardAttempt['basis'];
+    let reason: string;
+    if (!oauth.tokenExchangeResource) {
+      outcome = passedOn || !storeSawCard ? 'shown' : 'hidden';
+      basis = storeSawCard ? 'store' : 'inferred';
+      reason = `the card has no tokenExchangeResource, so SSO is not possible for it (the OAuth connection has no Token Exchange URL)${attempts.length ? `; ${invokeText}` : ''}`;
+    } else if (storeSawCard) {
+      basis = 'store';
+      outcome = passedOn ? 'shown' : 'hidden';
+      reason = passedOn ? `the page's middleware passed the card on to Web Chat after ${invokeText}` : `the page's middleware kept the card from Web Chat; ${invokeText}`;
+    } else {
+      basis = 'inferred';
+      outcome = last?.succeeded ? 'hidden' : 'shown';
+      reason = `inferred from the network (Web Chat's store was not visible): ${invokeText}`;
+    }
+    return { record: card, oauth, invokes: attempts, ...(passedOn ? { passedOn } : {}), storeSawCard, outcome, basis, reason };
+  });
+}

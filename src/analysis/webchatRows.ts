@@ -1,0 +1,157 @@
+/**
+ * Timeline rows for Web Chat and Direct Line events. Activities seen by several layers
+ * (Web Chat's store, the DirectLine object, XHR/fetch, the WebSocket stream) get one row, at
+ * their first sighting; OAuthCards and signin/tokenExchange invokes carry their SSO outcome.
+ */
+import type { ActivitySummary, CapturedEvent, EventOf, LogEntry } from '../shared/events';
+import { formatDuration } from './format';
+import type { RowSource, Severity, TimelineRow } from './timeline';
+import { collectActivities, collectCardAttempts, isTokenExchange, oauthOf, type ActivityRecord, type CardAttempt, type InvokeAttempt, type Layer } from './webchat';
+
+const WEB_CHAT_KINDS = new Set<CapturedEvent['kind']>(['webchat.detected', 'webchat.action', 'directline.post', 'directline.http', 'directline.activities']);
+
+/** True for the event kinds this module turns into rows. */
+export function isWebChatEvent(e: CapturedEvent): boolean {
+  return WEB_CHAT_KINDS.has(e.kind);
+}
+
+const LAYER_SOURCE: Record<Layer, RowSource> = { store: 'Web Chat', 'directline-object': 'Web Chat', xhr: 'Direct Line', fetch: 'Direct Line', websocket: 'Direct Line' };
+/** Human names of the layers, for "seen by". */
+export const LAYER_NAME: Record<Layer, string> = {
+  store: "Web Chat's store",
+  'directline-object': 'the DirectLine object',
+  xhr: 'XMLHttpRequest',
+  fetch: 'fetch',
+  websocket: 'the WebSocket stream',
+};
+
+function clipText(s: string | undefined, max = 80): string {
+  if (!s) return '';
+  const one = s.replace(/\s+/g, ' ').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+}
+
+/** "bot →" / "user →" from the activity's role. */
+function who(record: ActivityRecord): string {
+  const role = record.activity.from?.role ?? (record.direction === 'in' ? 'bot' : 'user');
+  return `${role} →`;
+}
+
+/** Whether the invoke's token audience matches the card's tokenExchangeResource.uri. */
+export function audienceText(inv: InvokeAttempt, card: CardAttempt): string {
+  const uri = card.oauth.tokenExchangeResource?.uri;
+  if (!inv.record.activity.tokenExchange?.token) return 'no token';
+  if (!inv.tokenAud) return 'token has no aud';
+  return inv.tokenAud === uri ? `token aud = card uri` : `token aud ${inv.tokenAud} ≠ card uri ${uri ?? '(none)'}`;
+}
+
+function activityRow(record: ActivityRecord, card: CardAttempt | undefined, invoke: { attempt: InvokeAttempt; card: CardAttempt } | undefined): Omit<TimelineRow, 'id' | 'seq' | 'at' | 'entry'> {
+  const a: ActivitySummary = record.activity;
+  const source = LAYER_SOURCE[record.sightings[0]!.layer];
+  if (card) {
+    const ter = card.oauth.tokenExchangeResource;
+    const resource = ter ? `tokenExchangeResource ${ter.id ?? '(no id)'} uri ${ter.uri ?? '(none)'}` : 'no tokenExchangeResource';
+    return {
+      source,
+      kind: 'OAuthCard',
+      tag: 'oauthcard',
+      outcome: card.outcome,
+      activityKey: record.key,
+      summary: `${who(record)} OAuthCard, connectionName ${card.oauth.connectionName ?? '(none)'}, ${resource}: card ${card.outcome.toUpperCase()}${card.basis === 'inferred' ? ' (inferred)' : ''}: ${card.reason}`,
+      severity: card.outcome === 'shown' ? 'warning' : 'info',
+    };
+  }
+  if (isTokenExchange(a)) {
+    const v = a.tokenExchange;
+    const severity: Severity = invoke?.attempt.succeeded === false ? 'error' : invoke?.attempt.succeeded === true ? 'info' : 'warning';
+    const details = invoke ? `${audienceText(invoke.attempt, invoke.card)}: ${invoke.attempt.verdict}` : 'no OAuthCard with this tokenExchangeResource id was seen';
+    return {
+      source,
+      kind: 'invoke',
+      tag: 'invoke',
+      activityKey: record.key,
+      summary: `${who(record)} invoke signin/tokenExchange (id ${v?.id ?? '(none)'}, connectionName ${v?.connectionName ?? '(none)'}): ${details}`,
+      severity,
+    };
+  }
+  const text = a.text ? ` "${clipText(a.text)}"` : '';
+  const name = a.name ? ` ${a.name}` : '';
+  const attachments = a.attachments?.length ? ` [${a.attachments.map((x) => x.contentType).join(', ')}]` : '';
+  return { source, kind: a.type, tag: 'activity', activityKey: record.key, summary: `${who(record)} ${a.type}${name}${text}${attachments}`, severity: 'info' };
+}
+
+const isInvokeSummary = (a: ActivitySummary | undefined) => !!a && isTokenExchange(a);
+
+/** Precomputes the Web Chat model for a log; `rowsFor(entry)` gives that entry's rows. */
+export function createWebChatRows(entries: readonly LogEntry[]) {
+  const records = collectActivities(entries);
+  const cards = collectCardAttempts(entries, records);
+  const firstSighting = new Map<number, ActivityRecord[]>();
+  for (const r of records) {
+    const seq = r.sightings[0]!.entry.seq;
+    firstSighting.set(seq, [...(firstSighting.get(seq) ?? []), r]);
+  }
+  const cardOf = new Map(cards.map((c) => [c.record, c]));
+  const invokeOf = new Map<ActivityRecord, { attempt: InvokeAttempt; card: CardAttempt }>();
+  const attemptBySeq = new Map<number, InvokeAttempt>();
+  for (const card of cards) {
+    for (const attempt of card.invokes) {
+      invokeOf.set(attempt.record, { attempt, card });
+      for (const e of [attempt.http, attempt.post, attempt.storeResult]) if (e) attemptBySeq.set(e.seq, attempt);
+    }
+  }
+
+  const rowsFor = (entry: LogEntry): TimelineRow[] => {
+    const e = entry.event;
+    const make = (i: number, r: Omit<TimelineRow, 'id' | 'seq' | 'at' | 'entry'>): TimelineRow => ({ id: i === 0 ? String(entry.seq) : `${entry.seq}.${i}`, seq: entry.seq, at: e.at, entry, ...r });
+    const rows: TimelineRow[] = [];
+    switch (e.kind) {
+      case 'webchat.detected':
+        rows.push(make(0, { source: 'Web Chat', kind: 'Web Chat found', summary: `window.WebChat assigned${e.version ? ` (Web Chat ${e.version})` : ''}: ${e.members.filter((m) => /^create/.test(m)).join(', ') || e.members.slice(0, 8).join(', ')}`, severity: 'info' }));
+        break;
+      case 'webchat.action':
+        if (e.stage === 'dispatched' && !e.actionType.endsWith('_PENDING') && !(e.activity && !e.actionType.includes('POST_ACTIVITY_'))) {
+          rows.push(make(0, actionRow(e, attemptBySeq.get(entry.seq))));
+        }
+        break;
+      case 'directline.post': {
+        const attempt = attemptBySeq.get(entry.seq);
+        const what = isInvokeSummary(e.activity) ? 'invoke signin/tokenExchange' : e.activity.type;
+        const result = e.outcome === 'id' ? `id ${e.id}` : e.outcome === 'retry' ? "'retry'" : `error${e.status ? ` (HTTP ${e.status})` : ''}: ${e.error ?? ''}`;
+        const severity: Severity = e.outcome === 'id' ? 'info' : attempt || isInvokeSummary(e.activity) ? 'error' : 'warning';
+        rows.push(make(0, { source: 'Web Chat', kind: 'postActivity', summary: `directLine.postActivity(${what}) → ${result} after ${formatDuration(e.elapsedMs)}`, severity }));
+        break;
+      }
+      case 'directline.http': {
+        const ok = e.status !== null && e.status >= 200 && e.status < 300;
+        const what = e.activity ? ` (${isInvokeSummary(e.activity) ? 'invoke signin/tokenExchange' : e.activity.type})` : '';
+        const status = e.status === null ? 'failed' : String(e.status);
+        const err = e.error ? `: ${e.error}` : '';
+        const op = e.op === 'start-conversation' ? `conversation ${e.conversationId ?? ''} started` : e.op;
+        const severity: Severity = ok ? 'info' : isInvokeSummary(e.activity) || e.op === 'start-conversation' ? 'error' : 'warning';
+        rows.push(make(0, { source: 'Direct Line', kind: `HTTP ${e.method}`, summary: `${e.method} ${op}${what} → ${status} after ${formatDuration(e.elapsedMs)} via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}${err}`, severity }));
+        break;
+      }
+      default:
+        break;
+    }
+    for (const record of firstSighting.get(entry.seq) ?? []) {
+      rows.push(make(rows.length, activityRow(record, cardOf.get(record), invokeOf.get(record))));
+    }
+    return rows;
+  };
+  return { rowsFor, records, cards };
+}
+
+function actionRow(e: EventOf<'webchat.action'>, attempt: InvokeAttempt | undefined): Omit<TimelineRow, 'id' | 'seq' | 'at' | 'entry'> {
+  const short = e.actionType.replace(/^(DIRECT_LINE|WEB_CHAT)\//, '');
+  const cid = e.clientActivityID ?? e.activity?.clientActivityID;
+  let severity: Severity = /REJECTED|IMPEDED|SAGA_ERROR/.test(e.actionType) ? 'error' : 'info';
+  let note = '';
+  if (attempt && e.actionType.endsWith('POST_ACTIVITY_FULFILLED') && attempt.succeeded === false) {
+    severity = 'warning';
+    note = ': Web Chat marked the invoke as sent, but the exchange failed';
+  }
+  const what = e.activity ? ` (${isInvokeSummary(e.activity) ? 'invoke signin/tokenExchange' : e.activity.type}${cid ? ` ${cid}` : ''})` : cid ? ` (${cid})` : '';
+  return { source: 'Web Chat', kind: short, summary: `${e.actionType}${what}${e.error ? `: ${e.error}` : ''}${note}`, severity };
+}

@@ -1,0 +1,78 @@
+/**
+ * Direct Line v3 on the wire (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-api-reference),
+ * so that Web Chat bundled privately (no `window.WebChat`) is still seen:
+ *  - REST over XMLHttpRequest (what DirectLineJS uses, with `responseType: 'json'`) or fetch, on any host:
+ *    every POST …/activities with its HTTP status, conversation starts, non-empty GET …/activities polls;
+ *  - the WebSocket stream (`…/conversations/{id}/stream`): JSON activity sets; empty frames are keep-alives.
+ * Pure parsing here; network.ts and websocket.ts feed it.
+ */
+import type { ActivitySummary, DirectLineOp } from '../shared/events';
+import { own, summarizeActivity } from './activity';
+import { clip } from './summarize';
+
+const DL_PATH = /\/v3\/directline\/(.*)$/i;
+
+export interface DirectLineRequest {
+  op: DirectLineOp;
+  conversationId?: string;
+}
+
+/** Classifies a URL as a Direct Line v3 request; null when it is not one. */
+export function classifyDirectLine(method: string, url: URL): DirectLineRequest | null {
+  const m = DL_PATH.exec(url.pathname);
+  if (!m) return null;
+  const rest = m[1]!.replace(/\/+$/, '');
+  const parts = rest.split('/').map((p) => decodeURIComponent(p));
+  const post = method.toUpperCase() === 'POST';
+  if (parts[0] === 'tokens') return { op: parts[1] === 'generate' ? 'generate-token' : parts[1] === 'refresh' ? 'refresh-token' : 'other' };
+  if (parts[0] === 'session') return { op: 'session' };
+  if (parts[0] !== 'conversations') return { op: 'other' };
+  const conversationId = parts[1] ? clip(parts[1], 200) : undefined;
+  if (!conversationId) return { op: post ? 'start-conversation' : 'other' };
+  if (parts.length === 2) return { op: 'reconnect', conversationId };
+  if (parts[2] === 'activities' && parts.length === 3) return { op: post ? 'post-activity' : 'get-activities', conversationId };
+  if (parts[2] === 'upload') return { op: 'upload', conversationId };
+  if (parts[2] === 'stream') return { op: 'other', conversationId };
+  return { op: 'other', conversationId };
+}
+
+/** The URL with secrets removed: the `t` (stream token) query parameter is masked. */
+export function redactDirectLineUrl(url: URL): string {
+  const copy = new URL(url.href);
+  if (copy.searchParams.has('t')) copy.searchParams.set('t', '…');
+  return clip(copy.href);
+}
+
+/** Parses a JSON text or object; undefined when it is neither. Never throws. */
+export function parseJson(body: unknown): unknown {
+  if (typeof body === 'string') {
+    if (body.trim() === '') return undefined;
+    try {
+      return JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  return body && typeof body === 'object' ? body : undefined;
+}
+
+/** `{activities: [...], watermark}` (GET activities, stream frames) → summaries. */
+export function parseActivitySet(data: unknown): { activities: ActivitySummary[]; watermark?: string } | null {
+  const list = own(data, 'activities');
+  if (!Array.isArray(list)) return null;
+  const activities = list
+    .slice(0, 100)
+    .map((a) => summarizeActivity(a))
+    .filter((a): a is ActivitySummary => a !== null);
+  const watermark = own(data, 'watermark');
+  return { activities, ...(typeof watermark === 'string' || typeof watermark === 'number' ? { watermark: clip(String(watermark), 100) } : {}) };
+}
+
+/** An error message from a Direct Line error body (`{error: {code, message}}`), or from a bot's failure body. */
+export function errorMessageOf(body: unknown): string | undefined {
+  const error = own(body, 'error');
+  const message = own(error, 'message') ?? own(body, 'failureDetail') ?? own(body, 'message');
+  const code = own(error, 'code');
+  if (typeof message !== 'string' && typeof code !== 'string') return undefined;
+  return clip([typeof code === 'string' ? code : '', typeof message === 'string' ? message : ''].filter(Boolean).join(': '), 1000);
+}
