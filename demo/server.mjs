@@ -1,10 +1,13 @@
 // The demo server, on 127.0.0.1 only: the Omnichannel simulator pages, a site token endpoint,
-// and a stand-in for the Bot Framework token service's tokenPostResource (…/api/sas/postToken).
+// a stand-in for the Bot Framework token service's tokenPostResource (…/api/sas/postToken), and
+// the local Bot Framework SSO stack for the Web Chat pages (demo/botstack, demo/webchat).
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createBotStack } from './botstack/index.mjs';
 import { SCENARIOS, scenarioById } from './omnichannel/scenarios.js';
+import { WEBCHAT_SCENARIOS } from './webchat/scenarios.js';
 import { createTokenMinter } from './tokens.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -12,11 +15,13 @@ const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; ch
 
 function indexPage() {
   const items = SCENARIOS.map((s) => `<li><a href="/omnichannel/?scenario=${s.id}">${s.title}</a> <code>${s.id}</code></li>`).join('\n');
+  const webchatItems = WEBCHAT_SCENARIOS.map((s) => `<li><a href="/webchat/?${s.query}">${s.title}</a> <code>${s.id}</code></li>`).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Chat SSO Inspector demo</title><link rel="stylesheet" href="/demo.css"></head><body>
 <h1>Chat SSO Inspector demo</h1>
 <p class="banner">Everything here runs on 127.0.0.1. The Omnichannel pages use a SIMULATOR of the live chat widget's documented page contract.</p>
 <p>Open DevTools and choose the <b>Chat SSO</b> panel, then pick a scenario:</p>
-<h2>Omnichannel live chat (simulator)</h2><ul>${items}</ul></body></html>`;
+<h2>Omnichannel live chat (simulator)</h2><ul>${items}</ul>
+<h2>Bot Framework Web Chat SSO (real Web Chat and botbuilder, local Direct Line and token service)</h2><ul>${webchatItems}</ul></body></html>`;
 }
 
 /**
@@ -26,6 +31,7 @@ function indexPage() {
 export async function startDemoServer({ port = 0 } = {}) {
   let base = '';
   let minter;
+  let botstack; // created once the port (hence `base`) is known
   const signInCounter = { n: 0 };
   const server = createServer(async (req, res) => {
     try {
@@ -55,6 +61,7 @@ export async function startDemoServer({ port = 0 } = {}) {
         const status = Number(url.searchParams.get('sim_status') ?? 200);
         return send(status, status === 200 ? '{"status":"signed in"}' : '', TYPES['.json']);
       }
+      if (botstack && (await botstack.handle(req, res, url))) return;
       // Static files under demo/ (no directory escape).
       let path = url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname;
       path = normalize(path).replace(/^(\.\.[/\\])+/, '');
@@ -65,9 +72,14 @@ export async function startDemoServer({ port = 0 } = {}) {
       if (!body || !(ext in TYPES) || file.endsWith('.mjs')) return send(404, 'not found');
       return send(200, body, TYPES[ext]);
     } catch (e) {
+      if (res.headersSent) return void res.destroy();
       res.writeHead(500);
       res.end(String(e));
     }
+  });
+  // Direct Line WebSocket stream (the stack's only upgrade route).
+  server.on('upgrade', (req, socket, head) => {
+    if (!botstack?.upgrade(req, socket, head)) socket.destroy();
   });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -76,10 +88,16 @@ export async function startDemoServer({ port = 0 } = {}) {
   const actual = server.address().port;
   base = `http://127.0.0.1:${actual}`;
   minter = createTokenMinter(base);
+  botstack = createBotStack({ base });
   return {
     url: base,
     port: actual,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        botstack.close();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
   };
 }
 

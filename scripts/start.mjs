@@ -7,8 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { startDemoServer } from '../demo/server.mjs';
 import { SCENARIOS } from '../demo/omnichannel/scenarios.js';
 import { launchWithExtension } from './lib/chromium.mjs';
-import { formatRows } from './lib/panelReader.mjs';
-import { runAllScenarios } from './lib/scenarios.mjs';
+import { formatRows, formatSsoAttempts } from './lib/panelReader.mjs';
+import { WEBCHAT_SCENARIOS } from '../demo/webchat/scenarios.js';
+import { mapLimit, runAllScenarios, runWebChatScenario } from './lib/scenarios.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -40,11 +41,22 @@ if (!headless) {
   await server.close();
 } else {
   const started = Date.now();
-  console.log(`Running ${SCENARIOS.length} Omnichannel scenarios in headless Chromium (the longest waits out the 10 s budget)…`);
-  const results = await runAllScenarios(browser, server.url, SCENARIOS);
+  console.log(`Running ${SCENARIOS.length} Omnichannel scenarios and ${WEBCHAT_SCENARIOS.length} Web Chat SSO scenarios in headless Chromium…`);
+  // Both sets at once: the Omnichannel ones mostly wait (10 s budget), the Web Chat ones talk to the real bot.
+  const [results, webchat] = await Promise.all([
+    runAllScenarios(browser, server.url, SCENARIOS, 4),
+    mapLimit(WEBCHAT_SCENARIOS, 3, (s) => runWebChatScenario(browser, server.url, s)),
+  ]);
+  console.log('\n════ Omnichannel live chat (simulator) ════');
   for (const r of results) {
     const problems = r.rows.filter((x) => x.severity !== 'info').length;
     console.log(`\n── ${r.scenario.id}: ${r.scenario.title} ── ${r.rows.length} events, ${problems} problems`);
+    console.log(formatRows(r.rows));
+  }
+  console.log('\n════ Bot Framework Web Chat SSO (real bot, local token service and Direct Line) ════');
+  for (const r of webchat) {
+    console.log(`\n── ${r.scenario.id}: ${r.scenario.title}`);
+    console.log(formatSsoAttempts(r.rows));
     console.log(formatRows(r.rows));
   }
   console.log(`\nDone in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

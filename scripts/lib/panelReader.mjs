@@ -44,3 +44,16 @@ export function formatRows(rows) {
   const mark = { info: ' ', warning: '⚠', error: '✖' };
   return rows.map((r) => `  ${mark[r.severity] ?? ' '} ${r.time.padStart(10)}  ${r.source.padEnd(11)} ${r.label.replace(/^[⚠✖]\s*/, '').padEnd(16)} ${r.summary}`).join('\n');
 }
+
+/** One line per OAuthCard and its invoke, as the panel shows them: the SSO attempt at a glance. */
+export function formatSsoAttempts(rows) {
+  const cards = rows.filter((r) => r.tag === 'oauthcard');
+  if (cards.length === 0) return '  SSO: no OAuthCard seen';
+  const invokes = rows.filter((r) => r.tag === 'invoke');
+  return cards
+    .map((c) => {
+      const invoke = invokes.map((i) => i.summary.replace(/^.*?\): /, '')).join('; ') || 'no signin/tokenExchange invoke';
+      return `  SSO: card ${c.outcome.toUpperCase()} · invoke: ${invoke}`;
+    })
+    .join('\n');
+}

@@ -2,7 +2,14 @@
 import { openPanel, tabIdOf } from './chromium.mjs';
 import { readRowsInPage } from './panelReader.mjs';
 
-/** Runs `items` through `fn` with at most `limit` running at once, keeping order in the result. */
+/**
+ * Runs `items` through `fn` with at most `limit` running at once, keeping order in the result.
+ * @template T, R
+ * @param {readonly T[]} items
+ * @param {number} limit
+ * @param {(item: T, index: number) => Promise<R>} fn
+ * @returns {Promise<R[]>}
+ */
 export async function mapLimit(items, limit, fn) {
   const results = new Array(items.length);
   let next = 0;
@@ -42,6 +49,43 @@ export async function runScenario(browser, baseUrl, scenario, { keepOpen = false
     await page.close();
   }
   return { scenario, tabId, url, rows, measurements, page, panel };
+}
+
+/**
+ * Opens one Web Chat demo scenario, waits until the page says the SSO outcome is settled, then reads
+ * the panel for its tab (rows, and the OAuthCard's details when there is one).
+ * @param {{ context: import('playwright-core').BrowserContext, extensionId: string, worker: () => Promise<import('playwright-core').Worker> }} browser
+ * @param {string} baseUrl
+ * @param {import('../../demo/webchat/scenarios.js').WebchatScenario} scenario
+ * @returns {Promise<{ scenario: import('../../demo/webchat/scenarios.js').WebchatScenario, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], demo: any, cardDetails: string | null, page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
+ */
+export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen = false } = {}) {
+  const { context, extensionId, worker } = browser;
+  const page = await context.newPage();
+  const url = `${baseUrl}/webchat/?${scenario.query}`;
+  await page.goto(url);
+  await page
+    .waitForFunction(() => window.__webchatDemo?.finished === true, null, { timeout: 45_000, polling: 100 })
+    .catch(async (e) => {
+      const state = await page.evaluate(() => JSON.stringify(window.__webchatDemo)).catch((x) => String(x));
+      throw new Error(`Web Chat scenario ${scenario.id} did not finish: ${e.message}\npage state: ${state}`);
+    });
+  const demo = await page.evaluate(() => JSON.parse(JSON.stringify(window.__webchatDemo)));
+  const tabId = await tabIdOf(worker, url);
+  const panel = await openPanel(context, extensionId, tabId);
+  await panel.waitForFunction(() => document.querySelector('.row[data-tag="oauthcard"]') || document.querySelectorAll('.row').length > 5, null, { timeout: 10_000 }).catch(() => undefined);
+  await panel.waitForTimeout(300);
+  const rows = await panel.evaluate(readRowsInPage);
+  let cardDetails = null;
+  if (await panel.$('.row[data-tag="oauthcard"]')) {
+    await panel.click('.row[data-tag="oauthcard"]');
+    cardDetails = await panel.textContent('[data-testid=card-details]');
+  }
+  if (!keepOpen) {
+    await panel.close();
+    await page.close();
+  }
+  return { scenario, tabId, url, rows, demo, cardDetails, page, panel };
 }
 
 /** Runs every scenario, the long ones first so they overlap with the rest. */

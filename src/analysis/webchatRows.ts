@@ -82,6 +82,23 @@ function activityRow(record: ActivityRecord, card: CardAttempt | undefined, invo
 
 const isInvokeSummary = (a: ActivitySummary | undefined) => !!a && isTokenExchange(a);
 
+/**
+ * Store actions worth a timeline row: connection life cycle, post results and what the user sent.
+ * The rest (SET_LANGUAGE, SET_SUGGESTED_ACTIONS, notifications…) stays in the log, without a row.
+ */
+const ACTION_ROWS = /^(DIRECT_LINE\/(CONNECT(_FULFILLED|_REJECTED|_STILL_PENDING)?|DISCONNECT.*|RECONNECT.*|POST_ACTIVITY_(FULFILLED|REJECTED|IMPEDED))|WEB_CHAT\/(SEND_.*|SUBMIT_SEND_BOX|SAGA_ERROR))$/;
+
+const OP_TEXT: Record<string, string> = {
+  'post-activity': '…/activities',
+  'get-activities': '…/activities',
+  reconnect: 'reconnect',
+  upload: 'upload',
+  'generate-token': 'tokens/generate',
+  'refresh-token': 'tokens/refresh',
+  session: 'session/getsessionid',
+  other: '',
+};
+
 /** Precomputes the Web Chat model for a log; `rowsFor(entry)` gives that entry's rows. */
 export function createWebChatRows(entries: readonly LogEntry[]) {
   const records = collectActivities(entries);
@@ -110,7 +127,7 @@ export function createWebChatRows(entries: readonly LogEntry[]) {
         rows.push(make(0, { source: 'Web Chat', kind: 'Web Chat found', summary: `window.WebChat assigned${e.version ? ` (Web Chat ${e.version})` : ''}: ${e.members.filter((m) => /^create/.test(m)).join(', ') || e.members.slice(0, 8).join(', ')}`, severity: 'info' }));
         break;
       case 'webchat.action':
-        if (e.stage === 'dispatched' && !e.actionType.endsWith('_PENDING') && !(e.activity && !e.actionType.includes('POST_ACTIVITY_'))) {
+        if (e.stage === 'dispatched' && ACTION_ROWS.test(e.actionType)) {
           rows.push(make(0, actionRow(e, attemptBySeq.get(entry.seq))));
         }
         break;
@@ -127,7 +144,7 @@ export function createWebChatRows(entries: readonly LogEntry[]) {
         const what = e.activity ? ` (${isInvokeSummary(e.activity) ? 'invoke signin/tokenExchange' : e.activity.type})` : '';
         const status = e.status === null ? 'failed' : String(e.status);
         const err = e.error ? `: ${e.error}` : '';
-        const op = e.op === 'start-conversation' ? `conversation ${e.conversationId ?? ''} started` : e.op;
+        const op = e.op === 'start-conversation' ? `conversations (conversation ${e.conversationId ?? '?'} started)` : (OP_TEXT[e.op] ?? e.op) || e.url;
         const severity: Severity = ok ? 'info' : isInvokeSummary(e.activity) || e.op === 'start-conversation' ? 'error' : 'warning';
         rows.push(make(0, { source: 'Direct Line', kind: `HTTP ${e.method}`, summary: `${e.method} ${op}${what} → ${status} after ${formatDuration(e.elapsedMs)} via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}${err}`, severity }));
         break;

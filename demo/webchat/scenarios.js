@@ -1,0 +1,30 @@
+// Scenarios of the Web Chat + local Bot Framework SSO demo: the page query for each, and what the
+// inspector must show. Shared by the demo index page, `npm start` and the tests (Node).
+
+/**
+ * @typedef {object} WebchatScenario
+ * @property {string} id
+ * @property {string} title
+ * @property {string} query  query string of /webchat/ (see demo/webchat/page.js for the options)
+ * @property {{ cardShown: boolean, invokeStatus?: number, invokeResult?: 'id'|'retry'|'error', signedIn?: boolean }} expect
+ *   invokeStatus: HTTP status of the page's POST …/activities carrying the signin/tokenExchange invoke;
+ *   invokeResult: what directLine.postActivity() emitted (an id, 'retry', or an error).
+ */
+
+/** @type {WebchatScenario[]} */
+export const WEBCHAT_SCENARIOS = [
+  { id: 'sso-success', title: 'SSO token exchange succeeds (card hidden)', query: 'mode=success', expect: { cardShown: false, signedIn: true, invokeStatus: 200, invokeResult: 'id' } },
+  { id: 'sso-failure-412', title: 'Exchange fails (consent required): bot 412 passed through, card shown', query: 'mode=failure', expect: { cardShown: true, invokeStatus: 412, invokeResult: 'error' } },
+  { id: 'sso-failure-502', title: 'Exchange fails, Direct Line answers 502 like Azure: postActivity says "retry"', query: 'mode=failure&dl=502', expect: { cardShown: true, invokeStatus: 502, invokeResult: 'retry' } },
+  { id: 'sso-aud-mismatch', title: 'Token minted for the wrong audience: 412, card shown', query: 'mode=success&aud=wrong', expect: { cardShown: true, invokeStatus: 412, invokeResult: 'error' } },
+  { id: 'sso-websocket', title: 'SSO succeeds over the Direct Line WebSocket stream', query: 'mode=success&ws=1', expect: { cardShown: false, signedIn: true, invokeStatus: 200, invokeResult: 'id' } },
+  { id: 'sso-private-bundle', title: 'SSO succeeds with Web Chat loaded privately (no window.WebChat)', query: 'mode=success&private=1', expect: { cardShown: false, signedIn: true, invokeStatus: 200, invokeResult: 'id' } },
+  { id: 'sso-not-routed', title: 'Bot does not route the invoke to its dialog: 501, card shown', query: 'mode=success&route=0', expect: { cardShown: true, invokeStatus: 501, invokeResult: 'retry' } },
+  { id: 'sso-no-echo', title: 'SSO succeeds, invoke not echoed (Web Chat holds the reply ~5 s)', query: 'mode=success&echo=0', expect: { cardShown: false, signedIn: true, invokeStatus: 200, invokeResult: 'id' } },
+  { id: 'sso-off', title: 'No SSO interception: plain OAuthCard', query: 'mode=success&sso=0', expect: { cardShown: true } },
+];
+
+/** @param {string} id */
+export function webchatScenarioById(id) {
+  return WEBCHAT_SCENARIOS.find((s) => s.id === id);
+}
