@@ -57,9 +57,10 @@ export async function runScenario(browser, baseUrl, scenario, { keepOpen = false
  * @param {{ context: import('playwright-core').BrowserContext, extensionId: string, worker: () => Promise<import('playwright-core').Worker> }} browser
  * @param {string} baseUrl
  * @param {import('../../demo/webchat/scenarios.js').WebchatScenario} scenario
+ * @param {{ keepOpen?: boolean, screenshot?: string }} [options]  screenshot: a PNG path for the panel with the card selected
  * @returns {Promise<{ scenario: import('../../demo/webchat/scenarios.js').WebchatScenario, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], demo: any, cardDetails: string | null, page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
  */
-export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen = false } = {}) {
+export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen = false, screenshot = '' } = {}) {
   const { context, extensionId, worker } = browser;
   const page = await context.newPage();
   const url = `${baseUrl}/webchat/?${scenario.query}`;
@@ -80,6 +81,10 @@ export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen 
   if (await panel.$('.row[data-tag="oauthcard"]')) {
     await panel.click('.row[data-tag="oauthcard"]');
     cardDetails = await panel.textContent('[data-testid=card-details]');
+    if (screenshot) {
+      await panel.setViewportSize({ width: 1400, height: 820 });
+      await panel.screenshot({ path: screenshot });
+    }
   }
   if (!keepOpen) {
     await panel.close();

@@ -31,7 +31,9 @@ beforeAll(async () => {
   plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
   const scenarios = WEBCHAT_SCENARIOS;
   await Promise.all([
-    mapLimit(scenarios, 3, async (s) => withExtension.set(s.id, await runWebChatScenario(browser, server.url, s))),
+    mapLimit(scenarios, 3, async (s) =>
+      withExtension.set(s.id, await runWebChatScenario(browser, server.url, s, s.id === 'sso-failure-502' ? { screenshot: join(root, 'docs/screenshots/webchat-502.png') } : {})),
+    ),
     mapLimit(scenarios, 2, async (s) => {
       const page = await plain.newPage();
       await page.goto(`${server.url}/webchat/?${s.query}`);
