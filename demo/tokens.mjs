@@ -47,6 +47,16 @@ export function createTokenMinter(issuer) {
           return rs256(claims({ lwicontexts: { msdyn_cartvalue: '10000', msdyn_isvip: 'false' } }));
         case 'malformed':
           return 'eyJhbGciOiJSUzI1NiJ9.not-a-jwt';
+        case 'missing-claims': {
+          const { iss: _iss, sub: _sub, ...rest } = claims();
+          return rs256(rest);
+        }
+        case 'exp-ms':
+          return rs256(claims({ exp: (now + 3600) * 1000 }));
+        case 'nbf-future':
+          return rs256(claims({ nbf: now + 3600, iat: now + 3600, exp: now + 7200 }));
+        case 'lwi-long':
+          return rs256(claims({ lwicontexts: JSON.stringify({ ['msdyn_' + 'x'.repeat(120)]: '1', msdyn_notes: 'n'.repeat(4100) }) }));
         default:
           return rs256(claims());
       }

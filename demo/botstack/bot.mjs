@@ -66,20 +66,29 @@ class SsoBot extends ActivityHandler {
 
 /** The documented fix (Web Chat sample 07.e dialogBot.js): signin/tokenExchange goes to the dialog. */
 class RoutingSsoBot extends SsoBot {
+  constructor(conversationState, dialogSet, failInvokeFor) {
+    super(conversationState, dialogSet);
+    this.failInvokeFor = failInvokeFor;
+  }
+
   async onSignInInvoke(context) {
+    // boterror=1: a bug in the bot's invoke handling (the adapter then answers 500).
+    if (this.failInvokeFor(context.activity.conversation?.id ?? '')) throw new Error('Simulated bug in onSignInInvoke');
     await this.runDialog(context, false);
   }
 }
 
 /**
- * @param {{ base: string, routeInvokeFor: (conversationId: string) => boolean, log: (e: object) => void }} deps
+ * @param {{ base: string, routeInvokeFor: (conversationId: string) => boolean, failInvokeFor?: (conversationId: string) => boolean, log: (e: object) => void }} deps
  * @returns {{ handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: any): Promise<void> }}
  */
-export function createBot({ base, routeInvokeFor, log }) {
+export function createBot({ base, routeInvokeFor, failInvokeFor = () => false, log }) {
   const auth = new LocalBotFrameworkAuthentication({ MicrosoftAppId: '', MicrosoftAppPassword: '', OAuthUrl: base });
   const adapter = new CloudAdapter(auth);
   adapter.onTurnError = async (context, error) => {
     log({ hop: 'bot', conversationId: context.activity?.conversation?.id, error: String(error?.stack ?? error) });
+    // An invoke's failure must reach the channel as an HTTP error (CloudAdapter answers 500), as in a bot without a handler.
+    if (context.activity?.type === 'invoke') throw error;
     await context.sendActivity('The bot encountered an error.').catch(() => undefined);
   };
 
@@ -98,7 +107,7 @@ export function createBot({ base, routeInvokeFor, log }) {
       },
     ]),
   );
-  const routing = new RoutingSsoBot(conversationState, dialogSet);
+  const routing = new RoutingSsoBot(conversationState, dialogSet, failInvokeFor);
   const plain = new SsoBot(conversationState, dialogSet);
 
   return {

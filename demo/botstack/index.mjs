@@ -38,7 +38,12 @@ export function createBotStack({ base }) {
   let botPromise;
   const bot = () =>
     (botPromise ??= import('./bot.mjs').then(({ createBot }) =>
-      createBot({ base, log, routeInvokeFor: (conversationId) => sessions.byConversation(conversationId)?.options.routeInvoke ?? true }),
+      createBot({
+        base,
+        log,
+        routeInvokeFor: (conversationId) => sessions.byConversation(conversationId)?.options.routeInvoke ?? true,
+        failInvokeFor: (conversationId) => sessions.byConversation(conversationId)?.options.botError ?? false,
+      }),
     ));
 
   return {

@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
  * @property {'passthrough'|'502'} dl  Direct Line: the bot's non-2xx status passed through, or 502 like Azure
  * @property {boolean} routeInvoke  bot overrides onSignInInvoke (false → botbuilder answers 501)
  * @property {boolean} echoInvokes  Direct Line echoes the client's invoke activities back to it
+ * @property {boolean} tokenExchangeResource  token service puts tokenExchangeResource on the card (false: no Token Exchange URL)
+ * @property {boolean} botError  the bot throws while handling the invoke (HTTP 500)
  */
 
 /** @returns {StackOptions} */
@@ -19,6 +21,8 @@ export function parseOptions(params) {
     dl: get('dl') === '502' ? '502' : 'passthrough',
     routeInvoke: get('route') !== '0',
     echoInvokes: get('echo') !== '0',
+    tokenExchangeResource: get('ter') !== '0',
+    botError: get('boterror') === '1',
   };
 }
 

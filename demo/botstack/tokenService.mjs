@@ -38,7 +38,10 @@ export function createTokenService({ base, sessions, log }) {
         return (
           send(res, 200, {
             signInLink,
-            tokenExchangeResource: { id: randomUUID(), uri: SSO_DEMO.resourceUri, providerId: SSO_DEMO.providerId },
+            // An OAuth connection without a Token Exchange URL gets no tokenExchangeResource (ter=0).
+            ...(sessions.byConversation(state.conversation?.conversation?.id ?? '')?.options.tokenExchangeResource === false
+              ? {}
+              : { tokenExchangeResource: { id: randomUUID(), uri: SSO_DEMO.resourceUri, providerId: SSO_DEMO.providerId } }),
             // Points at the existing demo postToken stand-in (demo/server.mjs); nothing here posts to it.
             tokenPostResource: { sasUrl: `${base}/api/sas/postToken?${sas}` },
           }),

@@ -65,6 +65,13 @@
     if (typeof provider !== 'function') throw new TypeError('setAuthTokenProvider expects a function');
     state.authProvider = provider;
     SDK.getAuthTokenProvider = function () { return provider; };
+    if (config.v1) {
+      // LCW v1 (the public bootstrapper copy): call the provider now and read the token right after.
+      state.v1Token = undefined;
+      provider(function (token) { state.v1Token = token; });
+      log('v1: token read at registration: ' + (state.v1Token === undefined ? 'undefined' : 'a token'));
+      state.v1TokenAtRegistration = state.v1Token;
+    }
   };
   SDK.getAuthTokenProvider = function () { return null; };
   SDK.removeAuthTokenProvider = function () {
@@ -111,6 +118,14 @@
       }
     }
     if (!state.authProvider) return chatQueued(options);
+    if (config.v1) {
+      // v1 posted whatever the provider had given synchronously at registration.
+      if (typeof state.v1TokenAtRegistration !== 'string' || state.v1TokenAtRegistration === '') {
+        raiseError(3, { errorDetail: 'Simulated v1: no token at registration' });
+        return finish();
+      }
+      return chatQueued(options);
+    }
     authenticate(options);
   };
 
@@ -220,5 +235,6 @@
     if (el) el.textContent = 'done';
   }
 
+  if (config.readyDelayMs) await new Promise(function (r) { setTimeout(r, config.readyDelayMs); });
   raise('lcw:ready');
 })();

@@ -80,6 +80,7 @@ function botProvider() {
       const token = await fetchToken('valid');
       const status = await postJson(botTokenUrl, { token, type: 'TokenExchangeRequest' });
       if (scenario.bot === 'no-callback') return; // the bug this scenario shows
+      if (scenario.botDelayMs) await new Promise((r) => setTimeout(r, scenario.botDelayMs));
       callback({ show: !(status === 200 || status === 202 || status === 404) });
     } catch {
       callback({ show: true });
@@ -91,11 +92,28 @@ function botProvider() {
 
 document.getElementById('sim-scenario').textContent = `${scenario.id}: ${scenario.title}`;
 document.getElementById('sim-title').textContent = scenario.title;
-window.addEventListener('lcw:ready', () => {
-  const SDK = window.Microsoft.Omnichannel.LiveChatWidget.SDK;
+/** Registers the scenario's providers (the bot one as many times as the scenario says). */
+function register(SDK) {
   const auth = authProvider();
   if (auth) SDK.setAuthTokenProvider(auth);
-  if (scenario.bot) SDK.setBotAuthTokenProvider(botProvider());
+  if (scenario.bot) {
+    const provider = botProvider();
+    for (let i = 0; i < (scenario.botRegistrations ?? 1); i++) SDK.setBotAuthTokenProvider(provider);
+  }
+}
+if (scenario.early) {
+  // A mistake seen on real sites: registering as soon as the SDK object exists, before lcw:ready.
+  const poll = setInterval(() => {
+    const SDK = window.Microsoft?.Omnichannel?.LiveChatWidget?.SDK;
+    if (SDK?.setAuthTokenProvider) {
+      clearInterval(poll);
+      register(SDK);
+    }
+  }, 5);
+}
+window.addEventListener('lcw:ready', () => {
+  const SDK = window.Microsoft.Omnichannel.LiveChatWidget.SDK;
+  if (!scenario.early) register(SDK);
   if (scenario.widget?.contextProviderThrows) {
     SDK.setContextProvider(() => {
       throw new Error('Cart service unavailable (simulated)');

@@ -10,7 +10,11 @@
  * @property {number} [postStatus]  status the local botTokenUrl endpoint answers (bot scenarios)
  * @property {'callback'|'no-callback'} [bot]  what the page's bot auth token provider does
  * @property {'fetch'|'xhr'} [transport]  how the bot provider POSTs the token (default fetch)
- * @property {object} [widget]  simulator widget options: scriptsFail, authFunctionName, contextProviderThrows
+ * @property {object} [widget]  simulator widget options: scriptsFail, authFunctionName, contextProviderThrows,
+ *   v1 (the provider is called inside setAuthTokenProvider and the token read synchronously), readyDelayMs
+ * @property {boolean} [early]  the page registers its provider as soon as the SDK exists, before lcw:ready
+ * @property {number} [botRegistrations]  how many times the page calls setBotAuthTokenProvider (default 1)
+ * @property {number} [botDelayMs]  how long the bot provider waits before calling back
  * @property {{overBudget: boolean, lcwErrorCode?: number, tokenReason?: string, cardShown?: boolean, postStatus?: number}} expect
  */
 
@@ -31,6 +35,14 @@ export const SCENARIOS = [
   { id: 'bot-404', title: 'Bot SSO: postToken answered 404 (already signed in)', auth: 'none', bot: 'callback', postStatus: 404, expect: { overBudget: false, cardShown: false, postStatus: 404 } },
   { id: 'bot-500', title: 'Bot SSO: postToken answered 500 (card shown)', auth: 'none', bot: 'callback', postStatus: 500, expect: { overBudget: false, cardShown: true, postStatus: 500 } },
   { id: 'bot-no-callback', title: 'Bot provider that never calls the callback', auth: 'none', bot: 'no-callback', postStatus: 200, expect: { overBudget: false, cardShown: true, postStatus: 200 } },
+  { id: 'v1-async', title: 'LCW v1: async provider, token read synchronously at registration', auth: 'fast', tokenKind: 'valid', widget: { v1: true }, expect: { overBudget: false, lcwErrorCode: 3 } },
+  { id: 'set-before-ready', title: 'setAuthTokenProvider called before lcw:ready', auth: 'fast', tokenKind: 'valid', early: true, widget: { readyDelayMs: 150 }, expect: { overBudget: false } },
+  { id: 'missing-claims', title: 'Token without iss and sub', auth: 'fast', tokenKind: 'missing-claims', expect: { overBudget: false } },
+  { id: 'exp-ms', title: 'Token exp in milliseconds', auth: 'fast', tokenKind: 'exp-ms', expect: { overBudget: false } },
+  { id: 'nbf-future', title: 'Token not valid yet (nbf and iat in the future)', auth: 'fast', tokenKind: 'nbf-future', expect: { overBudget: false } },
+  { id: 'lwi-long', title: 'lwicontexts name and value over the limits', auth: 'fast', tokenKind: 'lwi-long', expect: { overBudget: false } },
+  { id: 'bot-twice', title: 'Bot provider registered twice', auth: 'none', bot: 'callback', botRegistrations: 2, postStatus: 200, expect: { overBudget: false, cardShown: false, postStatus: 200 } },
+  { id: 'bot-late', title: 'Bot provider calls back after 2.5 s', auth: 'none', bot: 'callback', botDelayMs: 2500, postStatus: 200, expect: { overBudget: false, cardShown: true, postStatus: 200 } },
   { id: 'context-throws', title: 'Context provider that throws (code 1)', auth: 'none', widget: { contextProviderThrows: true }, expect: { overBudget: false, lcwErrorCode: 1 } },
   { id: 'scripts-fail', title: 'Widget scripts fail to load (code 7)', auth: 'none', widget: { scriptsFail: true }, expect: { overBudget: false, lcwErrorCode: 7 } },
   { id: 'auth-function-missing', title: 'Configured auth function missing on the page (code 8)', auth: 'none', widget: { authFunctionName: 'auth.getAuthenticationToken' }, expect: { overBudget: false, lcwErrorCode: 8 } },

@@ -7,7 +7,7 @@ import { SSO_DEMO } from '/webchat/config.js';
 const OAUTH_CARD = 'application/vnd.microsoft.card.oauth';
 const params = new URLSearchParams(location.search);
 /** Options read by the site backend (token service mode, Direct Line mapping, bot routing, echo). */
-const SERVER_KEYS = ['mode', 'dl', 'route', 'echo'];
+const SERVER_KEYS = ['mode', 'dl', 'route', 'echo', 'ter', 'boterror'];
 const options = {
   mode: params.get('mode') === 'failure' ? 'failure' : 'success',
   dl: params.get('dl') === '502' ? '502' : 'passthrough',
@@ -17,6 +17,12 @@ const options = {
   aud: params.get('aud') === 'wrong' ? 'wrong' : 'resource',
   private: params.get('private') === '1',
   sso: params.get('sso') !== '0',
+  /** Mistakes the page can make in its invoke: wrongid, wrongconn, notoken, fromother, twice. */
+  invoke: params.get('invoke') ?? '',
+  /** expired=1: the exchangeable token expired an hour ago. */
+  expired: params.get('expired') === '1',
+  /** release=always: pass the card on to Web Chat even after a successful exchange (a page bug). */
+  release: params.get('release') ?? '',
 };
 
 const demo = (window.__webchatDemo = {
@@ -43,7 +49,7 @@ const b64json = (v) => b64url(new TextEncoder().encode(JSON.stringify(v)));
 /** Mints the "exchangeable token": an HS256 JWT signed in the browser with WebCrypto. */
 async function mintExchangeToken(aud) {
   const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SSO_DEMO.exchangeSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const now = Math.floor(Date.now() / 1000);
+  const now = Math.floor(Date.now() / 1000) - (options.expired ? 7200 : 0);
   const head = `${b64json({ alg: 'HS256', typ: 'JWT' })}.${b64json({ aud, sub: SSO_DEMO.user.sub, name: SSO_DEMO.user.name, upn: SSO_DEMO.user.upn, iat: now, exp: now + 3600 })}`;
   const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(head));
   return `${head}.${b64url(sig)}`;
@@ -149,31 +155,37 @@ async function main() {
     ...(options.ws ? {} : { pollingInterval: 300 }),
   });
 
-  /** Posts the invoke; resolves true when the exchange went through (the card stays hidden). */
+  /** Posts one invoke; resolves true when the exchange went through. */
+  function postInvoke(card, ssoToken) {
+    const value = {
+      id: options.invoke === 'wrongid' ? 'not-the-card-id' : card.tokenExchangeResource.id,
+      connectionName: options.invoke === 'wrongconn' ? 'WrongConnection' : card.connectionName,
+      ...(options.invoke === 'notoken' ? {} : { token: ssoToken }),
+    };
+    // The same user id Web Chat uses (the token's `user` claim), unless the scenario copies the sample's MSAL account id.
+    const from = { id: options.invoke === 'fromother' ? 'msal-00000000-0000-0000-0000-00000000acc1' : userId, name: userName, role: 'user' };
+    return new Promise((resolve) => {
+      directLine.postActivity({ type: 'invoke', name: 'signin/tokenExchange', value, from }).subscribe(
+        (id) => {
+          demo.invoke ??= id === 'retry' ? { result: 'retry' } : { result: 'id', id };
+          resolve(id !== 'retry');
+        },
+        (error) => {
+          demo.invoke ??= { result: 'error', error: String(error?.message ?? error), status: error?.status };
+          resolve(false);
+        },
+      );
+    });
+  }
+
+  /** Posts the invoke (twice for invoke=twice); resolves true when the exchange went through (the card stays hidden). */
   async function exchange(card) {
     const aud = options.aud === 'wrong' ? SSO_DEMO.wrongResourceUri : card.tokenExchangeResource.uri;
     const ssoToken = await mintExchangeToken(aud);
     demo.invokeSent = true;
-    return new Promise((resolve) => {
-      directLine
-        .postActivity({
-          type: 'invoke',
-          name: 'signin/tokenExchange',
-          value: { id: card.tokenExchangeResource.id, connectionName: card.connectionName, token: ssoToken },
-          // The same user id Web Chat uses (the token's `user` claim).
-          from: { id: userId, name: userName, role: 'user' },
-        })
-        .subscribe(
-          (id) => {
-            demo.invoke = id === 'retry' ? { result: 'retry' } : { result: 'id', id };
-            resolve(id !== 'retry');
-          },
-          (error) => {
-            demo.invoke = { result: 'error', error: String(error?.message ?? error), status: error?.status };
-            resolve(false);
-          },
-        );
-    });
+    const ok = await postInvoke(card, ssoToken);
+    if (options.invoke === 'twice') await postInvoke(card, ssoToken);
+    return ok && options.release !== 'always';
   }
 
   let greeted = false;

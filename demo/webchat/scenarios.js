@@ -22,6 +22,15 @@ export const WEBCHAT_SCENARIOS = [
   { id: 'sso-not-routed', title: 'Bot does not route the invoke to its dialog: 501, card shown', query: 'mode=success&route=0', expect: { cardShown: true, invokeStatus: 501, invokeResult: 'retry' } },
   { id: 'sso-no-echo', title: 'SSO succeeds, invoke not echoed (Web Chat holds the reply ~5 s)', query: 'mode=success&echo=0', expect: { cardShown: false, signedIn: true, invokeStatus: 200, invokeResult: 'id' } },
   { id: 'sso-off', title: 'No SSO interception: plain OAuthCard', query: 'mode=success&sso=0', expect: { cardShown: true } },
+  { id: 'sso-no-ter', title: 'OAuth connection without Token Exchange URL: no tokenExchangeResource', query: 'mode=success&ter=0', expect: { cardShown: true } },
+  { id: 'sso-wrong-id', title: 'Invoke value.id is not the card\'s tokenExchangeResource.id', query: 'mode=success&invoke=wrongid', expect: { cardShown: false, signedIn: true, invokeStatus: 200, invokeResult: 'id' } },
+  { id: 'sso-wrong-connection', title: 'Invoke connectionName is not the card\'s: bot answers 400', query: 'mode=success&invoke=wrongconn', expect: { cardShown: true, invokeStatus: 400, invokeResult: 'error' } },
+  { id: 'sso-no-token', title: 'Invoke without a token: bot answers 400', query: 'mode=success&invoke=notoken', expect: { cardShown: true, invokeStatus: 400, invokeResult: 'error' } },
+  { id: 'sso-from-mismatch', title: 'Invoke sent as another user (MSAL account id)', query: 'mode=success&invoke=fromother', expect: { cardShown: false, signedIn: true, invokeStatus: 200, invokeResult: 'id' } },
+  { id: 'sso-duplicate', title: 'The page sends the invoke twice', query: 'mode=success&invoke=twice', expect: { cardShown: false, signedIn: true, invokeStatus: 200, invokeResult: 'id' } },
+  { id: 'sso-expired-token', title: 'Exchangeable token already expired: 412', query: 'mode=success&expired=1', expect: { cardShown: true, invokeStatus: 412, invokeResult: 'error' } },
+  { id: 'sso-bot-error', title: 'The bot fails while handling the invoke: 500', query: 'mode=success&boterror=1', expect: { cardShown: true, invokeStatus: 500, invokeResult: 'retry' } },
+  { id: 'sso-card-released', title: 'The page shows the card although the exchange succeeded', query: 'mode=success&release=always', expect: { cardShown: true, signedIn: true, invokeStatus: 200, invokeResult: 'id' } },
 ];
 
 /** @param {string} id */

@@ -80,3 +80,13 @@ export async function openPanel(context, extensionId, tabId, query = '') {
   await panel.waitForFunction(() => document.querySelector('[data-testid=status]')?.textContent?.includes('connected'));
   return panel;
 }
+
+/** The log entries the background holds for a tab (what the panel shows, before rendering). */
+export async function entriesOf(worker, tabId) {
+  const w = await worker();
+  return w.evaluate(async (t) => {
+    const { store, ready } = globalThis.__chatSsoInspector;
+    await ready;
+    return store.entries(t);
+  }, tabId);
+}

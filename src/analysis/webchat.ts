@@ -103,10 +103,16 @@ export function collectActivities(entries: readonly LogEntry[]): ActivityRecord[
       const role = activity.from?.role;
       const direction = role === 'bot' ? 'in' : role === 'user' ? 'out' : hint;
       const anonymousOut = direction === 'out' && !activity.id && !activity.clientActivityID;
-      let record =
-        (activity.id && byId.get(activity.id)) ||
-        (activity.clientActivityID && byCid.get(activity.clientActivityID)) ||
-        (direction === 'out' ? byPrint.get(fingerprint(activity)) : undefined);
+      // Content match only for outgoing activities that the record could be another copy of:
+      // not when ids differ, and not when this layer already saw that record (a real duplicate post).
+      const printed = direction === 'out' ? byPrint.get(fingerprint(activity)) : undefined;
+      const printMatch =
+        printed &&
+        !(activity.id && printed.activity.id && activity.id !== printed.activity.id) &&
+        !printed.sightings.some((x) => x.layer === layer && x.entry.event.kind === entry.event.kind)
+          ? printed
+          : undefined;
+      let record = (activity.id && byId.get(activity.id)) || (activity.clientActivityID && byCid.get(activity.clientActivityID)) || printMatch;
       if (!record) {
         record = { key: activity.id ?? activity.clientActivityID ?? `${fingerprint(activity)}#${entry.seq}`, direction, activity, sightings: [] };
         records.push(record);
@@ -161,18 +167,22 @@ export function collectCardAttempts(entries: readonly LogEntry[], records = coll
   const invokes = records.filter((r) => r.direction === 'out' && isTokenExchange(r.activity));
   const storeResults = entries.filter((x): x is LogEntry & { event: EventOf<'webchat.action'> } => x.event.kind === 'webchat.action' && RESULT_ACTIONS.has(x.event.actionType));
   const passed = entries.filter((x): x is LogEntry & { event: EventOf<'webchat.action'> } => x.event.kind === 'webchat.action' && x.event.stage === 'passed');
-  const claimed = new Set<ActivityRecord>();
+  // Pair each invoke with its card: by tokenExchangeResource.id, else the latest earlier card with the
+  // same connectionName, else the latest earlier card (so a wrong id or connectionName is still diagnosed).
+  const firstSeq = (r: ActivityRecord) => r.sightings[0]!.entry.seq;
+  const cardOfInvoke = new Map<ActivityRecord, ActivityRecord>();
+  for (const inv of invokes) {
+    const v = inv.activity.tokenExchange;
+    const earlier = cards.filter((c) => firstSeq(c) < firstSeq(inv));
+    const match =
+      cards.find((c) => !!v?.id && oauthOf(c.activity)!.tokenExchangeResource?.id === v.id) ??
+      earlier.filter((c) => oauthOf(c.activity)!.connectionName === v?.connectionName).at(-1) ??
+      earlier.at(-1);
+    if (match) cardOfInvoke.set(inv, match);
+  }
   return cards.map((card) => {
     const oauth = oauthOf(card.activity)!;
-    const firstSeq = card.sightings[0]!.entry.seq;
-    const mine = invokes.filter((inv) => {
-      if (claimed.has(inv)) return false;
-      const v = inv.activity.tokenExchange;
-      const sameId = !!oauth.tokenExchangeResource?.id && v?.id === oauth.tokenExchangeResource.id;
-      const sameConnection = !oauth.tokenExchangeResource?.id && v?.connectionName === oauth.connectionName && inv.sightings[0]!.entry.seq > firstSeq;
-      return sameId || sameConnection;
-    });
-    mine.forEach((m) => claimed.add(m));
+    const mine = invokes.filter((inv) => cardOfInvoke.get(inv) === card);
     const attempts: InvokeAttempt[] = mine.map((record) => {
       const http = record.sightings.find((s) => s.entry.event.kind === 'directline.http')?.entry as InvokeAttempt['http'];
       const post = record.sightings.find((s) => s.entry.event.kind === 'directline.post')?.entry as InvokeAttempt['post'];

@@ -35,19 +35,23 @@ function absolute(url: string, base: string): URL | null {
 }
 
 export function createNetworkWatcher(ctx: HookContext, win: PageWindow): NetworkWatcher {
-  const expected = new Map<string, string>(); // absolute botTokenUrl → invocationId
+  // absolute botTokenUrl → invocation ids waiting for their POST, oldest first: a provider registered
+  // twice runs twice per card and both POST to the same URL.
+  const expected = new Map<string, string[]>();
   const base = () => String(win.location?.href ?? 'http://invalid.invalid/');
   const watcher: NetworkWatcher = {
     expect(url, invocationId) {
       const u = absolute(url, base());
       if (!u) return;
-      expected.set(u.href, invocationId);
+      expected.set(u.href, [...(expected.get(u.href) ?? []), invocationId].slice(-10));
       if (expected.size > 200) expected.delete(expected.keys().next().value!); // bounded: oldest first
     },
     classify(method, url) {
       const u = absolute(url, base());
       if (!u) return null;
-      const invocationId = expected.get(u.href);
+      const waiting = expected.get(u.href);
+      // The oldest invocation that has not posted yet; the last one keeps later POSTs (its retries).
+      const invocationId = waiting && waiting.length > 1 ? waiting.shift() : waiting?.[0];
       if (invocationId) return { kind: 'token-post', invocationId };
       if (method.toUpperCase() === 'POST' && POST_TOKEN_PATH.test(u.pathname)) return { kind: 'token-post' };
       const dl = classifyDirectLine(method, u);

@@ -1,0 +1,47 @@
+/**
+ * The diagnosis: every check of the catalog run over a capture, plus its SSO attempts.
+ * Pure (no browser APIs): runs in the panel, in Node tests and on imported captures.
+ */
+import type { LogEntry } from '../../shared/events';
+import { collectAttempts } from './attempts';
+import { BOT_FRAMEWORK_CHECKS } from './botFramework';
+import { buildModel } from './model';
+import { OMNICHANNEL_AUTH_CHECKS } from './omnichannelAuth';
+import { OMNICHANNEL_BOT_CHECKS } from './omnichannelBot';
+import type { Check, Diagnosis, Finding } from './types';
+
+export type { Attempt, Check, Diagnosis, Finding, FindingSeverity, Step } from './types';
+export { CLOCK_SKEW_SECONDS } from './model';
+
+/** The catalog, in documentation order (docs/checks.md lists every id). */
+export const CHECKS: readonly Check[] = [...OMNICHANNEL_AUTH_CHECKS, ...OMNICHANNEL_BOT_CHECKS, ...BOT_FRAMEWORK_CHECKS];
+
+const RANK = { error: 0, warning: 1, info: 2 } as const;
+
+/**
+ * Diagnoses a capture. `nowMs` (ms since the Unix epoch) decides what counts as "still waiting";
+ * it defaults to the last event's time, so an imported capture gives the same answer every time.
+ * A check that fails on odd input is reported as a finding of its own, never thrown.
+ */
+export function diagnose(entries: readonly LogEntry[], opts: { nowMs?: number; clockSkewSeconds?: number } = {}): Diagnosis {
+  const model = buildModel(entries, opts);
+  const findings: Finding[] = [];
+  const symptom = new Set(CHECKS.filter((c) => c.symptom).map((c) => c.id));
+  for (const check of CHECKS) {
+    try {
+      for (const f of check.run(model)) findings.push({ ...f, id: check.id, doc: check.doc, fix: f.fix ?? check.fix, evidence: [...new Set(f.evidence)].sort((a, b) => a - b) });
+    } catch (e) {
+      findings.push({ id: 'inspector.check-failed', severity: 'warning', title: `Check ${check.id} could not run`, explanation: String((e as Error)?.message ?? e), evidence: [], fix: 'Please report this capture.', doc: 'docs/checks.md' });
+    }
+  }
+  findings.sort(
+    (a, b) => RANK[a.severity] - RANK[b.severity] || Number(symptom.has(a.id)) - Number(symptom.has(b.id)) || (a.evidence[0] ?? 0) - (b.evidence[0] ?? 0),
+  );
+  let attempts: Diagnosis['attempts'] = [];
+  try {
+    attempts = collectAttempts(model);
+  } catch {
+    attempts = [];
+  }
+  return { attempts, findings, ...(findings[0] ? { headline: findings[0] } : {}) };
+}
