@@ -3,6 +3,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { buildTimeline } from '../src/analysis/timeline';
 import { collectInvocations, budgetStatus } from '../src/analysis/invocations';
 import { collectCardAttempts } from '../src/analysis/webchat';
+import { diagnose } from '../src/analysis/diagnosis';
+import { Findings, Headline } from './Findings';
 import type { LogEntry } from '../src/shared/events';
 import { connectToBackground, type ConnectionStatus } from './connection';
 import { Details } from './Details';
@@ -19,6 +21,7 @@ export function App({ tabId }: { tabId: number }) {
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   const [selected, setSelected] = useState<string | null>(null);
   const [now, setNow] = useState(() => Date.now());
+  const [view, setView] = useState<'timeline' | 'diagnosis'>('timeline');
   const link = useRef<ReturnType<typeof connectToBackground> | null>(null);
 
   useEffect(() => {
@@ -54,6 +57,14 @@ export function App({ tabId }: { tabId: number }) {
   }, [waiting]);
 
   const rows = useMemo(() => buildTimeline(entries, now), [entries, now]);
+  const diagnosis = useMemo(() => diagnose(entries, { nowMs: now }), [entries, now]);
+  const showEvidence = (seq: number) => {
+    const row = rows.find((r) => r.seq === seq);
+    if (row) setSelected(row.id);
+    setView('timeline');
+  };
+  const errors = diagnosis.findings.filter((f) => f.severity === 'error').length;
+  const warnings = diagnosis.findings.filter((f) => f.severity === 'warning').length;
   const problems = rows.filter((r) => r.severity !== 'info').length;
   const selectedRow = rows.find((r) => r.id === selected) ?? null;
   const overBudget = [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, now).state === 'over').length;
@@ -62,6 +73,15 @@ export function App({ tabId }: { tabId: number }) {
     <div class="app">
       <header class="toolbar" role="toolbar" aria-label="Chat SSO toolbar">
         <strong class="title">Chat SSO</strong>
+        <div class="views" role="tablist" aria-label="Views">
+          <button type="button" role="tab" aria-selected={view === 'timeline'} class={view === 'timeline' ? 'active' : ''} onClick={() => setView('timeline')} data-testid="view-timeline">
+            Timeline
+          </button>
+          <button type="button" role="tab" aria-selected={view === 'diagnosis'} class={view === 'diagnosis' ? 'active' : ''} onClick={() => setView('diagnosis')} data-testid="view-diagnosis">
+            Diagnosis{errors ? ` ✖${errors}` : ''}
+            {warnings ? ` ⚠${warnings}` : ''}
+          </button>
+        </div>
         <button type="button" onClick={() => link.current?.send({ type: 'clear' })} disabled={entries.length === 0} title="Clear this tab's log">
           Clear
         </button>
@@ -82,11 +102,18 @@ export function App({ tabId }: { tabId: number }) {
           </p>
           <p>Start a chat on the page. If the widget loaded before DevTools was opened, events are still here; if nothing shows up, reload the page.</p>
         </div>
-      ) : (
-        <main class="split">
-          <Timeline rows={rows} selected={selected} onSelect={setSelected} />
-          <Details row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={now} />
+      ) : view === 'diagnosis' ? (
+        <main class="single">
+          <Findings diagnosis={diagnosis} onShowEvidence={showEvidence} />
         </main>
+      ) : (
+        <>
+          <Headline finding={diagnosis.headline} onOpen={() => setView('diagnosis')} />
+          <main class="split">
+            <Timeline rows={rows} selected={selected} onSelect={setSelected} />
+            <Details row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={now} />
+          </main>
+        </>
       )}
     </div>
   );

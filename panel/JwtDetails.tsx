@@ -1,6 +1,7 @@
 /** A decoded JWT: header, payload, time claims with their age at capture, and `lwicontexts` as a table. */
 import { decodeJwtView } from '../src/analysis/jwt';
 import type { LwiContextsView } from '../src/analysis/lwicontexts';
+import { SignatureCheck } from './SignatureCheck';
 
 function LwiContexts({ view }: { view: LwiContextsView }) {
   if (view.state === 'absent') return <p class="muted">No <code>lwicontexts</code> claim.</p>;
@@ -88,6 +89,7 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
       <LwiContexts view={view.lwicontexts} />
       <h4>Payload</h4>
       <pre class="json" data-testid="jwt-payload">{JSON.stringify(view.payload, null, 2)}</pre>
+      <SignatureCheck token={token} />
     </section>
   );
 }

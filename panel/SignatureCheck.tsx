@@ -45,8 +45,7 @@ export function SignatureCheck({ token }: { token: string }) {
         rows={6}
         spellcheck={false}
         autocomplete="off"
-        class="json"
-        style={{ width: '100%', boxSizing: 'border-box' }}
+        class="json key-input"
         value={keyText}
         onInput={(e) => {
           request.current++;

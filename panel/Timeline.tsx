@@ -39,6 +39,7 @@ export function Timeline({ rows, selected, onSelect }: { rows: TimelineRow[]; se
           data-kind={r.entry.event.kind}
           data-tag={r.tag ?? ''}
           data-outcome={r.outcome ?? ''}
+          data-activity={r.activityKey ?? ''}
           data-severity={r.severity}
           data-invocation={r.invocationId ?? ''}
           onClick={() => onSelect(r.id)}

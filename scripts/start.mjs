@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startDemoServer } from '../demo/server.mjs';
 import { SCENARIOS } from '../demo/omnichannel/scenarios.js';
 import { launchWithExtension } from './lib/chromium.mjs';
-import { formatRows, formatSsoAttempts } from './lib/panelReader.mjs';
+import { formatDiagnosis, formatRows, formatSsoAttempts } from './lib/panelReader.mjs';
 import { WEBCHAT_SCENARIOS } from '../demo/webchat/scenarios.js';
 import { mapLimit, runAllScenarios, runWebChatScenario } from './lib/scenarios.mjs';
 
@@ -51,11 +51,13 @@ if (!headless) {
   for (const r of results) {
     const problems = r.rows.filter((x) => x.severity !== 'info').length;
     console.log(`\n── ${r.scenario.id}: ${r.scenario.title} ── ${r.rows.length} events, ${problems} problems`);
+    console.log(formatDiagnosis(r.diagnosis));
     console.log(formatRows(r.rows));
   }
   console.log('\n════ Bot Framework Web Chat SSO (real bot, local token service and Direct Line) ════');
   for (const r of webchat) {
     console.log(`\n── ${r.scenario.id}: ${r.scenario.title}`);
+    console.log(formatDiagnosis(r.diagnosis));
     console.log(formatSsoAttempts(r.rows));
     console.log(formatRows(r.rows));
   }

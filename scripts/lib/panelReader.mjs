@@ -2,7 +2,7 @@
 
 /**
  * A timeline row as the panel renders it.
- * @typedef {{ seq: number, id: string, kind: string, tag: string, outcome: string, severity: string, invocation: string | null, time: string, source: string, label: string, summary: string }} PanelRow
+ * @typedef {{ seq: number, id: string, kind: string, tag: string, outcome: string, activity: string, severity: string, invocation: string | null, time: string, source: string, label: string, summary: string }} PanelRow
  */
 
 /**
@@ -17,6 +17,7 @@ export function readRowsInPage() {
       id: r.getAttribute('data-id') ?? '',
       tag: r.getAttribute('data-tag') ?? '',
       outcome: r.getAttribute('data-outcome') ?? '',
+      activity: r.getAttribute('data-activity') ?? '',
       kind: r.getAttribute('data-kind') ?? '',
       severity: r.getAttribute('data-severity') ?? '',
       invocation: r.getAttribute('data-invocation') || null,
@@ -56,4 +57,42 @@ export function formatSsoAttempts(rows) {
       return `  SSO: card ${c.outcome.toUpperCase()} · invoke: ${invoke}`;
     })
     .join('\n');
+}
+
+/**
+ * Reads the diagnosis as the panel shows it: the headline's check id (above the timeline), then, in
+ * the Diagnosis view, every attempt's outcome and sentence and every finding. Leaves the panel on the timeline.
+ * @param {{ click(sel: string): Promise<void>, evaluate: Function }} panel  a Playwright or Puppeteer page
+ */
+export async function readDiagnosis(panel) {
+  const headline = await panel.evaluate(() => {
+    const h = document.querySelector('[data-testid=headline]');
+    return h ? { id: h.getAttribute('data-check-id'), text: h.textContent } : null;
+  });
+  await panel.click('[data-testid=view-diagnosis]');
+  const view = await panel.evaluate(() => ({
+    attempts: [...document.querySelectorAll('[data-testid=attempt]')].map((a) => ({
+      kind: a.getAttribute('data-kind'),
+      outcome: a.getAttribute('data-outcome'),
+      sentence: a.querySelector('[data-testid=attempt-sentence]')?.textContent ?? '',
+    })),
+    findings: [...document.querySelectorAll('[data-testid=finding]')].map((f) => ({
+      id: f.getAttribute('data-check-id'),
+      severity: f.getAttribute('data-severity'),
+      title: f.querySelector('.finding-title strong')?.textContent ?? '',
+    })),
+  }));
+  await panel.click('[data-testid=view-timeline]');
+  return { headline, ...view };
+}
+
+/** The diagnosis for the terminal: headline first, then the attempts and the other findings. */
+export function formatDiagnosis(d) {
+  const mark = { error: '✖', warning: '⚠', info: 'ℹ' };
+  const lines = [];
+  const head = d.findings[0];
+  lines.push(head ? `  ${mark[head.severity]} HEADLINE ${head.title} [${head.id}]` : '  No findings.');
+  for (const a of d.attempts) lines.push(`  → ${a.outcome.toUpperCase()}: ${a.sentence}`);
+  for (const f of d.findings.slice(1)) lines.push(`    ${mark[f.severity]} ${f.title} [${f.id}]`);
+  return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 // Runs simulator scenarios in Chromium tabs and reads what the panel shows for each.
 import { openPanel, tabIdOf } from './chromium.mjs';
-import { readRowsInPage } from './panelReader.mjs';
+import { readDiagnosis, readRowsInPage } from './panelReader.mjs';
 
 /**
  * Runs `items` through `fn` with at most `limit` running at once, keeping order in the result.
@@ -25,7 +25,7 @@ export async function mapLimit(items, limit, fn) {
 
 /**
  * Opens one scenario page, waits until the page says it is finished, then reads the panel for its tab.
- * @returns {Promise<{ scenario: import('../../demo/omnichannel/scenarios.js').Scenario, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], measurements: any[], page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
+ * @returns {Promise<{ scenario: import('../../demo/omnichannel/scenarios.js').Scenario, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], diagnosis: any, measurements: any[], page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
  */
 export async function runScenario(browser, baseUrl, scenario, { keepOpen = false } = {}) {
   const { context, extensionId, worker } = browser;
@@ -44,11 +44,12 @@ export async function runScenario(browser, baseUrl, scenario, { keepOpen = false
   // Give late events (e.g. a background flag) a moment to arrive, then read what is shown.
   await panel.waitForTimeout(300);
   const rows = await panel.evaluate(readRowsInPage);
+  const diagnosis = await readDiagnosis(panel);
   if (!keepOpen) {
     await panel.close();
     await page.close();
   }
-  return { scenario, tabId, url, rows, measurements, page, panel };
+  return { scenario, tabId, url, rows, diagnosis, measurements, page, panel };
 }
 
 /**
@@ -58,7 +59,7 @@ export async function runScenario(browser, baseUrl, scenario, { keepOpen = false
  * @param {string} baseUrl
  * @param {import('../../demo/webchat/scenarios.js').WebchatScenario} scenario
  * @param {{ keepOpen?: boolean, screenshot?: string }} [options]  screenshot: a PNG path for the panel with the card selected
- * @returns {Promise<{ scenario: import('../../demo/webchat/scenarios.js').WebchatScenario, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], demo: any, cardDetails: string | null, page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
+ * @returns {Promise<{ scenario: import('../../demo/webchat/scenarios.js').WebchatScenario, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], diagnosis: any, demo: any, cardDetails: string | null, page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
  */
 export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen = false, screenshot = '' } = {}) {
   const { context, extensionId, worker } = browser;
@@ -86,11 +87,12 @@ export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen 
       await panel.screenshot({ path: screenshot });
     }
   }
+  const diagnosis = await readDiagnosis(panel);
   if (!keepOpen) {
     await panel.close();
     await page.close();
   }
-  return { scenario, tabId, url, rows, demo, cardDetails, page, panel };
+  return { scenario, tabId, url, rows, diagnosis, demo, cardDetails, page, panel };
 }
 
 /** Runs every scenario, the long ones first so they overlap with the rest. */

@@ -85,6 +85,9 @@ export function sightingsOf(entry: LogEntry): { layer: Layer; activity: Activity
   }
 }
 
+/** Where exactly a sighting came from: one store action type, or one event kind (a second sighting from the same source is another activity). */
+const sourceKey = (entry: LogEntry) => (entry.event.kind === 'webchat.action' ? entry.event.actionType : entry.event.kind);
+
 /** A fingerprint for outgoing activities that carry neither id nor clientActivityID (a failed direct postActivity). */
 const fingerprint = (a: ActivitySummary) => `${a.type}|${a.name ?? ''}|${a.tokenExchange?.id ?? ''}|${a.tokenExchange?.token?.slice(-16) ?? ''}|${a.text ?? ''}`;
 
@@ -109,7 +112,7 @@ export function collectActivities(entries: readonly LogEntry[]): ActivityRecord[
       const printMatch =
         printed &&
         !(activity.id && printed.activity.id && activity.id !== printed.activity.id) &&
-        !printed.sightings.some((x) => x.layer === layer && x.entry.event.kind === entry.event.kind)
+        !printed.sightings.some((x) => x.layer === layer && sourceKey(x.entry) === sourceKey(entry))
           ? printed
           : undefined;
       let record = (activity.id && byId.get(activity.id)) || (activity.clientActivityID && byCid.get(activity.clientActivityID)) || printMatch;

@@ -15,7 +15,8 @@ import { runAllScenarios, runScenario } from '../../scripts/lib/scenarios.mjs';
 
 const root = join(import.meta.dirname, '../..');
 type Row = { kind: string; severity: string; label: string; summary: string; invocation: string | null };
-type Result = { scenario: (typeof SCENARIOS)[number]; rows: Row[]; measurements: { kind: string; elapsedMs: number | null; calledBack?: boolean }[] };
+type Diagnosis = { headline: { id: string; text: string } | null; attempts: { outcome: string; sentence: string }[]; findings: { id: string; severity: string }[] };
+type Result = { scenario: (typeof SCENARIOS)[number]; rows: Row[]; diagnosis: Diagnosis; measurements: { kind: string; elapsedMs: number | null; calledBack?: boolean }[] };
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Awaited<ReturnType<typeof launchWithExtension>>;
@@ -115,6 +116,16 @@ describe('Omnichannel simulator scenarios in the panel (Chromium)', () => {
     expect(callbackOf('lwi-nested').summary).toContain('lwicontexts: 1 variable(s) break the rules');
     expect(callbackOf('empty-token')).toMatchObject({ severity: 'error', summary: expect.stringContaining('The token is an empty string.') });
     expect(resultOf('throws').rows.find((x) => x.kind === 'provider.end')!).toMatchObject({ severity: 'error', summary: expect.stringContaining('threw after') });
+  });
+});
+
+describe('diagnosis in the panel (Chromium)', () => {
+  it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s: expected headline finding and outcome', (_id, scenario) => {
+    const { diagnosis } = resultOf(scenario.id);
+    expect(diagnosis.headline?.id).toBe(scenario.expect.headline);
+    expect(diagnosis.findings[0]?.id).toBe(scenario.expect.headline);
+    expect(diagnosis.attempts.map((a) => a.outcome)).toEqual(scenario.expect.outcomes);
+    for (const a of diagnosis.attempts) expect(a.sentence).toMatch(/\.$/);
   });
 });
 

@@ -105,10 +105,26 @@ describe('Web Chat SSO in the panel (Chromium, real bot stack)', () => {
 
   it('shows each activity once, whichever layers saw it', () => {
     for (const [id, r] of withExtension) {
-      const keys = r.rows.filter((x) => x.tag).map((x) => `${x.tag}:${x.summary}`);
+      const keys = r.rows.filter((x) => x.tag).map((x) => x.activity);
       expect(r.rows.filter((x) => x.tag === 'oauthcard'), id).toHaveLength(1);
       expect(new Set(keys).size, id).toBe(keys.length);
+      // One invoke row per invoke the page really sent (two in sso-duplicate).
+      expect(r.rows.filter((x) => x.tag === 'invoke'), id).toHaveLength(id === 'sso-duplicate' ? 2 : webchatScenarioById(id)!.expect.invokeResult ? 1 : 0);
     }
+  });
+});
+
+describe('diagnosis in the panel (Chromium, real bot stack)', () => {
+  it.each(WEBCHAT_SCENARIOS.map((s) => [s.id, s] as const))('%s: expected headline finding and outcome', (id, scenario) => {
+    const { diagnosis } = withExtension.get(id)!;
+    expect(diagnosis.headline?.id).toBe(scenario.expect.headline);
+    expect(diagnosis.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(scenario.expect.outcomes);
+  });
+
+  it('explains the 502 card in one sentence', () => {
+    expect(withExtension.get('sso-failure-502')!.diagnosis.attempts[0].sentence).toBe(
+      "Sign-in card shown because Direct Line answered 502: the bot answered non-2xx (most likely 412, the exchange failed); DirectLineJS turned it into 'retry'.",
+    );
   });
 });
 

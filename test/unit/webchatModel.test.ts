@@ -135,3 +135,20 @@ describe('OAuthCard outcome', () => {
     expect(attempt!.invokes).toEqual([]);
   });
 });
+
+describe('activity deduplication across store stages', () => {
+  it('merges POST_ACTIVITY (no clientActivityID yet) with POST_ACTIVITY_PENDING and the rest, but keeps two real posts apart', () => {
+    seq = 0;
+    const bare: ActivitySummary = { type: 'message', text: 'hello', from: { id: 'u1', role: 'user' } };
+    const withCid = { ...bare, clientActivityID: 'cid-1' };
+    const entries = [
+      action('DIRECT_LINE/POST_ACTIVITY', 'dispatched', bare),
+      action('DIRECT_LINE/POST_ACTIVITY_PENDING', 'dispatched', withCid, 'cid-1'),
+      entry({ kind: 'directline.activities', via: 'xhr', activities: [{ ...withCid, id: 'c|2' }] }),
+      action('DIRECT_LINE/POST_ACTIVITY', 'dispatched', bare), // the user sends "hello" again
+    ];
+    const records = collectActivities(entries);
+    expect(records).toHaveLength(2);
+    expect(records[0]!.sightings).toHaveLength(3);
+  });
+});

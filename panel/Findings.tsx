@@ -1,0 +1,89 @@
+/** The diagnosis view: SSO attempts with their step chains, then findings sorted by severity. */
+import type { Attempt, Diagnosis, Finding } from '../src/analysis/diagnosis';
+
+const MARK = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
+const STEP_MARK = { ok: '✔', fail: '✖', info: '•' } as const;
+
+function Evidence({ seqs, onShow }: { seqs: number[]; onShow(seq: number): void }) {
+  if (seqs.length === 0) return null;
+  return (
+    <span class="evidence">
+      evidence:{' '}
+      {seqs.map((s) => (
+        <button key={s} type="button" class="link" onClick={() => onShow(s)} title="Show this event in the timeline">
+          #{s}
+        </button>
+      ))}
+    </span>
+  );
+}
+
+function AttemptCard({ attempt, onShow }: { attempt: Attempt; onShow(seq: number): void }) {
+  const bad = attempt.outcome === 'card shown' || attempt.outcome === 'chat failed';
+  return (
+    <li class="attempt" data-testid="attempt" data-kind={attempt.kind} data-outcome={attempt.outcome}>
+      <div class="attempt-head">
+        <span class={`badge ${bad ? 'badge-bad' : attempt.outcome === 'unknown' ? 'badge-unknown' : 'badge-good'}`}>{attempt.outcome}</span> <strong>{attempt.title}</strong>
+      </div>
+      <p class="sentence" data-testid="attempt-sentence">
+        {attempt.sentence}
+      </p>
+      <ol class="steps">
+        {attempt.steps.map((s, i) => (
+          <li key={i} class={`step step-${s.status}`}>
+            <span class="step-mark">{STEP_MARK[s.status]}</span> {s.text} <Evidence seqs={s.evidence} onShow={onShow} />
+          </li>
+        ))}
+      </ol>
+    </li>
+  );
+}
+
+function FindingCard({ finding, onShow }: { finding: Finding; onShow(seq: number): void }) {
+  return (
+    <li class={`finding sev-${finding.severity}`} data-testid="finding" data-check-id={finding.id} data-severity={finding.severity}>
+      <div class="finding-title">
+        <span class="mark">{MARK[finding.severity]}</span> <strong>{finding.title}</strong> <code class="check-id">{finding.id}</code>
+      </div>
+      <p>{finding.explanation}</p>
+      <p>
+        <b>Fix:</b> {finding.fix}
+      </p>
+      <p class="finding-links">
+        <a href={finding.doc} target="_blank" rel="noreferrer noopener">
+          Documentation
+        </a>{' '}
+        <Evidence seqs={finding.evidence} onShow={onShow} />
+      </p>
+    </li>
+  );
+}
+
+export function Findings({ diagnosis, onShowEvidence }: { diagnosis: Diagnosis; onShowEvidence(seq: number): void }) {
+  const { attempts, findings } = diagnosis;
+  return (
+    <div class="findings-view" data-testid="findings-view">
+      <section>
+        <h2>SSO attempts ({attempts.length})</h2>
+        {attempts.length === 0 ? <p class="muted">No auth token provider invocation, bot sign-in card or OAuthCard in this capture.</p> : <ul class="attempts">{attempts.map((a) => <AttemptCard key={a.id} attempt={a} onShow={onShowEvidence} />)}</ul>}
+      </section>
+      <section>
+        <h2>Findings ({findings.length})</h2>
+        {findings.length === 0 ? <p class="muted">No findings: nothing in this capture breaks a documented rule.</p> : <ul class="findings">{findings.map((f, i) => <FindingCard key={`${f.id}-${i}`} finding={f} onShow={onShowEvidence} />)}</ul>}
+      </section>
+    </div>
+  );
+}
+
+/** The headline finding, above the timeline. */
+export function Headline({ finding, onOpen }: { finding: Finding | undefined; onOpen(): void }) {
+  if (!finding) return null;
+  return (
+    <div class={`headline sev-${finding.severity}`} data-testid="headline" data-check-id={finding.id}>
+      <span class="mark">{MARK[finding.severity]}</span> {finding.title}{' '}
+      <button type="button" class="link" onClick={onOpen}>
+        see diagnosis
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+/**
+ * Every check of the catalog, on logs captured from the Omnichannel simulator and the real Bot
+ * Framework stack: cases where it fires and cases where it must stay silent. Variants are derived
+ * from captured logs by editing one field.
+ */
+import { describe, expect, it } from 'vitest';
+import { CHECKS, diagnose } from '../../src/analysis/diagnosis';
+import type { LogEntry } from '../../src/shared/events';
+import { capture, CAPTURE_IDS, editEvents } from '../helpers/captures';
+import { jwt } from '../helpers/tokens';
+import { SCENARIOS } from '../../demo/omnichannel/scenarios.js';
+import { WEBCHAT_SCENARIOS } from '../../demo/webchat/scenarios.js';
+
+/** The `fast` capture with its auth token replaced (claims relative to the moment it was handed over, seconds). */
+function fastWithToken(claims: (atSeconds: number) => Record<string, unknown>, header?: Record<string, unknown>): LogEntry[] {
+  return editEvents(capture('fast'), 'provider.callback', (e) => {
+    e.token = jwt(claims(Math.floor(e.at / 1000)), header);
+  });
+}
+const baseClaims = (now: number) => ({ iss: 'https://portal', sub: 'c-1', iat: now, exp: now + 3600 });
+
+type Case = string | { name: string; entries: () => LogEntry[] };
+const variants: Record<string, { name: string; entries: () => LogEntry[] }> = {
+  'exp-within-skew': { name: 'exp 60 s before capture (within the 300 s skew)', entries: () => fastWithToken((now) => ({ ...baseClaims(now), exp: now - 60 })) },
+  'nbf-within-skew': { name: 'nbf 60 s after capture (within the skew)', entries: () => fastWithToken((now) => ({ ...baseClaims(now), nbf: now + 60 })) },
+  'lwi-bad-json': { name: 'lwicontexts that is not JSON', entries: () => fastWithToken((now) => ({ ...baseClaims(now), lwicontexts: '{oops' })) },
+  'bot-no-state': {
+    name: 'botTokenUrl without state',
+    entries: () =>
+      editEvents(capture('bot-200'), 'provider.invoke', (e) => {
+        e.botTokenUrl = 'https://token.botframework.com/api/sas/postToken?id=key2';
+        e.signInId = null;
+      }),
+  },
+  'invoke-403': {
+    name: 'invoke answered 403',
+    entries: () =>
+      editEvents(capture('sso-failure-412'), 'directline.http', (e) => {
+        if (e.status === 412) e.status = 403;
+      }),
+  },
+};
+const entriesOf = (c: Case) => (typeof c === 'string' ? capture(c) : c.entries());
+const nameOf = (c: Case) => (typeof c === 'string' ? c : c.name);
+
+/** For each check: captures where it must fire and captures where it must stay silent. */
+const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
+  'auth.provider-over-budget': { fires: ['slow'], silent: ['fast', 'never'] },
+  'auth.provider-never-called-back': { fires: ['never'], silent: ['slow', 'throws', 'fast'] },
+  'auth.provider-threw': { fires: ['throws'], silent: ['fast', 'never'] },
+  'auth.token-empty': { fires: ['empty-token'], silent: ['fast', 'malformed'] },
+  'auth.token-not-jwt': { fires: ['malformed'], silent: ['fast', 'empty-token'] },
+  'auth.alg-not-rs256': { fires: ['hs256'], silent: ['fast', 'expired'] },
+  'auth.missing-claims': { fires: ['missing-claims'], silent: ['fast', 'exp-ms'] },
+  'auth.token-expired': { fires: ['expired'], silent: ['fast', variants['exp-within-skew']!] },
+  'auth.token-not-yet-valid': { fires: ['nbf-future'], silent: ['fast', variants['nbf-within-skew']!] },
+  'auth.time-claims-in-milliseconds': { fires: ['exp-ms'], silent: ['fast', 'nbf-future'] },
+  'auth.lwicontexts-not-string': { fires: ['lwi-object'], silent: ['fast', 'lwi-nested'] },
+  'auth.lwicontexts-invalid-json': { fires: [variants['lwi-bad-json']!], silent: ['fast', 'lwi-object'] },
+  'auth.lwicontexts-non-primitive': { fires: ['lwi-nested'], silent: ['fast', 'lwi-object', 'lwi-long'] },
+  'auth.lwicontexts-too-long': { fires: ['lwi-long'], silent: ['fast', 'lwi-nested'] },
+  'auth.provider-set-before-ready': { fires: ['set-before-ready'], silent: ['fast', 'v1-async'] },
+  'auth.async-callback-at-registration': { fires: ['v1-async'], silent: ['fast', 'empty-token'] },
+  'auth.provider-ok': { fires: ['fast', 'lwi-nested'], silent: ['slow', 'hs256', 'expired', 'malformed'] },
+  'lcw.error': { fires: ['never', 'throws', 'expired', 'scripts-fail', 'auth-function-missing', 'context-throws'], silent: ['fast', 'bot-200'] },
+  'botauth.token-post-status': { fires: ['bot-200', 'bot-500'], silent: ['fast'] },
+  'botauth.callback-missing': { fires: ['bot-no-callback'], silent: ['bot-200', 'bot-late'] },
+  'botauth.callback-late': { fires: ['bot-late'], silent: ['bot-200', 'bot-no-callback'] },
+  'botauth.provider-registered-twice': { fires: ['bot-twice'], silent: ['bot-200'] },
+  'botauth.signin-id-reused': { fires: ['bot-twice'], silent: ['bot-200', 'bot-404'] },
+  'botauth.no-signin-id': { fires: [variants['bot-no-state']!], silent: ['bot-200'] },
+  'bf.no-token-exchange-resource': { fires: ['sso-no-ter'], silent: ['sso-success', 'sso-off'] },
+  'bf.no-invoke': { fires: ['sso-off'], silent: ['sso-success', 'sso-no-ter'] },
+  'bf.audience-mismatch': { fires: ['sso-aud-mismatch'], silent: ['sso-success', 'sso-failure-412'] },
+  'bf.token-expired': { fires: ['sso-expired-token'], silent: ['sso-success', 'sso-aud-mismatch'] },
+  'bf.invoke-id-mismatch': { fires: ['sso-wrong-id'], silent: ['sso-success', 'sso-failure-502'] },
+  'bf.connection-name-mismatch': { fires: ['sso-wrong-connection'], silent: ['sso-success', 'sso-no-token'] },
+  'bf.invoke-without-token': { fires: ['sso-no-token'], silent: ['sso-success', 'sso-wrong-connection'] },
+  'bf.from-id-mismatch': { fires: ['sso-from-mismatch'], silent: ['sso-success', 'sso-private-bundle'] },
+  'bf.invoke-502': { fires: ['sso-failure-502'], silent: ['sso-success', 'sso-failure-412', 'sso-not-routed'] },
+  'bf.invoke-412': { fires: ['sso-failure-412', 'sso-aud-mismatch'], silent: ['sso-success', 'sso-failure-502'] },
+  'bf.invoke-400': { fires: ['sso-wrong-connection', 'sso-no-token'], silent: ['sso-success', 'sso-failure-412'] },
+  'bf.invoke-501': { fires: ['sso-not-routed'], silent: ['sso-success', 'sso-bot-error'] },
+  'bf.invoke-500': { fires: ['sso-bot-error'], silent: ['sso-success', 'sso-not-routed'] },
+  'bf.invoke-failed': { fires: [variants['invoke-403']!], silent: ['sso-success', 'sso-failure-412', 'sso-failure-502'] },
+  'bf.duplicate-invokes': { fires: ['sso-duplicate'], silent: ['sso-success', 'sso-failure-412', 'sso-failure-502'] },
+  'bf.card-shown-despite-success': { fires: ['sso-card-released'], silent: ['sso-success', 'sso-failure-412'] },
+  'bf.sso-succeeded': { fires: ['sso-success', 'sso-websocket', 'sso-private-bundle'], silent: ['sso-failure-502', 'sso-card-released'] },
+};
+
+describe('checks catalog', () => {
+  it('has fire and silent cases for every check, and ids are unique', () => {
+    const ids = CHECKS.map((c) => c.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(Object.keys(CASES).sort()).toEqual([...ids].sort());
+  });
+
+  for (const check of CHECKS) {
+    describe(check.id, () => {
+      const { fires, silent } = CASES[check.id]!;
+      it.each(fires.map((c) => [nameOf(c), c] as const))('fires on %s', (_n, c) => {
+        const found = diagnose(entriesOf(c)).findings.filter((f) => f.id === check.id);
+        expect(found.length).toBeGreaterThan(0);
+        for (const f of found) {
+          expect(f.title.length).toBeGreaterThan(10);
+          expect(f.explanation.length).toBeGreaterThan(10);
+          expect(f.fix.length).toBeGreaterThan(10);
+          expect(f.doc).toMatch(/^https:\/\//);
+          expect(f.evidence.length).toBeGreaterThan(0);
+          const seqs = new Set(entriesOf(c).map((e) => e.seq));
+          for (const s of f.evidence) expect(seqs.has(s)).toBe(true);
+        }
+      });
+      it.each(silent.map((c) => [nameOf(c), c] as const))('stays silent on %s', (_n, c) => {
+        expect(diagnose(entriesOf(c)).findings.filter((f) => f.id === check.id)).toEqual([]);
+      });
+    });
+  }
+});
+
+describe('headline and attempts for every captured scenario', () => {
+  /** The headline check and the attempt outcomes each demo scenario declares (its scenarios.js). */
+  const EXPECTED: Record<string, { headline?: string; outcomes: string[] }> = Object.fromEntries(
+    [...SCENARIOS, ...WEBCHAT_SCENARIOS].map((s) => [s.id, { headline: s.expect.headline, outcomes: s.expect.outcomes }]),
+  );
+
+  it('covers every stored capture', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(CAPTURE_IDS);
+  });
+
+  it.each(CAPTURE_IDS.map((id) => [id] as const))('%s', (id) => {
+    const d = diagnose(capture(id));
+    expect(d.headline?.id).toBe(EXPECTED[id]!.headline);
+    expect(d.attempts.map((a) => a.outcome)).toEqual(EXPECTED[id]!.outcomes);
+    for (const a of d.attempts) {
+      expect(a.sentence).toMatch(/\.$/);
+      expect(a.steps.length).toBeGreaterThan(1);
+    }
+  });
+
+  it('says why a card was shown in one sentence', () => {
+    const [card] = diagnose(capture('sso-failure-502')).attempts;
+    expect(card!.sentence).toBe(
+      "Sign-in card shown because Direct Line answered 502: the bot answered non-2xx (most likely 412, the exchange failed); DirectLineJS turned it into 'retry'.",
+    );
+  });
+
+  it('gives the same answer for the same capture (imported captures)', () => {
+    expect(diagnose(capture('slow'))).toEqual(diagnose(capture('slow')));
+  });
+
+  it('never throws on odd input', () => {
+    const odd = editEvents(capture('sso-success'), 'directline.activities', (e) => {
+      e.activities = [{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.oauth', oauth: {} }] }];
+    });
+    expect(() => diagnose(odd)).not.toThrow();
+    expect(diagnose([]).findings).toEqual([]);
+  });
+});
