@@ -4,6 +4,7 @@
  * durations within 50 ms of what the page measured, and the 10 s flag on exactly the
  * over-budget invocations.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -158,6 +159,45 @@ describe('details pane (Chromium)', () => {
     expect(await error.textContent()).toContain('Cannot decode this token: A JWS has 3 dot-separated segments (header.payload.signature); this token has 2.');
     await malformed.panel.close();
     await malformed.page.close();
+  });
+
+  it('verifies the token signature with the site public key, locally', async () => {
+    const r = await runScenario(browser, server.url, scenarioById('fast'), { keepOpen: true });
+    await r.panel.click('.row[data-kind="provider.callback"]');
+    const verify = async (key: string) => {
+      await r.panel.fill('[data-testid=signature-check] textarea', key);
+      await r.panel.click('[data-testid=signature-check] button');
+      const verdict = r.panel.locator('[data-testid=signature-verdict]');
+      await verdict.waitFor();
+      return { status: await verdict.getAttribute('data-status'), reason: await verdict.getAttribute('data-reason'), text: await verdict.textContent() };
+    };
+    const sitePem = await (await fetch(`${server.url}/api/publickey`)).text();
+    expect(await verify(sitePem)).toMatchObject({ status: 'valid' });
+    const jwks = await (await fetch(`${server.url}/api/jwks`)).text();
+    expect(await verify(jwks)).toMatchObject({ status: 'valid' });
+    const otherPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    expect(await verify(otherPem)).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' });
+    expect((await verify('not a key')).status).toBe('error');
+    await r.panel.close();
+    await r.page.close();
+  });
+
+  it('shows the diagnosis: headline, attempt chain and findings with evidence links', async () => {
+    const r = await runScenario(browser, server.url, scenarioById('slow'), { keepOpen: true });
+    const { panel } = r;
+    await panel.click('[data-testid=view-diagnosis]');
+    const attempt = panel.locator('[data-testid=attempt]').first();
+    expect(await attempt.getAttribute('data-outcome')).toBe('chat failed');
+    expect(await attempt.textContent()).toContain('No callback within the documented 10 s');
+    await panel.setViewportSize({ width: 1400, height: 820 });
+    await panel.screenshot({ path: join(root, 'docs/screenshots/diagnosis.png') });
+    // An evidence link takes you to the event in the timeline.
+    const link = panel.locator('[data-testid=finding][data-check-id="auth.provider-over-budget"] .evidence button').first();
+    const seq = (await link.textContent())!.replace('#', '');
+    await link.click();
+    await panel.waitForSelector(`.row.selected[data-seq="${seq}"]`);
+    await panel.close();
+    await r.page.close();
   });
 
   it('shows the backlog to a panel opened after the events, and updates live', async () => {

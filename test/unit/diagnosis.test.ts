@@ -3,6 +3,8 @@
  * Framework stack: cases where it fires and cases where it must stay silent. Variants are derived
  * from captured logs by editing one field.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, diagnose } from '../../src/analysis/diagnosis';
 import type { LogEntry } from '../../src/shared/events';
@@ -89,6 +91,11 @@ const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
 };
 
 describe('checks catalog', () => {
+  it('is documented: docs/checks.md lists every check id (regenerate with npm run docs:checks)', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/checks.md'), 'utf8');
+    for (const c of CHECKS) expect(doc, c.id).toContain(`| \`${c.id}\` |`);
+  });
+
   it('has fire and silent cases for every check, and ids are unique', () => {
     const ids = CHECKS.map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);

@@ -12,6 +12,8 @@ import type { Check, Diagnosis, Finding } from './types';
 
 export type { Attempt, Check, Diagnosis, Finding, FindingSeverity, Step } from './types';
 export { CLOCK_SKEW_SECONDS } from './model';
+export { LCW_ERROR_CAUSES } from './omnichannelAuth';
+export { LCW_ERROR_CODES } from '../lcwErrors';
 
 /** The catalog, in documentation order (docs/checks.md lists every id). */
 export const CHECKS: readonly Check[] = [...OMNICHANNEL_AUTH_CHECKS, ...OMNICHANNEL_BOT_CHECKS, ...BOT_FRAMEWORK_CHECKS];

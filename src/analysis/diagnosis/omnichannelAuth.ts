@@ -290,7 +290,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     symptom: true,
     name: 'lcw:error raised',
     meaning: 'The widget raised lcw:error; each documented code (1, 2, 3, 4, 7, 8) is explained with its usual cause.',
-    fix: 'See the explanation of the code.',
+    fix: 'Per code; see the table of lcw:error codes below.',
     doc: DOCS.errorCodes,
     run: (m) =>
       m.lcw
@@ -304,7 +304,8 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
           return {
             severity: 'error' as const,
             title: known ? `lcw:error ${code}: ${known}` : `lcw:error${code !== undefined ? ` ${String(code)}` : ''} (undocumented)`,
-            explanation: `${cause ?? 'The code is not in the documented list (1, 2, 3, 4, 7, 8); the event detail is shown in the evidence.'}${extra}`,
+            explanation: `${known ? `The widget reports: ${known}.` : 'The code is not in the documented list (1, 2, 3, 4, 7, 8); the event detail is shown in the evidence.'}${extra}`,
+            ...(cause ? { fix: cause } : {}),
             evidence: [e.seq],
           };
         }),
