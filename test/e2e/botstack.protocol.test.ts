@@ -260,7 +260,8 @@ describe('Web Chat page in headless Chromium (no extension)', () => {
     expect(state.cardShown, id).toBe(scenario.expect.cardShown);
     expect(state.transcript.some((t) => t.includes('You are signed in.')), id).toBe(Boolean(scenario.expect.signedIn));
     expect(state.transcript[0], id).toMatch(/^Hello! This is the local Bot Framework SSO demo bot/);
-    if (scenario.expect.cardShown) expect(state.transcript.at(-1), id).toBe('Please sign in to continue. Sign In');
+    if (scenario.expect.cardShown && !scenario.expect.signedIn) expect(state.transcript.at(-1), id).toBe('Please sign in to continue. Sign In');
+    if (scenario.expect.cardShown && scenario.expect.signedIn) expect(state.transcript, id).toContain('Please sign in to continue. Sign In');
     expect(invokeStatus, id).toBe(scenario.expect.invokeStatus);
     expect(state.invoke?.result, id).toBe(scenario.expect.invokeResult);
     if (scenario.expect.invokeResult === 'id') expect(state.invoke!.id, id).toMatch(/\|\d{7}$/);
@@ -268,10 +269,20 @@ describe('Web Chat page in headless Chromium (no extension)', () => {
     // Web Chat uses the user id embedded in the Direct Line token; the page's invoke carries the same one.
     expect(state.userId, id).toMatch(/^dl_[0-9a-f]{16}$/);
     expect(r.messageFromIds, id).toEqual([state.userId]);
+    // The invoke as the page posts it; the invoke=… scenarios make one deliberate mistake each.
+    const mistake = new URLSearchParams(scenario.query).get('invoke');
     if (invokeBody) {
-      expect(invokeBody).toMatchObject({ type: 'invoke', name: 'signin/tokenExchange', from: { id: state.userId, role: 'user' }, value: { connectionName: 'SsoConnection', token: expect.any(String) } });
-      const aud = JSON.parse(Buffer.from(invokeBody.value.token.split('.')[1], 'base64url').toString()).aud;
-      expect(aud, id).toBe(scenario.query.includes('aud=wrong') ? SSO_DEMO.wrongResourceUri : SSO_DEMO.resourceUri);
+      expect(invokeBody, id).toMatchObject({
+        type: 'invoke',
+        name: 'signin/tokenExchange',
+        from: { id: mistake === 'fromother' ? expect.stringMatching(/^msal-/) : state.userId, role: 'user' },
+        value: { connectionName: mistake === 'wrongconn' ? 'WrongConnection' : 'SsoConnection' },
+      });
+      if (mistake === 'notoken') expect(invokeBody.value.token, id).toBeUndefined();
+      else {
+        const aud = JSON.parse(Buffer.from(invokeBody.value.token.split('.')[1], 'base64url').toString()).aud;
+        expect(aud, id).toBe(scenario.query.includes('aud=wrong') ? SSO_DEMO.wrongResourceUri : SSO_DEMO.resourceUri);
+      }
     }
   });
 
