@@ -193,6 +193,12 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
         const ok = e.status !== null && (e.status === 200 || e.status === 202 || e.status === 404);
         return row('network', 'POST token', `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)} via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}`, e.status === null ? 'error' : ok ? 'info' : 'warning', e.invocationId);
       }
+      case 'omnichannel.http': {
+        const status = e.status === null ? `failed (${e.error ?? 'no response'})` : String(e.status);
+        const auth = e.authenticatedUserToken !== undefined ? `, AuthenticatedUserToken: ${tokenOneLiner(e.authenticatedUserToken, e.at).text}` : '';
+        const bad = e.status === null || e.status >= 400;
+        return row('network', 'LCW connector', `${e.method} livechatconnector/${e.endpoint} → ${status} after ${formatDuration(e.elapsedMs)}${auth}`, bad ? (e.status === 401 ? 'error' : 'warning') : 'info');
+      }
       default:
         return row('extension', e.kind, e.kind);
     }

@@ -256,6 +256,23 @@ export const HookEventSchema = v.variant('kind', [
     watermark: v.optional(text),
     activities: v.pipe(v.array(ActivitySummarySchema), v.maxLength(100)),
   }),
+  /**
+   * A request to an Omnichannel live chat connector endpoint (…/livechatconnector/…), with the
+   * AuthenticatedUserToken header when it carried one (the auth token provider's JWT, as sent).
+   */
+  v.object({
+    ...base,
+    kind: v.literal('omnichannel.http'),
+    requestId: id,
+    method: text,
+    url: text,
+    /** The endpoint's path below livechatconnector, e.g. "auth/getchattoken" or "v2/auth/getchattoken". */
+    endpoint: text,
+    status: v.nullable(v.pipe(v.number(), v.integer())),
+    elapsedMs: ms,
+    authenticatedUserToken: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN))),
+    error: v.optional(text),
+  }),
   /** The hook caught one of its own failures instead of letting it reach the page. */
   v.object({ ...base, kind: v.literal('hook.error'), where: text, message: text }),
 ]);
