@@ -1,5 +1,7 @@
 /** Details of the selected event: its invocation's chain, a decoded token, and the raw event. */
+import { forwardRef } from 'preact/compat';
 import type { Invocation } from '../src/analysis/invocations';
+import { copyText } from './clipboard';
 import { budgetStatus } from '../src/analysis/invocations';
 import { formatClock, formatDuration } from '../src/analysis/format';
 import type { TimelineRow } from '../src/analysis/timeline';
@@ -35,10 +37,12 @@ function BudgetLine({ inv, now }: { inv: Invocation; now: number }) {
   );
 }
 
-export function Details({ row, rows, invocations, cards, now }: { row: TimelineRow | null; rows: TimelineRow[]; invocations: Map<string, Invocation>; cards: CardAttempt[]; now: number }) {
+type DetailsProps = { row: TimelineRow | null; rows: TimelineRow[]; invocations: Map<string, Invocation>; cards: CardAttempt[]; now: number };
+
+export const Details = forwardRef<HTMLElement, DetailsProps>(function Details({ row, rows, invocations, cards, now }, ref) {
   if (!row) {
     return (
-      <aside class="details empty-details" aria-label="Event details">
+      <aside class="details empty-details" aria-label="Event details" ref={ref} tabIndex={-1}>
         <p>Select an event to see its details. Use ↑ and ↓ to move through the timeline.</p>
       </aside>
     );
@@ -48,7 +52,7 @@ export function Details({ row, rows, invocations, cards, now }: { row: TimelineR
   const token = tokenOf(row, invocations);
   const card = row.activityKey ? cards.find((c) => c.record.key === row.activityKey || c.invokes.some((i) => i.record.key === row.activityKey)) : undefined;
   return (
-    <aside class="details" aria-label="Event details" data-testid="details">
+    <aside class="details" aria-label="Event details" data-testid="details" ref={ref} tabIndex={-1}>
       <h2>
         {row.kind} <span class="when">{formatClock(row.at)}</span>
       </h2>
@@ -77,9 +81,14 @@ export function Details({ row, rows, invocations, cards, now }: { row: TimelineR
       {card && <CardDetails card={card} {...(row.tag === 'invoke' && row.activityKey ? { focusKey: row.activityKey } : {})} />}
       {token && <JwtDetails token={token.token} capturedAt={token.at} />}
       <section>
-        <h3>Event</h3>
+        <h3>
+          Event{' '}
+          <button type="button" class="link" onClick={() => void copyText(JSON.stringify(row.entry, null, 2))} data-testid="copy-event">
+            copy JSON
+          </button>
+        </h3>
         <pre class="json">{JSON.stringify(row.entry, (k, v) => (k === 'token' && typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v), 2)}</pre>
       </section>
     </aside>
   );
-}
+});

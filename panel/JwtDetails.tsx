@@ -1,7 +1,9 @@
 /** A decoded JWT: header, payload, time claims with their age at capture, and `lwicontexts` as a table. */
 import { decodeJwtView } from '../src/analysis/jwt';
+import { redactionOf } from '../src/analysis/redact';
 import type { LwiContextsView } from '../src/analysis/lwicontexts';
 import { SignatureCheck } from './SignatureCheck';
+import { copyText } from './clipboard';
 
 function LwiContexts({ view }: { view: LwiContextsView }) {
   if (view.state === 'absent') return <p class="muted">No <code>lwicontexts</code> claim.</p>;
@@ -43,6 +45,15 @@ function LwiContexts({ view }: { view: LwiContextsView }) {
 }
 
 export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: number }) {
+  const hidden = redactionOf(token);
+  if (hidden === 'token') {
+    return (
+      <section data-testid="jwt">
+        <h3>Token</h3>
+        <p class="muted">The token was removed by the export's redaction ("remove" profile); only its length and fingerprint are left: {token}</p>
+      </section>
+    );
+  }
   const view = decodeJwtView(token, capturedAt);
   if (!view.ok) {
     return (
@@ -57,7 +68,12 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
   }
   return (
     <section data-testid="jwt">
-      <h3>Token (JWT, {view.signatureLength ? 'signed' : 'no signature'}, signature not verified)</h3>
+      <h3>
+        Token (JWT, {view.signatureLength ? 'signed' : 'no signature'}, signature not verified){' '}
+        <button type="button" class="link" onClick={() => void copyText(JSON.stringify({ header: view.header, payload: view.payload }, null, 2))} data-testid="copy-token">
+          copy decoded
+        </button>
+      </h3>
       {view.notes.map((n) => (
         <p key={n} class="sev-warning">
           ⚠ {n}
@@ -89,7 +105,7 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
       <LwiContexts view={view.lwicontexts} />
       <h4>Payload</h4>
       <pre class="json" data-testid="jwt-payload">{JSON.stringify(view.payload, null, 2)}</pre>
-      <SignatureCheck token={token} />
+      {hidden === 'signature' ? <p class="muted">The signature was removed by the export's redaction; it cannot be verified.</p> : <SignatureCheck token={token} />}
     </section>
   );
 }

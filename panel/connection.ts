@@ -6,15 +6,16 @@
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { LogEntry } from '../src/shared/events';
-import { panelPortName, type PanelPortMessage, type PanelRequest } from '../src/shared/messages';
+import { panelPortName, type LogState, type PanelPortMessage, type PanelRequest } from '../src/shared/messages';
 
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 
 export interface ConnectionCallbacks {
   onStatus(status: ConnectionStatus): void;
-  onSnapshot(entries: LogEntry[]): void;
-  onAppend(entries: LogEntry[]): void;
-  onCleared(): void;
+  onSnapshot(entries: LogEntry[], state: LogState): void;
+  onAppend(entries: LogEntry[], state: LogState): void;
+  onCleared(state: LogState): void;
+  onState(state: LogState): void;
 }
 
 /** Connects to the background for `tabId`; returns `send` for requests and `close`. */
@@ -38,9 +39,10 @@ export function connectToBackground(tabId: number, cb: ConnectionCallbacks) {
       if (msg.type === 'snapshot') {
         retry = 0;
         cb.onStatus('connected');
-        cb.onSnapshot(msg.entries);
-      } else if (msg.type === 'append') cb.onAppend(msg.entries);
-      else if (msg.type === 'cleared') cb.onCleared();
+        cb.onSnapshot(msg.entries, msg.state);
+      } else if (msg.type === 'append') cb.onAppend(msg.entries, msg.state);
+      else if (msg.type === 'cleared') cb.onCleared(msg.state);
+      else if (msg.type === 'state') cb.onState(msg.state);
     });
     port.onDisconnect.addListener(() => {
       port = null;

@@ -18,7 +18,7 @@ function copyStatic() {
   manifest.version = pkg.version; // one version, from package.json
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2));
   cpSync(join(root, 'assets/icons'), join(out, 'icons'), { recursive: true });
-  for (const f of ['devtools.html', 'panel.html', 'panel.css']) cpSync(join(root, 'panel', f), join(out, f));
+  for (const f of ['devtools.html', 'panel.html', 'viewer.html', 'panel.css']) cpSync(join(root, 'panel', f), join(out, f));
 }
 
 const options = {
@@ -28,6 +28,7 @@ const options = {
     background: 'src/background/index.ts',
     devtools: 'panel/devtools.ts',
     panel: 'panel/main.tsx',
+    viewer: 'panel/viewer.tsx',
   },
   outdir: out,
   bundle: true,

@@ -6,6 +6,7 @@ import type { LogEntry, Summary } from '../shared/events';
 import { formatDuration, summaryText } from './format';
 import { budgetStatus, collectInvocations, type Invocation } from './invocations';
 import { decodeJwtView } from './jwt';
+import { redactionOf } from './redact';
 import { describeLcwError } from './lcwErrors';
 import { createWebChatRows, isWebChatEvent } from './webchatRows';
 
@@ -37,6 +38,7 @@ const ROLE_LABEL = { auth: 'auth token provider', bot: 'bot auth token provider'
 
 /** A short description of a token for one-line summaries: "JWT RS256, sub 1234…, exp in 1 h" or the failure. */
 export function tokenOneLiner(token: string, captureAtMs: number): { text: string; severity: Severity } {
+  if (redactionOf(token) === 'token') return { text: 'token removed by the export’s redaction', severity: 'info' };
   const view = decodeJwtView(token, captureAtMs);
   if (!view.ok) return { text: `not a JWT: ${view.message}`, severity: 'error' };
   let severity: Severity = 'info';
@@ -101,6 +103,7 @@ function invocationSummary(inv: Invocation, nowMs: number): { text: string; seve
 export function buildTimeline(entries: readonly LogEntry[], nowMs: number): TimelineRow[] {
   const invocations = collectInvocations(entries);
   const webChat = createWebChatRows(entries);
+  const firstTopSeq = entries.find((x) => x.event.kind === 'hook.installed' && x.event.top && x.frameId === 0)?.seq;
   const rows = entries.flatMap((entry): TimelineRow[] => {
     if (isWebChatEvent(entry.event)) return webChat.rowsFor(entry);
     return [omnichannelRow(entry)];
@@ -122,6 +125,8 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
     });
     switch (e.kind) {
       case 'hook.installed':
+        // With "Preserve log", each later top-frame document marks a navigation.
+        if (e.top && entry.frameId === 0 && entry.seq !== firstTopSeq) return row('extension', 'navigation', `Navigated to ${e.url}`);
         return row('extension', 'hook', `Hook installed in ${e.top ? 'top frame' : 'subframe'} (document ${e.readyState}): ${e.url}`);
       case 'hook.error':
         return row('extension', 'hook problem', `${e.where}: ${e.message}`, 'warning');

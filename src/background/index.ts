@@ -6,11 +6,13 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { AUTH_PROVIDER_BUDGET_MS } from '../shared/constants';
 import type { CapturedEvent, LogEntry } from '../shared/events';
-import { tabIdFromPortName, type PanelPortMessage, type PanelRequest, type RelayMessage } from '../shared/messages';
+import { SETTINGS_KEY, tabIdFromPortName, type PanelPortMessage, type PanelRequest, type RelayMessage, type Settings } from '../shared/messages';
+import { createBadge } from './badge';
 import { createBudgetWatch } from './budget';
-import { TabLogStore } from './tabLog';
+import { DEFAULT_MAX_ENTRIES, TabLogStore } from './tabLog';
 
 const store = new TabLogStore(browser.storage.session);
+const badge = createBadge(store);
 const ports = new Map<number, Set<Runtime.Port>>();
 
 const budget = createBudgetWatch(
@@ -27,8 +29,19 @@ const budget = createBudgetWatch(
   },
 );
 
+/** The per-tab cap from the settings (storage.local), at least 1,000 entries. */
+async function loadSettings(): Promise<void> {
+  try {
+    const got = (await browser.storage.local.get(SETTINGS_KEY))[SETTINGS_KEY] as Partial<Settings> | undefined;
+    const max = Number(got?.maxEntriesPerTab);
+    store.maxEntries = Number.isFinite(max) && max >= 1000 ? Math.floor(max) : DEFAULT_MAX_ENTRIES;
+  } catch {
+    store.maxEntries = DEFAULT_MAX_ENTRIES;
+  }
+}
+
 // Everything waits for the restore, so events that wake the worker are appended after the old ones.
-const ready = store.restore().then(
+const ready = Promise.all([store.restore(), loadSettings()]).then(
   () => {
     for (const tabId of store.tabIds()) budget.restore(tabId, store.entries(tabId));
   },
@@ -43,10 +56,25 @@ function post(port: Runtime.Port, message: PanelPortMessage) {
   }
 }
 
+function broadcast(tabId: number, message: PanelPortMessage) {
+  for (const port of ports.get(tabId) ?? []) post(port, message);
+}
+
+function clearTab(tabId: number) {
+  store.clear(tabId);
+  budget.forget(tabId);
+  broadcast(tabId, { type: 'cleared', tabId, state: store.state(tabId) });
+  badge.update(tabId);
+}
+
 function append(tabId: number, frameId: number, events: CapturedEvent[], batchId?: string): LogEntry[] {
+  // A new top-frame document: like the Network panel, start a new log unless "Preserve log" is on.
+  const navigation = frameId === 0 && events.some((e) => e.kind === 'hook.installed' && e.top);
+  if (navigation && !store.state(tabId).preserveLog && store.entries(tabId).length > 0) clearTab(tabId);
   const entries = store.append(tabId, frameId, events, batchId);
   for (const entry of entries) budget.observe(tabId, entry);
-  for (const port of ports.get(tabId) ?? []) post(port, { type: 'append', tabId, entries });
+  broadcast(tabId, { type: 'append', tabId, entries, state: store.state(tabId) });
+  badge.update(tabId);
   return entries;
 }
 
@@ -89,20 +117,25 @@ browser.runtime.onConnect.addListener((port) => {
   port.onMessage.addListener(async (raw: unknown) => {
     const request = raw as PanelRequest;
     await ready;
-    if (request?.type === 'clear') {
-      store.clear(tabId);
-      budget.forget(tabId);
-      for (const p of ports.get(tabId) ?? []) post(p, { type: 'cleared', tabId });
+    if (request?.type === 'clear') clearTab(tabId);
+    if (request?.type === 'set-preserve-log' && typeof request.value === 'boolean') {
+      store.setPreserveLog(tabId, request.value);
+      broadcast(tabId, { type: 'state', tabId, state: store.state(tabId) });
     }
   });
-  void ready.then(() => post(port, { type: 'snapshot', tabId, entries: store.entries(tabId) }));
+  void ready.then(() => post(port, { type: 'snapshot', tabId, entries: store.entries(tabId), state: store.state(tabId) }));
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {
   void ready.then(() => {
     store.drop(tabId);
     budget.forget(tabId);
+    badge.forget(tabId);
   });
+});
+
+browser.storage.onChanged.addListener((changes, area) => {
+  if (area === 'local' && SETTINGS_KEY in changes) void loadSettings();
 });
 
 // Inspection handle for tests and for debugging from the service worker console.

@@ -4,8 +4,12 @@
  * MV3 service worker resumes with every event. Pure logic: the storage area is
  * injected, so this runs in Node tests.
  *
- * Layout: `log:<tabId>:meta` → TabMeta, `log:<tabId>:<n>` → LogEntry[] (chunks of CHUNK entries).
- * An append rewrites only the last chunk(s) and the meta, in one `set` call.
+ * Memory is capped per tab (`maxEntries`): past the cap the oldest entries are dropped and
+ * counted in `dropped`, which the panel shows as "N older events dropped": never a silent loss.
+ *
+ * Layout: `log:<tabId>:meta` → TabMeta; `log:<tabId>:<n>` → the entries whose absolute index
+ * (position since the log began) falls in [n*CHUNK, (n+1)*CHUNK), from `base` on. An append
+ * rewrites only the chunks it touched and the meta, in one `set` call.
  */
 import type { CapturedEvent, LogEntry } from '../shared/events';
 
@@ -16,12 +20,21 @@ export interface SessionArea {
   remove(keys: string | string[]): Promise<void>;
 }
 
-const CHUNK = 250;
+export const CHUNK = 250;
 const RECENT_BATCHES = 200;
+/** Default cap of entries kept per tab. */
+export const DEFAULT_MAX_ENTRIES = 20_000;
 
 interface TabMeta {
   nextSeq: number;
-  chunks: number;
+  /** Absolute index of the first entry kept. */
+  base: number;
+  /** Entries kept. */
+  count: number;
+  /** Entries dropped because of the cap since the log began (or was last cleared). */
+  dropped: number;
+  /** Keep the log when the top frame navigates (like the Network panel's "Preserve log"). */
+  preserveLog: boolean;
   /** Relay batch ids already stored, so a retried batch is stored once. */
   batches: string[];
 }
@@ -31,14 +44,26 @@ interface TabLog {
   entries: LogEntry[];
 }
 
+/** What the panel needs to know about a tab's log besides its entries. */
+export interface TabLogState {
+  dropped: number;
+  preserveLog: boolean;
+  maxEntries: number;
+}
+
 const metaKey = (tabId: number) => `log:${tabId}:meta`;
 const chunkKey = (tabId: number, n: number) => `log:${tabId}:${n}`;
+const chunkOf = (abs: number) => Math.floor(abs / CHUNK);
 
 export class TabLogStore {
   private readonly tabs = new Map<number, TabLog>();
   private writes: Promise<void> = Promise.resolve();
 
-  constructor(private readonly area: SessionArea) {}
+  /** `maxEntries`: the cap per tab (at least 1). */
+  constructor(
+    private readonly area: SessionArea,
+    public maxEntries = DEFAULT_MAX_ENTRIES,
+  ) {}
 
   /** Loads every tab's log from the storage area. Call once, before anything else. */
   async restore(): Promise<void> {
@@ -47,9 +72,12 @@ export class TabLogStore {
       const m = /^log:(\d+):meta$/.exec(key);
       if (!m) continue;
       const tabId = Number(m[1]);
-      const meta = value as TabMeta;
+      const stored = value as Partial<TabMeta>;
+      const meta: TabMeta = { nextSeq: 1, base: 0, count: 0, dropped: 0, preserveLog: false, batches: [], ...stored };
       const entries: LogEntry[] = [];
-      for (let n = 0; n < meta.chunks; n++) entries.push(...((all[chunkKey(tabId, n)] as LogEntry[] | undefined) ?? []));
+      if (meta.count > 0) {
+        for (let n = chunkOf(meta.base); n <= chunkOf(meta.base + meta.count - 1); n++) entries.push(...((all[chunkKey(tabId, n)] as LogEntry[] | undefined) ?? []));
+      }
       this.tabs.set(tabId, { meta: { ...meta, batches: [...meta.batches] }, entries });
     }
   }
@@ -64,46 +92,91 @@ export class TabLogStore {
     return [...(this.tabs.get(tabId)?.entries ?? [])];
   }
 
+  /** Dropped count, preserve flag and cap of a tab's log. */
+  state(tabId: number): TabLogState {
+    const meta = this.tabs.get(tabId)?.meta;
+    return { dropped: meta?.dropped ?? 0, preserveLog: meta?.preserveLog ?? false, maxEntries: this.maxEntries };
+  }
+
   /** True when the batch id was already stored for this tab (a retry after a lost acknowledgement). */
   hasBatch(tabId: number, batchId: string): boolean {
     return this.tabs.get(tabId)?.meta.batches.includes(batchId) ?? false;
   }
 
+  private logOf(tabId: number): TabLog {
+    let log = this.tabs.get(tabId);
+    if (!log) {
+      log = { meta: { nextSeq: 1, base: 0, count: 0, dropped: 0, preserveLog: false, batches: [] }, entries: [] };
+      this.tabs.set(tabId, log);
+    }
+    return log;
+  }
+
   /**
-   * Appends events to a tab's log and returns the new entries with their `seq`.
-   * `batchId`, when given, is remembered so `hasBatch` can refuse a duplicate.
-   * The storage write is queued; `flushed()` resolves once it is done.
+   * Appends events to a tab's log and returns the new entries with their `seq`. Past `maxEntries`
+   * the oldest entries are dropped (and counted). `batchId`, when given, is remembered so `hasBatch`
+   * can refuse a duplicate. The storage write is queued; `flushed()` resolves once it is done.
    */
   append(tabId: number, frameId: number, events: CapturedEvent[], batchId?: string): LogEntry[] {
-    const log = this.tabs.get(tabId) ?? { meta: { nextSeq: 1, chunks: 0, batches: [] }, entries: [] };
-    this.tabs.set(tabId, log);
-    const firstChunk = Math.floor(log.entries.length / CHUNK);
-    const added = events.map((event) => ({ seq: log.meta.nextSeq++, frameId, event }));
+    const log = this.logOf(tabId);
+    const { meta } = log;
+    const oldBase = meta.base;
+    const firstNewAbs = meta.base + log.entries.length;
+    const added = events.map((event) => ({ seq: meta.nextSeq++, frameId, event }));
     log.entries.push(...added);
-    if (batchId) {
-      log.meta.batches.push(batchId);
-      if (log.meta.batches.length > RECENT_BATCHES) log.meta.batches.splice(0, log.meta.batches.length - RECENT_BATCHES);
+    const over = log.entries.length - this.maxEntries;
+    if (over > 0) {
+      log.entries.splice(0, over);
+      meta.base += over;
+      meta.dropped += over;
     }
-    log.meta.chunks = Math.ceil(log.entries.length / CHUNK);
-    const items: Record<string, unknown> = { [metaKey(tabId)]: { ...log.meta, batches: [...log.meta.batches] } };
-    for (let n = firstChunk; n < log.meta.chunks; n++) items[chunkKey(tabId, n)] = log.entries.slice(n * CHUNK, (n + 1) * CHUNK);
-    this.queue(() => this.area.set(items));
+    meta.count = log.entries.length;
+    if (batchId) {
+      meta.batches.push(batchId);
+      if (meta.batches.length > RECENT_BATCHES) meta.batches.splice(0, meta.batches.length - RECENT_BATCHES);
+    }
+    const items: Record<string, unknown> = { [metaKey(tabId)]: { ...meta, batches: [...meta.batches] } };
+    const lastAbs = meta.base + meta.count - 1;
+    // Rewrite the first kept chunk when entries were dropped from it, and every chunk that got new entries.
+    const from = over > 0 ? chunkOf(meta.base) : chunkOf(Math.max(firstNewAbs, meta.base));
+    if (meta.count > 0) for (let n = from; n <= chunkOf(lastAbs); n++) items[chunkKey(tabId, n)] = this.chunkEntries(log, n);
+    const removed = over > 0 ? Array.from({ length: chunkOf(meta.base) - chunkOf(oldBase) }, (_, i) => chunkKey(tabId, chunkOf(oldBase) + i)) : [];
+    this.queue(async () => {
+      if (removed.length) await this.area.remove(removed);
+      await this.area.set(items);
+    });
     return added;
   }
 
-  /** Empties a tab's log (sequence numbers keep counting up). */
+  private chunkEntries(log: TabLog, n: number): LogEntry[] {
+    const start = Math.max(n * CHUNK, log.meta.base) - log.meta.base;
+    const end = (n + 1) * CHUNK - log.meta.base;
+    return log.entries.slice(start, end);
+  }
+
+  /** Empties a tab's log (sequence numbers keep counting up; the dropped count restarts). */
   clear(tabId: number): void {
     const log = this.tabs.get(tabId);
     if (!log) return;
-    const oldChunks = log.meta.chunks;
+    const { meta } = log;
+    const keys = meta.count > 0 ? Array.from({ length: chunkOf(meta.base + meta.count - 1) - chunkOf(meta.base) + 1 }, (_, i) => chunkKey(tabId, chunkOf(meta.base) + i)) : [];
+    meta.base += log.entries.length;
     log.entries = [];
-    log.meta.chunks = 0;
-    const keys = Array.from({ length: oldChunks }, (_, n) => chunkKey(tabId, n));
-    const meta = { ...log.meta, batches: [...log.meta.batches] };
+    meta.count = 0;
+    meta.dropped = 0;
+    const snapshot = { ...meta, batches: [...meta.batches] };
     this.queue(async () => {
-      await this.area.remove(keys);
-      await this.area.set({ [metaKey(tabId)]: meta });
+      if (keys.length) await this.area.remove(keys);
+      await this.area.set({ [metaKey(tabId)]: snapshot });
     });
+  }
+
+  /** Sets whether the tab's log survives top-frame navigations. */
+  setPreserveLog(tabId: number, preserve: boolean): void {
+    const log = this.logOf(tabId);
+    log.meta.preserveLog = preserve;
+    const snapshot = { ...log.meta, batches: [...log.meta.batches] };
+    this.queue(() => this.area.set({ [metaKey(tabId)]: snapshot }));
   }
 
   /** Forgets a tab entirely (the tab was closed). */
@@ -111,8 +184,9 @@ export class TabLogStore {
     const log = this.tabs.get(tabId);
     if (!log) return;
     this.tabs.delete(tabId);
-    const keys = [metaKey(tabId), ...Array.from({ length: log.meta.chunks }, (_, n) => chunkKey(tabId, n))];
-    this.queue(() => this.area.remove(keys));
+    const { meta } = log;
+    const chunks = meta.count > 0 ? Array.from({ length: chunkOf(meta.base + meta.count - 1) - chunkOf(meta.base) + 1 }, (_, i) => chunkKey(tabId, chunkOf(meta.base) + i)) : [];
+    this.queue(() => this.area.remove([metaKey(tabId), ...chunks]));
   }
 
   /** Resolves when every queued storage write has completed (rejects if the last one failed). */

@@ -57,14 +57,32 @@ export type RelayMessage =
   | { type: 'hook-events'; batchId: string; events: HookEvent[] }
   | { type: 'relay-rejected'; count: number; reasons: RejectReason[] };
 
+/** What the panel shows about a tab's log besides its entries. */
+export interface LogState {
+  /** Older entries dropped because of the per-tab cap. */
+  dropped: number;
+  /** Keep the log across top-frame navigations. */
+  preserveLog: boolean;
+  /** The per-tab cap, entries. */
+  maxEntries: number;
+}
+
 /** Background → panel over the port. */
 export type PanelPortMessage =
-  | { type: 'snapshot'; tabId: number; entries: LogEntry[] }
-  | { type: 'append'; tabId: number; entries: LogEntry[] }
-  | { type: 'cleared'; tabId: number };
+  | { type: 'snapshot'; tabId: number; entries: LogEntry[]; state: LogState }
+  | { type: 'append'; tabId: number; entries: LogEntry[]; state: LogState }
+  | { type: 'cleared'; tabId: number; state: LogState }
+  | { type: 'state'; tabId: number; state: LogState };
 
 /** Panel → background over the port. */
-export type PanelRequest = { type: 'clear' };
+export type PanelRequest = { type: 'clear' } | { type: 'set-preserve-log'; value: boolean };
+
+/** Settings kept in `storage.local` under SETTINGS_KEY (no captured data is ever stored there). */
+export interface Settings {
+  /** Per-tab cap, entries (≥ 1,000). */
+  maxEntriesPerTab: number;
+}
+export const SETTINGS_KEY = 'settings';
 
 /** Name of the panel's port: `panel:<tabId>`. */
 export const panelPortName = (tabId: number): string => `panel:${tabId}`;

@@ -57,3 +57,40 @@ describe('TabLogStore', () => {
     expect(r.entries(1)[0]!.seq).toBe(3); // numbering continues after a clear
   });
 });
+
+describe('TabLogStore cap', () => {
+  it('keeps at most maxEntries, counts what it dropped, and restores exactly that', async () => {
+    const area = memoryArea();
+    const s = new TabLogStore(area, 600);
+    await s.restore();
+    for (let i = 0; i < 1000; i++) s.append(3, 0, [ev(i)]);
+    s.append(3, 0, [ev(1000), ev(1001), ev(1002)]);
+    await s.flushed();
+    expect(s.entries(3)).toHaveLength(600);
+    expect(s.state(3)).toEqual({ dropped: 403, preserveLog: false, maxEntries: 600 });
+    expect(s.entries(3)[0]!.seq).toBe(404);
+    const r = new TabLogStore(area, 600);
+    await r.restore();
+    expect(r.entries(3)).toEqual(s.entries(3));
+    expect(r.state(3).dropped).toBe(403);
+    // Chunks wholly dropped are removed from storage: only the kept ones (plus meta) remain.
+    const chunkKeys = [...area.data.keys()].filter((k) => /^log:3:\d+$/.test(k));
+    expect(chunkKeys.length).toBeLessThanOrEqual(Math.ceil(600 / 250) + 1);
+  });
+
+  it('remembers preserveLog and restarts the dropped count on clear', async () => {
+    const area = memoryArea();
+    const s = new TabLogStore(area, 10);
+    await s.restore();
+    for (let i = 0; i < 15; i++) s.append(4, 0, [ev(i)]);
+    s.setPreserveLog(4, true);
+    s.clear(4);
+    await s.flushed();
+    const r = new TabLogStore(area, 10);
+    await r.restore();
+    expect(r.state(4)).toEqual({ dropped: 0, preserveLog: true, maxEntries: 10 });
+    expect(r.entries(4)).toEqual([]);
+    r.append(4, 0, [ev(99)]);
+    expect(r.entries(4)[0]!.seq).toBe(16);
+  });
+});

@@ -7,6 +7,7 @@ import { formatDuration } from '../format';
 import { budgetStatus, type Invocation } from '../invocations';
 import { decodeJwtView, type JwtView } from '../jwt';
 import { LCW_ERROR_CODES } from '../lcwErrors';
+import { redactionOf } from '../redact';
 import { DOCS } from './docs';
 import type { Entry, Model } from './model';
 import type { Check, RawFinding } from './types';
@@ -19,7 +20,8 @@ const seqs = (...xs: ({ seq: number } | undefined)[]) => xs.filter((x): x is { s
 
 /** The first callback that carried a string token, and its decoded view at capture time. */
 export function tokenOfInvocation(inv: Invocation): { cb: Invocation['callbacks'][number]; view: JwtView } | undefined {
-  const cb = inv.callbacks.find((c) => typeof c.event.token === 'string');
+  // A token removed by an export's redaction is not evidence of anything: leave it out.
+  const cb = inv.callbacks.find((c) => typeof c.event.token === 'string' && redactionOf(c.event.token) !== 'token');
   return cb ? { cb, view: decodeJwtView(cb.event.token, cb.event.at) } : undefined;
 }
 

@@ -1,0 +1,55 @@
+/** Export of the capture (versioned JSON, redacted by default) and of the Web Chat transcript. */
+import { useState } from 'preact/hooks';
+import { buildCaptureFile } from '../src/analysis/capture';
+import type { RedactionProfile } from '../src/analysis/redact';
+import { buildTranscript } from '../src/analysis/transcript';
+import type { LogEntry } from '../src/shared/events';
+
+/** Offers `text` as a file download (an object URL on a temporary anchor). */
+export function download(name: string, text: string, type = 'application/json'): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
+
+export function ExportMenu({ entries, extensionVersion, tabUrl, dropped }: { entries: LogEntry[]; extensionVersion: string; tabUrl?: string; dropped?: number }) {
+  const [profile, setProfile] = useState<RedactionProfile>('mask');
+  const disabled = entries.length === 0;
+  return (
+    <span class="export" role="group" aria-label="Export">
+      <select aria-label="Redaction of exports" value={profile} onChange={(e) => setProfile(e.currentTarget.value as RedactionProfile)} data-testid="redaction" title="Tokens: mask keeps claims and drops signatures; remove drops tokens; none keeps them (secrets!)">
+        <option value="mask">redact: mask</option>
+        <option value="remove">redact: remove</option>
+        <option value="none">redact: none (contains secrets)</option>
+      </select>
+      <button
+        type="button"
+        disabled={disabled}
+        data-testid="export-capture"
+        title="Save this tab's capture as a JSON file"
+        onClick={() => {
+          const file = buildCaptureFile(entries, { exportedAt: Date.now(), extensionVersion, redaction: profile, ...(tabUrl ? { tabUrl } : {}), ...(dropped ? { dropped } : {}) });
+          download(`chat-sso-capture-${stamp()}.json`, JSON.stringify(file, null, 1));
+        }}
+      >
+        Export capture
+      </button>
+      <button
+        type="button"
+        disabled={disabled}
+        data-testid="export-transcript"
+        title="Save the Web Chat activities as a Bot Framework Emulator .transcript file"
+        onClick={() => download(`chat-sso-${stamp()}.transcript`, JSON.stringify(buildTranscript(entries, profile), null, 1))}
+      >
+        Export .transcript
+      </button>
+    </span>
+  );
+}

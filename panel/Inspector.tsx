@@ -1,0 +1,157 @@
+/**
+ * The inspector UI for one log: toolbar, filters, headline, timeline and details, or the diagnosis.
+ * Used live in the DevTools panel (App) and on imported files in the viewer page.
+ */
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { diagnose } from '../src/analysis/diagnosis';
+import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/filter';
+import { budgetStatus, collectInvocations } from '../src/analysis/invocations';
+import { buildTimeline } from '../src/analysis/timeline';
+import { collectCardAttempts } from '../src/analysis/webchat';
+import type { LogEntry } from '../src/shared/events';
+import type { LogState } from '../src/shared/messages';
+import { Details } from './Details';
+import { ExportMenu } from './ExportMenu';
+import { FilterBar } from './FilterBar';
+import { Findings, Headline } from './Findings';
+import { Timeline, type TimeMode } from './Timeline';
+
+export interface InspectorProps {
+  entries: LogEntry[];
+  mode: 'live' | 'file';
+  /** Right-hand status text, e.g. "tab 12: connected" or the file name. */
+  status: string;
+  statusClass?: string;
+  logState?: LogState | null;
+  onClear?(): void;
+  onSetPreserveLog?(value: boolean): void;
+  extensionVersion: string;
+  /** Shown when there is nothing to show. */
+  empty: preact.ComponentChildren;
+  /** Extra toolbar items (the viewer's "Open file"). */
+  tools?: preact.ComponentChildren;
+}
+
+export function Inspector({ entries, mode, status, statusClass, logState, onClear, onSetPreserveLog, extensionVersion, empty, tools }: InspectorProps) {
+  const [selected, setSelected] = useState<string | null>(null);
+  const [view, setView] = useState<'timeline' | 'diagnosis'>('timeline');
+  const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
+  const [timeMode, setTimeMode] = useState<TimeMode>('relative');
+  // Files are analysed as of their last event; a live log as of now, ticking while a provider waits.
+  const lastAt = entries.length ? Math.max(...entries.slice(-50).map((e) => e.event.at)) : 0;
+  const [now, setNow] = useState(() => Date.now());
+  const searchRef = useRef<HTMLInputElement>(null);
+  const detailsRef = useRef<HTMLElement>(null);
+  const nowMs = mode === 'file' ? lastAt : now;
+
+  const invocations = useMemo(() => collectInvocations(entries), [entries]);
+  const waiting = useMemo(() => mode === 'live' && [...invocations.values()].some((inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw')), [invocations, mode]);
+  useEffect(() => {
+    if (!waiting) return;
+    const id = setInterval(() => setNow(Date.now()), 250);
+    return () => clearInterval(id);
+  }, [waiting]);
+  useEffect(() => {
+    if (mode === 'live') setNow(Date.now());
+  }, [entries, mode]);
+
+  const rows = useMemo(() => buildTimeline(entries, nowMs), [entries, nowMs]);
+  const shownRows = useMemo(() => filterRows(rows, filter), [rows, filter]);
+  const kinds = useMemo(() => [...new Set(rows.map((r) => r.kind))].sort(), [rows]);
+  const cards = useMemo(() => collectCardAttempts(entries), [entries]);
+  const diagnosis = useMemo(() => diagnose(entries, { nowMs }), [entries, nowMs]);
+  const selectedRow = rows.find((r) => r.id === selected) ?? null;
+  const problems = rows.filter((r) => r.severity !== 'info').length;
+  const overBudget = [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, nowMs).state === 'over').length;
+  const errors = diagnosis.findings.filter((f) => f.severity === 'error').length;
+  const warnings = diagnosis.findings.filter((f) => f.severity === 'warning').length;
+  const start = rows[0]?.at ?? 0;
+
+  // "/" focuses the search field, as in DevTools.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key === '/' && !(target && /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))) {
+        e.preventDefault();
+        setView('timeline');
+        searchRef.current?.focus();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const showEvidence = (seq: number) => {
+    const row = rows.find((r) => r.seq === seq);
+    if (row) {
+      setFilter(NO_FILTER);
+      setSelected(row.id);
+    }
+    setView('timeline');
+  };
+
+  return (
+    <div class="app">
+      <header class="toolbar" role="toolbar" aria-label="Chat SSO toolbar">
+        <strong class="title">Chat SSO</strong>
+        <div class="views" role="tablist" aria-label="Views">
+          <button type="button" role="tab" aria-selected={view === 'timeline'} class={view === 'timeline' ? 'active' : ''} onClick={() => setView('timeline')} data-testid="view-timeline">
+            Timeline
+          </button>
+          <button type="button" role="tab" aria-selected={view === 'diagnosis'} class={view === 'diagnosis' ? 'active' : ''} onClick={() => setView('diagnosis')} data-testid="view-diagnosis">
+            Diagnosis{errors ? ` ✖${errors}` : ''}
+            {warnings ? ` ⚠${warnings}` : ''}
+          </button>
+        </div>
+        {mode === 'live' && (
+          <>
+            <button type="button" onClick={onClear} disabled={entries.length === 0} title="Clear this tab's log" data-testid="clear">
+              Clear
+            </button>
+            <label class="chip" title="Keep the log when the page navigates or reloads">
+              <input type="checkbox" checked={logState?.preserveLog ?? false} onChange={(e) => onSetPreserveLog?.(e.currentTarget.checked)} data-testid="preserve-log" /> Preserve log
+            </label>
+          </>
+        )}
+        <button type="button" onClick={() => setTimeMode(timeMode === 'relative' ? 'clock' : 'relative')} title="Switch between times relative to the first event and clock times" data-testid="time-mode">
+          {timeMode === 'relative' ? 'Times: relative' : 'Times: clock'}
+        </button>
+        <ExportMenu entries={entries} extensionVersion={extensionVersion} {...(logState?.dropped ? { dropped: logState.dropped } : {})} />
+        {tools}
+        <span class="counts" data-testid="counts">
+          {rows.length.toLocaleString('en-US')} events · {problems} problems{overBudget ? ` · ${overBudget} over the 10 s budget` : ''}
+        </span>
+        <span class={`status ${statusClass ?? ''}`} data-testid="status">
+          {status}
+        </span>
+      </header>
+      {rows.length === 0 && !logState?.dropped ? (
+        <div class="empty" data-testid="empty">
+          {empty}
+        </div>
+      ) : view === 'diagnosis' ? (
+        <main class="single">
+          <Findings diagnosis={diagnosis} onShowEvidence={showEvidence} />
+        </main>
+      ) : (
+        <>
+          <Headline finding={diagnosis.headline} onOpen={() => setView('diagnosis')} />
+          <FilterBar filter={filter} onChange={setFilter} kinds={kinds} searchRef={searchRef} shown={shownRows.length} total={rows.length} />
+          <main class="split">
+            <Timeline
+              rows={shownRows}
+              start={start}
+              timeMode={timeMode}
+              selected={selected}
+              onSelect={setSelected}
+              onOpen={() => detailsRef.current?.focus()}
+              dropped={logState?.dropped ?? 0}
+              {...(logState ? { maxEntries: logState.maxEntries } : {})}
+            />
+            <Details ref={detailsRef} row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={nowMs} />
+          </main>
+        </>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,85 @@
+/**
+ * 50,000 events injected into a page (SDK calls through the real hook, relay and background) are
+ * all accounted for in the panel: shown, or counted in the "older events dropped" marker (the
+ * background keeps the last 20,000 per tab). Filtering finds the right rows; the list is virtualized.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { scenarioById } from '../../demo/omnichannel/scenarios.js';
+import { startDemoServer } from '../../demo/server.mjs';
+import { launchWithExtension } from '../../scripts/lib/chromium.mjs';
+import { runScenario } from '../../scripts/lib/scenarios.mjs';
+
+const root = join(import.meta.dirname, '../..');
+const TOTAL = 50_000;
+let server: Awaited<ReturnType<typeof startDemoServer>>;
+let browser: Awaited<ReturnType<typeof launchWithExtension>>;
+
+beforeAll(async () => {
+  server = await startDemoServer();
+  browser = await launchWithExtension({ extensionDir: join(root, 'dist') });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const count = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
+
+it('accounts for all of 50,000 events and filters them', async () => {
+  const { page, panel, tabId, rows: before } = await runScenario(browser, server.url, scenarioById('fast'), { keepOpen: true });
+  await page.evaluate(async (total) => {
+    const SDK = (window as any).Microsoft.Omnichannel.LiveChatWidget.SDK;
+    for (let i = 0; i < total; i++) {
+      SDK.startProactiveChat({ message: `invitation ${i}` });
+      if (i % 1000 === 999) await new Promise((r) => setTimeout(r, 0));
+    }
+  }, TOTAL);
+  const expected = before.length + TOTAL;
+  // The background has every event: kept or counted as dropped.
+  const w = await browser.worker();
+  await expect
+    .poll(
+      () =>
+        w.evaluate((t) => {
+          const { store } = (globalThis as any).__chatSsoInspector;
+          return store.entries(t).length + store.state(t).dropped;
+        }, tabId),
+      { timeout: 90_000, interval: 500 },
+    )
+    .toBe(expected);
+
+  // The panel shows the kept rows and the dropped count, which add up to everything sent.
+  await panel.waitForFunction((n) => Number(document.querySelector('[data-testid=counts]')?.textContent?.replace(/ events.*/, '').replace(/[^\d]/g, '')) === n, 20_000, { timeout: 60_000 });
+  const shown = count(await panel.textContent('[data-testid=counts]').then((t) => t!.replace(/ events.*/, '')));
+  const dropped = Number(await panel.getAttribute('[data-testid=dropped]', 'data-dropped'));
+  expect(shown).toBe(20_000);
+  expect(shown + dropped).toBe(expected);
+  expect(await panel.textContent('[data-testid=dropped]')).toContain(`${(expected - 20_000).toLocaleString('en-US')} older events dropped`);
+
+  // Virtualized: a few dozen rows in the DOM, not 20,000.
+  expect(await panel.locator('.timeline .row[data-seq]').count()).toBeLessThan(200);
+
+  // End jumps to the newest event.
+  await panel.click('.timeline');
+  await panel.keyboard.press('End');
+  await panel.waitForSelector('.row.selected');
+  expect(await panel.textContent('.row.selected .summary')).toBe('SDK.startProactiveChat({message: "invitation 49999"})');
+
+  // Filtering finds exactly the right rows.
+  await panel.keyboard.press('/');
+  await panel.keyboard.type('invitation 49999');
+  await panel.waitForFunction(() => document.querySelector('[data-testid=shown]')?.textContent?.startsWith('1 of'));
+  expect(await panel.locator('.timeline .row[data-seq] .summary').allTextContents()).toEqual(['SDK.startProactiveChat({message: "invitation 49999"})']);
+  await panel.fill('[data-testid=search]', 'invitation 4999');
+  // "invitation 4999" itself was dropped (it is older than the last 20,000); 49990–49999 match.
+  await panel.waitForFunction(() => document.querySelector('[data-testid=shown]')?.textContent?.startsWith('10 of'));
+  const hits = await panel.locator('.timeline .row[data-seq] .summary').allTextContents();
+  expect(hits).toEqual(Array.from({ length: 10 }, (_, i) => `SDK.startProactiveChat({message: "invitation 4999${i}"})`));
+  await panel.fill('[data-testid=search]', '');
+  await panel.check('[data-testid=problems-only]');
+  await panel.waitForFunction(() => document.querySelector('[data-testid=shown]')?.textContent?.startsWith('0 of'));
+  expect(await panel.isVisible('[data-testid=no-rows]')).toBe(true);
+  await panel.close();
+  await page.close();
+}, 180_000);
