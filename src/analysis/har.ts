@@ -46,7 +46,10 @@ interface Entry {
   requestHeaders: unknown[];
   postText?: string;
   status: number;
+  /** Why there is no response, when the HAR says (status null in the event). */
   error?: string;
+  /** No response and no reason: still pending when the HAR was saved (or failed unexplained). */
+  unanswered: boolean;
   content: Record<string, unknown>;
   resourceType?: string;
   wsMessages?: unknown[];
@@ -97,8 +100,9 @@ function readEntry(raw: unknown, index: number): Entry | null {
     return null;
   }
   const postText = isObject(req.postData) ? str(req.postData.text) : undefined;
-  // Chrome writes status 0 and `_error` for a request that got no response; Playwright `_failureText`.
-  const error = res.status > 0 ? undefined : (str(res._error) ?? str(raw._error) ?? str(res._failureText) ?? 'network error, abort or timeout');
+  // No response: Chrome writes status 0 and `_error` (net::ERR_…) for a failed request, Playwright -1
+  // and `_failureText`; with no reason at all the request was most likely still pending at save time.
+  const error = res.status > 0 ? undefined : (str(res._error) ?? str(raw._error) ?? str(res._failureText));
   return {
     index,
     ...(typeof raw.pageref === 'string' ? { pageref: raw.pageref } : {}),
@@ -110,6 +114,7 @@ function readEntry(raw: unknown, index: number): Entry | null {
     ...(postText !== undefined ? { postText } : {}),
     status: res.status,
     ...(error ? { error } : {}),
+    unanswered: res.status <= 0 && !error,
     content: res.content,
     ...(typeof raw._resourceType === 'string' ? { resourceType: raw._resourceType } : {}),
     ...(Array.isArray(raw._webSocketMessages) ? { wsMessages: raw._webSocketMessages } : {}),
@@ -154,6 +159,7 @@ function frameAt(time: unknown, fallback: number): number {
 /** Counters shared by the converters, for the warnings. */
 interface Tally {
   missingBodies: number;
+  unanswered: number;
   socketsWithoutFrames: number;
 }
 
@@ -222,6 +228,12 @@ function eventsOf(e: Entry, tally: Tally): Draft[] {
     const dl = classifyDirectLine('GET', e.url);
     return dl && /\/stream$/i.test(e.url.pathname) ? streamEvents(e, dl.conversationId, tally) : [];
   }
+  const watched = (method === 'POST' && POST_TOKEN_PATH.test(e.url.pathname)) || classifyDirectLine(e.method, e.url) || CONNECTOR_PATH.test(e.url.pathname);
+  if (watched && e.unanswered) {
+    // The hook records a request when it finishes; one with no outcome in the HAR is left out, and said so.
+    tally.unanswered += 1;
+    return [];
+  }
   if (method === 'POST' && POST_TOKEN_PATH.test(e.url.pathname)) {
     // No invocationId: a HAR cannot tell which provider invocation posted (the live hook can).
     const event: Unstamped<HookEvent> = {
@@ -275,7 +287,11 @@ function pageUrlOf(pages: unknown[], entries: Entry[], pageref: string | undefin
  */
 function pageMarkers(pages: unknown[], entries: Entry[]): Draft[] {
   const byPage = new Map<string | undefined, Entry[]>();
-  for (const e of entries) byPage.set(e.pageref, [...(byPage.get(e.pageref) ?? []), e]);
+  for (const e of entries) {
+    const list = byPage.get(e.pageref);
+    if (list) list.push(e);
+    else byPage.set(e.pageref, [e]);
+  }
   return [...byPage].map(([pageref, list]) => ({ at: list[0]!.start, event: { kind: 'hook.installed', url: pageUrlOf(pages, list, pageref) ?? '', top: true, readyState: 'har-import' } }));
 }
 
@@ -300,12 +316,13 @@ export function harToEntries(har: unknown, opts: HarImportOptions = {}): HarImpo
     else skipped += 1;
   });
   valid.sort((a, b) => a.start - b.start || a.index - b.index);
-  const tally: Tally = { missingBodies: 0, socketsWithoutFrames: 0 };
+  const tally: Tally = { missingBodies: 0, unanswered: 0, socketsWithoutFrames: 0 };
   const markers = pageMarkers(log.pages, valid);
   // Stable sort: a marker stays before the events of its first millisecond, frames of one socket keep their order.
   const drafts = [...markers, ...valid.flatMap((e) => eventsOf(e, tally))].sort((a, b) => a.at - b.at);
   const warnings = [
     ...(tally.missingBodies ? [`${tally.missingBodies} responses had no body: activities in them cannot be shown (save the HAR with content).`] : []),
+    ...(tally.unanswered ? [`${tally.unanswered} requests have no response in the HAR (still pending when it was saved, or failed without a reason): they are left out.`] : []),
     ...(tally.socketsWithoutFrames ? [`${tally.socketsWithoutFrames} Direct Line WebSocket streams have no saved frames: activities received over them cannot be shown.`] : []),
   ];
   const first = markers[0]?.event;

@@ -9,9 +9,10 @@ import type { CapturedEvent, LogEntry } from '../shared/events';
 import { SETTINGS_KEY, tabIdFromPortName, type PanelPortMessage, type PanelRequest, type RelayMessage, type Settings } from '../shared/messages';
 import { createBadge } from './badge';
 import { createBudgetWatch } from './budget';
+import { gzipCodec } from './chunkCodec';
 import { DEFAULT_MAX_ENTRIES, TabLogStore } from './tabLog';
 
-const store = new TabLogStore(browser.storage.session);
+const store = new TabLogStore(browser.storage.session, DEFAULT_MAX_ENTRIES, gzipCodec);
 const badge = createBadge(store);
 const ports = new Map<number, Set<Runtime.Port>>();
 
@@ -89,7 +90,9 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
       case 'hook-events': {
         if (!Array.isArray(message.events) || typeof message.batchId !== 'string') return { ok: false };
         if (!store.hasBatch(tabId, message.batchId)) append(tabId, frameId, message.events, message.batchId);
-        await store.flushed(); // acknowledge only what is stored: the relay resends otherwise
+        // Acknowledge only what is stored: the relay resends otherwise. A storage failure other than a
+        // full quota (handled by dropping the oldest events) must not stall the page's events forever.
+        await store.flushed().catch((e) => console.warn('Chat SSO Inspector: could not persist the log', e));
         return { ok: true };
       }
       case 'relay-rejected': {

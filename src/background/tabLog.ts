@@ -12,6 +12,7 @@
  * rewrites only the chunks it touched and the meta, in one `set` call.
  */
 import type { CapturedEvent, LogEntry } from '../shared/events';
+import { plainCodec, type ChunkCodec } from './chunkCodec';
 
 /** The subset of `storage.StorageArea` the log needs. */
 export interface SessionArea {
@@ -42,6 +43,12 @@ interface TabMeta {
 interface TabLog {
   meta: TabMeta;
   entries: LogEntry[];
+  /** Chunk numbers changed since the last write. */
+  dirty: Set<number>;
+  /** Chunk numbers wholly dropped since the last write. */
+  gone: Set<number>;
+  /** A write is queued and will pick up every change made before it runs. */
+  writeQueued: boolean;
 }
 
 /** What the panel needs to know about a tab's log besides its entries. */
@@ -59,10 +66,11 @@ export class TabLogStore {
   private readonly tabs = new Map<number, TabLog>();
   private writes: Promise<void> = Promise.resolve();
 
-  /** `maxEntries`: the cap per tab (at least 1). */
+  /** `maxEntries`: the cap per tab (at least 1); `codec`: how chunks are stored (gzip in the extension). */
   constructor(
     private readonly area: SessionArea,
     public maxEntries = DEFAULT_MAX_ENTRIES,
+    private readonly codec: ChunkCodec = plainCodec,
   ) {}
 
   /** Loads every tab's log from the storage area. Call once, before anything else. */
@@ -76,9 +84,13 @@ export class TabLogStore {
       const meta: TabMeta = { nextSeq: 1, base: 0, count: 0, dropped: 0, preserveLog: false, batches: [], ...stored };
       const entries: LogEntry[] = [];
       if (meta.count > 0) {
-        for (let n = chunkOf(meta.base); n <= chunkOf(meta.base + meta.count - 1); n++) entries.push(...((all[chunkKey(tabId, n)] as LogEntry[] | undefined) ?? []));
+        for (let n = chunkOf(meta.base); n <= chunkOf(meta.base + meta.count - 1); n++) {
+          const stored = all[chunkKey(tabId, n)];
+          if (stored !== undefined) entries.push(...(await this.codec.decode(stored).catch(() => [] as LogEntry[])));
+        }
       }
-      this.tabs.set(tabId, { meta: { ...meta, batches: [...meta.batches] }, entries });
+      meta.count = entries.length;
+      this.tabs.set(tabId, { meta: { ...meta, batches: [...meta.batches] }, entries, dirty: new Set(), gone: new Set(), writeQueued: false });
     }
   }
 
@@ -106,7 +118,7 @@ export class TabLogStore {
   private logOf(tabId: number): TabLog {
     let log = this.tabs.get(tabId);
     if (!log) {
-      log = { meta: { nextSeq: 1, base: 0, count: 0, dropped: 0, preserveLog: false, batches: [] }, entries: [] };
+      log = { meta: { nextSeq: 1, base: 0, count: 0, dropped: 0, preserveLog: false, batches: [] }, entries: [], dirty: new Set(), gone: new Set(), writeQueued: false };
       this.tabs.set(tabId, log);
     }
     return log;
@@ -135,17 +147,58 @@ export class TabLogStore {
       meta.batches.push(batchId);
       if (meta.batches.length > RECENT_BATCHES) meta.batches.splice(0, meta.batches.length - RECENT_BATCHES);
     }
-    const items: Record<string, unknown> = { [metaKey(tabId)]: { ...meta, batches: [...meta.batches] } };
-    const lastAbs = meta.base + meta.count - 1;
-    // Rewrite the first kept chunk when entries were dropped from it, and every chunk that got new entries.
-    const from = over > 0 ? chunkOf(meta.base) : chunkOf(Math.max(firstNewAbs, meta.base));
-    if (meta.count > 0) for (let n = from; n <= chunkOf(lastAbs); n++) items[chunkKey(tabId, n)] = this.chunkEntries(log, n);
-    const removed = over > 0 ? Array.from({ length: chunkOf(meta.base) - chunkOf(oldBase) }, (_, i) => chunkKey(tabId, chunkOf(oldBase) + i)) : [];
-    this.queue(async () => {
-      if (removed.length) await this.area.remove(removed);
-      await this.area.set(items);
-    });
+    // Mark what changed; the queued write reads the state as it is when it runs (appends coalesce).
+    if (over > 0) {
+      for (let n = chunkOf(oldBase); n < chunkOf(meta.base); n++) log.gone.add(n);
+      log.dirty.add(chunkOf(meta.base));
+    }
+    if (meta.count > 0) for (let n = chunkOf(Math.max(firstNewAbs, meta.base)); n <= chunkOf(meta.base + meta.count - 1); n++) log.dirty.add(n);
+    this.scheduleWrite(tabId, log);
     return added;
+  }
+
+  private scheduleWrite(tabId: number, log: TabLog): void {
+    if (log.writeQueued) return;
+    log.writeQueued = true;
+    this.queue(async () => {
+      log.writeQueued = false;
+      if (this.tabs.get(tabId) !== log) return; // dropped meanwhile
+      const first = chunkOf(log.meta.base);
+      const gone = [...log.gone].filter((n) => n < first).map((n) => chunkKey(tabId, n));
+      const dirty = [...log.dirty].filter((n) => n >= first && log.meta.count > 0 && n <= chunkOf(log.meta.base + log.meta.count - 1));
+      log.gone.clear();
+      log.dirty.clear();
+      if (gone.length) await this.area.remove(gone);
+      const items: Record<string, unknown> = {};
+      for (const n of dirty) items[chunkKey(tabId, n)] = await this.codec.encode(this.chunkEntries(log, n));
+      items[metaKey(tabId)] = { ...log.meta, batches: [...log.meta.batches] };
+      await this.setWithinQuota(tabId, items);
+    });
+  }
+
+  /**
+   * Writes `items`; when the storage area is full, drops the tab's oldest chunk (counted in
+   * `dropped`, so the panel says so) and tries again: the log must never stall on a full quota.
+   */
+  private async setWithinQuota(tabId: number, items: Record<string, unknown>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.area.set(items);
+        return;
+      } catch (e) {
+        const log = this.tabs.get(tabId);
+        if (!log || attempt >= 20 || !/quota/i.test(String((e as Error)?.message ?? e)) || log.entries.length <= CHUNK) throw e;
+        const firstChunk = chunkOf(log.meta.base);
+        const drop = Math.min(log.entries.length, (firstChunk + 1) * CHUNK - log.meta.base);
+        log.entries.splice(0, drop);
+        log.meta.base += drop;
+        log.meta.dropped += drop;
+        log.meta.count = log.entries.length;
+        for (const key of Object.keys(items)) if (key === chunkKey(tabId, firstChunk)) delete items[key];
+        items[metaKey(tabId)] = { ...log.meta, batches: [...log.meta.batches] };
+        await this.area.remove(chunkKey(tabId, firstChunk));
+      }
+    }
   }
 
   private chunkEntries(log: TabLog, n: number): LogEntry[] {
@@ -164,6 +217,8 @@ export class TabLogStore {
     log.entries = [];
     meta.count = 0;
     meta.dropped = 0;
+    log.dirty.clear();
+    log.gone.clear();
     const snapshot = { ...meta, batches: [...meta.batches] };
     this.queue(async () => {
       if (keys.length) await this.area.remove(keys);

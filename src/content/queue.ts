@@ -21,9 +21,9 @@ export interface DeliveryQueueOptions<T> {
 }
 
 export function createDeliveryQueue<T>(opts: DeliveryQueueOptions<T>) {
-  const maxBatch = opts.maxBatch ?? 200;
+  const maxBatch = opts.maxBatch ?? 500;
   const delays = opts.retryDelaysMs ?? [50, 100, 250, 500, 1000];
-  const maxQueued = opts.maxQueued ?? 20_000;
+  const maxQueued = opts.maxQueued ?? 200_000;
   const items: T[] = [];
   let running = false;
   let batchCounter = 0;

@@ -4,7 +4,7 @@
  * Firefox alike; objects do not). Events are batched per microtask and held until
  * the relay has said it is listening, so nothing emitted at document_start is lost.
  */
-import { HOOK_HELLO_EVENT, MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_EVENT_NAME, PAGE_PROTOCOL, RELAY_READY_EVENT } from '../shared/constants';
+import { HOOK_HELLO_EVENT, MAX_EVENTS_PER_MESSAGE, MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_EVENT_NAME, PAGE_PROTOCOL, RELAY_READY_EVENT } from '../shared/constants';
 import type { HookEvent } from '../shared/events';
 import type { Natives } from './natives';
 
@@ -24,6 +24,11 @@ export function createEmitter(doc: Document, natives: Natives): Emitter {
   let scheduled = false;
 
   const post = (events: unknown[]) => {
+    // The relay accepts at most MAX_EVENTS_PER_MESSAGE events and MAX_MESSAGE_CHARS characters per message.
+    if (events.length > MAX_EVENTS_PER_MESSAGE) {
+      for (let i = 0; i < events.length; i += MAX_EVENTS_PER_MESSAGE) post(events.slice(i, i + MAX_EVENTS_PER_MESSAGE));
+      return;
+    }
     const detail = natives.stringify({ channel: PAGE_CHANNEL, v: PAGE_PROTOCOL, events });
     if (detail.length > MAX_MESSAGE_CHARS && events.length > 1) {
       const half = Math.ceil(events.length / 2);

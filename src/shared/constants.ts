@@ -18,6 +18,8 @@ export const PAGE_PROTOCOL = 1;
 export const MAX_STRING = 4_096;
 /** Longest token string the hook copies (characters): JWTs with big `lwicontexts` stay whole. */
 export const MAX_TOKEN = 65_536;
+/** Most events in one page → relay message. */
+export const MAX_EVENTS_PER_MESSAGE = 500;
 /** Largest serialized message the relay accepts from the page (characters of JSON). */
 export const MAX_MESSAGE_CHARS = 262_144;
 

@@ -7,14 +7,14 @@
  *   panel ◀──runtime.Port(PanelPortMessage / PanelRequest)──▶ background
  */
 import * as v from 'valibot';
-import { MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_PROTOCOL } from './constants';
+import { MAX_EVENTS_PER_MESSAGE, MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_PROTOCOL } from './constants';
 import { HookEventSchema, type HookEvent, type LogEntry } from './events';
 
 /** The envelope the page hook sends: `{ channel, v, events }`. */
 export const PageEnvelopeSchema = v.object({
   channel: v.literal(PAGE_CHANNEL),
   v: v.literal(PAGE_PROTOCOL),
-  events: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(500)),
+  events: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(MAX_EVENTS_PER_MESSAGE)),
 });
 
 /** Why the relay refused (part of) a page message. */

@@ -179,6 +179,17 @@ describe('robustness', () => {
     expect(r.entries[0]!.event).toMatchObject({ url: '' });
   });
 
+  it('leaves out watched requests with no response and no reason (pending when saved), and says so', () => {
+    const har = load('omnichannel.har');
+    const pending = har.log.entries.find((e: any) => e.response._error);
+    delete pending.response._error; // status 0, no reason: Chrome's pending request
+    har.log.entries.push({ ...har.log.entries[6], response: { ...har.log.entries[6].response, status: -1 }, time: -1 }); // Playwright's
+    const r = harToEntries(har);
+    expect(ofKind(r.entries, 'omnichannel.http').map((e) => e.endpoint)).not.toContain('auth/sessioninit/org-1/widget-1');
+    expect(ofKind(r.entries, 'net.request')).toHaveLength(2);
+    expect(r.warnings).toEqual(['2 requests have no response in the HAR (still pending when it was saved, or failed without a reason): they are left out.']);
+  });
+
   it('marks the start of each page of a HAR with several (a reload with "Preserve log")', () => {
     const har = load('directline-rest.har');
     const second = structuredClone(har.log.entries.find((e: any) => e._resourceType === 'document'));

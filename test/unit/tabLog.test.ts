@@ -94,3 +94,41 @@ describe('TabLogStore cap', () => {
     expect(r.entries(4)[0]!.seq).toBe(16);
   });
 });
+
+describe('TabLogStore storage', () => {
+  it('stores gzip chunks and restores them', async () => {
+    const { gzipCodec } = await import('../../src/background/chunkCodec');
+    const area = memoryArea();
+    const s = new TabLogStore(area, 1000, gzipCodec);
+    await s.restore();
+    for (let i = 0; i < 700; i++) s.append(8, 0, [ev(i)]);
+    await s.flushed();
+    const stored = area.data.get('log:8:0') as { gz: string };
+    expect(typeof stored.gz).toBe('string');
+    expect(stored.gz.length).toBeLessThan(JSON.stringify(s.entries(8).slice(0, 250)).length / 3);
+    const r = new TabLogStore(area, 1000, gzipCodec);
+    await r.restore();
+    expect(r.entries(8)).toEqual(s.entries(8));
+  });
+
+  it('never stalls on a full quota: drops the oldest chunk, counts it, and goes on', async () => {
+    const area = memoryArea();
+    const set = area.set.bind(area);
+    area.set = async (items) => {
+      const chunks = [...area.data.keys()].filter((k) => /^log:9:\d+$/.test(k)).length + Object.keys(items).filter((k) => /^log:9:\d+$/.test(k) && !area.data.has(k)).length;
+      if (chunks > 3) throw new Error('Resource::kQuotaBytes quota exceeded');
+      return set(items);
+    };
+    const s = new TabLogStore(area, 100_000);
+    await s.restore();
+    for (let i = 0; i < 2000; i++) s.append(9, 0, [ev(i)]);
+    await s.flushed();
+    const { dropped } = s.state(9);
+    expect(dropped).toBeGreaterThan(0);
+    expect(s.entries(9).length + dropped).toBe(2000);
+    const r = new TabLogStore(area, 100_000);
+    await r.restore();
+    expect(r.entries(9)).toEqual(s.entries(9));
+    expect(r.state(9).dropped).toBe(dropped);
+  });
+});
