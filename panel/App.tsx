@@ -1,5 +1,6 @@
 /** The "Chat SSO" DevTools panel: the live log of the inspected tab. */
 import browser from 'webextension-polyfill';
+import { SETTINGS_KEY, type Settings } from '../src/shared/messages';
 import { Inspector } from './Inspector';
 import type { ConnectionStatus } from './connection';
 import { useLiveLog } from './useLiveLog';
@@ -21,6 +22,7 @@ export function App({ tabId }: { tabId: number }) {
       logState={live.state}
       onClear={() => live.send({ type: 'clear' })}
       onSetPreserveLog={(value) => live.send({ type: 'set-preserve-log', value })}
+      onSetMaxEntries={(value) => void browser.storage.local.set({ [SETTINGS_KEY]: { maxEntriesPerTab: value } satisfies Settings })}
       extensionVersion={browser.runtime.getManifest().version}
       tools={
         <a class="button" href={browser.runtime.getURL('viewer.html')} target="_blank" rel="noopener" title="Open a saved capture or HAR file in the standalone viewer" data-testid="open-viewer">

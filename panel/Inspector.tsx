@@ -25,6 +25,8 @@ export interface InspectorProps {
   logState?: LogState | null;
   onClear?(): void;
   onSetPreserveLog?(value: boolean): void;
+  /** Changes the per-tab cap (live mode). */
+  onSetMaxEntries?(value: number): void;
   extensionVersion: string;
   /** Shown when there is nothing to show. */
   empty: preact.ComponentChildren;
@@ -32,7 +34,9 @@ export interface InspectorProps {
   tools?: preact.ComponentChildren;
 }
 
-export function Inspector({ entries, mode, status, statusClass, logState, onClear, onSetPreserveLog, extensionVersion, empty, tools }: InspectorProps) {
+const CAPS = [5_000, 20_000, 50_000, 100_000];
+
+export function Inspector({ entries, mode, status, statusClass, logState, onClear, onSetPreserveLog, onSetMaxEntries, extensionVersion, empty, tools }: InspectorProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const [view, setView] = useState<'timeline' | 'diagnosis'>('timeline');
   const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
@@ -111,6 +115,19 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
             <label class="chip" title="Keep the log when the page navigates or reloads">
               <input type="checkbox" checked={logState?.preserveLog ?? false} onChange={(e) => onSetPreserveLog?.(e.currentTarget.checked)} data-testid="preserve-log" /> Preserve log
             </label>
+            <select
+              aria-label="Events kept per tab"
+              title="How many events the background keeps per tab; older ones are dropped and counted"
+              value={String(logState?.maxEntries ?? 20_000)}
+              onChange={(e) => onSetMaxEntries?.(Number(e.currentTarget.value))}
+              data-testid="max-entries"
+            >
+              {[...new Set([...CAPS, logState?.maxEntries ?? 20_000])].sort((a, b) => a - b).map((n) => (
+                <option key={n} value={String(n)}>
+                  keep {n.toLocaleString('en-US')}
+                </option>
+              ))}
+            </select>
           </>
         )}
         <button type="button" onClick={() => setTimeMode(timeMode === 'relative' ? 'clock' : 'relative')} title="Switch between times relative to the first event and clock times" data-testid="time-mode">

@@ -138,7 +138,11 @@ browser.tabs.onRemoved.addListener((tabId) => {
 });
 
 browser.storage.onChanged.addListener((changes, area) => {
-  if (area === 'local' && SETTINGS_KEY in changes) void loadSettings();
+  if (area !== 'local' || !(SETTINGS_KEY in changes)) return;
+  // Tell open panels the new cap; it applies from the next event on.
+  void loadSettings().then(() => {
+    for (const tabId of ports.keys()) broadcast(tabId, { type: 'state', tabId, state: store.state(tabId) });
+  });
 });
 
 // Inspection handle for tests and for debugging from the service worker console.
