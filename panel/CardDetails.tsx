@@ -47,8 +47,7 @@ export function CardDetails({ card, focusKey }: { card: CardAttempt; focusKey?: 
       <section>
         <h3>OAuthCard</h3>
         <p class={card.outcome === 'shown' ? 'sev-warning' : ''} data-testid="card-outcome">
-          Card <strong>{card.outcome}</strong>
-          {card.basis === 'inferred' ? ' (inferred from the network)' : ''}: {card.reason}.
+          Card <strong>{card.outcome}</strong>: {card.reason}.
         </p>
         <Kv
           items={[

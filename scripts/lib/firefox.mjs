@@ -39,9 +39,16 @@ export async function openFirefoxPanel(browser, pageUrl) {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const all = await browser.storage.session.get(null);
+      // Chunks are stored gzip-compressed ({gz: base64}); see src/background/chunkCodec.ts.
+      const decode = async (value) => {
+        if (Array.isArray(value)) return value;
+        const bytes = Uint8Array.from(atob(value.gz), (c) => c.charCodeAt(0));
+        const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+        return JSON.parse(await new Response(stream).text());
+      };
       for (const [key, value] of Object.entries(all)) {
-        const m = /^log:(\d+):0$/.exec(key);
-        if (m && value.some((e) => e.event.kind === 'hook.installed' && e.event.url === url)) return Number(m[1]);
+        const m = /^log:(\d+):\d+$/.exec(key);
+        if (m && (await decode(value)).some((e) => e.event.kind === 'hook.installed' && e.event.url === url)) return Number(m[1]);
       }
       await new Promise((r) => setTimeout(r, 100));
     }

@@ -57,7 +57,7 @@ function activityRow(record: ActivityRecord, card: CardAttempt | undefined, invo
       tag: 'oauthcard',
       outcome: card.outcome,
       activityKey: record.key,
-      summary: `${who(record)} OAuthCard, connectionName ${card.oauth.connectionName ?? '(none)'}, ${resource}: card ${card.outcome.toUpperCase()}${card.basis === 'inferred' ? ' (inferred)' : ''}: ${card.reason}`,
+      summary: `${who(record)} OAuthCard, connectionName ${card.oauth.connectionName ?? '(none)'}, ${resource}: card ${card.outcome.toUpperCase()}: ${card.reason}`,
       severity: card.outcome === 'shown' ? 'warning' : 'info',
     };
   }

@@ -99,6 +99,22 @@ describe('export and import', () => {
     await r.page.close();
   });
 
+  it('opens a HAR recorded from the real bot stack and diagnoses it', async () => {
+    const viewer = await browser.context.newPage();
+    await viewer.setViewportSize({ width: 1400, height: 820 });
+    await viewer.goto(`chrome-extension://${browser.extensionId}/viewer.html`);
+    await viewer.setInputFiles('[data-testid=file-input]', join(root, 'test/fixtures/har/sso-failure-502.har'));
+    await viewer.waitForSelector('.row[data-tag="oauthcard"]');
+    expect(await viewer.textContent('[data-testid=status]')).toBe('HAR: sso-failure-502.har');
+    expect(await viewer.getAttribute('[data-testid=headline]', 'data-check-id')).toBe('bf.invoke-502');
+    expect(await viewer.getAttribute('.row[data-tag="oauthcard"]', 'data-outcome')).toBe('shown');
+    await viewer.click('.row[data-tag="oauthcard"]');
+    await viewer.screenshot({ path: join(root, 'docs/screenshots/viewer-har.png') });
+    const d = await readDiagnosis(viewer);
+    expect(d.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(['card shown']);
+    await viewer.close();
+  });
+
   it('explains a file it cannot read', async () => {
     const viewer = await browser.context.newPage();
     await viewer.goto(`chrome-extension://${browser.extensionId}/viewer.html`);

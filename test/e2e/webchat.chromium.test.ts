@@ -94,7 +94,7 @@ describe('Web Chat SSO in the panel (Chromium, real bot stack)', () => {
     const rows = rowsOf('sso-private-bundle');
     expect(withExtension.get('sso-private-bundle')!.demo.privateCheck.windowWebChatUndefined).toBe(true);
     expect(rows.filter((r) => r.kind === 'webchat.detected' || r.kind === 'webchat.action' || r.kind === 'directline.post')).toEqual([]);
-    expect(card('sso-private-bundle')).toMatchObject({ outcome: 'hidden', summary: expect.stringContaining('card HIDDEN (inferred)') });
+    expect(card('sso-private-bundle')).toMatchObject({ outcome: 'hidden', summary: expect.stringContaining('card HIDDEN: inferred from the network') });
     expect(invokeHttp('sso-private-bundle').summary).toMatch(/→ 200 after/);
   });
 

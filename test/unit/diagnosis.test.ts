@@ -34,6 +34,16 @@ const variants: Record<string, { name: string; entries: () => LogEntry[] }> = {
         e.signInId = null;
       }),
   },
+  'coarse-clock': {
+    name: 'a coarse clock (Firefox): startChat invokes the provider in the same millisecond as the registration',
+    entries: () => {
+      const entries = capture('fast');
+      const reg = entries.find((e) => e.event.kind === 'sdk.call' && e.event.method === 'setAuthTokenProvider')!.event;
+      return editEvents(entries, 'provider.invoke', (e) => {
+        e.t = reg.t;
+      });
+    },
+  },
   'invoke-403': {
     name: 'invoke answered 403',
     entries: () =>
@@ -62,7 +72,7 @@ const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
   'auth.lwicontexts-non-primitive': { fires: ['lwi-nested'], silent: ['fast', 'lwi-object', 'lwi-long'] },
   'auth.lwicontexts-too-long': { fires: ['lwi-long'], silent: ['fast', 'lwi-nested'] },
   'auth.provider-set-before-ready': { fires: ['set-before-ready'], silent: ['fast', 'v1-async'] },
-  'auth.async-callback-at-registration': { fires: ['v1-async'], silent: ['fast', 'empty-token'] },
+  'auth.async-callback-at-registration': { fires: ['v1-async'], silent: ['fast', 'empty-token', variants['coarse-clock']!] },
   'auth.provider-ok': { fires: ['fast', 'lwi-nested'], silent: ['slow', 'hs256', 'expired', 'malformed'] },
   'lcw.error': { fires: ['never', 'throws', 'expired', 'scripts-fail', 'auth-function-missing', 'context-throws'], silent: ['fast', 'bot-200'] },
   'botauth.token-post-status': { fires: ['bot-200', 'bot-500'], silent: ['fast'] },

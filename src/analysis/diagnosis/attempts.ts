@@ -11,7 +11,7 @@ import { audienceText } from '../webchatRows';
 import { cardAttemptId, invokeEvidence, invokeStatus } from './botFramework';
 import type { Model } from './model';
 import { BOT_CALLBACK_WINDOW_MS, postOf } from './omnichannelBot';
-import { lcwErrorsAfter, tokenOfInvocation } from './omnichannelAuth';
+import { lcwErrorsAfter, registrationCallOf, tokenOfInvocation } from './omnichannelAuth';
 import type { Attempt, Step } from './types';
 
 function errorCode(detail: unknown): number | undefined {
@@ -55,7 +55,7 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
   const queued = m.lcw.find((e) => (e.event.name === 'lcw:chatQueued' || e.event.name === 'lcw:chatRetrieved') && e.frameId === inv.invoke.frameId && e.seq > inv.invoke.seq && (!next || e.seq < next.invoke.seq));
   if (queued && !errors.length) steps.push({ text: `The widget raised ${queued.event.name}`, status: 'ok', evidence: [queued.seq] });
   // LCW v1 reads the token right after calling the provider inside setAuthTokenProvider.
-  const reg = m.sdkCalls.find((c) => c.event.method === 'setAuthTokenProvider' && c.frameId === inv.invoke.frameId && inv.invoke.event.t >= c.event.t && inv.invoke.event.t <= c.event.t + c.event.durationMs);
+  const reg = registrationCallOf(m, inv);
   if (reg && cb && !cb.event.sync) {
     steps.splice(1, 0, { text: 'The widget called the provider inside setAuthTokenProvider and read the token at once', status: 'fail', evidence: [reg.seq] });
     problem = `the provider called back asynchronously (${formatDuration(cb.event.elapsedMs)} later) while the widget read the token synchronously at registration`;

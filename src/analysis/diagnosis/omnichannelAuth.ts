@@ -31,6 +31,15 @@ export function lcwErrorsAfter(m: Model, inv: Invocation): Entry<'lcw.event'>[] 
   return m.lcw.filter((e) => e.event.name === 'lcw:error' && e.frameId === inv.invoke.frameId && e.seq > inv.invoke.seq && (!next || e.seq < next.invoke.seq));
 }
 
+/**
+ * The setAuthTokenProvider call during which the widget invoked the provider (LCW v1 does that), if any.
+ * An SDK call is logged when it returns, so a provider invoked inside it is logged before it; the
+ * clock alone cannot tell (Firefox's performance.now() is coarse, so calls a moment apart look simultaneous).
+ */
+export function registrationCallOf(m: Model, inv: Invocation): Entry<'sdk.call'> | undefined {
+  return m.sdkCalls.find((c) => c.event.method === 'setAuthTokenProvider' && c.frameId === inv.invoke.frameId && c.seq > inv.invoke.seq && inv.invoke.event.t >= c.event.t);
+}
+
 /** A token check: runs `test` on every decodable token an auth provider handed over. */
 function perToken(test: (view: Extract<JwtView, { ok: true }>, inv: Invocation, cb: Invocation['callbacks'][number], m: Model) => Omit<Raw, 'evidence' | 'attemptId'> | null) {
   return (m: Model): Raw[] =>
@@ -261,7 +270,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     doc: DOCS.sendAuthToken,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
-        const reg = m.sdkCalls.find((c) => c.event.method === 'setAuthTokenProvider' && c.frameId === inv.invoke.frameId && inv.invoke.event.t >= c.event.t && inv.invoke.event.t <= c.event.t + c.event.durationMs);
+        const reg = registrationCallOf(m, inv);
         const cb = inv.callbacks[0];
         if (!reg || !cb || cb.event.sync) return [];
         return [{ severity: 'error' as const, title: 'Token delivered asynchronously to a widget that reads it synchronously', explanation: `The widget called the provider inside setAuthTokenProvider and went on at once; the callback came ${formatDuration(cb.event.elapsedMs)} later, so the widget sent no token (or a stale one).`, evidence: [reg.seq, inv.invoke.seq, cb.seq], attemptId: attemptId(inv) }];
