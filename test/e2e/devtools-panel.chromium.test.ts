@@ -66,7 +66,7 @@ it('shows the inspected tab’s events in the real DevTools panel', async () => 
     }
     throw new Error('panel frame not found');
   })();
-  await panelFrame.waitForFunction(() => document.querySelectorAll('.row[data-kind="budget.exceeded"]').length === 1, { timeout: 10_000 });
+  await panelFrame.waitForFunction(() => document.querySelectorAll('.row[data-kind="budget.exceeded"]').length === 1 && document.querySelectorAll('.row[data-kind="provider.callback"]').length === 1, { timeout: 10_000 });
   const rows = await panelFrame.evaluate(readRowsInPage);
   expect(rows.find((r) => r.kind === 'provider.invoke')!.summary).toMatch(/over the 10 s budget, called back after 10\.\d\d s/);
   // The panel found the inspected tab through devtools.inspectedWindow.tabId.
