@@ -73,9 +73,18 @@ export function Timeline({ rows, start, timeMode, selected, onSelect, onOpen, dr
 
   // Keep the selected row in view (keyboard navigation, evidence links).
   useEffect(() => {
-    if (index < 0) return;
-    if (virtual) virtualizer.scrollToIndex(index, { align: 'auto' });
-    else scroller.current?.querySelector(`#row-${CSS.escape(rows[index]!.id)}`)?.scrollIntoView({ block: 'nearest' });
+    const el = scroller.current;
+    if (index < 0 || !el) return;
+    if (!virtual) {
+      el.querySelector(`#row-${CSS.escape(rows[index]!.id)}`)?.scrollIntoView({ block: 'nearest' });
+      return;
+    }
+    // Rows have a fixed height, so the offset is exact; scroll only when the row is out of view.
+    const body = el.querySelector<HTMLElement>('.virtual-body');
+    const top = (body?.offsetTop ?? 0) + index * ROW_HEIGHT;
+    const header = el.querySelector<HTMLElement>('.row.head')?.offsetHeight ?? ROW_HEIGHT;
+    if (top < el.scrollTop + header) el.scrollTop = top - header;
+    else if (top + ROW_HEIGHT > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW_HEIGHT - el.clientHeight;
   }, [selected, virtual]);
 
   const move = (to: number) => {
