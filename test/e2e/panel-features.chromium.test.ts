@@ -5,27 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root, useDemoAndExtension } from '../helpers/e2e';
+import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/analysis/diagnosis';
 import { scenarioById } from '../../demo/omnichannel/scenarios.js';
 import { webchatScenarioById } from '../../demo/webchat/scenarios.js';
-import { startDemoServer } from '../../demo/server.mjs';
-import { entriesOf, launchWithExtension, openPanel, tabIdOf } from '../../scripts/lib/chromium.mjs';
+import { entriesOf, openPanel, tabIdOf } from '../../scripts/lib/chromium.mjs';
 import { readDiagnosis, readRowsInPage } from '../../scripts/lib/panelReader.mjs';
 import { runScenario, runWebChatScenario } from '../../scripts/lib/scenarios.mjs';
 
-const root = join(import.meta.dirname, '../..');
-let server: Awaited<ReturnType<typeof startDemoServer>>;
-let browser: Awaited<ReturnType<typeof launchWithExtension>>;
-
-beforeAll(async () => {
-  server = await startDemoServer();
-  browser = await launchWithExtension({ extensionDir: join(root, 'dist') });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useDemoAndExtension();
 
 /** Every JWT-looking string in a log (tokens handed over, invoked, sent in headers, in summaries). */
 function tokensIn(value: unknown, out = new Set<string>()): Set<string> {
@@ -36,7 +25,7 @@ function tokensIn(value: unknown, out = new Set<string>()): Set<string> {
 
 describe('preserve log', () => {
   it('clears on reload by default, keeps the log with navigation markers when on', async () => {
-    const { page, panel } = await runScenario(browser, server.url, scenarioById('fast'), { keepOpen: true });
+    const { page, panel } = await runScenario(env.browser, env.server.url, scenarioById('fast'), { keepOpen: true });
     const rowsBefore = (await panel.evaluate(readRowsInPage)).length;
     await page.reload();
     await page.waitForFunction(() => (window as any).__sim?.finished === true);
@@ -49,7 +38,7 @@ describe('preserve log', () => {
     await page.waitForFunction(() => (window as any).__sim?.finished === true);
     await panel.waitForFunction(() => document.querySelectorAll('.row[data-kind="hook.installed"]').length === 2 && document.querySelectorAll('.row[data-kind="lcw.event"]').length >= 6);
     const preserved = await panel.evaluate(readRowsInPage);
-    expect(preserved.filter((r) => r.label === 'navigation').map((r) => r.summary)).toEqual([`Navigated to ${server.url}/omnichannel/?scenario=fast`]);
+    expect(preserved.filter((r) => r.label === 'navigation').map((r) => r.summary)).toEqual([`Navigated to ${env.server.url}/omnichannel/?scenario=fast`]);
     await panel.close();
     await page.close();
   });
@@ -57,8 +46,8 @@ describe('preserve log', () => {
 
 describe('export and import', () => {
   it('round-trips through the viewer with the same events and findings, redacted by default', async () => {
-    const r = await runWebChatScenario(browser, server.url, webchatScenarioById('sso-failure-502')!, { keepOpen: true });
-    const live = await entriesOf(browser.worker, r.tabId);
+    const r = await runWebChatScenario(env.browser, env.server.url, webchatScenarioById('sso-failure-502')!, { keepOpen: true });
+    const live = await entriesOf(env.browser.worker, r.tabId);
     const liveRows = await r.panel.evaluate(readRowsInPage);
     const [download] = await Promise.all([r.panel.waitForEvent('download'), r.panel.click('[data-testid=export-capture]')]);
     const file = (await download.path())!;
@@ -73,8 +62,8 @@ describe('export and import', () => {
       expect(text.includes(t.split('.')[2]!), 'a token signature').toBe(false);
     }
     // The viewer shows the same rows and the same diagnosis.
-    const viewer = await browser.context.newPage();
-    await viewer.goto(`chrome-extension://${browser.extensionId}/viewer.html`);
+    const viewer = await env.browser.context.newPage();
+    await viewer.goto(`chrome-extension://${env.browser.extensionId}/viewer.html`);
     await viewer.setInputFiles('[data-testid=file-input]', file);
     await viewer.waitForFunction(() => document.querySelectorAll('.timeline .row[data-seq]').length > 5);
     const viewerRows = await viewer.evaluate(readRowsInPage);
@@ -100,9 +89,9 @@ describe('export and import', () => {
   });
 
   it('opens a HAR recorded from the real bot stack and diagnoses it', async () => {
-    const viewer = await browser.context.newPage();
+    const viewer = await env.browser.context.newPage();
     await viewer.setViewportSize({ width: 1400, height: 820 });
-    await viewer.goto(`chrome-extension://${browser.extensionId}/viewer.html`);
+    await viewer.goto(`chrome-extension://${env.browser.extensionId}/viewer.html`);
     await viewer.setInputFiles('[data-testid=file-input]', join(root, 'test/fixtures/har/sso-failure-502.har'));
     await viewer.waitForSelector('.row[data-tag="oauthcard"]');
     expect(await viewer.textContent('[data-testid=status]')).toBe('HAR: sso-failure-502.har');
@@ -116,8 +105,8 @@ describe('export and import', () => {
   });
 
   it('explains a file it cannot read', async () => {
-    const viewer = await browser.context.newPage();
-    await viewer.goto(`chrome-extension://${browser.extensionId}/viewer.html`);
+    const viewer = await env.browser.context.newPage();
+    await viewer.goto(`chrome-extension://${env.browser.extensionId}/viewer.html`);
     await viewer.setInputFiles('[data-testid=file-input]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
     await viewer.waitForSelector('[data-testid=viewer-notice]');
     expect(await viewer.textContent('[data-testid=viewer-notice]')).toContain('is not JSON');
@@ -127,22 +116,22 @@ describe('export and import', () => {
 
 describe('badge and theme', () => {
   it('shows the tab’s error count on the toolbar icon', async () => {
-    const r = await runScenario(browser, server.url, scenarioById('throws'), { keepOpen: true });
-    const w = await browser.worker();
+    const r = await runScenario(env.browser, env.server.url, scenarioById('throws'), { keepOpen: true });
+    const w = await env.browser.worker();
     await expect.poll(() => w.evaluate((t) => (globalThis as any).chrome.action.getBadgeText({ tabId: t }), r.tabId), { timeout: 5_000 }).toBe('2');
     await r.panel.close();
     await r.page.close();
   });
 
   it('renders in dark and light', async () => {
-    const page = await browser.context.newPage();
-    const url = `${server.url}/omnichannel/?scenario=hs256`;
+    const page = await env.browser.context.newPage();
+    const url = `${env.server.url}/omnichannel/?scenario=hs256`;
     await page.goto(url);
     await page.waitForFunction(() => (window as any).__sim?.finished === true);
-    const tabId = await tabIdOf(browser.worker, url);
+    const tabId = await tabIdOf(env.browser.worker, url);
     const colors: Record<string, string> = {};
     for (const theme of ['dark', 'light'] as const) {
-      const panel = await openPanel(browser.context, browser.extensionId, tabId, `&theme=${theme}`);
+      const panel = await openPanel(env.browser.context, env.browser.extensionId, tabId, `&theme=${theme}`);
       await panel.waitForSelector('.row[data-seq]');
       colors[theme] = await panel.evaluate(() => getComputedStyle(document.body).backgroundColor);
       await panel.screenshot({ path: join(root, `docs/screenshots/theme-${theme}.png`) });

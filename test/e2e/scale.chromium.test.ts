@@ -3,31 +3,18 @@
  * all accounted for in the panel: shown, or counted in the "older events dropped" marker (the
  * background keeps the last 20,000 per tab). Filtering finds the right rows; the list is virtualized.
  */
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { useDemoAndExtension } from '../helpers/e2e';
+import { expect, it } from 'vitest';
 import { scenarioById } from '../../demo/omnichannel/scenarios.js';
-import { startDemoServer } from '../../demo/server.mjs';
-import { launchWithExtension } from '../../scripts/lib/chromium.mjs';
 import { runScenario } from '../../scripts/lib/scenarios.mjs';
 
-const root = join(import.meta.dirname, '../..');
 const TOTAL = 50_000;
-let server: Awaited<ReturnType<typeof startDemoServer>>;
-let browser: Awaited<ReturnType<typeof launchWithExtension>>;
-
-beforeAll(async () => {
-  server = await startDemoServer();
-  browser = await launchWithExtension({ extensionDir: join(root, 'dist') });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useDemoAndExtension();
 
 const count = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
 
 it('accounts for all of 50,000 events and filters them', async () => {
-  const { page, panel, tabId, rows: before } = await runScenario(browser, server.url, scenarioById('fast'), { keepOpen: true });
+  const { page, panel, tabId, rows: before } = await runScenario(env.browser, env.server.url, scenarioById('fast'), { keepOpen: true });
   await page.evaluate(async (total) => {
     const SDK = (window as any).Microsoft.Omnichannel.LiveChatWidget.SDK;
     for (let i = 0; i < total; i++) {
@@ -37,7 +24,7 @@ it('accounts for all of 50,000 events and filters them', async () => {
   }, TOTAL);
   const expected = before.length + TOTAL;
   // The background has every event: kept or counted as dropped.
-  const w = await browser.worker();
+  const w = await env.browser.worker();
   await expect
     .poll(
       () =>

@@ -3,30 +3,17 @@
  * no event was lost: every SDK call the page made before, during and after the stops reaches the
  * panel, in order, with no gap in the log's sequence numbers.
  */
-import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { useDemoAndExtension } from '../helpers/e2e';
+import { expect, it } from 'vitest';
 import { scenarioById } from '../../demo/omnichannel/scenarios.js';
-import { startDemoServer } from '../../demo/server.mjs';
-import { launchWithExtension } from '../../scripts/lib/chromium.mjs';
 import { readRowsInPage } from '../../scripts/lib/panelReader.mjs';
 import { runScenario } from '../../scripts/lib/scenarios.mjs';
 
-const root = join(import.meta.dirname, '../..');
-let server: Awaited<ReturnType<typeof startDemoServer>>;
-let browser: Awaited<ReturnType<typeof launchWithExtension>>;
-
-beforeAll(async () => {
-  server = await startDemoServer();
-  browser = await launchWithExtension({ extensionDir: join(root, 'dist') });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useDemoAndExtension();
 
 it('loses no event when the service worker is stopped mid-session', async () => {
-  const { page, panel, tabId, rows: before } = await runScenario(browser, server.url, scenarioById('fast'), { keepOpen: true });
-  const cdp = await browser.context.newCDPSession(panel);
+  const { page, panel, tabId, rows: before } = await runScenario(env.browser, env.server.url, scenarioById('fast'), { keepOpen: true });
+  const cdp = await env.browser.context.newCDPSession(panel);
   const stopWorker = async () => {
     await cdp.send('ServiceWorker.enable');
     await cdp.send('ServiceWorker.stopAllWorkers');
@@ -53,7 +40,7 @@ it('loses no event when the service worker is stopped mid-session', async () => 
     .waitForFunction((n) => document.querySelectorAll('.row[data-kind="sdk.call"]').length >= n, expected, { timeout: 15_000 })
     .catch(async (e) => {
       const shown = await panel.evaluate(() => [document.querySelectorAll('.row[data-kind="sdk.call"]').length, document.querySelector('[data-testid=status]')?.textContent]);
-      const w = await browser.worker();
+      const w = await env.browser.worker();
       const stored = await w.evaluate(async (t) => {
         const s = (globalThis as any).__chatSsoInspector;
         await s.ready;
