@@ -23,6 +23,8 @@ export function useLiveLog(tabId: number): LiveLog {
   const link = useRef<ReturnType<typeof connectToBackground> | null>(null);
   const pending = useRef<LogEntry[]>([]);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  /** The latest state, read by the batched flush (which outlives the render that scheduled it). */
+  const latestState = useRef<LogState | null>(null);
 
   useEffect(() => {
     const flush = () => {
@@ -40,7 +42,6 @@ export function useLiveLog(tabId: number): LiveLog {
         return next.length > max ? next.slice(next.length - max) : next;
       });
     };
-    const latestState = { current: null as LogState | null };
     const c = connectToBackground(tabId, {
       onStatus: setStatus,
       onSnapshot: (snapshot, s) => {

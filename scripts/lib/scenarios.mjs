@@ -24,32 +24,46 @@ export async function mapLimit(items, limit, fn) {
 }
 
 /**
- * Opens one scenario page, waits until the page says it is finished, then reads the panel for its tab.
+ * Opens a demo page, waits until its test global (`window[global].finished`) says it is done, then
+ * opens the panel for its tab. Returns the page's state (a JSON copy of the global) and both pages.
+ */
+async function openAndInspect(browser, url, global, label, timeout) {
+  const { context, extensionId, worker } = browser;
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction((g) => window[g]?.finished === true, global, { timeout, polling: 100 }).catch(async (e) => {
+    const state = await page.evaluate((g) => JSON.stringify({ state: window[g], visibility: document.visibilityState }), global).catch((x) => String(x));
+    throw new Error(`${label} did not finish: ${e.message}\npage state: ${state}`);
+  });
+  const state = await page.evaluate((g) => JSON.parse(JSON.stringify(window[g])), global);
+  const tabId = await tabIdOf(worker, url);
+  const panel = await openPanel(context, extensionId, tabId);
+  return { page, panel, tabId, state };
+}
+
+/** Reads what the panel shows (rows, then the diagnosis), and closes both pages unless asked to keep them. */
+async function readAndClose(r, keepOpen, beforeDiagnosis = async () => undefined) {
+  // Give late events (e.g. a background flag) a moment to arrive, then read what is shown.
+  await r.panel.waitForTimeout(300);
+  const rows = await r.panel.evaluate(readRowsInPage);
+  const extra = await beforeDiagnosis();
+  const diagnosis = await readDiagnosis(r.panel);
+  if (!keepOpen) {
+    await r.panel.close();
+    await r.page.close();
+  }
+  return { rows, diagnosis, extra };
+}
+
+/**
+ * Opens one Omnichannel scenario page, waits until the page says it is finished, then reads the panel for its tab.
  * @returns {Promise<{ scenario: import('../../demo/omnichannel/scenarios.js').Scenario, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], diagnosis: any, measurements: any[], page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
  */
 export async function runScenario(browser, baseUrl, scenario, { keepOpen = false } = {}) {
-  const { context, extensionId, worker } = browser;
-  const page = await context.newPage();
   const url = `${baseUrl}/omnichannel/?scenario=${scenario.id}`;
-  await page.goto(url);
-  await page
-    .waitForFunction(() => window.__sim?.finished === true, null, { timeout: 30_000, polling: 100 })
-    .catch(async (e) => {
-      const state = await page.evaluate(() => JSON.stringify({ sim: window.__sim, visibility: document.visibilityState })).catch((x) => String(x));
-      throw new Error(`Scenario ${scenario.id} did not finish: ${e.message}\npage state: ${state}`);
-    });
-  const measurements = await page.evaluate(() => window.__sim.measurements);
-  const tabId = await tabIdOf(worker, url);
-  const panel = await openPanel(context, extensionId, tabId);
-  // Give late events (e.g. a background flag) a moment to arrive, then read what is shown.
-  await panel.waitForTimeout(300);
-  const rows = await panel.evaluate(readRowsInPage);
-  const diagnosis = await readDiagnosis(panel);
-  if (!keepOpen) {
-    await panel.close();
-    await page.close();
-  }
-  return { scenario, tabId, url, rows, diagnosis, measurements, page, panel };
+  const r = await openAndInspect(browser, url, '__sim', `Scenario ${scenario.id}`, 30_000);
+  const { rows, diagnosis } = await readAndClose(r, keepOpen);
+  return { scenario, tabId: r.tabId, url, rows, diagnosis, measurements: r.state.measurements, page: r.page, panel: r.panel };
 }
 
 /**
@@ -62,37 +76,21 @@ export async function runScenario(browser, baseUrl, scenario, { keepOpen = false
  * @returns {Promise<{ scenario: import('../../demo/webchat/scenarios.js').WebchatScenario, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], diagnosis: any, demo: any, cardDetails: string | null, page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
  */
 export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen = false, screenshot = '' } = {}) {
-  const { context, extensionId, worker } = browser;
-  const page = await context.newPage();
   const url = `${baseUrl}/webchat/?${scenario.query}`;
-  await page.goto(url);
-  await page
-    .waitForFunction(() => window.__webchatDemo?.finished === true, null, { timeout: 45_000, polling: 100 })
-    .catch(async (e) => {
-      const state = await page.evaluate(() => JSON.stringify(window.__webchatDemo)).catch((x) => String(x));
-      throw new Error(`Web Chat scenario ${scenario.id} did not finish: ${e.message}\npage state: ${state}`);
-    });
-  const demo = await page.evaluate(() => JSON.parse(JSON.stringify(window.__webchatDemo)));
-  const tabId = await tabIdOf(worker, url);
-  const panel = await openPanel(context, extensionId, tabId);
+  const r = await openAndInspect(browser, url, '__webchatDemo', `Web Chat scenario ${scenario.id}`, 45_000);
+  const { panel } = r;
   await panel.waitForFunction(() => document.querySelector('.row[data-tag="oauthcard"]') || document.querySelectorAll('.row').length > 5, null, { timeout: 10_000 }).catch(() => undefined);
-  await panel.waitForTimeout(300);
-  const rows = await panel.evaluate(readRowsInPage);
-  let cardDetails = null;
-  if (await panel.$('.row[data-tag="oauthcard"]')) {
+  const { rows, diagnosis, extra: cardDetails } = await readAndClose(r, keepOpen, async () => {
+    if (!(await panel.$('.row[data-tag="oauthcard"]'))) return null;
     await panel.click('.row[data-tag="oauthcard"]');
-    cardDetails = await panel.textContent('[data-testid=card-details]');
+    const text = await panel.textContent('[data-testid=card-details]');
     if (screenshot) {
       await panel.setViewportSize({ width: 1400, height: 820 });
       await panel.screenshot({ path: screenshot });
     }
-  }
-  const diagnosis = await readDiagnosis(panel);
-  if (!keepOpen) {
-    await panel.close();
-    await page.close();
-  }
-  return { scenario, tabId, url, rows, diagnosis, demo, cardDetails, page, panel };
+    return text;
+  });
+  return { scenario, tabId: r.tabId, url, rows, diagnosis, demo: r.state, cardDetails, page: r.page, panel };
 }
 
 /** Runs every scenario, the long ones first so they overlap with the rest. */

@@ -33,17 +33,6 @@ export function formatClock(epochMs: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
-/** Compact one-line JSON of a value, cut to `max` characters. Never throws. */
-export function compactJson(value: unknown, max = 160): string {
-  let s: string;
-  try {
-    s = JSON.stringify(value) ?? String(value);
-  } catch {
-    s = String(value);
-  }
-  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
-}
-
 type SummaryLike = null | boolean | number | string | SummaryLike[] | { [key: string]: SummaryLike };
 
 /**

@@ -48,11 +48,6 @@ function dropUndefined<T extends Record<string, unknown>>(o: T): { [K in keyof T
   return o as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
-/** True when the activity carries an OAuthCard (or sign-in card) attachment. */
-export function hasOAuthCard(activity: ActivitySummary): boolean {
-  return !!activity.attachments?.some((a) => a.oauth);
-}
-
 /** Summarizes an activity object (a page object or parsed JSON). Returns null when it is not an activity. */
 export function summarizeActivity(a: unknown): ActivitySummary | null {
   try {

@@ -13,9 +13,8 @@
 import { MAX_TOKEN } from '../shared/constants';
 import type { ProviderRole } from '../shared/events';
 import type { HookContext } from './context';
-import { summarize } from './summarize';
+import { summarize, summarizeError } from './summarize';
 import { createWrapper, observePromise, type CallObserver } from './wrap';
-import { summarizeError } from './summarize';
 
 /** Lets the network watcher attribute a POST to botTokenUrl to the bot provider invocation that made it. */
 export interface BotUrlRegistry {
