@@ -13,6 +13,29 @@ export function chromiumPath() {
   return found;
 }
 
+/** Flags for Chromium on a machine with no outside network (see docs/architecture.md, testing). */
+const CHROMIUM_ARGS = ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+
+/**
+ * Launches Chromium WITHOUT the extension, with the same flags: the baseline the transparency and
+ * real-code tests compare against ("the same page, with and without the extension").
+ * @returns {Promise<{ context: import('playwright-core').BrowserContext, close(): Promise<void> }>}
+ */
+export async function launchPlainChromium({ headless = true } = {}) {
+  const profile = mkdtempSync(join(tmpdir(), 'chat-sso-chromium-plain-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath(),
+    headless,
+    viewport: { width: 1280, height: 800 },
+    args: CHROMIUM_ARGS,
+  });
+  const close = async () => {
+    await context.close().catch(() => undefined);
+    rmSync(profile, { recursive: true, force: true });
+  };
+  return { context, close };
+}
+
 /**
  * Launches Chromium with the extension loaded.
  * @param {{ extensionDir: string, headless?: boolean, devtools?: boolean }} opts
@@ -27,12 +50,7 @@ export async function launchWithExtension({ extensionDir, headless = true, devto
     args: [
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
+      ...CHROMIUM_ARGS,
       ...(devtools ? ['--auto-open-devtools-for-tabs'] : []),
     ],
   });

@@ -12,6 +12,15 @@ export function firefoxPath() {
   return found;
 }
 
+/**
+ * Launches headless Firefox WITHOUT the extension: the baseline for "the same page, with and without
+ * the extension".
+ */
+export async function launchPlainFirefox() {
+  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: firefoxPath(), headless: true });
+  return { browser, close: () => browser.close() };
+}
+
 /** Launches headless Firefox and installs the extension as a temporary add-on. */
 export async function launchFirefoxWithExtension({ extensionDir }) {
   const browser = await puppeteer.launch({
