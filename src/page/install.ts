@@ -4,51 +4,69 @@
  */
 import { createContext, type HookContext } from './context';
 import type { HookEvent } from '../shared/events';
+import { createAdapterStreamWatcher } from './adapterStream';
+import { createAuthFunctionWatcher } from './authFunction';
+import { installBroadcastCapture } from './broadcast';
+import { installDiscovery } from './discovery';
+import { installToStringDisguise } from './disguise';
 import { installLcwEventCapture } from './lcwEvents';
 import { captureNatives } from './natives';
-import { readPath, SDK_PATH, trapPath } from './namespace';
+import { readDataPath, SDK_PATH } from './namespace';
 import { createNetworkWatcher } from './network';
+import { installPageErrorCapture } from './pageErrors';
+import { createProviderWrappers } from './providers';
 import { createSdkInstrumenter } from './sdk';
 import { installWebChatHooks } from './webchat';
 import { installWebSocketCapture } from './websocket';
 
-/** Marker on the window that makes a second install a no-op. */
-export const INSTALLED = Symbol.for('chat-sso-inspector.hook');
-
 export interface InstalledHook {
   ctx: HookContext;
-  /** Looks for the SDK along SDK_PATH and instruments it if found (fallback for replaced accessors). */
-  scan(): void;
+  /** Looks for the page objects the hook instruments, now (what every discovery moment does). */
+  look(): void;
 }
+
+// Per window, in this copy of the hook. Nothing is written on the window itself: the page must not see
+// a property it did not create. A second copy injected into the same document is stopped by hook.ts.
+const installations = new WeakMap<object, InstalledHook>();
 
 /**
  * Installs the hook on `win` and sends events to `sink`. Idempotent: a second call on the same window
  * returns the first installation. Never throws into the caller.
  */
 export function installHook(win: Window & typeof globalThis, sink: (event: HookEvent) => void): InstalledHook {
-  const existing = (win as unknown as Record<symbol, InstalledHook | undefined>)[INSTALLED];
+  const existing = installations.get(win);
   if (existing) return existing;
   const natives = captureNatives(win);
   const ctx = createContext(natives, sink);
-  const network = ctx.guard('network', () => createNetworkWatcher(ctx, win)) ?? { expect() {}, classify: () => null };
-  const sdk = createSdkInstrumenter(ctx, network);
-  const scan = () =>
-    ctx.guard('scan', () => {
-      const found = readPath(win, SDK_PATH);
-      if (found && typeof found === 'object') sdk.instrument(found, 'scan');
-      sdk.rescan();
-    });
-  const installed: InstalledHook = { ctx, scan };
-  natives.defineProperty(win, INSTALLED, { value: installed, configurable: false, enumerable: false, writable: false });
+  const discovery = installDiscovery(ctx, win);
+  const installed: InstalledHook = { ctx, look: () => discovery.now() };
+  installations.set(win, installed);
 
   ctx.emit({ kind: 'hook.installed', url: String(win.location?.href ?? ''), top: win === win.top, readyState: String(win.document?.readyState ?? '') });
-  trapPath(ctx, win, SDK_PATH, (leaf) => sdk.instrument(leaf, 'assignment'));
-  ctx.guard('lcw events', () => installLcwEventCapture(ctx, win, scan));
-  ctx.guard('web chat', () => installWebChatHooks(ctx, win));
-  ctx.guard('websocket', () => installWebSocketCapture(ctx, win));
-  ctx.guard('load scans', () => {
-    win.addEventListener('DOMContentLoaded', scan, { once: true });
-    win.addEventListener('load', scan, { once: true });
+  ctx.guard('toString', () => installToStringDisguise(ctx, win));
+  let authFunction: ReturnType<typeof createAuthFunctionWatcher> | undefined;
+  const network = ctx.guard('network', () =>
+    createNetworkWatcher(ctx, win, (name) => authFunction?.configured(name), () => discovery.soon()),
+  ) ?? { expect() {}, classify: () => null };
+  const providers = createProviderWrappers(ctx, network);
+  authFunction = createAuthFunctionWatcher(ctx, win, providers.clientFunctionWrapper);
+  const sdk = createSdkInstrumenter(ctx, providers);
+  const webChat = ctx.guard('web chat', () => installWebChatHooks(ctx, win));
+  const adapterStream = createAdapterStreamWatcher(ctx, win);
+
+  discovery.onLook(() => {
+    const found = readDataPath(win, SDK_PATH);
+    if (found && typeof found === 'object') sdk.instrument(found);
+    sdk.rescan();
   });
+  if (webChat) discovery.onLook(webChat.look);
+  discovery.onLook(authFunction.look);
+  discovery.onLook(adapterStream.look);
+
+  ctx.guard('lcw events', () => installLcwEventCapture(ctx, win, () => discovery.now()));
+  ctx.guard('websocket', () => installWebSocketCapture(ctx, win));
+  ctx.guard('broadcast channel', () => installBroadcastCapture(ctx, win, () => discovery.soon()));
+  ctx.guard('page errors', () => installPageErrorCapture(ctx, win));
+  discovery.now(); // a page object already there (the hook injected late, or a test)
   return installed;
 }

@@ -6,11 +6,13 @@
  * `EventTarget.prototype.dispatchEvent` for events dispatched on this window
  * (recorded before listeners run, so they precede what the listeners cause), and
  * also listen for the known names in case an event reaches the window some other way.
+ * Before the page's listeners run, the hook looks for the SDK (discovery.ts), so a provider
+ * registered inside an `lcw:ready` listener goes through a wrapped `setAuthTokenProvider`.
  * Events: https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/omnichannel-reference#events
  */
 import type { HookContext } from './context';
 import { summarize } from './summarize';
-import { createWrapper } from './wrap';
+import { createWrapper, replaceValue } from './wrap';
 import type { PageWindow } from './natives';
 
 /** Documented and known-undocumented `lcw:*` events. */
@@ -32,8 +34,8 @@ export const KNOWN_LCW_EVENTS = [
   'lcw:signInCardReceived',
 ] as const;
 
-/** Installs the lcw:* observers on `win`; `onLcwEvent` runs after each is recorded (used to re-scan for the SDK). */
-export function installLcwEventCapture(ctx: HookContext, win: PageWindow, onLcwEvent: (name: string) => void): void {
+/** Installs the lcw:* observers on `win`; `beforeListeners` runs after each is recorded, before the page's listeners. */
+export function installLcwEventCapture(ctx: HookContext, win: PageWindow, beforeListeners: (name: string) => void): void {
   const seen = new WeakSet<Event>();
   const record = (event: Event) => {
     if (seen.has(event)) return;
@@ -41,27 +43,25 @@ export function installLcwEventCapture(ctx: HookContext, win: PageWindow, onLcwE
     const name = event.type;
     const detail = 'detail' in event ? (event as CustomEvent).detail : undefined;
     ctx.emit({ kind: 'lcw.event', name, ...(detail === undefined || detail === null ? {} : { detail: summarize(detail) }) });
-    ctx.guard('lcw event follow-up', () => onLcwEvent(name));
+    ctx.guard('lcw event follow-up', () => beforeListeners(name));
   };
 
   // The object that really holds the window's dispatchEvent (EventTarget.prototype in browsers).
   let proto: object | null = win;
   while (proto && !Object.prototype.hasOwnProperty.call(proto, 'dispatchEvent')) proto = Object.getPrototypeOf(proto) as object | null;
-  const original = proto ? (proto as EventTarget).dispatchEvent : undefined;
-  if (proto && typeof original === 'function') {
+  if (proto) {
     const wrap = createWrapper(
       'dispatchEvent',
       () => (thisArg, args) => {
         // Hot path for every dispatchEvent on the page: two cheap checks before anything else.
         if (thisArg !== win) return;
         const event = args[0];
-        if (event instanceof win.Event && typeof (event as Event).type === 'string' && (event as Event).type.startsWith("lcw:")) record(event as Event);
+        if (event instanceof win.Event && typeof (event as Event).type === 'string' && (event as Event).type.startsWith('lcw:')) record(event as Event);
       },
       ctx.natives,
       ctx.report,
     );
-    const d = ctx.natives.getOwnPropertyDescriptor(proto, 'dispatchEvent');
-    if (d && d.writable && d.configurable) ctx.natives.defineProperty(proto, 'dispatchEvent', { ...d, value: wrap(original) });
+    replaceValue(proto, 'dispatchEvent', wrap, ctx.natives);
   }
   for (const name of KNOWN_LCW_EVENTS) {
     win.addEventListener(name, (e) => ctx.guard('lcw listener', () => record(e)), { capture: true });

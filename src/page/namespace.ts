@@ -1,85 +1,40 @@
 /**
- * Catches `window.Microsoft.Omnichannel.LiveChatWidget.SDK` however and whenever it appears.
+ * Reads page namespaces such as `window.Microsoft.Omnichannel.LiveChatWidget.SDK` without touching them.
  *
- * The LCW bootstrapper runs asynchronously, reuses existing namespace objects
- * (`Microsoft || (Microsoft = {})`) and assigns members one at a time; sites may
- * also assign `window.Microsoft` wholesale before or after it (Power Pages puts
- * `Microsoft.Dynamic365` there). Like Apollo Client Devtools, we put an accessor
- * on each level of the path: its setter stores the page's own object (identity
- * is kept, nothing is copied) and traps the next level on it.
- * See docs/architecture.md, "Catching the SDK".
+ * The hook never creates a property the page did not create: an accessor on `window.Microsoft` read
+ * `undefined` and broke `@microsoft/ocsdk`'s `if (!("Microsoft" in window)) …; "CRM" in window.Microsoft`.
+ * So namespaces are not trapped; they are read at moments the page cannot tell apart from normal
+ * running (discovery.ts), through property descriptors only, so no page getter ever runs.
  */
-import type { HookContext } from './context';
 
 /** The namespace path of the LCW SDK, from `window`. */
 export const SDK_PATH = ['Microsoft', 'Omnichannel', 'LiveChatWidget', 'SDK'] as const;
 
-const TRAP = Symbol('chat-sso-inspector.namespace');
+/** The global Bot Framework Web Chat bundles assign (https://github.com/microsoft/BotFramework-WebChat). */
+export const WEBCHAT_PATH = ['WebChat'] as const;
 
 /**
- * Traps `path` below `root`; calls `onLeaf(value)` every time the last level gets a value
- * (through any level's assignment). Idempotent per (object, key). Never throws.
+ * Follows `path` below `root` through own data properties only (no getters, no proxies' `get`
+ * traps beyond `getOwnPropertyDescriptor`). Returns the value at the end, or undefined when a level
+ * is missing, an accessor or not an object. Never throws.
  */
-export function trapPath(ctx: HookContext, root: object, path: readonly string[], onLeaf: (leaf: unknown) => void): void {
-  const { natives } = ctx;
-
-  const onLevel = (value: unknown, depth: number) => {
-    if (depth === path.length - 1) {
-      ctx.guard('namespace leaf', () => onLeaf(value));
-      return;
-    }
-    if (value && (typeof value === 'object' || typeof value === 'function')) trapKey(value as object, depth + 1);
-  };
-
-  const trapKey = (obj: object, depth: number): void => {
-    const key = path[depth]!;
-    ctx.guard(`trap ${path.slice(0, depth + 1).join('.')}`, () => {
-      const d = natives.getOwnPropertyDescriptor(obj, key);
-      if (d?.get && (d.get as { [TRAP]?: true })[TRAP]) {
-        onLevel(d.get.call(obj), depth); // re-walk: a deeper level may have been replaced behind our back
-        return;
-      }
-      if (d && (d.get || d.set || !d.configurable || !d.writable)) {
-        // Cannot (or must not) take over this property: follow its current value; scans catch the rest.
-        onLevel(d.get ? undefined : d.value, depth);
-        return;
-      }
-      if (!d && !Object.isExtensible(obj)) return;
-      let current: unknown = d?.value;
-      let enumerable = d ? !!d.enumerable : false;
-      const get = function () {
-        return current;
-      };
-      const set = function (value: unknown) {
-        current = value;
-        if (!enumerable) {
-          enumerable = true; // what a plain assignment would have created
-          ctx.guard('namespace enumerable', () => natives.defineProperty(obj, key, { get, set, enumerable: true, configurable: true }));
-        }
-        onLevel(value, depth);
-      };
-      (get as { [TRAP]?: true })[TRAP] = true;
-      natives.defineProperty(obj, key, { get, set, enumerable, configurable: true });
-      if (current !== undefined) onLevel(current, depth);
-    });
-  };
-
-  trapKey(root, 0);
-}
-
-/**
- * Reads `path` below `root` without trapping anything (a fallback for pages that
- * replaced our accessor with `Object.defineProperty`). Returns undefined on any failure.
- */
-export function readPath(root: object, path: readonly string[]): unknown {
+export function readDataPath(root: unknown, path: readonly string[]): unknown {
+  let value: unknown = root;
   try {
-    let value: unknown = root;
     for (const key of path) {
       if (!value || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
-      value = (value as Record<string, unknown>)[key];
+      const d = Object.getOwnPropertyDescriptor(value, key);
+      if (!d || !('value' in d)) return undefined;
+      value = d.value;
     }
     return value;
   } catch {
     return undefined;
   }
+}
+
+/** Splits a dotted page path (`auth.getAuthenticationToken`, `window.auth.get`) into keys; null when it is not one. */
+export function parseDottedPath(name: string): string[] | null {
+  const keys = name.trim().replace(/^window\./, '').split('.');
+  return keys.length > 0 && keys.length <= 8 && keys.every((k) => /^[A-Za-z_$][\w$]*$/.test(k)) ? keys : null;
 }

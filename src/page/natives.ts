@@ -17,7 +17,11 @@ export interface Natives {
   queueMicrotask: (cb: () => void) => void;
   random: () => number;
   PromiseCtor: PromiseConstructor;
+  /** `Promise.prototype`: only promises with exactly this prototype are watched (wrap.ts, tapPromise). */
+  promiseProto: object;
   promiseThen: typeof Promise.prototype.then;
+  Proxy: ProxyConstructor;
+  getPrototypeOf: typeof Object.getPrototypeOf;
 }
 
 /** Captures the natives of `global` (a window, or globalThis in unit tests). */
@@ -40,8 +44,12 @@ export function captureNatives(global: typeof globalThis): Natives {
     timeOrigin,
     queueMicrotask: qm,
     random: Math.random,
-    PromiseCtor: global.Promise,
-    promiseThen: global.Promise.prototype.then,
+    // This realm's: in the MAIN world, the page's own Promise (captured before any page script runs).
+    PromiseCtor: Promise,
+    promiseProto: Promise.prototype,
+    promiseThen: Promise.prototype.then,
+    Proxy, // this realm's (the page's, in the MAIN world), captured before any page script runs
+    getPrototypeOf: Object.getPrototypeOf,
   };
 }
 

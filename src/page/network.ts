@@ -1,29 +1,46 @@
 /**
- * Watches the page's `fetch` and `XMLHttpRequest` for the requests that matter to
- * SSO and records each one's method, URL, HTTP status and elapsed time (page ms):
+ * Watches the page's `fetch` and `XMLHttpRequest` for the requests that matter to SSO and records
+ * each one's method, URL, HTTP status and elapsed time (page ms):
  *  - POSTs to a botTokenUrl handed to the bot auth token provider, and any POST to
  *    `…/api/sas/postToken` (the Bot Framework token service's tokenPostResource);
+ *  - the widget's `…/api/sas/gettesturl` look-up for a sign-in card without a sasUrl;
+ *  - Omnichannel `livechatconnector` calls, with whether `AuthenticatedUserToken` was sent and the
+ *    auth client function a config response names (shared/omnichannel.ts);
  *  - Direct Line v3 traffic on any host (see directLineNet.ts).
- * Everything else passes through untouched. The page gets the same promise / the same XHR object.
+ * Everything else passes through untouched. The XHR object is the page's own; a watched fetch's
+ * promise settles like the native one, one microtask later (wrap.ts, tapPromise).
  */
+import { AUTHENTICATED_USER_TOKEN_HEADER, authClientFunctionOf, connectorEndpoint } from '../shared/omnichannel';
+import { MAX_TOKEN } from '../shared/constants';
 import type { HookContext } from './context';
 import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl, type DirectLineRequest } from './directLineNet';
 import { own, summarizeActivity } from './activity';
 import { clip } from './summarize';
-import { createWrapper, observePromise } from './wrap';
+import { createWrapper, replaceValue, tapPromise } from './wrap';
 import type { BotUrlRegistry } from './providers';
 import type { PageWindow } from './natives';
 
 /** Path of the Bot Framework token service's tokenPostResource endpoint. */
 const POST_TOKEN_PATH = /\/api\/sas\/posttoken$/i;
+/** Path the widget asks for a sasUrl when a sign-in card has none (BotAuthActivitySubscriber). */
+const GET_TEST_URL_PATH = /\/api\/sas\/gettesturl$/i;
+/** Largest config response read for the auth client function name (characters). */
+const MAX_CONFIG_CHARS = 2_000_000;
 
 /** What the hook does with a request it watches. */
-export type Watch = { kind: 'token-post'; invocationId?: string } | { kind: 'directline'; dl: DirectLineRequest; url: URL };
+export type Watch =
+  | { kind: 'token-post'; invocationId?: string }
+  | { kind: 'gettesturl' }
+  | { kind: 'directline'; dl: DirectLineRequest; url: URL }
+  | { kind: 'connector'; endpoint: string };
 
 export interface NetworkWatcher extends BotUrlRegistry {
   /** How a request to `url` is watched; null when it is not. */
   classify(method: string, url: string): Watch | null;
 }
+
+/** Called with what a livechatconnector config response names as the auth client function. */
+export type ConfigListener = (authClientFunction: string | null) => void;
 
 /** Resolves a request URL against the page's address; null when it is not a URL. */
 function absolute(url: string, base: string): URL | null {
@@ -34,7 +51,7 @@ function absolute(url: string, base: string): URL | null {
   }
 }
 
-export function createNetworkWatcher(ctx: HookContext, win: PageWindow): NetworkWatcher {
+export function createNetworkWatcher(ctx: HookContext, win: PageWindow, onConfig: ConfigListener, afterResponse: () => void): NetworkWatcher {
   // absolute botTokenUrl → invocation ids waiting for their POST, oldest first: a provider registered
   // twice runs twice per card and both POST to the same URL.
   const expected = new Map<string, string[]>();
@@ -54,13 +71,23 @@ export function createNetworkWatcher(ctx: HookContext, win: PageWindow): Network
       const invocationId = waiting && waiting.length > 1 ? waiting.shift() : waiting?.[0];
       if (invocationId) return { kind: 'token-post', invocationId };
       if (method.toUpperCase() === 'POST' && POST_TOKEN_PATH.test(u.pathname)) return { kind: 'token-post' };
+      if (GET_TEST_URL_PATH.test(u.pathname)) return { kind: 'gettesturl' };
+      const endpoint = connectorEndpoint(u.pathname);
+      if (endpoint !== null) return { kind: 'connector', endpoint };
       const dl = classifyDirectLine(method, u);
       return dl ? { kind: 'directline', dl, url: u } : null;
     },
   };
-  installFetch(ctx, win, watcher);
-  installXhr(ctx, win, watcher);
+  const recorder: Recorder = { ctx, onConfig, afterResponse };
+  ctx.guard('fetch', () => installFetch(recorder, win, watcher));
+  ctx.guard('xhr', () => installXhr(recorder, win, watcher));
   return watcher;
+}
+
+interface Recorder {
+  ctx: HookContext;
+  onConfig: ConfigListener;
+  afterResponse: () => void;
 }
 
 /** One finished request, whatever the API. `body`: the request body; `response`: the parsed response, when read. */
@@ -73,13 +100,17 @@ interface Finished {
   body?: unknown;
   response?: unknown;
   error?: string;
+  /** The AuthenticatedUserToken request header, when one was sent. */
+  userToken?: string;
 }
 
 /** Emits the events for a finished watched request. */
-function recordFinished(ctx: HookContext, watch: Watch, r: Finished): void {
+function recordFinished(rec: Recorder, watch: Watch, r: Finished): void {
+  const { ctx } = rec;
   const t = ctx.natives.now();
   const elapsedMs = t - r.t0;
-  if (watch.kind === 'token-post') {
+  rec.afterResponse();
+  if (watch.kind === 'token-post' || watch.kind === 'gettesturl') {
     ctx.emit(
       {
         kind: 'net.request',
@@ -89,11 +120,33 @@ function recordFinished(ctx: HookContext, watch: Watch, r: Finished): void {
         url: clip(r.url),
         status: r.status,
         elapsedMs,
-        ...(watch.invocationId ? { invocationId: watch.invocationId } : {}),
+        purpose: watch.kind,
+        ...(watch.kind === 'token-post' && watch.invocationId ? { invocationId: watch.invocationId } : {}),
         ...(r.error ? { error: clip(r.error, 500) } : {}),
       },
       r.t0,
     );
+    return;
+  }
+  if (watch.kind === 'connector') {
+    const authClientFunction = r.response === undefined ? undefined : authClientFunctionOf(r.response);
+    ctx.emit(
+      {
+        kind: 'omnichannel.http',
+        requestId: ctx.newId('o'),
+        api: r.api,
+        method: clip(r.method, 16),
+        url: clip(r.url),
+        endpoint: clip(watch.endpoint, 500),
+        status: r.status,
+        elapsedMs,
+        ...(r.userToken !== undefined ? { authenticatedUserToken: r.userToken.slice(0, MAX_TOKEN) } : {}),
+        ...(authClientFunction !== undefined ? { authClientFunction: authClientFunction === null ? null : clip(authClientFunction, 200) } : {}),
+        ...(r.error ? { error: clip(r.error, 500) } : {}),
+      },
+      r.t0,
+    );
+    if (authClientFunction !== undefined) ctx.guard('auth client function', () => rec.onConfig(authClientFunction));
     return;
   }
   const { dl } = watch;
@@ -130,65 +183,127 @@ function recordFinished(ctx: HookContext, watch: Watch, r: Finished): void {
 }
 
 /** Whether the response body is worth reading for this watch. */
-const wantsBody = (watch: Watch) => watch.kind === 'directline';
+function wantsBody(watch: Watch): boolean {
+  return watch.kind === 'directline' || (watch.kind === 'connector' && /^config\//i.test(watch.endpoint));
+}
 
-function installFetch(ctx: HookContext, win: PageWindow, watcher: NetworkWatcher) {
-  const original = win.fetch;
-  if (typeof original !== 'function') return;
+/** Case-insensitive look-up of a request header in what `fetch` accepts as `headers`. Runs no page code. */
+function headerOf(headers: unknown, name: string, win: PageWindow): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const lower = name.toLowerCase();
+  if (typeof win.Headers === 'function' && headers instanceof win.Headers) {
+    return nativeHeadersGet(headers, name) ?? undefined;
+  }
+  if (Array.isArray(headers)) {
+    for (const pair of headers.slice(0, 200)) {
+      const key = own(pair, '0');
+      const value = own(pair, '1');
+      if (typeof key === 'string' && key.toLowerCase() === lower && typeof value === 'string') return value;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(headers).slice(0, 200)) {
+    if (key.toLowerCase() !== lower) continue;
+    const value = own(headers, key);
+    return typeof value === 'string' ? value : undefined;
+  }
+  return undefined;
+}
+
+// Captured before any page script runs, so reading a Headers object runs no page code.
+const headersGet = typeof Headers === 'function' ? Headers.prototype.get : undefined;
+function nativeHeadersGet(headers: object, name: string): string | null {
+  try {
+    return headersGet ? (Reflect.apply(headersGet, headers, [name]) as string | null) : null;
+  } catch {
+    return null;
+  }
+}
+
+function installFetch(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
+  const { ctx } = rec;
   const wrap = createWrapper(
     'fetch',
     () => (_thisArg, args) => {
-      const [input, init] = args as [unknown, { method?: unknown; body?: unknown } | undefined];
+      const [input, init] = args;
       const isRequest = typeof win.Request === 'function' && input instanceof win.Request;
-      const url = isRequest ? (input as Request).url : String(input);
-      const initMethod = init && typeof init === 'object' ? init.method : undefined;
-      const method = String(initMethod ?? (isRequest ? (input as Request).method : 'GET'));
+      const url = isRequest ? (input as Request).url : typeof input === 'string' ? input : input instanceof win.URL ? input.href : null;
+      if (url === null) return; // an object with its own toString: converting it would run page code
+      const initMethod = own(init, 'method');
+      const method = String(typeof initMethod === 'string' ? initMethod : isRequest ? (input as Request).method : 'GET');
       const watch = watcher.classify(method, url);
       if (!watch) return;
-      const body = init && typeof init === 'object' && typeof init.body === 'string' ? init.body : undefined;
+      const initBody = own(init, 'body');
+      const body = typeof initBody === 'string' ? initBody : undefined;
+      const userToken =
+        watch.kind === 'connector'
+          ? headerOf(own(init, 'headers'), AUTHENTICATED_USER_TOKEN_HEADER, win) ??
+            (isRequest ? nativeHeadersGet((input as Request).headers, AUTHENTICATED_USER_TOKEN_HEADER) ?? undefined : undefined)
+          : undefined;
       const t0 = ctx.natives.now();
-      const fail = (error: unknown) => recordFinished(ctx, watch, { api: 'fetch', method, url, t0, status: null, body, error: String((error as Error)?.message ?? error) });
+      const done = (extra: Partial<Finished>) =>
+        recordFinished(rec, watch, { api: 'fetch', method, url, t0, status: null, body, ...(userToken !== undefined ? { userToken } : {}), ...extra });
       return {
         returned(result) {
-          observePromise(
+          return tapPromise(
             result,
             ctx.natives,
             (response) =>
               ctx.guard('fetch response', () => {
                 const res = response as Response;
-                if (!wantsBody(watch)) return recordFinished(ctx, watch, { api: 'fetch', method, url, t0, status: res.status, body });
+                if (!wantsBody(watch)) return done({ status: res.status });
                 // A clone, read before the page reads the original: the page's body is untouched.
                 res
                   .clone()
                   .text()
                   .then(
-                    (text) => ctx.guard('fetch body', () => recordFinished(ctx, watch, { api: 'fetch', method, url, t0, status: res.status, body, response: parseJson(text) })),
-                    () => ctx.guard('fetch body', () => recordFinished(ctx, watch, { api: 'fetch', method, url, t0, status: res.status, body })),
+                    (text) => ctx.guard('fetch body', () => done({ status: res.status, response: text.length <= MAX_CONFIG_CHARS ? parseJson(text) : undefined })),
+                    () => ctx.guard('fetch body', () => done({ status: res.status })),
                   );
               }),
-            (error) => ctx.guard('fetch error', () => fail(error)),
-          );
-          return result;
+            (error) => ctx.guard('fetch error', () => done({ error: String(own(error, 'message') ?? 'network error') })),
+          ).promise;
         },
         threw(error) {
-          fail(error);
+          done({ error: String(own(error, 'message') ?? 'fetch threw') });
         },
       };
     },
     ctx.natives,
     ctx.report,
   );
-  win.fetch = wrap(original);
+  replaceValue(win, 'fetch', wrap, ctx.natives);
 }
 
-function installXhr(ctx: HookContext, win: PageWindow, watcher: NetworkWatcher) {
+interface OpenedRequest {
+  method: string;
+  url: string;
+  userToken?: string;
+}
+
+function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
+  const { ctx } = rec;
   const proto = win.XMLHttpRequest?.prototype;
   if (!proto) return;
-  const opened = new WeakMap<XMLHttpRequest, { method: string; url: string }>();
+  const opened = new WeakMap<object, OpenedRequest>();
   const wrapOpen = createWrapper(
     'XMLHttpRequest.open',
     () => (thisArg, args) => {
-      opened.set(thisArg as XMLHttpRequest, { method: String(args[0]), url: String(args[1]) });
+      // Only string URLs: converting an object would run its toString (page code) a second time.
+      const url = typeof args[1] === 'string' ? args[1] : args[1] instanceof win.URL ? args[1].href : null;
+      if (url !== null && typeof args[0] === 'string') opened.set(thisArg as object, { method: args[0], url });
+      else opened.delete(thisArg as object);
+    },
+    ctx.natives,
+    ctx.report,
+  );
+  const wrapSetRequestHeader = createWrapper(
+    'XMLHttpRequest.setRequestHeader',
+    () => (thisArg, args) => {
+      const req = opened.get(thisArg as object);
+      if (req && typeof args[0] === 'string' && typeof args[1] === 'string' && args[0].toLowerCase() === AUTHENTICATED_USER_TOKEN_HEADER.toLowerCase()) {
+        req.userToken = args[1];
+      }
     },
     ctx.natives,
     ctx.report,
@@ -208,7 +323,7 @@ function installXhr(ctx: HookContext, win: PageWindow, watcher: NetworkWatcher) 
           // With responseType 'json' (DirectLineJS) `responseText` throws: read `response` instead.
           const type = xhr.responseType;
           const response = !wantsBody(watch) ? undefined : type === 'json' ? xhr.response : type === '' || type === 'text' ? parseJson(xhr.responseText) : undefined;
-          recordFinished(ctx, watch, {
+          recordFinished(rec, watch, {
             api: 'xhr',
             method: req.method,
             url: req.url,
@@ -216,6 +331,7 @@ function installXhr(ctx: HookContext, win: PageWindow, watcher: NetworkWatcher) 
             status: status === 0 ? null : status,
             body,
             response,
+            ...(req.userToken !== undefined ? { userToken: req.userToken } : {}),
             ...(status === 0 ? { error: 'network error, abort or timeout' } : {}),
           });
         }),
@@ -224,6 +340,7 @@ function installXhr(ctx: HookContext, win: PageWindow, watcher: NetworkWatcher) 
     ctx.natives,
     ctx.report,
   );
-  proto.open = wrapOpen(proto.open);
-  proto.send = wrapSend(proto.send);
+  replaceValue(proto, 'open', wrapOpen, ctx.natives);
+  replaceValue(proto, 'setRequestHeader', wrapSetRequestHeader, ctx.natives);
+  replaceValue(proto, 'send', wrapSend, ctx.natives);
 }

@@ -5,7 +5,10 @@
  *    (https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/reference/methods/setauthtokenprovider);
  *  - the bot auth token provider, `setBotAuthTokenProvider(provider)`, called as
  *    `provider(botTokenUrl, callback)` and expected to POST the token to botTokenUrl, then call
- *    `callback({show})` (https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/reference/methods/setbotauthtokenprovider).
+ *    `callback({show})` (https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/reference/methods/setbotauthtokenprovider);
+ *  - the auth client function the widget's configuration names (`msdyn_javascriptclientfunction`,
+ *    e.g. `auth.getAuthenticationToken`), timed like an auth token provider: it may call a callback or
+ *    resolve with the token, as the chat SDK's `getAuthToken()` does.
  *
  * Each invocation emits provider.invoke, provider.callback (per callback call) and provider.end.
  * Elapsed times are measured in the page with performance.now(), in ms.
@@ -14,7 +17,7 @@ import { MAX_TOKEN } from '../shared/constants';
 import type { ProviderRole } from '../shared/events';
 import type { HookContext } from './context';
 import { summarize, summarizeError } from './summarize';
-import { createWrapper, observePromise, type CallObserver } from './wrap';
+import { createWrapper, tapPromise, wrapOnce, type CallObserver } from './wrap';
 
 /** Lets the network watcher attribute a POST to botTokenUrl to the bot provider invocation that made it. */
 export interface BotUrlRegistry {
@@ -41,19 +44,23 @@ function readShow(value: unknown): boolean | null {
   return d && 'value' in d && typeof d.value === 'boolean' ? d.value : null;
 }
 
-/** Creates the two provider wrappers for one hook instance. Both are idempotent (see createWrapper). */
+/** Where the hook found an auth function: registered with the SDK, or named by the widget's configuration. */
+export type ProviderSource = { source: 'provider' } | { source: 'client-function'; functionName: string };
+
+/** Creates the provider wrappers for one hook instance. Each is idempotent (see createWrapper). */
 export function createProviderWrappers(ctx: HookContext, bots: BotUrlRegistry) {
-  const observer = (role: ProviderRole): ((fn: Function) => CallObserver) => () => (_thisArg, args) => {
+  const observer = (role: ProviderRole, from: ProviderSource): ((fn: Function) => CallObserver) => () => (_thisArg, args) => {
     const { natives } = ctx;
     const invocationId = ctx.newId(role === 'auth' ? 'a' : 'b');
     const t0 = natives.now();
     const callbackIndex = role === 'auth' ? 0 : 1;
+    const origin = from.source === 'client-function' ? { source: from.source, functionName: from.functionName } : {};
     if (role === 'bot') {
       const botTokenUrl = typeof args[0] === 'string' ? args[0] : undefined;
-      ctx.emit({ kind: 'provider.invoke', invocationId, role, botTokenUrl, signInId: signInIdFromBotTokenUrl(args[0]) }, t0);
+      ctx.emit({ kind: 'provider.invoke', invocationId, role, botTokenUrl, signInId: signInIdFromBotTokenUrl(args[0]), ...origin }, t0);
       if (botTokenUrl) bots.expect(botTokenUrl, invocationId);
     } else {
-      ctx.emit({ kind: 'provider.invoke', invocationId, role }, t0);
+      ctx.emit({ kind: 'provider.invoke', invocationId, role, ...origin }, t0);
     }
     let inProvider = true;
     let callCount = 0;
@@ -77,13 +84,11 @@ export function createProviderWrappers(ctx: HookContext, bots: BotUrlRegistry) {
 
     const planArgs = args.slice();
     const callback = args[callbackIndex];
-    if (typeof callback === 'function') {
-      // The widget's callback is replaced by a forwarding function: same this, args and return.
-      planArgs[callbackIndex] = function (this: unknown, ...cbArgs: unknown[]) {
-        ctx.guard('provider callback', () => {
+    /** Records the value handed back: through the callback, or (an async auth function) as its result. */
+    const handedBack = (value: unknown, via: 'callback' | 'promise' | 'return') =>
+      ctx.guard('provider callback', () => {
           const t = natives.now();
           callCount += 1;
-          const value = cbArgs[0];
           if (role === 'auth') {
             const isString = typeof value === 'string';
             ctx.emit(
@@ -95,6 +100,7 @@ export function createProviderWrappers(ctx: HookContext, bots: BotUrlRegistry) {
                 sync: inProvider,
                 callCount,
                 valueType: value === null ? 'null' : typeof value,
+                ...(via === 'callback' ? {} : { via }),
                 ...(isString ? { token: value.slice(0, MAX_TOKEN), tokenTruncated: value.length > MAX_TOKEN } : { value: summarize(value) }),
               },
               t,
@@ -115,22 +121,33 @@ export function createProviderWrappers(ctx: HookContext, bots: BotUrlRegistry) {
               t,
             );
           }
-        });
-        return natives.apply(callback, this, cbArgs);
-      };
+      });
+    if (typeof callback === 'function') {
+      // The widget's callback, wrapped for this invocation: same this, arguments, return value,
+      // name, length and toString.
+      const observe: CallObserver = (_this, cbArgs) => void handedBack(cbArgs[0], 'callback');
+      planArgs[callbackIndex] = wrapOnce(callback, 'provider callback', observe, natives, ctx.report);
     }
+    // The chat SDK's getAuthToken() takes no callback and resolves with the token.
+    const resolvesToken = role === 'auth' && typeof callback !== 'function';
     return {
       args: planArgs,
       returned(result: unknown) {
         inProvider = false;
-        const observed = observePromise(
+        const { promise, tapped } = tapPromise(
           result,
           natives,
-          () => end('fulfilled'),
+          (v) => {
+            if (resolvesToken && callCount === 0) handedBack(v, 'promise');
+            end('fulfilled');
+          },
           (e) => end('rejected', e),
         );
-        if (!observed) end('returned');
-        return result;
+        if (!tapped) {
+          if (resolvesToken && callCount === 0 && result !== undefined) handedBack(result, 'return');
+          end('returned');
+        }
+        return promise;
       },
       threw(error: unknown) {
         inProvider = false;
@@ -138,8 +155,18 @@ export function createProviderWrappers(ctx: HookContext, bots: BotUrlRegistry) {
       },
     };
   };
+  const clientFunctionWrappers = new Map<string, <T>(fn: T) => T>();
   return {
-    wrapAuthProvider: createWrapper('auth token provider', observer('auth'), ctx.natives, ctx.report),
-    wrapBotProvider: createWrapper('bot auth token provider', observer('bot'), ctx.natives, ctx.report),
+    wrapAuthProvider: createWrapper('auth token provider', observer('auth', { source: 'provider' }), ctx.natives, ctx.report),
+    wrapBotProvider: createWrapper('bot auth token provider', observer('bot', { source: 'provider' }), ctx.natives, ctx.report),
+    /** The wrapper for the auth client function the widget's configuration names (`auth.getAuthenticationToken`). */
+    clientFunctionWrapper(functionName: string): <T>(fn: T) => T {
+      let wrap = clientFunctionWrappers.get(functionName);
+      if (!wrap) {
+        wrap = createWrapper(`auth client function ${functionName}`, observer('auth', { source: 'client-function', functionName }), ctx.natives, ctx.report);
+        clientFunctionWrappers.set(functionName, wrap);
+      }
+      return wrap;
+    },
   };
 }

@@ -1,48 +1,26 @@
 /**
- * Instruments `Microsoft.Omnichannel.LiveChatWidget.SDK`: every function-valued
- * member, including ones assigned one at a time later and ones reassigned
- * (the v1 bootstrapper redefines getAuthTokenProvider on each setAuthTokenProvider).
- *
- * Members become accessors whose getter returns a cached wrapper of the current
- * value, so `SDK.startChat === SDK.startChat` still holds and the page's own
- * function comes back from getAuthTokenProvider().
- * Method list: https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/omnichannel-reference
+ * Instruments `Microsoft.Omnichannel.LiveChatWidget.SDK` once the page has created it: every
+ * function-valued own data member gets a wrapper as its value (attributes and key order unchanged),
+ * including members assigned one at a time later and ones reassigned (the v1 bootstrapper redefines
+ * getAuthTokenProvider on each setAuthTokenProvider), which the next look or SDK call picks up.
+ * `SDK.startChat === SDK.startChat` still holds, and getAuthTokenProvider() returns the page's own
+ * function, not our provider wrapper.
+ * Methods: https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/omnichannel-reference
  */
 import type { HookContext } from './context';
-import { createProviderWrappers, type BotUrlRegistry } from './providers';
+import type { createProviderWrappers } from './providers';
 import { summarize, summarizeError } from './summarize';
-import { createWrapper, isWrapper, observePromise, unwrap } from './wrap';
-
-/** Documented and known-undocumented SDK members, trapped before they are assigned. */
-export const KNOWN_SDK_METHODS = [
-  'startChat',
-  'closeChat',
-  'startProactiveChat',
-  'setAuthTokenProvider',
-  'getAuthTokenProvider',
-  'removeAuthTokenProvider',
-  'setBotAuthTokenProvider',
-  'setContextProvider',
-  'getContextProvider',
-  'removeContextProvider',
-  'getAgentAvailability',
-  'setAuthCodeProvider',
-  'setFallbackInfoProvider',
-  'getFallbackInfoProvider',
-] as const;
-
-const TRAP = Symbol('chat-sso-inspector.sdk-member');
+import { createWrapper, replaceValue, tapPromise, unwrap } from './wrap';
 
 export interface SdkInstrumenter {
-  /** Instruments an SDK object (idempotent) and reports `sdk.detected` the first time. */
-  instrument(sdk: unknown, via: 'assignment' | 'scan'): void;
+  /** Instruments an SDK object (idempotent: later calls wrap members assigned since) and reports `sdk.detected` once per object. */
+  instrument(sdk: unknown): void;
   /** Re-scans instrumented SDK objects for function members assigned since. */
   rescan(): void;
 }
 
-export function createSdkInstrumenter(ctx: HookContext, bots: BotUrlRegistry): SdkInstrumenter {
+export function createSdkInstrumenter(ctx: HookContext, providers: ReturnType<typeof createProviderWrappers>): SdkInstrumenter {
   const { natives } = ctx;
-  const providers = createProviderWrappers(ctx, bots);
   const instrumented = new Set<object>();
 
   const wrapMethod = (method: string) =>
@@ -89,10 +67,10 @@ export function createSdkInstrumenter(ctx: HookContext, bots: BotUrlRegistry): S
                   ...(outcome === 'fulfilled' ? { value: summarize(value) } : { error: summarizeError(value) }),
                 }, t);
               });
-            const isPromise = observePromise(result, natives, (v) => settled('fulfilled', v), (e) => settled('rejected', e));
-            record('returned', { result: pageResult, returnedPromise: isPromise });
+            const { promise, tapped } = tapPromise(pageResult, natives, (v) => settled('fulfilled', v), (e) => settled('rejected', e));
+            record('returned', { result: pageResult, returnedPromise: tapped });
             ctx.guard('rescan', () => api.rescan());
-            return pageResult;
+            return promise;
           },
           threw(error) {
             record('threw', { error });
@@ -110,61 +88,26 @@ export function createSdkInstrumenter(ctx: HookContext, bots: BotUrlRegistry): S
     return w;
   };
 
-  /** Turns `sdk[key]` into an accessor that hands out wrapped functions. */
-  const trapMember = (sdk: object, key: string) => {
-    const d = natives.getOwnPropertyDescriptor(sdk, key);
-    if (d?.get && (d.get as { [TRAP]?: true })[TRAP]) return; // already ours
-    if (d && (d.get || d.set)) return; // a page-defined accessor: leave it alone
-    const wrap = wrapperFor(key);
-    if (d && (!d.configurable || !d.writable)) {
-      // Cannot become an accessor; a writable one can still hold a wrapper.
-      if (d.writable && typeof d.value === 'function' && !isWrapper(d.value)) (sdk as Record<string, unknown>)[key] = wrap(d.value);
-      return;
-    }
-    let current: unknown = d?.value;
-    let enumerable = d ? !!d.enumerable : false;
-    const get = function () {
-      return typeof current === 'function' ? wrap(current) : current;
-    };
-    const set = function (this: unknown, value: unknown) {
-      // Plain assignment would store the page's function; we store the original (never our wrapper).
-      current = unwrap(value);
-      if (!enumerable) {
-        enumerable = true; // a plain assignment creates an enumerable member: look like one
-        ctx.guard('sdk member enumerable', () => natives.defineProperty(sdk, key, { get, set, enumerable: true, configurable: true }));
-      }
-    };
-    (get as { [TRAP]?: true })[TRAP] = true;
-    natives.defineProperty(sdk, key, { get, set, enumerable, configurable: true });
-  };
-
   const scanMembers = (sdk: object) => {
-    for (const key of natives.keys(sdk)) {
-      const d = natives.getOwnPropertyDescriptor(sdk, key);
-      if (d && 'value' in d && typeof d.value === 'function') ctx.guard(`trap SDK.${key}`, () => trapMember(sdk, key));
-    }
+    for (const key of natives.keys(sdk)) ctx.guard(`wrap SDK.${key}`, () => replaceValue(sdk, key, wrapperFor(key), natives));
   };
 
   const methodNames = (sdk: object) =>
-    natives.keys(sdk).filter((k) => ctx.guard('sdk keys', () => typeof (sdk as Record<string, unknown>)[k] === 'function'));
+    natives.keys(sdk).filter((k) => {
+      const d = natives.getOwnPropertyDescriptor(sdk, k);
+      return !!d && 'value' in d && typeof d.value === 'function';
+    });
 
   const api: SdkInstrumenter = {
-    instrument(sdk, via) {
+    instrument(sdk) {
       if (!sdk || (typeof sdk !== 'object' && typeof sdk !== 'function')) return;
       const obj = sdk as object;
-      if (instrumented.has(obj)) {
-        scanMembers(obj);
-        return;
-      }
-      instrumented.add(obj);
-      if (!Object.isExtensible(obj)) {
-        ctx.report('instrument SDK', new Error('SDK object is not extensible; only existing members are wrapped'));
-      }
-      for (const key of KNOWN_SDK_METHODS) {
-        if (Object.isExtensible(obj) || natives.getOwnPropertyDescriptor(obj, key)) ctx.guard(`trap SDK.${key}`, () => trapMember(obj, key));
-      }
       scanMembers(obj);
-      ctx.emit({ kind: 'sdk.detected', via, methods: methodNames(obj) });
+      if (instrumented.has(obj)) return;
+      instrumented.add(obj);
+      // Bounded: a page that rebuilds its SDK object many times keeps only the latest few rescanned.
+      if (instrumented.size > 10) instrumented.delete(instrumented.values().next().value!);
+      ctx.emit({ kind: 'sdk.detected', via: 'scan', methods: methodNames(obj) });
     },
     rescan() {
       for (const sdk of instrumented) scanMembers(sdk);

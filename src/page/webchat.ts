@@ -1,18 +1,21 @@
 /**
  * Bot Framework Web Chat hooks (https://github.com/microsoft/BotFramework-WebChat):
- *  - an accessor on `window.WebChat` (bundles assign `window.WebChat = { ...window.WebChat, … }`, sometimes twice);
+ *  - `window.WebChat`, once the page has assigned it (bundles assign `window.WebChat = { ...window.WebChat, … }`,
+ *    sometimes twice), is looked at at every discovery moment (discovery.ts): its functions are
+ *    wrapped in place, values only;
  *  - `createStore` / `createStoreWithOptions` get two observing middlewares: one first, which sees
  *    every action before the page's middleware, and one last, which sees the incoming activities the
  *    page's middleware passed on to be rendered (an OAuthCard that never gets there was swallowed);
- *  - `createDirectLine` / `createDirectLineAppServiceExtension` and the DirectLine object's
- *    `postActivity`, to record each posted activity's result: an id, 'retry' or an error.
+ *  - `createDirectLine` / `createDirectLineAppServiceExtension` and the DirectLine class's
+ *    `postActivity` (wrapped where it is defined, on the prototype), to record each posted activity's
+ *    result: an id, 'retry' or an error.
  */
 import type { ActivitySummary } from '../shared/events';
 import type { HookContext } from './context';
 import { own, summarizeActivity } from './activity';
-import { trapPath } from './namespace';
+import { readDataPath, WEBCHAT_PATH } from './namespace';
 import { clip, summarizeError } from './summarize';
-import { createWrapper, observePromise } from './wrap';
+import { createWrapper, replaceValue, tapPromise } from './wrap';
 
 /** High-frequency UI actions that say nothing about SSO (and would record what the user types). */
 const SKIPPED_ACTIONS = new Set([
@@ -29,17 +32,22 @@ const SKIPPED_ACTIONS = new Set([
 
 type Middleware = (api: unknown) => (next: (action: unknown) => unknown) => (action: unknown) => unknown;
 
-export function installWebChatHooks(ctx: HookContext, win: Window & typeof globalThis): void {
+/** Installs the Web Chat hooks; returns the look-up run at each discovery moment. */
+export function installWebChatHooks(ctx: HookContext, win: Window & typeof globalThis): { look(): void } {
   const { natives } = ctx;
-  const wrappedLines = new WeakSet<object>();
+  const seenLines = new WeakSet<object>();
 
-  /** Wraps a DirectLine object's postActivity (own property; the object is not replaced). */
+  /** Wraps `postActivity` where the DirectLine object gets it from (its class prototype, usually): value only. */
   const instrumentDirectLine = (directLine: unknown) => {
-    if (!directLine || typeof directLine !== 'object' || wrappedLines.has(directLine)) return;
-    wrappedLines.add(directLine);
-    const original = (directLine as { postActivity?: unknown }).postActivity;
-    if (typeof original !== 'function') return;
-    (directLine as { postActivity: unknown }).postActivity = wrapPostActivity(original);
+    if (!directLine || typeof directLine !== 'object' || seenLines.has(directLine)) return;
+    seenLines.add(directLine);
+    let holder: object | null = directLine;
+    for (let depth = 0; holder && depth < 10; depth++, holder = natives.getPrototypeOf(holder) as object | null) {
+      if (natives.getOwnPropertyDescriptor(holder, 'postActivity')) {
+        replaceValue(holder, 'postActivity', wrapPostActivity, natives);
+        return;
+      }
+    }
   };
 
   const wrapPostActivity = createWrapper(
@@ -48,8 +56,7 @@ export function installWebChatHooks(ctx: HookContext, win: Window & typeof globa
       const activity = summarizeActivity(args[0]) ?? { type: 'unknown' };
       return {
         returned(observable) {
-          ctx.guard('postActivity result', () => tapObservable(observable, activity));
-          return observable;
+          return ctx.guard('postActivity result', () => tapObservable(observable, activity)) ?? observable;
         },
       };
     },
@@ -58,15 +65,20 @@ export function installWebChatHooks(ctx: HookContext, win: Window & typeof globa
   );
 
   /**
-   * Records what the page's subscription to postActivity() receives. We never subscribe ourselves:
-   * the observable is cold, and a second subscription would post the activity twice.
+   * An observable of the same class that forwards to the one postActivity() returned, recording what
+   * the page's subscription receives. It subscribes only when the page does, once per page
+   * subscription: the observable is cold, and a subscription of our own would post the activity twice.
    */
-  const tapObservable = (observable: unknown, activity: ActivitySummary) => {
-    const subscribe = own(observable, 'subscribe') ?? (observable as { subscribe?: unknown } | null)?.subscribe;
-    if (typeof subscribe !== 'function') return;
+  const tapObservable = (observable: unknown, activity: ActivitySummary): unknown => {
+    if (!observable || typeof observable !== 'object') return observable;
+    // Only an instance of an Observable class (rxjs: `new Observable(subscribe)`), whose subscribe is inherited.
+    const proto = natives.getPrototypeOf(observable);
+    const Ctor = own(proto, 'constructor');
+    const subscribe = (observable as { subscribe?: unknown }).subscribe;
+    if (typeof Ctor !== 'function' || Ctor === Object || typeof subscribe !== 'function' || natives.getOwnPropertyDescriptor(observable, 'subscribe')) return observable;
+    let recorded = false;
     const callId = ctx.newId('p');
     const t0 = natives.now();
-    let recorded = false;
     const record = (outcome: 'id' | 'retry' | 'error', detail: { id?: string; error?: unknown }) => {
       if (recorded) return;
       recorded = true;
@@ -86,61 +98,24 @@ export function installWebChatHooks(ctx: HookContext, win: Window & typeof globa
         t0,
       );
     };
-    const onNext = (value: unknown) => ctx.guard('postActivity next', () => record(value === 'retry' ? 'retry' : 'id', value === 'retry' ? {} : { id: String(value) }));
-    const onError = (error: unknown) => ctx.guard('postActivity error', () => record('error', { error }));
-    natives.defineProperty(observable as object, 'subscribe', {
-      configurable: true,
-      writable: true,
-      enumerable: false,
-      value: function (this: unknown, ...args: unknown[]) {
-        const [first] = args;
-        let callArgs = args;
-        if (typeof first === 'function' || (first == null && args.length > 1)) {
-          // subscribe(next, error, complete)
-          callArgs = args.slice();
-          callArgs[0] = function (this: unknown, v: unknown) {
-            onNext(v);
-            return typeof first === 'function' ? natives.apply(first, this, [v]) : undefined;
-          };
-          const err = args[1];
-          callArgs[1] = function (this: unknown, e: unknown) {
-            onError(e);
-            if (typeof err === 'function') return natives.apply(err, this, [e]);
-            throw e; // what rxjs does with an unhandled error
-          };
-        } else if (first && typeof first === 'object') {
-          const observer = first as { next?: Function; error?: Function; closed?: unknown; unsubscribe?: unknown };
-          if (typeof observer.unsubscribe === 'function' && 'closed' in observer) {
-            // An rxjs Subscriber (an operator chain): tap its own next/error, keep the object.
-            const next = observer.next;
-            const error = observer.error;
-            if (typeof next === 'function') natives.defineProperty(observer, 'next', { configurable: true, writable: true, value: function (this: unknown, v: unknown) { onNext(v); return natives.apply(next, this, [v]); } });
-            if (typeof error === 'function') natives.defineProperty(observer, 'error', { configurable: true, writable: true, value: function (this: unknown, e: unknown) { onError(e); return natives.apply(error, this, [e]); } });
-          } else {
-            // A plain observer object: forward to it with itself as `this`.
-            callArgs = [
-              {
-                next: (v: unknown) => {
-                  onNext(v);
-                  return typeof observer.next === 'function' ? natives.apply(observer.next, observer, [v]) : undefined;
-                },
-                error: (e: unknown) => {
-                  onError(e);
-                  if (typeof observer.error === 'function') return natives.apply(observer.error, observer, [e]);
-                  throw e;
-                },
-                complete: () => {
-                  const complete = (observer as { complete?: Function }).complete;
-                  return typeof complete === 'function' ? natives.apply(complete, observer, []) : undefined;
-                },
-              },
-              ...args.slice(1),
-            ];
-          }
-        }
-        return natives.apply(subscribe, this, callArgs);
-      },
-    });
+    return natives.construct(Ctor, [
+      (subscriber: { next(v: unknown): void; error(e: unknown): void; complete(): void }) =>
+        natives.apply(subscribe, observable, [
+          {
+            next(value: unknown) {
+              ctx.guard('postActivity next', () => record(value === 'retry' ? 'retry' : 'id', value === 'retry' ? {} : { id: String(value) }));
+              subscriber.next(value);
+            },
+            error(error: unknown) {
+              ctx.guard('postActivity error', () => record('error', { error }));
+              subscriber.error(error);
+            },
+            complete() {
+              subscriber.complete();
+            },
+          },
+        ]),
+    ]);
   };
 
   const wrapCreateDirectLine = createWrapper(
@@ -148,10 +123,9 @@ export function installWebChatHooks(ctx: HookContext, win: Window & typeof globa
     () => () => ({
       returned(directLine) {
         // createDirectLineAppServiceExtension resolves to the object; createDirectLine returns it.
-        if (!observePromise(directLine, natives, (dl) => ctx.guard('directLine', () => instrumentDirectLine(dl)), () => undefined)) {
-          ctx.guard('directLine', () => instrumentDirectLine(directLine));
-        }
-        return directLine;
+        const { promise, tapped } = tapPromise(directLine, natives, (dl) => ctx.guard('directLine', () => instrumentDirectLine(dl)), () => undefined);
+        if (!tapped) ctx.guard('directLine', () => instrumentDirectLine(directLine));
+        return promise;
       },
     }),
     natives,
@@ -207,33 +181,33 @@ export function installWebChatHooks(ctx: HookContext, win: Window & typeof globa
       natives,
       ctx.report,
     );
-  const wrapCreateStore = storeWrapper('createStore', 1);
-  const wrapCreateStoreWithOptions = storeWrapper('createStoreWithOptions', 2);
-
-  let detected = false;
-  let lastVersion: unknown;
-  const instrumentWebChat = (webChat: unknown) => {
-    if (!webChat || typeof webChat !== 'object') return;
-    const obj = webChat as Record<string, unknown>;
-    const replace = (key: string, wrap: <T>(fn: T) => T) => {
-      const d = natives.getOwnPropertyDescriptor(obj, key);
-      if (d && 'value' in d && typeof d.value === 'function' && d.writable) obj[key] = wrap(d.value);
-    };
-    replace('createStore', wrapCreateStore);
-    replace('createStoreWithOptions', wrapCreateStoreWithOptions);
-    replace('createDirectLine', wrapCreateDirectLine);
-    replace('createDirectLineAppServiceExtension', wrapCreateDirectLine);
-    // Bundles assign window.WebChat more than once (minimal, then full): report the first, and a new version.
-    const version = own(own(obj, 'buildInfo'), 'version');
-    if (detected && version === lastVersion) return;
-    detected = true;
-    lastVersion = version;
-    ctx.emit({
-      kind: 'webchat.detected',
-      members: natives.keys(obj).slice(0, 200).map((k) => clip(k, 100)),
-      ...(typeof version === 'string' ? { version: clip(version, 50) } : {}),
-    });
+  const wrappers: Record<string, <T>(fn: T) => T> = {
+    createStore: storeWrapper('createStore', 1),
+    createStoreWithOptions: storeWrapper('createStoreWithOptions', 2),
+    createDirectLine: wrapCreateDirectLine,
+    createDirectLineAppServiceExtension: wrapCreateDirectLine,
   };
 
-  trapPath(ctx, win, ['WebChat'], (value) => instrumentWebChat(value));
+  const detectedObjects = new WeakSet<object>();
+  let lastVersion: unknown;
+  let detected = false;
+  return {
+    look() {
+      const webChat = readDataPath(win, WEBCHAT_PATH);
+      if (!webChat || typeof webChat !== 'object') return;
+      for (const key of Object.keys(wrappers)) replaceValue(webChat, key, wrappers[key]!, natives);
+      if (detectedObjects.has(webChat)) return;
+      detectedObjects.add(webChat);
+      // Bundles assign window.WebChat more than once (minimal, then full): report the first, and a new version.
+      const version = own(own(webChat, 'buildInfo'), 'version');
+      if (detected && version === lastVersion) return;
+      detected = true;
+      lastVersion = version;
+      ctx.emit({
+        kind: 'webchat.detected',
+        members: natives.keys(webChat).slice(0, 200).map((k) => clip(k, 100)),
+        ...(typeof version === 'string' ? { version: clip(version, 50) } : {}),
+      });
+    },
+  };
 }

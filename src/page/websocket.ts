@@ -2,12 +2,14 @@
  * Observes Direct Line WebSocket streams (`wss://…/v3/directline/conversations/{id}/stream?t=…`):
  * each text frame is a JSON activity set; empty frames are keep-alives.
  * DirectLineJS captures the global `WebSocket` when the DirectLine object is constructed, so this
- * runs at document_start. The constructor is replaced by a Proxy: `new`, statics (`WebSocket.OPEN`),
- * `prototype` and `instanceof` behave as before, and the socket object is the real one.
+ * runs at document_start. The constructor's wrapper is a Proxy (wrap.ts): `new`, statics
+ * (`WebSocket.OPEN`), `prototype`, `instanceof`, `name`, `length` and `toString()` behave as before,
+ * `WebSocket.prototype.constructor === WebSocket` still holds, and the socket object is the real one.
  */
 import type { HookContext } from './context';
 import { classifyDirectLine, parseActivitySet, parseJson } from './directLineNet';
 import type { PageWindow } from './natives';
+import { createWrapper, fixConstructorLink, replaceValue } from './wrap';
 
 export function installWebSocketCapture(ctx: HookContext, win: PageWindow): void {
   const Original = win.WebSocket;
@@ -23,16 +25,25 @@ export function installWebSocketCapture(ctx: HookContext, win: PageWindow): void
       }),
     );
   };
-  const proxy = new Proxy(Original, {
-    construct(target, args, newTarget) {
-      const socket = Reflect.construct(target, args, newTarget === proxy ? target : newTarget) as WebSocket;
-      ctx.guard('websocket', () => {
-        const url = new URL(String(args[0]), String(win.location?.href));
-        const dl = classifyDirectLine('GET', url);
-        if (dl && /\/stream$/i.test(url.pathname)) observe(socket, dl.conversationId);
-      });
-      return socket;
+  const wrap = createWrapper(
+    'WebSocket',
+    () => (_thisArg, args) => {
+      // Only string URLs: converting an object would run its toString (page code) a second time.
+      const url = typeof args[0] === 'string' ? args[0] : args[0] instanceof win.URL ? args[0].href : null;
+      if (url === null) return;
+      return {
+        returned(socket) {
+          ctx.guard('websocket', () => {
+            const dl = classifyDirectLine('GET', new URL(url, String(win.location?.href)));
+            if (dl && /\/stream$/i.test(new URL(url, String(win.location?.href)).pathname)) observe(socket as WebSocket, dl.conversationId);
+          });
+          return socket;
+        },
+      };
     },
-  });
-  win.WebSocket = proxy;
+    ctx.natives,
+    ctx.report,
+  );
+  const wrapped = replaceValue(win, 'WebSocket', wrap, ctx.natives);
+  if (wrapped) fixConstructorLink(Original, wrapped, ctx.natives);
 }

@@ -9,6 +9,8 @@ export const PAGE_EVENT_NAME = 'chat-sso-inspector:hook';
 export const HOOK_HELLO_EVENT = 'chat-sso-inspector:hello';
 /** Dispatched by the relay when it starts and in answer to HOOK_HELLO_EVENT. */
 export const RELAY_READY_EVENT = 'chat-sso-inspector:relay-ready';
+/** Dispatched (cancelable) by a starting hook; a hook already running in the document cancels it. */
+export const HOOK_PROBE_EVENT = 'chat-sso-inspector:probe';
 /** Tag carried by every page message (the anchors' `source` convention). */
 export const PAGE_CHANNEL = 'chat-sso-inspector';
 /** Protocol version of the page → relay envelope. */

@@ -150,6 +150,13 @@ export const HookEventSchema = v.variant('kind', [
     botTokenUrl: v.optional(v.pipe(v.string(), v.maxLength(MAX_STRING))),
     /** Bot role only: the `state` query parameter of botTokenUrl, i.e. the signInId. */
     signInId: v.optional(v.nullable(text)),
+    /**
+     * `client-function`: the auth client function named by the widget's configuration
+     * (`msdyn_javascriptclientfunction`), called by the widget itself; absent: a provider registered with the SDK.
+     */
+    source: v.optional(v.picklist(['provider', 'client-function'])),
+    /** The configured client function's name, e.g. `auth.getAuthenticationToken`. */
+    functionName: v.optional(text),
   }),
   /** The provider called the widget's callback. `elapsedMs` counts from the invocation (page clock). */
   v.object({
@@ -171,6 +178,8 @@ export const HookEventSchema = v.variant('kind', [
     /** Bot role: the `show` member of `callback({show})`, or null when absent / not boolean. */
     show: v.optional(v.nullable(v.boolean())),
     value: v.optional(SummarySchema),
+    /** How the value came back when not through a callback: the resolved value of the returned promise, or the return value. */
+    via: v.optional(v.picklist(['promise', 'return'])),
   }),
   /** The provider finished: returned (sync), threw, or its returned promise settled. */
   v.object({
@@ -199,6 +208,11 @@ export const HookEventSchema = v.variant('kind', [
     elapsedMs: ms,
     /** The bot provider invocation this POST belongs to, when the hook could tell. */
     invocationId: v.optional(id),
+    /**
+     * `token-post` (absent in older captures): a POST to a botTokenUrl / tokenPostResource;
+     * `gettesturl`: the widget asking token.botframework.com for a sasUrl, for a card that had none.
+     */
+    purpose: v.optional(v.picklist(['token-post', 'gettesturl'])),
   }),
   /** `window.WebChat` was assigned (a Web Chat bundle loaded). */
   v.object({ ...base, kind: v.literal('webchat.detected'), members: v.pipe(v.array(text), v.maxLength(200)), version: v.optional(text) }),
@@ -272,6 +286,57 @@ export const HookEventSchema = v.variant('kind', [
     elapsedMs: ms,
     authenticatedUserToken: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN))),
     error: v.optional(text),
+    /** The page API that made the request (absent in HAR imports). */
+    api: v.optional(v.picklist(['fetch', 'xhr'])),
+    /**
+     * Config responses only: `LiveChatConfigAuthSettings.msdyn_javascriptclientfunction`, the page
+     * function the widget calls for the customer's JWT; null when the config names none.
+     */
+    authClientFunction: v.optional(v.nullable(text)),
+  }),
+  /**
+   * The auth client function named by the widget's configuration, looked up on the page: `function`
+   * (found, and wrapped to be timed), `missing` (the widget raises error 8) or `not-a-function`.
+   */
+  v.object({ ...base, kind: v.literal('lcw.authFunction'), name: text, state: v.picklist(['function', 'missing', 'not-a-function']) }),
+  /**
+   * A message on a `BroadcastChannel` the page opened: the live chat widget's `BroadcastService` bus
+   * (`{ time, type: 'message', data: { eventName, payload, eventId } }` on the wire). The widget's
+   * re-sends and the second channel's echo carry the same `eventId` and are folded into one event.
+   */
+  v.object({
+    ...base,
+    kind: v.literal('bus.message'),
+    channel: text,
+    direction: v.picklist(['sent', 'received']),
+    eventName: v.optional(text),
+    eventId: v.optional(text),
+    payload: v.optional(SummarySchema),
+  }),
+  /**
+   * The widget's activity stream (the `ChatAdapterShim`'s `window.Observable`): `held`, the widget
+   * pushed `false` ahead of a sign-in card it is deciding about; `passed`, a sign-in card activity went
+   * on to Web Chat (the card is shown); `failed`, the stream errored.
+   */
+  v.object({
+    ...base,
+    kind: v.literal('adapter.activity'),
+    stream: id,
+    stage: v.picklist(['held', 'passed', 'failed']),
+    activity: v.optional(ActivitySummarySchema),
+    error: v.optional(text),
+  }),
+  /** An uncaught error, an unhandled promise rejection, or a script or stylesheet that failed to load. */
+  v.object({
+    ...base,
+    kind: v.literal('page.error'),
+    errorType: v.picklist(['error', 'unhandledrejection', 'resource']),
+    name: v.optional(text),
+    message: text,
+    /** The script URL (`error`), the failed resource's URL (`resource`). */
+    source: v.optional(text),
+    line: v.optional(v.pipe(v.number(), v.integer())),
+    column: v.optional(v.pipe(v.number(), v.integer())),
   }),
   /** The hook caught one of its own failures instead of letting it reach the page. */
   v.object({ ...base, kind: v.literal('hook.error'), where: text, message: text }),

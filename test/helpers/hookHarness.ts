@@ -16,3 +16,13 @@ export async function freshWindow(url = 'http://127.0.0.1:5555/page'): Promise<W
   const win = new Window({ url, settings: { disableJavaScriptFileLoading: true, disableCSSFileLoading: true } });
   return win as unknown as Window & typeof globalThis;
 }
+
+/**
+ * What the browser does right after an external script ran: a `load` event on its element, one of the
+ * hook's discovery moments (src/page/discovery.ts). Call it after "the script" assigned its globals.
+ */
+export function scriptRan(win: Window & typeof globalThis): void {
+  const script = win.document.createElement('script');
+  win.document.head.appendChild(script);
+  script.dispatchEvent(new win.Event('load'));
+}

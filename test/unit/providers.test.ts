@@ -20,6 +20,7 @@ async function setup(fetchImpl?: (input: unknown, init?: unknown) => Promise<Res
       },
     },
   };
+  win.dispatchEvent(new win.CustomEvent('lcw:ready')); // a discovery moment: the hook wraps the SDK here
   return { win, hook, widget, SDK: win.Microsoft.Omnichannel.LiveChatWidget.SDK };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { freshWindow, hookOn } from '../helpers/hookHarness';
+import { freshWindow, hookOn, scriptRan } from '../helpers/hookHarness';
 
 type Mw = (api: unknown) => (next: (a: unknown) => unknown) => (a: unknown) => unknown;
 
@@ -12,25 +12,26 @@ function fakeCreateStore(_initial: unknown, ...middlewares: Mw[]) {
   return { dispatch, reduced };
 }
 
-/** A cold observable like rxjs's: every subscribe runs the producer again. */
-function cold(producer: (o: { next(v: unknown): void; error(e: unknown): void; complete(): void }) => void) {
-  let runs = 0;
-  const observable = {
-    get runs() {
-      return runs;
-    },
-    subscribe(nextOrObserver?: unknown, error?: unknown) {
-      runs += 1;
-      const o =
-        typeof nextOrObserver === 'function'
-          ? { next: nextOrObserver as (v: unknown) => void, error: (error as (e: unknown) => void) ?? (() => undefined), complete: () => undefined }
-          : (nextOrObserver as { next(v: unknown): void; error(e: unknown): void; complete(): void });
-      producer(o);
-      return { unsubscribe() {} };
-    },
-  };
-  return observable;
+type Observer = { next(v: unknown): void; error(e: unknown): void; complete(): void };
+
+/** A cold observable class like rxjs's: `new Cold(subscribe)`, and every subscribe runs the producer again. */
+class Cold {
+  static runs = 0;
+  constructor(private readonly producer: (o: Observer) => unknown) {}
+  subscribe(nextOrObserver?: unknown, error?: unknown) {
+    const o: Observer =
+      typeof nextOrObserver === 'function'
+        ? { next: nextOrObserver as (v: unknown) => void, error: (error as (e: unknown) => void) ?? (() => undefined), complete: () => undefined }
+        : (nextOrObserver as Observer);
+    this.producer(o);
+    return { unsubscribe() {} };
+  }
 }
+const cold = (producer: (o: Observer) => void) =>
+  new Cold((o) => {
+    Cold.runs += 1;
+    producer(o);
+  });
 
 const oauthCard = {
   type: 'message',
@@ -44,7 +45,9 @@ describe('Web Chat hooks', () => {
     const win = (await freshWindow()) as any;
     const hook = hookOn(win);
     win.WebChat = { createStore: fakeCreateStore };
+    scriptRan(win);
     win.WebChat = { ...win.WebChat, buildInfo: { version: '4.18.1' }, renderWebChat() {} };
+    scriptRan(win);
     const swallowOAuth: Mw = () => (next) => (action: any) =>
       action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && action.payload.activity.attachments ? undefined : next(action);
     const store = win.WebChat.createStore({}, swallowOAuth);
@@ -68,6 +71,7 @@ describe('Web Chat hooks', () => {
         return fakeCreateStore(initial, ...mws);
       },
     };
+    scriptRan(win);
     const store = win.WebChat.createStoreWithOptions({ devTools: false });
     store.dispatch({ type: 'DIRECT_LINE/CONNECT_FULFILLED', meta: { userID: 'u1' }, payload: {} });
     expect(seenOptions).toEqual({ devTools: false });
@@ -86,11 +90,14 @@ describe('Web Chat hooks', () => {
       },
     };
     win.WebChat = { createDirectLine: () => directLine };
+    scriptRan(win);
     const dl = win.WebChat.createDirectLine({ token: 't' });
     expect(dl).toBe(directLine);
     const got: unknown[] = [];
     const invoke = { type: 'invoke', name: 'signin/tokenExchange', value: { id: 't1', connectionName: 'Sso', token: 'a.b.c' } };
+    Cold.runs = 0;
     const o1 = dl.postActivity(invoke);
+    expect(o1).toBeInstanceOf(Cold);
     o1.subscribe((id: unknown) => got.push(id), (e: unknown) => got.push(e));
     dl.postActivity(invoke).subscribe({ next: (v: unknown) => got.push(v), error: (e: unknown) => got.push(e), complete() {} });
     dl.postActivity(invoke).subscribe(
@@ -98,7 +105,7 @@ describe('Web Chat hooks', () => {
       (e: Error) => got.push(e.message),
     );
     expect(got).toEqual(['c|5', 'retry', 'ajax error 412']);
-    expect(o1.runs).toBe(1); // the hook never subscribed on its own
+    expect(Cold.runs).toBe(3); // one run per page subscription: the hook never subscribed on its own
     expect(hook.ofKind('directline.post').map((p) => [p.outcome, p.id ?? p.status])).toEqual([
       ['id', 'c|5'],
       ['retry', undefined],

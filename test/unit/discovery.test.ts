@@ -25,25 +25,75 @@ function bootstrapV1(win: Win, impl: Record<string, Function> = {}) {
   return SDK;
 }
 
-describe('namespace trapping', () => {
+/** What a page does to say "my scripts ran": the LCW scripting layer raises lcw:ready once the SDK is built. */
+const raiseReady = (win: Win) => win.dispatchEvent(new win.CustomEvent('lcw:ready'));
+
+describe('finding the SDK without touching the page', () => {
   let win: Win;
   beforeEach(async () => {
     win = (await freshWindow()) as Win;
   });
 
-  it('catches an SDK built incrementally by the bootstrapper', () => {
+  it('creates nothing on window: absent globals stay absent for every feature-detection idiom', () => {
+    const before = { names: Object.getOwnPropertyNames(win), symbols: Object.getOwnPropertySymbols(win) };
+    hookOn(win);
+    expect('Microsoft' in win).toBe(false);
+    expect('WebChat' in win).toBe(false);
+    expect(Object.prototype.hasOwnProperty.call(win, 'Microsoft')).toBe(false);
+    expect(Object.getOwnPropertyDescriptor(win, 'Microsoft')).toBeUndefined();
+    expect(typeof win.Microsoft).toBe('undefined');
+    expect(Object.getOwnPropertySymbols(win)).toEqual(before.symbols);
+    expect(Object.getOwnPropertyNames(win)).toEqual(before.names);
+  });
+
+  it("lets @microsoft/ocsdk's load-time `in` checks build the namespace", () => {
+    hookOn(win);
+    // What ocsdk runs when its module loads.
+    if (!('Microsoft' in win)) win.Microsoft = {};
+    if (!('CRM' in win.Microsoft)) win.Microsoft.CRM = {};
+    expect(Object.keys(win.Microsoft)).toEqual(['CRM']);
+    expect(Object.getOwnPropertyDescriptor(win, 'Microsoft')).toMatchObject({ writable: true, enumerable: true, configurable: true });
+    expect(JSON.stringify(win.Microsoft)).toBe('{"CRM":{}}');
+  });
+
+  it('catches an SDK built incrementally by the bootstrapper, before the lcw:ready listeners run', () => {
     const hook = hookOn(win);
     const SDK = bootstrapV1(win);
+    expect(hook.ofKind('sdk.detected')).toHaveLength(0); // nothing seen until a discovery moment
+    // The documented pattern: register the provider inside the page's lcw:ready listener.
+    win.addEventListener('lcw:ready', () => SDK.setAuthTokenProvider((cb: (t: string) => void) => cb('a.b.c')));
+    raiseReady(win);
     expect(hook.ofKind('sdk.detected')).toHaveLength(1);
-    const provider = (cb: (t: string) => void) => cb('a.b.c');
-    SDK.setAuthTokenProvider(provider);
     expect(SDK.startChat()).toBe('a.b.c');
-    const calls = hook.ofKind('sdk.call').map((c) => c.method);
-    expect(calls).toEqual(['setAuthTokenProvider', 'startChat']);
+    expect(hook.ofKind('sdk.call').map((c) => c.method)).toEqual(['setAuthTokenProvider', 'startChat']);
     expect(hook.ofKind('provider.invoke')).toHaveLength(1);
     const cb = hook.ofKind('provider.callback')[0]!;
     expect(cb.token).toBe('a.b.c');
     expect(cb.sync).toBe(true);
+  });
+
+  it("looks right after each script's load event", () => {
+    const hook = hookOn(win);
+    const script = win.document.createElement('script');
+    win.document.head.appendChild(script);
+    bootstrapV1(win); // what the script ran
+    script.dispatchEvent(new win.Event('load'));
+    expect(hook.ofKind('sdk.detected')).toHaveLength(1);
+  });
+
+  it('looks at DOMContentLoaded and load', () => {
+    const hook = hookOn(win);
+    bootstrapV1(win);
+    win.dispatchEvent(new win.Event('DOMContentLoaded'));
+    expect(hook.ofKind('sdk.detected')).toHaveLength(1);
+  });
+
+  it('looks after DOM changes while the document is parsed (the checkpoint before the next inline script)', async () => {
+    const hook = hookOn(win);
+    bootstrapV1(win);
+    win.document.body.appendChild(win.document.createElement('script'));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(hook.ofKind('sdk.detected')).toHaveLength(1);
   });
 
   it('keeps Microsoft.Dynamic365 when window.Microsoft is assigned wholesale before the bootstrapper', () => {
@@ -52,9 +102,10 @@ describe('namespace trapping', () => {
     win.Microsoft = { Dynamic365: portal };
     const assigned = win.Microsoft;
     const SDK = bootstrapV1(win);
+    raiseReady(win);
     expect(win.Microsoft).toBe(assigned); // identity kept
     expect(win.Microsoft.Dynamic365).toBe(portal);
-    expect(Object.keys(win.Microsoft).sort()).toEqual(['Dynamic365', 'Omnichannel']);
+    expect(Object.keys(win.Microsoft)).toEqual(['Dynamic365', 'Omnichannel']); // the page's order
     SDK.closeChat();
     expect(hook.ofKind('sdk.call').map((c) => c.method)).toEqual(['closeChat']);
   });
@@ -62,6 +113,7 @@ describe('namespace trapping', () => {
   it('follows window.Microsoft assigned wholesale after the bootstrapper (spread copy)', () => {
     const hook = hookOn(win);
     const SDK = bootstrapV1(win);
+    raiseReady(win);
     win.Microsoft = { ...win.Microsoft, Dynamic365: { Portal: {} } };
     expect(win.Microsoft.Omnichannel.LiveChatWidget.SDK).toBe(SDK);
     expect(win.Microsoft.Dynamic365).toEqual({ Portal: {} });
@@ -75,6 +127,7 @@ describe('namespace trapping', () => {
       return 'started';
     };
     win.Microsoft = { Omnichannel: { LiveChatWidget: { SDK: { startChat, customThing: () => 7 } } } };
+    raiseReady(win);
     const SDK = win.Microsoft.Omnichannel.LiveChatWidget.SDK;
     expect(SDK.startChat()).toBe('started');
     expect(SDK.customThing()).toBe(7); // "any other function-valued member"
@@ -85,20 +138,30 @@ describe('namespace trapping', () => {
   it('wraps methods reassigned later, and unknown members added later', () => {
     const hook = hookOn(win);
     const SDK = bootstrapV1(win);
+    raiseReady(win);
     SDK.startChat = () => 'second implementation';
+    SDK.closeChat(); // any SDK call re-scans for new members
     expect(SDK.startChat()).toBe('second implementation');
     SDK.laterMethod = (x: number) => x * 2;
-    SDK.closeChat(); // any SDK call re-scans for new members
+    SDK.closeChat();
     expect(SDK.laterMethod(4)).toBe(8);
-    expect(hook.ofKind('sdk.call').map((c) => c.method)).toEqual(['startChat', 'closeChat', 'laterMethod']);
+    expect(hook.ofKind('sdk.call').map((c) => c.method)).toEqual(['closeChat', 'startChat', 'closeChat', 'laterMethod']);
   });
 
-  it('looks like plain assignment to the page', () => {
+  it('looks like plain assignment to the page: data properties, same keys and order, same toString', () => {
     hookOn(win);
     const SDK = bootstrapV1(win);
-    expect(Object.keys(SDK).sort()).toEqual(['closeChat', 'getAuthTokenProvider', 'setAuthTokenProvider', 'startChat']);
+    const toString = win.Function.prototype.toString; // the page realm's, which the hook keeps honest
+    const pageSource = toString.call(SDK.setAuthTokenProvider);
+    const before = Object.keys(SDK).map((k) => [k, Object.getOwnPropertyDescriptor(SDK, k)!.writable, Object.getOwnPropertyDescriptor(SDK, k)!.enumerable]);
+    raiseReady(win);
+    expect(Object.keys(SDK).map((k) => [k, Object.getOwnPropertyDescriptor(SDK, k)!.writable, Object.getOwnPropertyDescriptor(SDK, k)!.enumerable])).toEqual(before);
+    expect(Object.getOwnPropertyDescriptor(SDK, 'startChat')).toHaveProperty('value');
     expect(SDK.startChat).toBe(SDK.startChat);
-    expect(typeof SDK.startProactiveChat).toBe('undefined'); // trapped in advance, still absent
+    expect(toString.call(SDK.setAuthTokenProvider)).toBe(pageSource);
+    expect(toString.call(toString)).toMatch(/^function toString\(\) \{\s*\[native code\]\s*\}$/);
+    expect(SDK.setAuthTokenProvider.name).toBe('');
+    expect(typeof SDK.startProactiveChat).toBe('undefined');
     const provider = (cb: (t: string) => void) => cb('x');
     SDK.setAuthTokenProvider(provider);
     expect(SDK.getAuthTokenProvider()).toBe(provider); // the page's own function, not our wrapper
@@ -107,6 +170,7 @@ describe('namespace trapping', () => {
   it('keeps SDK errors intact', () => {
     const hook = hookOn(win);
     const SDK = bootstrapV1(win);
+    raiseReady(win);
     expect(() => SDK.setAuthTokenProvider('not a function')).toThrow(TypeError);
     const call = hook.ofKind('sdk.call')[0]!;
     expect(call.outcome).toBe('threw');
@@ -118,20 +182,25 @@ describe('namespace trapping', () => {
     const second = hookOn(win);
     expect(second.installed).toBe(first.installed);
     const SDK = bootstrapV1(win);
+    raiseReady(win);
     SDK.closeChat();
     expect(first.ofKind('sdk.call')).toHaveLength(1);
     expect(second.events).toHaveLength(0);
   });
 
-  it('still finds the SDK when the page replaced our accessor with defineProperty', () => {
+  it('never runs a page getter on the namespace path', () => {
     const hook = hookOn(win);
-    const SDK = { startChat: () => 'ok' };
-    Object.defineProperty(win, 'Microsoft', { value: { Omnichannel: { LiveChatWidget: { SDK } } }, configurable: true, writable: true });
+    let reads = 0;
+    Object.defineProperty(win, 'Microsoft', {
+      get() {
+        reads += 1;
+        return { Omnichannel: { LiveChatWidget: { SDK: { startChat: () => 'ok' } } } };
+      },
+      configurable: true,
+    });
+    raiseReady(win);
+    expect(reads).toBe(0);
     expect(hook.ofKind('sdk.detected')).toHaveLength(0);
-    win.dispatchEvent(new win.CustomEvent('lcw:ready'));
-    expect(hook.ofKind('sdk.detected')[0]!.via).toBe('scan');
-    SDK.startChat();
-    expect(hook.ofKind('sdk.call').map((c) => c.method)).toEqual(['startChat']);
   });
 });
 
