@@ -12,11 +12,15 @@
  *  - `DOMContentLoaded` and `load`;
  *  - `lcw:*` events, before the page's own listeners (lcwEvents.ts calls `now()`), so a provider the
  *    page registers inside its `lcw:ready` listener goes through a wrapped SDK;
+ *  - before each `setTimeout` / `setInterval` callback: sites poll for the SDK
+ *    (`setInterval(() => window.Microsoft?.Omnichannel?.LiveChatWidget?.SDK && …, 100)`) and call it
+ *    from the callback that finds it, between the scripting layer building the SDK and `lcw:ready`;
  *  - after each wrapped SDK call, each message on the widget's bus and each watched response (`soon()`).
  * A look only reads property descriptors (namespace.ts), so it is cheap and runs no page code.
  */
 import type { HookContext } from './context';
 import type { PageWindow } from './natives';
+import { createWrapper, replaceValue, wrapOnce } from './wrap';
 
 export interface Discovery {
   /** Adds a look-up run at every moment (in the order added). */
@@ -59,6 +63,23 @@ export function installDiscovery(ctx: HookContext, win: PageWindow): Discovery {
     observer.observe(doc, { childList: true, subtree: true });
     // After parsing, scripts added later still fire `load`; stop paying for every DOM change.
     win.addEventListener('DOMContentLoaded', () => observer.disconnect(), { once: true });
+  });
+  ctx.guard('discovery: timers', () => {
+    // The page's callback runs as before (same this, arguments, return and errors), right after a look.
+    const look = () => discovery.now();
+    const wrapTimer = createWrapper(
+      'timer',
+      () => (_thisArg, args) => {
+        if (typeof args[0] !== 'function') return; // a string is evaluated by the browser: leave it
+        const planArgs = args.slice();
+        planArgs[0] = wrapOnce(args[0] as Function, 'timer callback', look, ctx.natives, ctx.report);
+        return { args: planArgs };
+      },
+      ctx.natives,
+      ctx.report,
+    );
+    replaceValue(win, 'setTimeout', wrapTimer, ctx.natives);
+    replaceValue(win, 'setInterval', wrapTimer, ctx.natives);
   });
   ctx.guard('discovery: page events', () => {
     win.addEventListener('DOMContentLoaded', () => discovery.now(), { once: true });

@@ -49,8 +49,9 @@ describe('finding the SDK without touching the page', () => {
   it("lets @microsoft/ocsdk's load-time `in` checks build the namespace", () => {
     hookOn(win);
     // What ocsdk runs when its module loads.
-    if (!('Microsoft' in win)) win.Microsoft = {};
-    if (!('CRM' in win.Microsoft)) win.Microsoft.CRM = {};
+    const w = win as any;
+    if (!('Microsoft' in w)) w.Microsoft = {};
+    if (!('CRM' in w.Microsoft)) w.Microsoft.CRM = {};
     expect(Object.keys(win.Microsoft)).toEqual(['CRM']);
     expect(Object.getOwnPropertyDescriptor(win, 'Microsoft')).toMatchObject({ writable: true, enumerable: true, configurable: true });
     expect(JSON.stringify(win.Microsoft)).toBe('{"CRM":{}}');
@@ -79,6 +80,22 @@ describe('finding the SDK without touching the page', () => {
     bootstrapV1(win); // what the script ran
     script.dispatchEvent(new win.Event('load'));
     expect(hook.ofKind('sdk.detected')).toHaveLength(1);
+  });
+
+  it('looks before each timer callback (sites poll for the SDK)', async () => {
+    const hook = hookOn(win);
+    const seen: unknown[] = [];
+    const poll = win.setInterval(function (a: unknown) {
+      const SDK = win.Microsoft?.Omnichannel?.LiveChatWidget?.SDK;
+      if (!SDK) return;
+      win.clearInterval(poll);
+      seen.push(a);
+      SDK.setAuthTokenProvider((cb: (t: string) => void) => cb('x.y.z'));
+    }, 5, 'extra');
+    bootstrapV1(win);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen).toEqual(['extra']);
+    expect(hook.ofKind('sdk.call').map((c) => c.method)).toEqual(['setAuthTokenProvider']);
   });
 
   it('looks at DOMContentLoaded and load', () => {
