@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createBotStack } from './botstack/index.mjs';
+import { handleRealcode } from './realcode/server.mjs';
+import { REALCODE_SCENARIOS, realcodeScenarioPath } from './realcode/scenarios.js';
 import { SCENARIOS, scenarioById } from './omnichannel/scenarios.js';
 import { WEBCHAT_SCENARIOS } from './webchat/scenarios.js';
 import { createTokenMinter } from './tokens.mjs';
@@ -21,7 +23,8 @@ function indexPage() {
 <p class="banner">Everything here runs on 127.0.0.1. The Omnichannel pages use a SIMULATOR of the live chat widget's documented page contract.</p>
 <p>Open DevTools and choose the <b>Chat SSO</b> panel, then pick a scenario:</p>
 <h2>Omnichannel live chat (simulator)</h2><ul>${items}</ul>
-<h2>Bot Framework Web Chat SSO (real Web Chat and botbuilder, local Direct Line and token service)</h2><ul>${webchatItems}</ul></body></html>`;
+<h2>Bot Framework Web Chat SSO (real Web Chat and botbuilder, local Direct Line and token service)</h2><ul>${webchatItems}</ul>
+<h2>Real Omnichannel code (Microsoft's packages, local stand-ins)</h2><ul>${REALCODE_SCENARIOS.map((s) => `<li><a href="${realcodeScenarioPath(s.id)}">${s.title}</a> <code>${s.id}</code></li>`).join('\n')}</ul></body></html>`;
 }
 
 /**
@@ -62,6 +65,7 @@ export async function startDemoServer({ port = 0 } = {}) {
         return send(status, status === 200 ? '{"status":"signed in"}' : '', TYPES['.json']);
       }
       if (botstack && (await botstack.handle(req, res, url))) return;
+      if (await handleRealcode(req, res, url)) return; // demo/realcode: Microsoft's live chat packages and their stand-ins
       // Static files under demo/ (no directory escape).
       let path = url.pathname.endsWith('/') ? `${url.pathname}index.html` : url.pathname;
       path = normalize(path).replace(/^(\.\.[/\\])+/, '');
