@@ -19,7 +19,7 @@
  *
  * Extension build: dist/ (`npm run build`), or the directory in $TRANSPARENCY_EXTENSION_DIR.
  * Each failure lists every differing answer (grouped when the same difference shows at several moments);
- * the full lists are also written to test-results/transparency/<browser>-<page>.txt.
+ * the full lists are also written to test-results/transparency/<browser>-<page>.txt ($TRANSPARENCY_REPORT_DIR).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ import { launchFirefoxWithExtension, launchPlainFirefox, openFirefoxPanel } from
 
 const root = join(import.meta.dirname, '../..');
 const extensionDir = process.env.TRANSPARENCY_EXTENSION_DIR ?? join(root, 'dist');
-const reportDir = join(root, 'test-results/transparency');
+const reportDir = process.env.TRANSPARENCY_REPORT_DIR ?? join(root, 'test-results/transparency');
 
 /** The two orders of the namespace scripts (see demo/transparency/*.html). */
 const PAGES = [
@@ -145,7 +145,11 @@ const clip = (s: string, n = 400) => (s.length > n ? `${s.slice(0, n)}… (${s.l
 const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
 /** A short explanation of how two answers differ, when they are lists or records. */
-function explain(a: unknown, b: unknown): string[] {
+function explain(a: unknown, b: unknown, depth = 0): string[] {
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && depth === 0 && a.some(isPlainObject)) {
+    // Records side by side (e.g. calls in order): what changed in each.
+    return a.flatMap((x, i) => (json(x) === json(b[i]) ? [] : explain(x, b[i], depth + 1).map((line) => `[${i}]${line.startsWith('.') ? '' : ' '}${line}`)));
+  }
   if (Array.isArray(a) && Array.isArray(b)) {
     const as = a.map(json);
     const bs = b.map(json);
@@ -154,7 +158,7 @@ function explain(a: unknown, b: unknown): string[] {
     if (added.length === 0 && removed.length === 0) return ['same elements, other order or count'];
     return [...(added.length ? [`only with the extension: ${clip(added.join(', '), 300)}`] : []), ...(removed.length ? [`only without: ${clip(removed.join(', '), 300)}`] : [])];
   }
-  if (isPlainObject(a) && isPlainObject(b)) {
+  if (isPlainObject(a) && isPlainObject(b) && !('$' in a) && !('$' in b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
     return keys.filter((k) => json(a[k]) !== json(b[k])).map((k) => `.${k}: ${clip(json(a[k]), 150)} → ${clip(json(b[k]), 150)}`);
   }
@@ -189,8 +193,9 @@ function formatDiff(title: string, diff: ReturnType<typeof diffAnswers>, labels 
   const lines = [`${title}: ${diff.keys.length} answers differ (${diff.groups.length} distinct differences)`];
   for (const g of diff.groups) {
     lines.push(`• [${g.moments.join(', ')}] ${g.rest}`);
-    lines.push(`    ${labels[0]}: ${clip(json(g.without), width)}`);
-    lines.push(`    ${labels[1]}: ${clip(json(g.with), width)}`);
+    const pad = Math.max(labels[0]!.length, labels[1]!.length);
+    lines.push(`    ${labels[0]!.padEnd(pad)}: ${clip(json(g.without), width)}`);
+    lines.push(`    ${labels[1]!.padEnd(pad)}: ${clip(json(g.with), width)}`);
     for (const e of explain(g.without, g.with)) lines.push(`      ${e}`);
   }
   return lines.join('\n');
