@@ -139,6 +139,7 @@
     await step('unhandledrejection of ignored fetches', unhandledRejections);
     await step('fetch', fetches);
     await step('XMLHttpRequest', xhrs);
+    await step('timers', timers);
     await step('WebSocket', webSockets);
     await step('BroadcastChannel bus', broadcastBus);
     await step('iframes', iframes);
@@ -449,6 +450,52 @@
       });
       xhr.abort();
       return r;
+    });
+  }
+
+  async function timers() {
+    var k = 'after-load/timers/';
+    var seen = [];
+    var done = function () {
+      return seen.indexOf('last') !== -1;
+    };
+    var id1 = setTimeout(
+      function (a, b) {
+        seen.push({ timer: 'with arguments', args: [a, b], argumentCount: arguments.length, thisIsWindow: this === window });
+      },
+      0,
+      'first',
+      'second',
+    );
+    window.__transparencyStringTimer = function () {
+      seen.push({ timer: 'string code' });
+    };
+    var id2 = setTimeout('window.__transparencyStringTimer()', 0);
+    var cancelled = setTimeout(function () {
+      seen.push({ timer: 'cancelled (must not run)' });
+    }, 0);
+    clearTimeout(cancelled);
+    var ticks = 0;
+    var interval = setInterval(function () {
+      ticks++;
+      if (ticks === 3) {
+        clearInterval(interval);
+        seen.push({ timer: 'interval', ticks: ticks });
+        setTimeout(function () {
+          seen.push('last');
+        }, 20);
+      }
+    }, 5);
+    rec(k + 'ids', function () {
+      return { types: [typeof id1, typeof id2, typeof cancelled, typeof interval], distinct: new Set([id1, id2, cancelled, interval]).size, positive: id1 > 0 && id2 > 0 };
+    });
+    // The callbacks queued at 0 ms run before the interval's third tick and the last timer.
+    var finished = await waitFor(done, 5000);
+    rec(k + 'callbacks', function () {
+      return { finished: finished, seen: seen };
+    });
+    rec(k + 'setTimeout without a callback', function () {
+      return typeof setTimeout();
     });
   }
 

@@ -319,7 +319,7 @@
   /** The window idioms: own keys at the top of <head> (not the whole list: see T.start) and what changed since. */
   function probeWindow(m) {
     var names = Object.getOwnPropertyNames(window);
-    var WATCHED = ['fetch', 'XMLHttpRequest', 'WebSocket', 'BroadcastChannel', 'EventTarget', 'Function', 'Microsoft', 'WebChat', 'Observable', 'auth'];
+    var WATCHED = ['fetch', 'XMLHttpRequest', 'WebSocket', 'BroadcastChannel', 'EventTarget', 'Function', 'setTimeout', 'setInterval', 'Microsoft', 'WebChat', 'Observable', 'auth'];
     rec(m + '/window/own-symbols', function () { return Object.getOwnPropertySymbols(window).map(String); });
     rec(m + '/window/own-names-count', function () { return names.length; });
     rec(m + '/window/index-in-own-names', function () {
@@ -366,6 +366,8 @@
     ['Function.prototype.toString', function () { return Function.prototype; }, 'toString', true],
     // toString of toString: the holder is toString itself (an inherited read)
     ['Function.prototype.toString.toString', function () { return Function.prototype.toString; }, 'toString', false],
+    ['setTimeout', function () { return window; }, 'setTimeout', true],
+    ['setInterval', function () { return window; }, 'setInterval', true],
     // Controls: natives no hook should touch.
     ['XMLHttpRequest', function () { return window; }, 'XMLHttpRequest', false],
     ['EventTarget.prototype.addEventListener', function () { return EventTarget.prototype; }, 'addEventListener', false],
@@ -374,6 +376,10 @@
     ['Reflect.apply', function () { return Reflect; }, 'apply', false],
     ['CustomEvent', function () { return window; }, 'CustomEvent', false],
     ['Response.prototype.clone', function () { return Response.prototype; }, 'clone', false],
+    ['clearTimeout', function () { return window; }, 'clearTimeout', false],
+    ['queueMicrotask', function () { return window; }, 'queueMicrotask', false],
+    ['MutationObserver', function () { return window; }, 'MutationObserver', false],
+    ['Promise', function () { return window; }, 'Promise', false],
   ];
 
   var PROTOTYPES = [
