@@ -19,7 +19,7 @@ function Evidence({ seqs, onShow }: { seqs: number[]; onShow(seq: number): void 
 }
 
 function AttemptCard({ attempt, onShow }: { attempt: Attempt; onShow(seq: number): void }) {
-  const bad = attempt.outcome === 'card shown' || attempt.outcome === 'chat failed';
+  const bad = attempt.outcome === 'card shown' || attempt.outcome === 'chat failed' || attempt.outcome === 'card dropped';
   return (
     <li class="attempt" data-testid="attempt" data-kind={attempt.kind} data-outcome={attempt.outcome}>
       <div class="attempt-head">

@@ -59,3 +59,20 @@ export function budgetStatus(inv: Invocation, nowMs: number, limitMs = AUTH_PROV
   const elapsedMs = nowMs - inv.invoke.event.at;
   return elapsedMs >= limitMs || inv.budgetFlag ? { state: 'over', elapsedMs, calledBack: false } : { state: 'waiting', elapsedMs };
 }
+
+/**
+ * What the page function behind an invocation is called in sentences: "auth token provider",
+ * "bot auth token provider", or "auth client function auth.getAuthenticationToken" (the function the
+ * widget's configuration names, `msdyn_javascriptclientfunction`).
+ */
+export function providerLabel(inv: Pick<Invocation, 'role' | 'invoke'>): string {
+  const e = inv.invoke.event;
+  if (e.source === 'client-function') return `auth client function ${e.functionName ?? ''}`.trim();
+  return inv.role === 'auth' ? 'auth token provider' : 'bot auth token provider';
+}
+
+/** `providerLabel` with a capital first letter, to start a sentence. */
+export function ProviderLabel(inv: Pick<Invocation, 'role' | 'invoke'>): string {
+  const label = providerLabel(inv);
+  return label.charAt(0).toUpperCase() + label.slice(1);
+}

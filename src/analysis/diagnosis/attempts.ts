@@ -3,14 +3,16 @@
  * (signInId), per OAuthCard) and tells, for each, the chain of steps and its outcome in one sentence.
  */
 import { formatDuration } from '../format';
-import { budgetStatus, type Invocation } from '../invocations';
+import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
+import { isShown, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../widgetCards';
 import { LCW_ERROR_CODES } from '../lcwErrors';
 import { tokenOneLiner } from '../timeline';
 import type { CardAttempt } from '../webchat';
 import { audienceText } from '../webchatRows';
 import { cardAttemptId, invokeEvidence, invokeStatus } from './botFramework';
 import type { Model } from './model';
-import { BOT_CALLBACK_WINDOW_MS, postOf } from './omnichannelBot';
+import { postOf } from './omnichannelBot';
+import { widgetAttemptId } from './omnichannelWidget';
 import { lcwErrorsAfter, registrationCallOf, tokenOfInvocation } from './omnichannelAuth';
 import type { Attempt, Step } from './types';
 
@@ -20,31 +22,59 @@ function errorCode(detail: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
+/**
+ * How many times the widget invoked the same auth function before `inv` since the frame's last chat
+ * start (the chat SDK calls getAuthToken in initialize() and again in startChat()): 1 for the first.
+ */
+function callNumberInChatStart(m: Model, inv: Invocation): { n: number; of: number } {
+  const frame = inv.invoke.frameId;
+  const starts = m.entries.filter((x) => x.frameId === frame && ((x.event.kind === 'lcw.event' && x.event.name === 'lcw:startChat') || (x.event.kind === 'sdk.call' && x.event.method === 'startChat')));
+  const since = starts.filter((x) => x.seq < inv.invoke.seq).at(-1)?.seq ?? -1;
+  const until = starts.find((x) => x.seq > inv.invoke.seq)?.seq ?? Infinity;
+  const same = m.invocations.filter((o) => o.role === 'auth' && o.invoke.frameId === frame && o.invoke.event.source === inv.invoke.event.source && o.invoke.event.functionName === inv.invoke.event.functionName && o.invoke.seq > since && o.invoke.seq < until);
+  return { n: same.indexOf(inv) + 1, of: same.length };
+}
+
+/** The first livechatconnector call after the invocation that carried its token, and what it answered. */
+function connectorUse(m: Model, inv: Invocation, token: string | undefined) {
+  if (!token) return undefined;
+  return m.connector.find((c) => c.frameId === inv.invoke.frameId && c.seq > inv.invoke.seq && c.event.authenticatedUserToken === token);
+}
+
 function authAttempt(m: Model, inv: Invocation): Attempt {
-  const steps: Step[] = [{ text: 'The widget invoked the auth token provider', status: 'info', evidence: [inv.invoke.seq] }];
+  const count = callNumberInChatStart(m, inv);
+  const label = providerLabel(inv);
+  const steps: Step[] = [{ text: `The widget invoked the ${label}${count.of > 1 ? ` (call ${count.n} of ${count.of} in this chat start)` : ''}`, status: 'info', evidence: [inv.invoke.seq] }];
   const s = budgetStatus(inv, m.nowMs);
   const t = tokenOfInvocation(inv);
   const cb = inv.callbacks[0];
   let problem: string | undefined;
   if (inv.end?.event.outcome === 'threw' || inv.end?.event.outcome === 'rejected') {
-    problem = `the provider ${inv.end.event.outcome === 'threw' ? 'threw' : 'rejected'} (${inv.end.event.error?.message ?? 'error'})`;
-    steps.push({ text: `The provider ${inv.end.event.outcome} after ${formatDuration(inv.end.event.elapsedMs)}: ${inv.end.event.error?.name}: ${inv.end.event.error?.message}`, status: 'fail', evidence: [inv.end.seq] });
+    problem = `the ${label} ${inv.end.event.outcome === 'threw' ? 'threw' : 'rejected'} (${inv.end.event.error?.message ?? 'error'})`;
+    steps.push({ text: `The ${label} ${inv.end.event.outcome} after ${formatDuration(inv.end.event.elapsedMs)}: ${inv.end.event.error?.name}: ${inv.end.event.error?.message}`, status: 'fail', evidence: [inv.end.seq] });
   }
   if (inv.budgetFlag) steps.push({ text: 'No callback within the documented 10 s', status: 'fail', evidence: [inv.budgetFlag.seq] });
   if (cb) {
     const late = s.state === 'over';
-    steps.push({ text: `The provider called back after ${formatDuration(cb.event.elapsedMs)}${cb.event.sync ? ', synchronously' : ''}${late ? ' (over 10 s)' : ''}`, status: late ? 'fail' : 'ok', evidence: [cb.seq] });
-    if (late) problem ??= `the provider took ${formatDuration(cb.event.elapsedMs)}, over the 10 s limit`;
+    const how = cb.event.via === 'promise' ? 'resolved with a value' : cb.event.via === 'return' ? 'returned a value' : 'called back';
+    steps.push({ text: `The ${label} ${how} after ${formatDuration(cb.event.elapsedMs)}${cb.event.sync ? ', synchronously' : ''}${late ? ' (over 10 s)' : ''}`, status: late ? 'fail' : 'ok', evidence: [cb.seq] });
+    if (late) problem ??= `the ${label} took ${formatDuration(cb.event.elapsedMs)}, over the 10 s limit`;
   } else if (!problem && s.state === 'over') {
-    problem = 'the provider never called back within 10 s';
+    problem = `the ${label} never handed over a token within 10 s`;
   }
   if (t) {
     const line = tokenOneLiner(t.cb.event.token!, t.cb.event.at);
     steps.push({ text: `Token: ${line.text}`, status: line.severity === 'info' ? 'ok' : 'fail', evidence: [t.cb.seq] });
     if (line.severity !== 'info') problem ??= `the token is not acceptable (${line.text})`;
   } else if (cb) {
-    steps.push({ text: `The callback got ${cb.event.valueType === 'string' ? 'an empty string' : cb.event.valueType}, not a token`, status: 'fail', evidence: [cb.seq] });
-    problem ??= 'the provider handed over no token';
+    steps.push({ text: `The widget got ${cb.event.valueType === 'string' ? 'an empty string' : cb.event.valueType}, not a token`, status: 'fail', evidence: [cb.seq] });
+    problem ??= `the ${label} handed over no token`;
+  }
+  const used = connectorUse(m, inv, t?.cb.event.token);
+  if (used) {
+    const ok = used.event.status !== null && used.event.status < 400;
+    steps.push({ text: `livechatconnector ${used.event.endpoint.split('/').filter((x) => !/^[0-9a-f-]{16,}$/i.test(x)).slice(-1)[0] ?? ''} with this token answered ${used.event.status ?? 'nothing'}`, status: ok ? 'ok' : 'fail', evidence: [used.seq] });
+    if (!ok) problem ??= `livechatconnector answered ${used.event.status ?? 'nothing'} to the token`;
   }
   const errors = lcwErrorsAfter(m, inv);
   for (const e of errors) {
@@ -62,10 +92,17 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
   }
   let outcome: Attempt['outcome'];
   let sentence: string;
+  const accepted = used && used.event.status !== null && used.event.status < 400;
   if (errors.length) {
     const code = errorCode(errors[0]!.event.detail);
     outcome = 'chat failed';
     sentence = `Authenticated chat failed with lcw:error${code !== undefined ? ` ${code}` : ''}${code !== undefined && LCW_ERROR_CODES[code] ? ` (${LCW_ERROR_CODES[code]})` : ''}${problem ? ` because ${problem}` : ''}.`;
+  } else if (used && !accepted) {
+    outcome = 'chat failed';
+    sentence = `Authenticated chat failed: livechatconnector answered ${used.event.status ?? 'nothing'} to the token${problem && !problem.startsWith('livechatconnector') ? `; ${problem}` : ''}.`;
+  } else if (accepted && !problem) {
+    outcome = 'chat authenticated';
+    sentence = `Chat authenticated: the ${label} answered${cb ? ` in ${formatDuration(cb.event.elapsedMs)}` : ''} and livechatconnector accepted the token (${used.event.status}).`;
   } else if (queued) {
     outcome = 'chat authenticated';
     sentence = `Chat authenticated: the provider answered${cb ? ` in ${formatDuration(cb.event.elapsedMs)}` : ''} and the widget queued the chat${problem ? `, although ${problem}` : ''}.`;
@@ -76,7 +113,8 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
     outcome = 'unknown';
     sentence = s.state === 'waiting' ? `Waiting for the provider (${formatDuration(s.elapsedMs)} so far).` : 'The provider answered; the widget did not report the chat as queued or failed.';
   }
-  return { id: `auth:${inv.invocationId}`, kind: 'auth-provider', title: 'Auth token provider invocation', outcome, sentence, steps, startSeq: inv.invoke.seq };
+  const title = `${ProviderLabel(inv)} invocation${count.of > 1 ? ` ${count.n} of ${count.of}` : ''}`;
+  return { id: `auth:${inv.invocationId}`, kind: 'auth-provider', title, outcome, sentence, steps, startSeq: inv.invoke.seq };
 }
 
 function botAttempt(m: Model, inv: Invocation): Attempt {
@@ -91,14 +129,14 @@ function botAttempt(m: Model, inv: Invocation): Attempt {
   if (post) steps.push({ text: `The token POST to botTokenUrl was answered ${s === null ? 'nothing' : s}${s === 200 ? ' (signed in)' : s === 202 || s === 404 ? ' (already signed in)' : ''}`, status: postOk ? 'ok' : 'fail', evidence: [post.seq] });
   else steps.push({ text: 'No POST to botTokenUrl was seen', status: 'fail', evidence: [inv.invoke.seq] });
   const cb = inv.callbacks[0];
-  if (cb) steps.push({ text: `callback({show: ${String(cb.event.show)}}) after ${formatDuration(cb.event.elapsedMs)}`, status: cb.event.show === false && cb.event.elapsedMs <= BOT_CALLBACK_WINDOW_MS ? 'ok' : 'fail', evidence: [cb.seq] });
+  if (cb) steps.push({ text: `callback({show: ${String(cb.event.show)}}) after ${formatDuration(cb.event.elapsedMs)}`, status: cb.event.show === false && cb.event.elapsedMs <= WIDGET_DECISION_WINDOW_MS ? 'ok' : 'fail', evidence: [cb.seq] });
   else if (inv.end) steps.push({ text: 'The provider finished without calling the callback', status: 'fail', evidence: [inv.end.seq] });
   let outcome: Attempt['outcome'];
   let sentence: string;
-  if (cb && cb.event.show === false && cb.event.elapsedMs <= BOT_CALLBACK_WINDOW_MS) {
+  if (cb && cb.event.show === false && cb.event.elapsedMs <= WIDGET_DECISION_WINDOW_MS) {
     outcome = 'card hidden';
     sentence = `Sign-in card hidden: ${post ? `the token POST was answered ${s ?? 'nothing'}` : 'no token POST was seen'} and the provider called back {show: false} after ${formatDuration(cb.event.elapsedMs)}.`;
-  } else if (cb || inv.end || m.nowMs - e.at > BOT_CALLBACK_WINDOW_MS) {
+  } else if (cb || inv.end || m.nowMs - e.at > WIDGET_DECISION_WINDOW_MS) {
     outcome = 'card shown';
     const why = !cb
       ? `the provider never called back${post ? ` (its POST was answered ${s ?? 'nothing'})` : ''}`
@@ -150,11 +188,91 @@ function cardAttempt(card: CardAttempt): Attempt {
   return { id: cardAttemptId(card), kind: 'oauthcard', title: `OAuthCard ${card.oauth.connectionName ?? ''}`.trim(), outcome: card.outcome === 'hidden' ? 'card hidden' : 'card shown', sentence, steps, startSeq: start };
 }
 
+/**
+ * One LCW v2 sign-in card, told from the widget's own events: the outcome is the widget's decision,
+ * never the page's callback value alone (a callback {show: false} after the window still leaves the card shown).
+ */
+function widgetCardAttempt(m: Model, card: WidgetCard): Attempt {
+  const steps: Step[] = [];
+  const start = card.held ?? card.received ?? card.entries[0]!;
+  if (card.held) steps.push({ text: 'A sign-in card arrived; the widget held it back while deciding', status: 'info', evidence: [card.held.seq] });
+  if (card.getTestUrl) {
+    const r = card.getTestUrl.event;
+    steps.push({ text: `The card had no tokenPostResource.sasUrl; the widget asked gettesturl, which ${r.status === null ? `failed (${r.error ?? 'network error'})` : `answered ${r.status}`}`, status: 'fail', evidence: [card.getTestUrl.seq] });
+  }
+  if (card.received) steps.push({ text: `The widget broadcast SignInCardReceived${card.signInId ? ` for signInId ${card.signInId}` : ''}${card.sasUrl ? '' : ' without a sasUrl'}`, status: 'info', evidence: [card.received.seq] });
+  const inv = m.cardInvocations.get(card.id);
+  if (inv) {
+    steps.push({ text: `The page's ${providerLabel(inv)} was invoked ${formatDuration(inv.invoke.event.at - start.event.at)} after the card`, status: 'info', evidence: [inv.invoke.seq] });
+    const post = postOf(inv);
+    if (post) {
+      const st = post.event.status;
+      const ok = st === 200 || st === 202 || st === 404;
+      steps.push({ text: `Its token POST to the sasUrl was answered ${st ?? 'nothing'}${st === 200 ? ' (signed in)' : st === 202 || st === 404 ? ' (already signed in)' : ''}`, status: ok ? 'ok' : 'fail', evidence: [post.seq] });
+    }
+    const cb = inv.callbacks[0];
+    if (cb) {
+      const inTime = cb.event.at - start.event.at <= WIDGET_DECISION_WINDOW_MS;
+      steps.push({ text: `callback({show: ${String(cb.event.show)}}) ${formatDuration(cb.event.at - start.event.at)} after the card`, status: cb.event.show === false && inTime ? 'ok' : 'fail', evidence: [cb.seq] });
+    } else if (inv.end) steps.push({ text: 'The provider finished without calling the callback', status: 'fail', evidence: [inv.end.seq] });
+  } else if (card.received) {
+    steps.push({ text: "The page's bot auth token provider was not called", status: 'fail', evidence: [card.received.seq] });
+  }
+  if (card.requests.length) steps.push({ text: `The widget asked for the decision ${card.requests.length} time${card.requests.length > 1 ? 's' : ''} (BotAuthConfigRequest)`, status: 'info', evidence: card.requests.map((r) => r.seq) });
+  if (card.response) steps.push({ text: `The scripting layer answered BotAuthConfigResponse {response: ${JSON.stringify(card.responseValue) ?? 'undefined'}}`, status: card.responseValue === false ? 'ok' : 'fail', evidence: [card.response.seq] });
+  const decisionText: Record<WidgetCard['decision'], string> = {
+    hidden: 'The widget hid the card (SetBotAuthProviderHideCard)',
+    shown: 'The widget showed the card (SetBotAuthProviderDisplayCard)',
+    'shown-no-answer': 'No answer within ~2 s: the widget showed the card (SetBotAuthProviderNotFound)',
+    'shown-no-sas-url': 'No sasUrl: the widget showed the card (BotAuthActivityEmptySasUrl)',
+    'shown-bad-sign-in-url': 'No signInId in the sign-in URL: the widget showed the card (BotAuthActivityUndefinedSignInId)',
+    'dropped-seen': 'The widget dropped the card without a word: it had already seen its signInId',
+    pending: 'The widget has not decided yet',
+  };
+  steps.push({ text: decisionText[card.decision], status: card.decision === 'hidden' ? 'ok' : card.decision === 'pending' ? 'info' : 'fail', evidence: seqsOf(card.decisionEntry ?? start) });
+  if (card.passed) steps.push({ text: 'The card reached Web Chat', status: 'fail', evidence: [card.passed.seq] });
+  const post = inv ? postOf(inv) : undefined;
+  const cb = inv?.callbacks[0];
+  let outcome: Attempt['outcome'] = isShown(card.decision) ? 'card shown' : card.decision === 'hidden' ? 'card hidden' : card.decision === 'dropped-seen' ? 'card dropped' : 'unknown';
+  let sentence: string;
+  switch (card.decision) {
+    case 'hidden':
+      sentence = `Sign-in card hidden: the widget got {show: false}${post ? ` after the token POST was answered ${post.event.status ?? 'nothing'}` : ''} within its window.`;
+      break;
+    case 'shown':
+      sentence = `Sign-in card shown because the page answered {show: ${JSON.stringify(card.responseValue) ?? 'undefined'}}${post && post.event.status !== 200 && post.event.status !== 202 && post.event.status !== 404 ? ` after its token POST was answered ${post.event.status ?? 'nothing'}` : ''}.`;
+      break;
+    case 'shown-no-answer':
+      sentence = cb
+        ? `Sign-in card shown because the page's callback came ${formatDuration(cb.event.at - start.event.at)} after the card, past the widget's ~2 s window${post ? `, although the token was posted (${post.event.status ?? 'no answer'})` : ''}.`
+        : `Sign-in card shown because the widget got no answer within its ~2 s window${inv ? ': the bot auth token provider never called back' : ': no bot auth token provider was called'}.`;
+      break;
+    case 'shown-no-sas-url':
+      sentence = 'Sign-in card shown because it had no tokenPostResource.sasUrl and the widget could not get one from token.botframework.com.';
+      break;
+    case 'shown-bad-sign-in-url':
+      sentence = "Sign-in card shown because the widget could not read a signInId from its sign-in URL; the page's provider was never called.";
+      break;
+    case 'dropped-seen':
+      sentence = 'Sign-in card dropped: the widget had already seen its signInId, so it neither showed it nor called the page.';
+      break;
+    default:
+      outcome = 'unknown';
+      sentence = 'The widget is still deciding about this card.';
+  }
+  return { id: widgetAttemptId(card), kind: 'bot-signin', title: `Sign-in card${card.signInId ? ` ${card.signInId}` : ''} (live chat widget)`, outcome, sentence, steps, startSeq: start.seq };
+}
+
+const seqsOf = (...xs: ({ seq: number } | undefined)[]) => xs.filter((x): x is { seq: number } => !!x).map((x) => x.seq);
+
 /** Every attempt of the capture, in the order they started. */
 export function collectAttempts(m: Model): Attempt[] {
+  const linked = new Set(m.cardInvocations.values());
   return [
     ...m.invocations.filter((i) => i.role === 'auth').map((i) => authAttempt(m, i)),
-    ...m.invocations.filter((i) => i.role === 'bot').map((i) => botAttempt(m, i)),
+    ...m.widgetCards.map((c) => widgetCardAttempt(m, c)),
+    // Invocations the widget's own events do not cover (LCW v1, the simulator) are told from the page's side.
+    ...m.invocations.filter((i) => i.role === 'bot' && !linked.has(i)).map((i) => botAttempt(m, i)),
     ...m.cards.map(cardAttempt),
   ].sort((a, b) => a.startSeq - b.startSeq);
 }

@@ -8,6 +8,7 @@ import { BOT_FRAMEWORK_CHECKS } from './botFramework';
 import { buildModel } from './model';
 import { OMNICHANNEL_AUTH_CHECKS } from './omnichannelAuth';
 import { OMNICHANNEL_BOT_CHECKS } from './omnichannelBot';
+import { OMNICHANNEL_WIDGET_CHECKS } from './omnichannelWidget';
 import type { Check, Diagnosis, Finding } from './types';
 
 export type { Attempt, Check, Diagnosis, Finding, FindingSeverity, Step } from './types';
@@ -16,7 +17,7 @@ export { LCW_ERROR_CAUSES } from './omnichannelAuth';
 export { LCW_ERROR_CODES } from '../lcwErrors';
 
 /** The catalog, in documentation order (docs/checks.md lists every id). */
-export const CHECKS: readonly Check[] = [...OMNICHANNEL_AUTH_CHECKS, ...OMNICHANNEL_BOT_CHECKS, ...BOT_FRAMEWORK_CHECKS];
+export const CHECKS: readonly Check[] = [...OMNICHANNEL_AUTH_CHECKS, ...OMNICHANNEL_BOT_CHECKS, ...OMNICHANNEL_WIDGET_CHECKS, ...BOT_FRAMEWORK_CHECKS];
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 

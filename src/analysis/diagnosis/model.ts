@@ -5,6 +5,7 @@
 import type { EventOf, LogEntry } from '../../shared/events';
 import { collectInvocations, type Invocation } from '../invocations';
 import { collectActivities, collectCardAttempts, type ActivityRecord, type CardAttempt } from '../webchat';
+import { collectWidgetCards, type WidgetCard } from '../widgetCards';
 
 export type Entry<K extends LogEntry['event']['kind']> = LogEntry & { event: EventOf<K> };
 
@@ -22,6 +23,12 @@ export interface Model {
   lcw: Entry<'lcw.event'>[];
   sdkCalls: Entry<'sdk.call'>[];
   netRequests: Entry<'net.request'>[];
+  /** LCW v2's sign-in cards with the widget's own decision (widgetCards.ts). */
+  widgetCards: WidgetCard[];
+  /** The bot auth token provider invocation the widget made for each card, by card id. */
+  cardInvocations: Map<string, Invocation>;
+  /** livechatconnector requests. */
+  connector: Entry<'omnichannel.http'>[];
   /** Entries of one kind, in log order. */
   ofKind<K extends LogEntry['event']['kind']>(kind: K): Entry<K>[];
 }
@@ -30,11 +37,17 @@ export interface Model {
 export function buildModel(entries: readonly LogEntry[], opts: { nowMs?: number; clockSkewSeconds?: number } = {}): Model {
   const ofKind = <K extends LogEntry['event']['kind']>(kind: K) => entries.filter((e): e is Entry<K> => e.event.kind === kind);
   const records = collectActivities(entries);
+  const nowMs = opts.nowMs ?? entries.reduce((max, e) => Math.max(max, e.event.at), 0);
+  const invocations = [...collectInvocations(entries).values()];
+  const widgetCards = collectWidgetCards(entries, nowMs);
   return {
     entries,
-    nowMs: opts.nowMs ?? Math.max(0, ...entries.map((e) => e.event.at)),
+    nowMs,
     clockSkewSeconds: opts.clockSkewSeconds ?? CLOCK_SKEW_SECONDS,
-    invocations: [...collectInvocations(entries).values()],
+    invocations,
+    widgetCards,
+    cardInvocations: linkCardInvocations(widgetCards, invocations),
+    connector: ofKind('omnichannel.http'),
     records,
     cards: collectCardAttempts(entries, records),
     lcw: ofKind('lcw.event'),
@@ -42,4 +55,26 @@ export function buildModel(entries: readonly LogEntry[], opts: { nowMs?: number;
     netRequests: ofKind('net.request'),
     ofKind,
   };
+}
+
+/**
+ * Pairs each widget card with the bot auth token provider invocation made for it: same frame, after
+ * the card's SignInCardReceived, with the card's sasUrl as botTokenUrl (else the first unpaired one
+ * before the card's decision). Each invocation goes to one card.
+ */
+export function linkCardInvocations(cards: readonly WidgetCard[], invocations: readonly Invocation[]): Map<string, Invocation> {
+  const links = new Map<string, Invocation>();
+  const used = new Set<string>();
+  for (const card of cards) {
+    if (!card.received) continue;
+    const after = card.received.seq;
+    const before = card.decisionEntry?.seq ?? Infinity;
+    const candidates = invocations.filter((i) => i.role === 'bot' && !used.has(i.invocationId) && i.invoke.frameId === card.frameId && i.invoke.seq > after);
+    const inv = candidates.find((i) => card.sasUrl !== undefined && i.invoke.event.botTokenUrl === card.sasUrl) ?? candidates.find((i) => i.invoke.seq < before);
+    if (inv) {
+      links.set(card.id, inv);
+      used.add(inv.invocationId);
+    }
+  }
+  return links;
 }

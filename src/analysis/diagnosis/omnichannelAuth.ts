@@ -4,7 +4,7 @@
  */
 import { AUTH_PROVIDER_BUDGET_MS } from '../../shared/constants';
 import { formatDuration } from '../format';
-import { budgetStatus, type Invocation } from '../invocations';
+import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
 import { decodeJwtView, type JwtView } from '../jwt';
 import { LCW_ERROR_CODES } from '../lcwErrors';
 import { redactionOf } from '../redact';
@@ -59,14 +59,14 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     area: 'Omnichannel auth',
     severity: 'error',
     name: 'Auth token provider over 10 s',
-    meaning: 'The auth token provider called back, but more than 10 s after the widget invoked it.',
+    meaning: 'The auth token provider (or the auth client function the widget\'s configuration names) handed over the token, but more than 10 s after the widget invoked it.',
     fix: 'Make the provider answer within 10 s: fetch the JWT ahead of time (e.g. on page load) and call back with a cached token, or speed up the token endpoint.',
     doc: DOCS.sendAuthToken,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
         const s = budgetStatus(inv, m.nowMs);
         if (s.state !== 'over' || !s.calledBack) return [];
-        return [{ severity: 'error' as const, title: `Auth token provider called back after ${formatDuration(s.elapsedMs)}, over the 10 s limit`, explanation: `The widget invoked the provider and waited ${formatDuration(s.elapsedMs)} for the token; the documented limit is ${formatDuration(AUTH_PROVIDER_BUDGET_MS)}, after which the widget gives up.`, evidence: seqs(inv.invoke, inv.budgetFlag, inv.callbacks[0]), attemptId: attemptId(inv) }];
+        return [{ severity: 'error' as const, title: `${ProviderLabel(inv)} called back after ${formatDuration(s.elapsedMs)}, over the 10 s limit`, explanation: `The widget invoked the ${providerLabel(inv)} and waited ${formatDuration(s.elapsedMs)} for the token; the documented limit is ${formatDuration(AUTH_PROVIDER_BUDGET_MS)}, after which the widget gives up.`, evidence: seqs(inv.invoke, inv.budgetFlag, inv.callbacks[0]), attemptId: attemptId(inv) }];
       }),
   },
   {
@@ -74,14 +74,14 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     area: 'Omnichannel auth',
     severity: 'error',
     name: 'Auth token provider never called back',
-    meaning: 'The provider was invoked, did not throw, and 10 s passed without a call to its callback.',
+    meaning: 'The auth token provider (or configured auth client function) was invoked, did not throw, and 10 s passed without a token: no callback, and no promise resolved with one.',
     fix: 'Call the callback on every path, including errors (call it with nothing only if you want the chat to fail fast), and within 10 s.',
     doc: DOCS.sendAuthToken,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
         const s = budgetStatus(inv, m.nowMs);
         if (s.state !== 'over' || s.calledBack || inv.end?.event.outcome === 'threw' || inv.end?.event.outcome === 'rejected') return [];
-        return [{ severity: 'error' as const, title: 'Auth token provider never called back', explanation: `The provider ${inv.end ? `returned after ${formatDuration(inv.end.event.elapsedMs)}` : 'was invoked'} but its callback was not called (${formatDuration(s.elapsedMs)} so far); the widget waits at most 10 s.`, evidence: seqs(inv.invoke, inv.end, inv.budgetFlag), attemptId: attemptId(inv) }];
+        return [{ severity: 'error' as const, title: `${ProviderLabel(inv)} never called back`, explanation: `The ${providerLabel(inv)} ${inv.end ? `returned after ${formatDuration(inv.end.event.elapsedMs)}` : 'was invoked'} but its callback was not called (${formatDuration(s.elapsedMs)} so far); the widget waits at most 10 s.`, evidence: seqs(inv.invoke, inv.end, inv.budgetFlag), attemptId: attemptId(inv) }];
       }),
   },
   {
@@ -89,13 +89,13 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     area: 'Omnichannel auth',
     severity: 'error',
     name: 'Auth token provider threw',
-    meaning: 'The provider threw (or its promise rejected) instead of calling back; the widget raises lcw:error code 2.',
+    meaning: 'The auth token provider (or configured auth client function) threw, or its promise rejected, instead of handing over a token; the widget raises lcw:error code 2 (the chat SDK: GetAuthTokenFailed).',
     fix: 'Catch errors inside the provider (token endpoint down, user not signed in) and decide explicitly; log them on the site.',
     doc: DOCS.errorCodes,
     run: (m) =>
       authInvocations(m).flatMap((inv) =>
         inv.end && (inv.end.event.outcome === 'threw' || inv.end.event.outcome === 'rejected')
-          ? [{ severity: 'error' as const, title: `Auth token provider ${inv.end.event.outcome === 'threw' ? 'threw' : 'rejected'}: ${inv.end.event.error?.name ?? 'Error'}: ${inv.end.event.error?.message ?? ''}`, explanation: `After ${formatDuration(inv.end.event.elapsedMs)} the provider ${inv.end.event.outcome === 'threw' ? 'threw' : 'returned a promise that rejected'}${inv.callbacks.length ? '' : ' without calling back'}.`, evidence: seqs(inv.invoke, inv.end), attemptId: attemptId(inv) }]
+          ? [{ severity: 'error' as const, title: `${ProviderLabel(inv)} ${inv.end.event.outcome === 'threw' ? 'threw' : 'rejected'}: ${inv.end.event.error?.name ?? 'Error'}: ${inv.end.event.error?.message ?? ''}`, explanation: `After ${formatDuration(inv.end.event.elapsedMs)} the provider ${inv.end.event.outcome === 'threw' ? 'threw' : 'returned a promise that rejected'}${inv.callbacks.length ? '' : ' without calling back'}.`, evidence: seqs(inv.invoke, inv.end), attemptId: attemptId(inv) }]
           : [],
       ),
   },
@@ -291,7 +291,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
         if (!t?.view.ok || s.state !== 'within' || t.view.header.alg !== 'RS256') return [];
         const exp = t.view.times.find((c) => c.claim === 'exp');
         if (exp?.epochMs && exp.epochMs <= t.cb.event.at) return [];
-        return [{ severity: 'info' as const, title: `Auth token provider answered in ${formatDuration(s.elapsedMs)} with an RS256 JWT`, explanation: `sub ${String(t.view.payload.sub ?? '(none)')}, exp ${exp?.relative ?? '(none)'}.`, evidence: seqs(inv.invoke, t.cb), attemptId: attemptId(inv) }];
+        return [{ severity: 'info' as const, title: `${ProviderLabel(inv)} answered in ${formatDuration(s.elapsedMs)} with an RS256 JWT`, explanation: `sub ${String(t.view.payload.sub ?? '(none)')}, exp ${exp?.relative ?? '(none)'}.`, evidence: seqs(inv.invoke, t.cb), attemptId: attemptId(inv) }];
       }),
   },
   {

@@ -6,14 +6,19 @@
  */
 import { formatDuration } from '../format';
 import type { Invocation } from '../invocations';
+import { WIDGET_DECISION_WINDOW_MS } from '../widgetCards';
 import { DOCS } from './docs';
 import type { Model } from './model';
 import type { Check } from './types';
 
-/** How long the widget waits for callback({show}) before showing the card (LCW 2.0: ~2 s), ms. */
-export const BOT_CALLBACK_WINDOW_MS = 2000;
 
 const botInvocations = (m: Model) => m.invocations.filter((i) => i.role === 'bot');
+
+/** The widget card an invocation was made for, when the widget's own decision on it is visible. */
+export function widgetDecided(m: Model, inv: Invocation) {
+  for (const card of m.widgetCards) if (m.cardInvocations.get(card.id) === inv && card.decisionEntry) return card;
+  return undefined;
+}
 const attemptId = (inv: Invocation) => `bot:${inv.invocationId}`;
 
 /** The POST to this invocation's botTokenUrl (first one), if seen. */
@@ -53,7 +58,7 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) =>
       botInvocations(m).flatMap((inv) => {
-        const over = !inv.end && m.nowMs - inv.invoke.event.at > BOT_CALLBACK_WINDOW_MS;
+        const over = !inv.end && m.nowMs - inv.invoke.event.at > WIDGET_DECISION_WINDOW_MS;
         if (inv.callbacks.length || !(inv.end || over)) return [];
         return [{ severity: 'error' as const, title: 'Bot auth token provider never called callback({show})', explanation: inv.end ? `The provider ${inv.end.event.outcome === 'returned' ? 'returned' : `promise ${inv.end.event.outcome}`} after ${formatDuration(inv.end.event.elapsedMs)} without calling the callback${postOf(inv) ? ` (its POST was answered ${postOf(inv)!.event.status ?? 'nothing'})` : ''}.` : 'The provider is still running and has not called back.', evidence: [inv.invoke.seq, ...(postOf(inv) ? [postOf(inv)!.seq] : []), ...(inv.end ? [inv.end.seq] : [])], attemptId: attemptId(inv) }];
       }),
@@ -69,7 +74,9 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     run: (m) =>
       botInvocations(m).flatMap((inv) => {
         const cb = inv.callbacks[0];
-        return cb && cb.event.elapsedMs > BOT_CALLBACK_WINDOW_MS
+        // Where the widget's own decision is visible, widget.card-shown-after-window says what happened.
+        if (widgetDecided(m, inv)) return [];
+        return cb && cb.event.elapsedMs > WIDGET_DECISION_WINDOW_MS
           ? [{ severity: 'warning' as const, title: `callback({show: ${String(cb.event.show)}}) came after ${formatDuration(cb.event.elapsedMs)}, past the ~2 s window`, explanation: 'The widget had most likely shown the card already: its decision window is about 2 s (3 tries, 1 s apart).', evidence: [inv.invoke.seq, cb.seq], attemptId: attemptId(inv) }]
           : [];
       }),

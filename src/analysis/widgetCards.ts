@@ -1,0 +1,194 @@
+/**
+ * LCW v2's sign-in cards, as the live chat widget itself reports them: one record per card with the
+ * widget's own decision. Pure.
+ *
+ * What the widget (`@microsoft/omnichannel-chat-widget` 1.8.3, `BotAuthActivitySubscriber`) does with
+ * an activity whose first attachment is a sign-in or OAuth card, and what the hook sees of it:
+ *  1. pushes `false` into Web Chat's activity stream (`adapter.activity` held);
+ *  2. reads the signInId from `buttons[0].value` with SIGN_IN_URL; no match: telemetry
+ *     `BotAuthActivityUndefinedSignInId`, the card is shown, the page's provider is never called;
+ *  3. a signInId it has already seen: the card is dropped, with no event at all;
+ *  4. takes `tokenPostResource.sasUrl`; without it, asks token.botframework.com's `gettesturl`
+ *     (`net.request` gettesturl); still none: telemetry `BotAuthActivityEmptySasUrl`, card shown;
+ *  5. broadcasts `SignInCardReceived` {sasUrl}; the scripting layer calls the page's bot auth token
+ *     provider with (sasUrl, callback) (`provider.invoke` bot, the POST, `provider.callback`);
+ *  6. asks `BotAuthConfigRequest` up to 3 times, 1 s apart, for `BotAuthConfigResponse` {response};
+ *     `false`: telemetry `SetBotAuthProviderHideCard` (hidden); anything else:
+ *     `SetBotAuthProviderDisplayCard` (shown); no answer within the window: `SetBotAuthProviderNotFound` (shown);
+ *  7. a shown card goes on to Web Chat (`adapter.activity` passed).
+ * The widget handles one activity at a time, so these events come in this order, card after card.
+ * Source: omnichannel-chat-widget lib/esm/components/livechatwidget/common/ActivitySubscriber/BotAuthActivitySubscriber.js.
+ */
+import type { EventOf, LogEntry } from '../shared/events';
+
+type E<K extends LogEntry['event']['kind']> = LogEntry & { event: EventOf<K> };
+
+/** The widget's bus event and telemetry names for sign-in (TelemetryConstants: BroadcastEvent, TelemetryEvent). */
+export const WIDGET_BUS = {
+  signInCardReceived: 'SignInCardReceived',
+  configRequest: 'BotAuthConfigRequest',
+  configResponse: 'BotAuthConfigResponse',
+  hideCard: 'SetBotAuthProviderHideCard',
+  displayCard: 'SetBotAuthProviderDisplayCard',
+  notFound: 'SetBotAuthProviderNotFound',
+  emptySasUrl: 'BotAuthActivityEmptySasUrl',
+  undefinedSignInId: 'BotAuthActivityUndefinedSignInId',
+  fetchConfig: 'SetBotAuthProviderFetchConfig',
+  getAuthTokenCalled: 'GetAuthTokenCalled',
+} as const;
+
+/** How the widget reads a signInId from a sign-in card's first button (BotAuthActivitySubscriber). */
+export const SIGN_IN_URL = /[\S]+.botframework.com\/api\/oauth\/signin\?signin=([\S]+)/;
+
+/** The widget's decision window, ms: 3 tries of BotAuthConfigRequest, 1,000 ms apart, the third without a wait. */
+export const WIDGET_DECISION_WINDOW_MS = 2000;
+
+/** What the widget decided for a card. */
+export type WidgetDecision =
+  | 'hidden' // SetBotAuthProviderHideCard
+  | 'shown' // SetBotAuthProviderDisplayCard: the page's answer was not `false`
+  | 'shown-no-answer' // SetBotAuthProviderNotFound: no answer within the window
+  | 'shown-no-sas-url' // BotAuthActivityEmptySasUrl
+  | 'shown-bad-sign-in-url' // BotAuthActivityUndefinedSignInId
+  | 'dropped-seen' // held back and never processed: a signInId the widget had already seen
+  | 'pending'; // still deciding when the capture ended
+
+export interface WidgetCard {
+  /** Stable within a capture: `widget:<frameId>:<seq of the first entry>`. */
+  id: string;
+  frameId: number;
+  /** The entries of this card, in log order. */
+  entries: LogEntry[];
+  held?: E<'adapter.activity'>;
+  getTestUrl?: E<'net.request'>;
+  received?: E<'bus.message'>;
+  /** The sasUrl the widget broadcast (the botTokenUrl), when it had one. */
+  sasUrl?: string;
+  requests: E<'bus.message'>[];
+  response?: E<'bus.message'>;
+  /** `response` of the BotAuthConfigResponse, as the scripting layer answered. */
+  responseValue?: unknown;
+  decisionEntry?: E<'bus.message'>;
+  decision: WidgetDecision;
+  /** The card reaching Web Chat (a shown card). */
+  passed?: E<'adapter.activity'>;
+  /** The signInId: from the passed activity's sign-in URL, else the sasUrl's `state`. */
+  signInId?: string;
+}
+
+const DECISIONS: Record<string, WidgetDecision> = {
+  [WIDGET_BUS.hideCard]: 'hidden',
+  [WIDGET_BUS.displayCard]: 'shown',
+  [WIDGET_BUS.notFound]: 'shown-no-answer',
+  [WIDGET_BUS.emptySasUrl]: 'shown-no-sas-url',
+  [WIDGET_BUS.undefinedSignInId]: 'shown-bad-sign-in-url',
+};
+
+/** The signInId in a sign-in URL as the widget reads it; undefined when the widget could not. */
+export function widgetSignInId(url: string | undefined): string | undefined {
+  return url ? SIGN_IN_URL.exec(url)?.[1] || undefined : undefined;
+}
+
+function stateOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return new URL(url, 'http://invalid.invalid/').searchParams.get('state') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function payloadField(e: EventOf<'bus.message'>, key: string): unknown {
+  const p = e.payload;
+  return p && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>)[key] : undefined;
+}
+
+/**
+ * Collects the widget's sign-in cards, in log order, per frame. `nowMs` (ms since the Unix epoch)
+ * tells a card still being decided from one the widget dropped.
+ */
+export function collectWidgetCards(entries: readonly LogEntry[], nowMs: number): WidgetCard[] {
+  const cards: WidgetCard[] = [];
+  const open = new Map<number, WidgetCard>(); // frameId → the card being decided
+  const start = (entry: LogEntry): WidgetCard => {
+    const card: WidgetCard = { id: `widget:${entry.frameId}:${entry.seq}`, frameId: entry.frameId, entries: [], requests: [], decision: 'pending' };
+    cards.push(card);
+    open.set(entry.frameId, card);
+    return card;
+  };
+  const current = (entry: LogEntry) => open.get(entry.frameId) ?? start(entry);
+  const decide = (card: WidgetCard, entry: E<'bus.message'>, decision: WidgetDecision) => {
+    card.decisionEntry = entry;
+    card.decision = decision;
+    open.delete(card.frameId);
+  };
+
+  for (const entry of entries) {
+    const e = entry.event;
+    if (e.kind === 'adapter.activity') {
+      const x = entry as E<'adapter.activity'>;
+      if (e.stage === 'held') {
+        const previous = open.get(entry.frameId);
+        if (previous && !previous.received && !previous.decisionEntry && previous.entries.length === 1) {
+          previous.decision = 'dropped-seen';
+          open.delete(entry.frameId);
+        }
+        const card = start(entry);
+        card.held = x;
+        card.entries.push(entry);
+      } else if (e.stage === 'passed') {
+        // The card a decision just let through: the latest shown card of this frame not yet passed.
+        const card = [...cards].reverse().find((c) => c.frameId === entry.frameId && c.decision.startsWith('shown') && !c.passed);
+        if (card) {
+          card.passed = x;
+          card.entries.push(entry);
+          const button = e.activity?.attachments?.[0]?.oauth?.buttons?.[0]?.value;
+          card.signInId = widgetSignInId(button) ?? card.signInId;
+        }
+      }
+      continue;
+    }
+    if (e.kind === 'net.request' && e.purpose === 'gettesturl') {
+      const card = current(entry);
+      card.getTestUrl = entry as E<'net.request'>;
+      card.entries.push(entry);
+      continue;
+    }
+    if (e.kind !== 'bus.message' || !e.eventName) continue;
+    const bus = entry as E<'bus.message'>;
+    if (e.eventName === WIDGET_BUS.signInCardReceived) {
+      const previous = open.get(entry.frameId);
+      const card = previous && !previous.received ? previous : start(entry);
+      card.received = bus;
+      const sasUrl = payloadField(e, 'sasUrl');
+      if (typeof sasUrl === 'string') card.sasUrl = sasUrl;
+      card.signInId ??= stateOf(card.sasUrl);
+      card.entries.push(entry);
+    } else if (e.eventName === WIDGET_BUS.configRequest) {
+      const card = open.get(entry.frameId);
+      if (card) {
+        card.requests.push(bus);
+        card.entries.push(entry);
+      }
+    } else if (e.eventName === WIDGET_BUS.configResponse) {
+      const card = open.get(entry.frameId);
+      if (card && !card.response) {
+        card.response = bus;
+        card.responseValue = payloadField(e, 'response');
+        card.entries.push(entry);
+      }
+    } else if (e.eventName in DECISIONS) {
+      const card = current(entry);
+      card.entries.push(entry);
+      decide(card, bus, DECISIONS[e.eventName]!);
+    }
+  }
+  // A card held back with nothing after it, well past the window: dropped as already seen.
+  for (const card of open.values()) {
+    if (card.held && card.entries.length === 1 && nowMs - card.held.event.at > WIDGET_DECISION_WINDOW_MS + 1000) card.decision = 'dropped-seen';
+  }
+  return cards;
+}
+
+/** True when the widget ended up showing the card. */
+export const isShown = (d: WidgetDecision) => d.startsWith('shown');
