@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildRealcode } from '../demo/realcode/build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -45,9 +46,19 @@ const options = {
 /** The page hook is injected into every page: minified, and nothing but our own code. */
 const hookOptions = { ...options, entryPoints: { hook: 'src/page/hook.ts' }, minify: true };
 
+/** The real-code demo bench (demo/realcode/dist), skipped when up to date; a missing install only warns. */
+async function realcodeBench() {
+  try {
+    await buildRealcode();
+  } catch (e) {
+    console.warn(`warning: real-code bench not built: ${e.message}`);
+  }
+}
+
 rmSync(out, { recursive: true, force: true });
 copyStatic();
 if (watch) {
+  await realcodeBench();
   const plugins = [{ name: 'static', setup: (b) => b.onEnd(() => copyStatic()) }];
   for (const o of [options, hookOptions]) await (await esbuild.context({ ...o, plugins })).watch();
   console.log('watching for changes… (Ctrl+C to stop)');
@@ -56,4 +67,5 @@ if (watch) {
   const result = await esbuild.build(hookOptions);
   const hookBytes = Object.entries(result.metafile.outputs).find(([f]) => f.endsWith('hook.js'))?.[1].bytes;
   console.log(`dist/ ready (page hook: ${(hookBytes / 1024).toFixed(1)} KiB minified)`);
+  await realcodeBench();
 }

@@ -3,7 +3,7 @@
 // from demo/realcode/node_modules, unmodified. Skips the build when dist/ is up to date with its inputs.
 //   node demo/realcode/build.mjs [--force]
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -60,15 +60,15 @@ export async function buildRealcode({ force = false, quiet = false } = {}) {
   if (!force && existsSync(target) && existsSync(stampFile)) {
     try {
       if (JSON.parse(readFileSync(stampFile, 'utf8')).hash === hash) {
+        say('demo/realcode/dist/widget.js is up to date');
         return { built: false, ms: Date.now() - started, bytes: statSync(target).size };
       }
     } catch {
       /* rebuild */
     }
   }
-  rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  await esbuild.build({
+  const result = await esbuild.build({
     absWorkingDir: here,
     entryPoints: { widget: 'src/scriptingLayer.js' },
     outdir: out,
@@ -88,8 +88,17 @@ export async function buildRealcode({ force = false, quiet = false } = {}) {
     alias: { 'abort-controller-es5': 'abort-controller' },
     plugins: [stubNodeBuiltins],
     logLevel: 'warning',
+    write: false,
   });
-  writeFileSync(stampFile, JSON.stringify({ hash, builtAt: new Date().toISOString() }) + '\n');
+  // Each file is written beside its target and renamed over it (atomic), so that a concurrent build or a
+  // running demo server never sees a half-written bundle; the stamp comes last.
+  for (const file of result.outputFiles) {
+    const tmp = `${file.path}.tmp-${process.pid}`;
+    writeFileSync(tmp, file.contents);
+    renameSync(tmp, file.path);
+  }
+  writeFileSync(`${stampFile}.tmp-${process.pid}`, JSON.stringify({ hash, builtAt: new Date().toISOString() }) + '\n');
+  renameSync(`${stampFile}.tmp-${process.pid}`, stampFile);
   const bytes = statSync(target).size;
   say(`demo/realcode/dist/widget.js built in ${((Date.now() - started) / 1000).toFixed(1)} s (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
   return { built: true, ms: Date.now() - started, bytes };

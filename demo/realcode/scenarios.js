@@ -30,6 +30,7 @@ export const REAL_PACKAGES = {
 /** What runs as real Microsoft code and what is a local stand-in (shown on every page and in the README). */
 export const STAND_INS = [
   { id: 'scripting-layer', where: 'demo/realcode/src/scriptingLayer.js', what: "the live chat scripting layer (LiveChatBootstrapper.js, closed source, Microsoft's CDN): window.Microsoft.Omnichannel.LiveChatWidget.SDK, lcw:* events, the auth client function, the bot auth token provider on the widget's BroadcastService" },
+  { id: 'widget-shell', where: 'demo/realcode/src/widgetHost.js', what: "the widget's React shell (LiveChatWidget, startChat.js): bench glue that calls Microsoft's modules in the order startChat.js does (FacadeChatSDK.startChat, createAdapter, Web Chat) and goes on past the chat SDK's expected MessagingClientInitializationFailure (no ACS offline)" },
   { id: 'acs', where: 'demo/realcode/src/acsAdapter.js', what: 'the Azure Communication Services transport: a local async-iterable chat adapter that yields the scenario\'s bot activities' },
   { id: 'token-service', where: 'demo/realcode/server.mjs', what: "the Bot Framework token service's postToken endpoint (the card's tokenPostResource.sasUrl)" },
   { id: 'livechatconnector', where: 'demo/realcode/server.mjs', what: 'the Omnichannel service (livechatconnector): the widget configuration and the authenticated conversation call' },

@@ -20,8 +20,9 @@ const STATIC = {
   '/realcode/scenarios.js': join(here, 'scenarios.js'),
   '/realcode/dist/widget.js': join(here, 'dist/widget.js'),
   '/realcode/dist/widget.js.map': join(here, 'dist/widget.js.map'),
+  '/realcode/dist/widget.js.LEGAL.txt': join(here, 'dist/widget.js.LEGAL.txt'),
 };
-const TYPES = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json; charset=utf-8' };
+const TYPES = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
 /**
  * The page's Content-Security-Policy. connect-src 'self' keeps every request on 127.0.0.1: it stands for the
  * firewall that makes the widget's fetch of https://token.botframework.com/api/sas/gettesturl fail, and
@@ -156,6 +157,7 @@ function pageHtml(run, base) {
       the components' <code>BroadcastService</code>, the chat SDK with ocsdk, and Web Chat rendered with React).</p>
     <p class="banner">LOCAL STAND-INS (not Microsoft code), for what is not on npm or cannot run offline:</p>
     <ul>${standIns}</ul>
+    <p>The page's Content-Security-Policy (<code>${escapeHtml(PAGE_CSP)}</code>) keeps every request on 127.0.0.1: it plays the firewall that makes the widget's fetch of <code>https://token.botframework.com/api/sas/gettesturl</code> fail.</p>
     <h1 id="rc-title">${escapeHtml(s.title)}</h1>
     <p>Scenario <code id="rc-scenario">${escapeHtml(s.id)}</code> · widget id <code>${escapeHtml(run.widgetId)}</code> · status: <span id="rc-status">running</span> · <a href="/">all scenarios</a></p>
     <p>${escapeHtml(s.summary)}</p>

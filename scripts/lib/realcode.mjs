@@ -15,7 +15,12 @@ export const REALCODE_PAGE_TIMEOUT_MS = 60_000;
  * @returns {Promise<{ url: string, truth: any, page: any, console: string[] }>}
  */
 export async function runRealcodeScenario(browserOrContext, baseUrl, scenario, { keepOpen = false, timeoutMs = REALCODE_PAGE_TIMEOUT_MS } = {}) {
-  const page = await browserOrContext.newPage();
+  // Firefox over WebDriver BiDi can refuse a new tab while another tab navigates ("no such frame"): retry once.
+  const page = await browserOrContext.newPage().catch(async (e) => {
+    if (!/no such frame|BrowsingContext/i.test(String(e?.message ?? e))) throw e;
+    await new Promise((r) => setTimeout(r, 500));
+    return browserOrContext.newPage();
+  });
   const consoleLines = [];
   page.on('console', (m) => consoleLines.push(`${m.type()}: ${m.text()}`.slice(0, 500)));
   page.on('pageerror', (e) => consoleLines.push(`pageerror: ${e?.message ?? e}`.slice(0, 500)));
