@@ -56,7 +56,8 @@ export function installWebChatHooks(ctx: HookContext, win: Window & typeof globa
       const activity = summarizeActivity(args[0]) ?? { type: 'unknown' };
       return {
         returned(observable) {
-          return ctx.guard('postActivity result', () => tapObservable(observable, activity)) ?? observable;
+          ctx.guard('postActivity result', () => tapObservable(observable, activity));
+          return observable;
         },
       };
     },
@@ -64,59 +65,97 @@ export function installWebChatHooks(ctx: HookContext, win: Window & typeof globa
     ctx.report,
   );
 
+  /** postActivity() results being watched → how to record what their subscribers receive. */
+  const taps = new WeakMap<object, { record(outcome: 'id' | 'retry' | 'error', detail: { id?: string; error?: unknown }): void }>();
+
   /**
-   * An observable of the same class that forwards to the one postActivity() returned, recording what
-   * the page's subscription receives. It subscribes only when the page does, once per page
-   * subscription: the observable is cold, and a subscription of our own would post the activity twice.
+   * The page's observable is returned as it is; its class's `subscribe` (wrapped in place, where it is
+   * defined) records what the page's own subscription receives. The hook never subscribes itself: the
+   * observable is cold, and a subscription of our own would post the activity twice.
    */
-  const tapObservable = (observable: unknown, activity: ActivitySummary): unknown => {
-    if (!observable || typeof observable !== 'object') return observable;
-    // Only an instance of an Observable class (rxjs: `new Observable(subscribe)`), whose subscribe is inherited.
-    const proto = natives.getPrototypeOf(observable);
-    const Ctor = own(proto, 'constructor');
-    const subscribe = (observable as { subscribe?: unknown }).subscribe;
-    if (typeof Ctor !== 'function' || Ctor === Object || typeof subscribe !== 'function' || natives.getOwnPropertyDescriptor(observable, 'subscribe')) return observable;
+  const tapObservable = (observable: unknown, activity: ActivitySummary): void => {
+    if (!observable || typeof observable !== 'object') return;
+    let holder: object | null = observable;
+    for (let depth = 0; holder && depth < 10; depth++, holder = natives.getPrototypeOf(holder) as object | null) {
+      if (natives.getOwnPropertyDescriptor(holder, 'subscribe')) break;
+    }
+    if (!holder || !replaceValue(holder, 'subscribe', wrapSubscribe, natives)) return;
     let recorded = false;
     const callId = ctx.newId('p');
     const t0 = natives.now();
-    const record = (outcome: 'id' | 'retry' | 'error', detail: { id?: string; error?: unknown }) => {
-      if (recorded) return;
-      recorded = true;
-      const t = natives.now();
-      const status = detail.error !== undefined ? own(detail.error, 'status') : undefined;
-      ctx.emit(
-        {
-          kind: 'directline.post',
-          callId,
-          activity,
-          outcome,
-          elapsedMs: t - t0,
-          ...(detail.id !== undefined ? { id: clip(detail.id, 200) } : {}),
-          ...(typeof status === 'number' && Number.isInteger(status) ? { status } : {}),
-          ...(detail.error !== undefined ? { error: summarizeError(detail.error).message } : {}),
-        },
-        t0,
-      );
-    };
-    return natives.construct(Ctor, [
-      (subscriber: { next(v: unknown): void; error(e: unknown): void; complete(): void }) =>
-        natives.apply(subscribe, observable, [
+    taps.set(observable, {
+      record(outcome, detail) {
+        if (recorded) return;
+        recorded = true;
+        const t = natives.now();
+        const status = detail.error !== undefined ? own(detail.error, 'status') : undefined;
+        ctx.emit(
           {
-            next(value: unknown) {
-              ctx.guard('postActivity next', () => record(value === 'retry' ? 'retry' : 'id', value === 'retry' ? {} : { id: String(value) }));
-              subscriber.next(value);
-            },
-            error(error: unknown) {
-              ctx.guard('postActivity error', () => record('error', { error }));
-              subscriber.error(error);
-            },
-            complete() {
-              subscriber.complete();
-            },
+            kind: 'directline.post',
+            callId,
+            activity,
+            outcome,
+            elapsedMs: t - t0,
+            ...(detail.id !== undefined ? { id: clip(detail.id, 200) } : {}),
+            ...(typeof status === 'number' && Number.isInteger(status) ? { status } : {}),
+            ...(detail.error !== undefined ? { error: summarizeError(detail.error).message } : {}),
           },
-        ]),
-    ]);
+          t0,
+        );
+      },
+    });
   };
+
+  /** `subscribe` of the observable class: only subscriptions to a watched postActivity() result are tapped. */
+  const wrapSubscribe = createWrapper(
+    'Observable.subscribe',
+    () => (thisArg, args) => {
+      const tap = thisArg && typeof thisArg === 'object' ? taps.get(thisArg) : undefined;
+      if (!tap) return; // every other subscription in the page: untouched
+      const onNext = (value: unknown) => ctx.guard('postActivity next', () => tap.record(value === 'retry' ? 'retry' : 'id', value === 'retry' ? {} : { id: String(value) }));
+      const onError = (error: unknown) => ctx.guard('postActivity error', () => tap.record('error', { error }));
+      const [first] = args;
+      if (typeof first === 'function' || (first == null && args.length > 1)) {
+        // subscribe(next, error, complete)
+        const planArgs = args.slice();
+        planArgs[0] = function (this: unknown, v: unknown) {
+          onNext(v);
+          return typeof first === 'function' ? natives.apply(first, this, [v]) : undefined;
+        };
+        const err = args[1];
+        planArgs[1] = function (this: unknown, e: unknown) {
+          onError(e);
+          if (typeof err === 'function') return natives.apply(err, this, [e]);
+          throw e; // what rxjs does with an unhandled error
+        };
+        return { args: planArgs };
+      }
+      if (!first || typeof first !== 'object' || (typeof own(first, 'unsubscribe') === 'function' && 'closed' in first)) {
+        return; // an rxjs Subscriber (an operator chain): substituting it would cut the chain, so not recorded
+      }
+      // A plain observer object: forward to it with itself as `this`.
+      const observer = first as { next?: Function; error?: Function; complete?: Function };
+      return {
+        args: [
+          {
+            next: (v: unknown) => {
+              onNext(v);
+              return typeof observer.next === 'function' ? natives.apply(observer.next, observer, [v]) : undefined;
+            },
+            error: (e: unknown) => {
+              onError(e);
+              if (typeof observer.error === 'function') return natives.apply(observer.error, observer, [e]);
+              throw e;
+            },
+            complete: () => (typeof observer.complete === 'function' ? natives.apply(observer.complete, observer, []) : undefined),
+          },
+          ...args.slice(1),
+        ],
+      };
+    },
+    natives,
+    ctx.report,
+  );
 
   const wrapCreateDirectLine = createWrapper(
     'WebChat.createDirectLine',
