@@ -3,7 +3,7 @@ import type { Ref } from 'preact';
 import type { RowFilter } from '../src/analysis/filter';
 import type { RowSource } from '../src/analysis/timeline';
 
-const SOURCES: RowSource[] = ['Omnichannel', 'Web Chat', 'Direct Line', 'network', 'extension'];
+const SOURCES: RowSource[] = ['Omnichannel', 'Web Chat', 'Direct Line', 'network', 'page', 'extension'];
 
 export function FilterBar({ filter, onChange, kinds, searchRef, shown, total }: { filter: RowFilter; onChange(f: RowFilter): void; kinds: string[]; searchRef: Ref<HTMLInputElement>; shown: number; total: number }) {
   // An empty list means "all": unchecking one source keeps the others.

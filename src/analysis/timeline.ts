@@ -4,14 +4,15 @@
  */
 import type { LogEntry, Summary } from '../shared/events';
 import { formatDuration, summaryText } from './format';
-import { budgetStatus, collectInvocations, type Invocation } from './invocations';
+import { budgetStatus, collectInvocations, providerLabel, type Invocation } from './invocations';
+import { collectWidgetCards, linkCardInvocations, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from './widgetCards';
 import { decodeJwtView } from './jwt';
 import { redactionOf } from './redact';
 import { describeLcwError } from './lcwErrors';
 import { createWebChatRows, isWebChatEvent } from './webchatRows';
 
 export type Severity = 'info' | 'warning' | 'error';
-export type RowSource = 'Omnichannel' | 'Web Chat' | 'Direct Line' | 'network' | 'extension';
+export type RowSource = 'Omnichannel' | 'Web Chat' | 'Direct Line' | 'network' | 'page' | 'extension';
 
 export interface TimelineRow {
   /** Unique within the timeline: the entry's seq, or `seq.n` when one entry gives several rows. */
@@ -34,7 +35,24 @@ export interface TimelineRow {
   activityKey?: string;
 }
 
-const ROLE_LABEL = { auth: 'auth token provider', bot: 'bot auth token provider' } as const;
+/** What the widget's decision means for a card, as a row says it. */
+const DECISION_TEXT: Record<WidgetCard['decision'], string> = {
+  hidden: 'the widget hid the card',
+  shown: 'the widget showed the card (the answer was not {show: false})',
+  'shown-no-answer': "the widget showed the card: no answer within its ~2 s window",
+  'shown-no-sas-url': 'the widget showed the card: no sasUrl',
+  'shown-bad-sign-in-url': 'the widget showed the card: no signInId in the sign-in URL',
+  'dropped-seen': 'the widget dropped the card (signInId already seen)',
+  pending: 'the widget is still deciding',
+};
+
+/** Severity of a widget bus event: the decisions that show a card are problems. */
+const BUS_SEVERITY: Record<string, Severity> = {
+  [WIDGET_BUS.notFound]: 'error',
+  [WIDGET_BUS.emptySasUrl]: 'error',
+  [WIDGET_BUS.undefinedSignInId]: 'error',
+  [WIDGET_BUS.displayCard]: 'warning',
+};
 
 /** A short description of a token for one-line summaries: "JWT RS256, sub 1234…, exp in 1 h" or the failure. */
 export function tokenOneLiner(token: string, captureAtMs: number): { text: string; severity: Severity } {
@@ -67,8 +85,8 @@ function detailText(detail: Summary | undefined): string {
   return detail === undefined ? '' : ` ${summaryText(detail, 160)}`;
 }
 
-function invocationSummary(inv: Invocation, nowMs: number): { text: string; severity: Severity } {
-  const label = ROLE_LABEL[inv.role];
+function invocationSummary(inv: Invocation, nowMs: number, card: WidgetCard | undefined): { text: string; severity: Severity } {
+  const label = providerLabel(inv);
   if (inv.role === 'bot') {
     const e = inv.invoke.event;
     const signIn = e.signInId ? ` for signInId ${e.signInId}` : ' (botTokenUrl has no state/signInId)';
@@ -78,7 +96,8 @@ function invocationSummary(inv: Invocation, nowMs: number): { text: string; seve
       : inv.end
         ? 'finished without calling the callback'
         : 'waiting for the callback';
-    return { text: `${label} invoked${signIn}: ${outcome}`, severity: !cb && inv.end ? 'warning' : 'info' };
+    const decided = card?.decisionEntry ? `; ${DECISION_TEXT[card.decision]}` : '';
+    return { text: `${label} invoked${signIn}: ${outcome}${decided}`, severity: !cb && inv.end ? 'warning' : 'info' };
   }
   const status = budgetStatus(inv, nowMs);
   switch (status.state) {
@@ -102,6 +121,10 @@ function invocationSummary(inv: Invocation, nowMs: number): { text: string; seve
  */
 export function buildTimeline(entries: readonly LogEntry[], nowMs: number): TimelineRow[] {
   const invocations = collectInvocations(entries);
+  // The live chat widget's own decision on each card, by the bot provider invocation it made.
+  const widgetCards = collectWidgetCards(entries, nowMs);
+  const cardOf = new Map<string, WidgetCard>();
+  for (const [cardId, inv] of linkCardInvocations(widgetCards, [...invocations.values()])) cardOf.set(inv.invocationId, widgetCards.find((c) => c.id === cardId)!);
   const webChat = createWebChatRows(entries);
   const firstTopSeq = entries.find((x) => x.event.kind === 'hook.installed' && x.event.top && x.frameId === 0)?.seq;
   const rows = entries.flatMap((entry): TimelineRow[] => {
@@ -156,24 +179,36 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
         );
       case 'provider.invoke': {
         const inv = invocations.get(e.invocationId)!;
-        const { text, severity } = invocationSummary(inv, nowMs);
-        return row('Omnichannel', e.role === 'auth' ? 'auth provider' : 'bot provider', text, severity, e.invocationId);
+        const { text, severity } = invocationSummary(inv, nowMs, cardOf.get(e.invocationId));
+        return row('Omnichannel', e.source === 'client-function' ? 'auth function' : e.role === 'auth' ? 'auth provider' : 'bot provider', text, severity, e.invocationId);
       }
       case 'provider.callback': {
         const late = e.role === 'auth' && e.elapsedMs > 10_000;
         const when = `after ${formatDuration(e.elapsedMs)}${e.sync ? ', synchronously' : ''}${e.callCount > 1 ? ` (call #${e.callCount})` : ''}`;
         if (e.role === 'bot') {
-          return row('Omnichannel', 'bot callback', `callback(${summaryText(e.value, 60)}) ${when}: card ${e.show === false ? 'hidden' : e.show === true ? 'shown' : 'decision unclear'}`, e.show === null ? 'warning' : 'info', e.invocationId);
+          // What the page asked for is not what happened: the widget decides, and says so on its bus.
+          const card = cardOf.get(e.invocationId);
+          const asks = e.show === false ? 'asks to hide the card' : e.show === true ? 'asks to show the card' : 'no {show} decision';
+          const outcome = card?.decisionEntry
+            ? `; ${DECISION_TEXT[card.decision]}`
+            : e.show === false && e.elapsedMs > WIDGET_DECISION_WINDOW_MS
+              ? ", after the widget's ~2 s window (the card is likely shown)"
+              : '';
+          const shownAnyway = e.show === false && (card ? card.decision.startsWith('shown') : e.elapsedMs > WIDGET_DECISION_WINDOW_MS);
+          return row('Omnichannel', 'bot callback', `callback(${summaryText(e.value, 60)}) ${when}: ${asks}${outcome}`, e.show === null || shownAnyway ? 'warning' : 'info', e.invocationId);
         }
+        const inv = invocations.get(e.invocationId);
+        const call = e.via === 'promise' ? 'resolved' : e.via === 'return' ? 'returned' : 'callback';
         if (e.token === undefined) {
-          return row('Omnichannel', 'auth callback', `callback(${e.valueType}) ${when}: no token`, 'error', e.invocationId);
+          return row('Omnichannel', 'auth callback', `${call}(${e.valueType}) ${when}: no token`, 'error', e.invocationId);
         }
         const token = tokenOneLiner(e.token, e.at);
         const severity: Severity = late || token.severity === 'error' ? 'error' : token.severity;
-        return row('Omnichannel', 'auth callback', `callback(token) ${when}: ${token.text}`, severity, e.invocationId);
+        return row('Omnichannel', inv?.invoke.event.source === 'client-function' ? 'auth function' : 'auth callback', `${call}(token) ${when}: ${token.text}`, severity, e.invocationId);
       }
       case 'provider.end': {
-        const label = ROLE_LABEL[e.role];
+        const inv = invocations.get(e.invocationId);
+        const label = inv ? providerLabel(inv) : e.role === 'auth' ? 'auth token provider' : 'bot auth token provider';
         if (e.outcome === 'threw' || e.outcome === 'rejected') {
           return row('Omnichannel', 'provider end', `${label} ${e.outcome === 'threw' ? 'threw' : 'rejected'} after ${formatDuration(e.elapsedMs)}: ${e.error?.name}: ${e.error?.message}`, 'error', e.invocationId);
         }
@@ -195,6 +230,9 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
       }
       case 'net.request': {
         const status = e.status === null ? `failed (${e.error ?? 'no response'})` : String(e.status);
+        if (e.purpose === 'gettesturl') {
+          return row('network', 'gettesturl', `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)}: the widget asking for the sasUrl a sign-in card lacked`, e.status === 200 ? 'info' : 'warning');
+        }
         const ok = e.status !== null && (e.status === 200 || e.status === 202 || e.status === 404);
         return row('network', 'POST token', `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)} via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}`, e.status === null ? 'error' : ok ? 'info' : 'warning', e.invocationId);
       }
@@ -202,7 +240,28 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
         const status = e.status === null ? `failed (${e.error ?? 'no response'})` : String(e.status);
         const auth = e.authenticatedUserToken !== undefined ? `, AuthenticatedUserToken: ${tokenOneLiner(e.authenticatedUserToken, e.at).text}` : '';
         const bad = e.status === null || e.status >= 400;
-        return row('network', 'LCW connector', `${e.method} livechatconnector/${e.endpoint} → ${status} after ${formatDuration(e.elapsedMs)}${auth}`, bad ? (e.status === 401 ? 'error' : 'warning') : 'info');
+        const fn = e.authClientFunction === undefined ? '' : e.authClientFunction === null ? ', names no auth client function' : `, names auth client function ${e.authClientFunction}`;
+        return row('network', 'LCW connector', `${e.method} livechatconnector/${e.endpoint} → ${status} after ${formatDuration(e.elapsedMs)}${auth}${fn}`, bad ? (e.status === 401 ? 'error' : 'warning') : 'info');
+      }
+      case 'lcw.authFunction': {
+        const text = { function: 'found on the page; timed like an auth token provider', missing: 'does not exist on the page (the widget raises lcw:error 8)', 'not-a-function': 'is not a function' }[e.state];
+        return row('Omnichannel', 'auth function', `Configured auth client function ${e.name} ${text}`, e.state === 'function' ? 'info' : 'error');
+      }
+      case 'bus.message': {
+        const payload = e.payload === undefined ? '' : ` ${summaryText(e.payload, 160)}`;
+        const telemetry = e.payload && typeof e.payload === 'object' && !Array.isArray(e.payload) && (e.payload as Record<string, Summary>).Event === e.eventName;
+        return row('Omnichannel', telemetry ? 'widget telemetry' : 'widget bus', `${e.eventName ?? 'message'}${payload} (${e.direction} on ${e.channel})`, (e.eventName ? BUS_SEVERITY[e.eventName] : undefined) ?? 'info');
+      }
+      case 'adapter.activity': {
+        if (e.stage === 'held') return row('Omnichannel', 'activity stream', 'The widget held a sign-in card back from Web Chat while it decides');
+        if (e.stage === 'failed') return row('Omnichannel', 'activity stream', `The widget's activity stream failed: ${e.error ?? 'error'}`, 'error');
+        const oauth = e.activity?.attachments?.[0]?.oauth;
+        return row('Omnichannel', 'activity stream', `Sign-in card passed on to Web Chat (shown)${oauth?.connectionName ? `, connectionName ${oauth.connectionName}` : ''}${oauth?.tokenPostResource?.sasUrl ? '' : ', no tokenPostResource.sasUrl'}`, 'warning');
+      }
+      case 'page.error': {
+        const where = e.source ? ` (${e.source}${e.line !== undefined ? `:${e.line}` : ''})` : '';
+        if (e.errorType === 'resource') return row('page', 'load failed', `${e.message}: ${e.source ?? 'unknown URL'}`, 'error');
+        return row('page', e.errorType === 'unhandledrejection' ? 'unhandled rejection' : 'page error', `${e.name ? `${e.name}: ` : ''}${e.message}${where}`, 'error');
       }
       default:
         return row('extension', e.kind, e.kind);

@@ -20,6 +20,7 @@
  * Source: omnichannel-chat-widget lib/esm/components/livechatwidget/common/ActivitySubscriber/BotAuthActivitySubscriber.js.
  */
 import type { EventOf, LogEntry } from '../shared/events';
+import type { Invocation } from './invocations';
 
 type E<K extends LogEntry['event']['kind']> = LogEntry & { event: EventOf<K> };
 
@@ -192,3 +193,25 @@ export function collectWidgetCards(entries: readonly LogEntry[], nowMs: number):
 
 /** True when the widget ended up showing the card. */
 export const isShown = (d: WidgetDecision) => d.startsWith('shown');
+
+/**
+ * Pairs each widget card with the bot auth token provider invocation made for it: same frame, after
+ * the card's SignInCardReceived, with the card's sasUrl as botTokenUrl (else the first unpaired one
+ * before the card's decision). Each invocation goes to one card.
+ */
+export function linkCardInvocations(cards: readonly WidgetCard[], invocations: readonly Invocation[]): Map<string, Invocation> {
+  const links = new Map<string, Invocation>();
+  const used = new Set<string>();
+  for (const card of cards) {
+    if (!card.received) continue;
+    const after = card.received.seq;
+    const before = card.decisionEntry?.seq ?? Infinity;
+    const candidates = invocations.filter((i) => i.role === 'bot' && !used.has(i.invocationId) && i.invoke.frameId === card.frameId && i.invoke.seq > after);
+    const inv = candidates.find((i) => card.sasUrl !== undefined && i.invoke.event.botTokenUrl === card.sasUrl) ?? candidates.find((i) => i.invoke.seq < before);
+    if (inv) {
+      links.set(card.id, inv);
+      used.add(inv.invocationId);
+    }
+  }
+  return links;
+}

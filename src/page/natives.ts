@@ -9,6 +9,7 @@ export interface Natives {
   defineProperty: typeof Object.defineProperty;
   getOwnPropertyDescriptor: typeof Object.getOwnPropertyDescriptor;
   keys: typeof Object.keys;
+  ownKeys: typeof Reflect.ownKeys;
   stringify: typeof JSON.stringify;
   /** Page clock, ms since the document's time origin. */
   now: () => number;
@@ -39,6 +40,7 @@ export function captureNatives(global: typeof globalThis): Natives {
     defineProperty: Object.defineProperty,
     getOwnPropertyDescriptor: Object.getOwnPropertyDescriptor,
     keys: Object.keys,
+    ownKeys: Reflect.ownKeys,
     stringify: JSON.stringify,
     now,
     timeOrigin,

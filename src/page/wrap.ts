@@ -73,6 +73,14 @@ export function createWrapper(purpose: string, observe: (fn: Function) => CallOb
  * per invocation, even when the widget passes the same function each time).
  */
 export function wrapOnce(original: Function, purpose: string, observer: CallObserver, natives: Natives, report: ReportError): Function {
+  // Firefox creates a function's `length`, `name` and `prototype` on first touch, and a Proxy's key
+  // enumeration touches them in another order than a direct one: enumerate directly first, so
+  // `Object.getOwnPropertyNames(wrapper)` keeps the order the page would have seen.
+  try {
+    natives.ownKeys(original);
+  } catch {
+    // A revoked proxy: the wrapper will throw what it throws.
+  }
   const run = (thisArg: unknown, args: unknown[], newTarget: Function | undefined): unknown => {
     let plan: CallPlan | undefined;
     try {

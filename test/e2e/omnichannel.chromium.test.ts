@@ -81,7 +81,7 @@ describe('Omnichannel simulator scenarios in the panel (Chromium)', () => {
       const cb = r.rows.find((x) => x.kind === 'provider.callback')!;
       const shown = parseDuration(/after (.+?):/.exec(cb.summary)![1]!);
       expect(Math.abs(shown - page.elapsedMs!), id).toBeLessThanOrEqual(50);
-      expect(cb.summary).toMatch(scenarioById(id)!.expect.cardShown ? /card shown$/ : /card hidden$/);
+      expect(cb.summary).toMatch(scenarioById(id)!.expect.cardShown ? /asks to show the card$/ : /asks to hide the card$/);
     }
     expect(resultOf('bot-no-callback').rows.find((x) => x.kind === 'provider.invoke')!).toMatchObject({
       severity: 'warning',

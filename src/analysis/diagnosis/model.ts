@@ -5,7 +5,7 @@
 import type { EventOf, LogEntry } from '../../shared/events';
 import { collectInvocations, type Invocation } from '../invocations';
 import { collectActivities, collectCardAttempts, type ActivityRecord, type CardAttempt } from '../webchat';
-import { collectWidgetCards, type WidgetCard } from '../widgetCards';
+import { collectWidgetCards, linkCardInvocations, type WidgetCard } from '../widgetCards';
 
 export type Entry<K extends LogEntry['event']['kind']> = LogEntry & { event: EventOf<K> };
 
@@ -57,24 +57,3 @@ export function buildModel(entries: readonly LogEntry[], opts: { nowMs?: number;
   };
 }
 
-/**
- * Pairs each widget card with the bot auth token provider invocation made for it: same frame, after
- * the card's SignInCardReceived, with the card's sasUrl as botTokenUrl (else the first unpaired one
- * before the card's decision). Each invocation goes to one card.
- */
-export function linkCardInvocations(cards: readonly WidgetCard[], invocations: readonly Invocation[]): Map<string, Invocation> {
-  const links = new Map<string, Invocation>();
-  const used = new Set<string>();
-  for (const card of cards) {
-    if (!card.received) continue;
-    const after = card.received.seq;
-    const before = card.decisionEntry?.seq ?? Infinity;
-    const candidates = invocations.filter((i) => i.role === 'bot' && !used.has(i.invocationId) && i.invoke.frameId === card.frameId && i.invoke.seq > after);
-    const inv = candidates.find((i) => card.sasUrl !== undefined && i.invoke.event.botTokenUrl === card.sasUrl) ?? candidates.find((i) => i.invoke.seq < before);
-    if (inv) {
-      links.set(card.id, inv);
-      used.add(inv.invocationId);
-    }
-  }
-  return links;
-}
