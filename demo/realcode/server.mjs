@@ -203,7 +203,16 @@ export function createRealcodeRoutes({ base }) {
     let m = /^\/livechatconnector\/config\/([^/]+)\/([^/]+)$/.exec(path);
     if (m) {
       const run = runs.get(m[2]);
-      const entry = { endpoint: 'config', method: req.method, path, status: 0, authenticatedUserToken: false, requestId: url.searchParams.get('requestId'), channelId: url.searchParams.get('channelId') };
+      const entry = {
+        endpoint: 'config',
+        method: req.method,
+        path,
+        status: 0,
+        authenticatedUserToken: typeof req.headers['authenticatedusertoken'] === 'string',
+        requestId: url.searchParams.get('requestId'),
+        channelId: url.searchParams.get('channelId'),
+        headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0).filter((h) => !/^(host|connection|accept-encoding|accept-language|sec-|user-agent|referer|origin|content-length|priority|pragma|cache-control|te$)/i.test(h)),
+      };
       if (!run || m[1] !== REALCODE_ORG_ID) {
         send(res, 404, { message: 'widget not found' }, { errorcode: '104' });
         return true;
@@ -230,8 +239,10 @@ export function createRealcodeRoutes({ base }) {
       status: 0,
       authenticatedUserToken: typeof token === 'string' && token.length > 0,
       authenticatedUserTokenShape: tokenShape(typeof token === 'string' ? token : ''),
-      authCodeNonce: typeof req.headers['authcodenonce'] === 'string',
+      authCodeNonce: req.headers['authcodenonce'] ?? null, // the value sent (ocsdk rotates it from the `authcodenonce` response header)
+      ocUserAgent: req.headers['ms-oc-user-agent'] ?? null,
       requestId: req.headers['request-id'] ?? null,
+      headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0).filter((h) => !/^(host|connection|accept-encoding|accept-language|sec-|user-agent|referer|origin|content-length|priority|pragma|cache-control|te$)/i.test(h)),
       bodyKeys: (() => {
         try {
           return Object.keys(JSON.parse(body || '{}')).sort();

@@ -19,6 +19,13 @@
   var LCW_EVENTS = ['lcw:ready', 'lcw:startChat', 'lcw:closeChat', 'lcw:error', 'lcw:chatQueued', 'lcw:chatRetrieved', 'lcw:onClose', 'lcw:onMinimize', 'lcw:onMaximize', 'lcw:onNewMessage', 'lcw:threadUpdate'];
   var DECISION_EVENTS = ['SetBotAuthProviderHideCard', 'SetBotAuthProviderDisplayCard', 'SetBotAuthProviderNotFound', 'BotAuthActivityEmptySasUrl', 'BotAuthActivityUndefinedSignInId'];
   var RENDER_TIMEOUT_MS = 5000;
+  /**
+   * The widget's BroadcastService delivers asynchronously (a native BroadcastChannel message; if its own echo is
+   * late, its EventQueue re-posts locally after 500 ms). A run settles only after the bus has been quiet this long
+   * since the start sequence ended, so that events posted just before a failure (the facade's
+   * NewTokenValidationFailed, OnWidgetError) are in the ground truth.
+   */
+  var BUS_QUIET_MS = 700;
   /** The widget facade's token checks, as it broadcasts them (FacadeChatSDK.tokenRing, authHelper). */
   var WIDGET_AUTH_EVENTS = ['GetAuthTokenCalled', 'NewTokenValidationStarted', 'NewTokenValidationCompleted', 'NewTokenValidationFailed', 'ReceivedNullOrEmptyToken', 'OnWidgetError'];
   var params = new URLSearchParams(location.search);
@@ -186,6 +193,9 @@
       if (r.webChatStarted && !r.acsScriptDone) return false;
     }
     if (r.site.pending > 0) return false;
+    var bus = r.bus || [];
+    var lastBus = bus.length ? bus[bus.length - 1].t : 0;
+    if (now() - Math.max(r.flowEndedAt || 0, lastBus) < BUS_QUIET_MS) return false;
     if (r.scriptingLayerPending && r.scriptingLayerPending.n > 0) return false;
     var cards = r.cards || [];
     for (var i = 0; i < cards.length; i++) {

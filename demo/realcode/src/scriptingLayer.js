@@ -68,7 +68,7 @@ function tokenShape(token) {
   const widgetId = snippet?.dataset.appId;
   const orgId = snippet?.dataset.orgId;
   const orgUrl = snippet?.dataset.orgUrl;
-  const state = { authProvider: null, botProvider: null, lastShow: undefined, haveShow: false, started: false };
+  const state = { authProvider: null, botProvider: null, lastShow: undefined, haveShow: false, unansweredRequests: 0, started: false };
   const authCalls = (bench.records().authCalls = []);
   const botCalls = (bench.records().botProviderCalls = []);
   const pending = (bench.records().scriptingLayerPending = { n: 0 });
@@ -162,6 +162,7 @@ function tokenShape(token) {
         state.lastShow = cfg?.show;
         state.haveShow = true;
         bench.log(`page's bot provider called back {show: ${cfg?.show}}`);
+        if (state.unansweredRequests > 0) answerConfigRequest(); // the widget is still listening for an answer
         bench.changed();
       });
       if (result && typeof result.then === 'function') result.then(undefined, (e) => (call.threw = String(e?.message ?? e)));
@@ -174,10 +175,16 @@ function tokenShape(token) {
     }
     bench.changed();
   });
+  function answerConfigRequest() {
+    state.unansweredRequests = 0;
+    BroadcastService.postMessage({ eventName: 'BotAuthConfigResponse', payload: { response: state.lastShow, functionIsSet: typeof state.botProvider === 'function' } });
+  }
   BroadcastService.getMessageByEventName('BotAuthConfigRequest').subscribe((message) => {
     if (!once(message)) return;
-    if (!state.haveShow) return; // no answer yet: the widget's window decides
-    BroadcastService.postMessage({ eventName: 'BotAuthConfigResponse', payload: { response: state.lastShow, functionIsSet: typeof state.botProvider === 'function' } });
+    if (state.haveShow) return answerConfigRequest();
+    // No callback yet: no answer now. The request is answered as soon as the page's callback comes; the
+    // widget's own retry window (~2 s in 1.8.3) decides whether that is in time.
+    state.unansweredRequests++;
   });
 
   const host = createWidgetHost({ widgetId, orgId, orgUrl, getAuthToken });
@@ -219,6 +226,7 @@ function tokenShape(token) {
       .catch((e) => bench.log(`start sequence failed: ${errorName(e)}`))
       .finally(() => {
         bench.records().flow = 'started';
+        bench.records().flowEndedAt = performance.now();
         bench.changed();
       });
   };
