@@ -6,6 +6,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { diagnose } from '../src/analysis/diagnosis';
 import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/filter';
 import { budgetStatus, collectInvocations } from '../src/analysis/invocations';
+import { collectWidgetCards } from '../src/analysis/widgetCards';
 import { buildTimeline } from '../src/analysis/timeline';
 import { collectCardAttempts } from '../src/analysis/webchat';
 import type { LogEntry } from '../src/shared/events';
@@ -49,7 +50,14 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
   const nowMs = mode === 'file' ? lastAt : now;
 
   const invocations = useMemo(() => collectInvocations(entries), [entries]);
-  const waiting = useMemo(() => mode === 'live' && [...invocations.values()].some((inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw')), [invocations, mode]);
+  // Also while the live chat widget holds a card it has said nothing about (it becomes "dropped" after a second).
+  const waiting = useMemo(
+    () =>
+      mode === 'live' &&
+      ([...invocations.values()].some((inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw')) ||
+        collectWidgetCards(entries, now).some((c) => c.decision === 'pending' && c.held && c.entries.length === 1)),
+    [invocations, entries, now, mode],
+  );
   useEffect(() => {
     if (!waiting) return;
     const id = setInterval(() => setNow(Date.now()), 250);

@@ -44,6 +44,13 @@ export const SIGN_IN_URL = /[\S]+.botframework.com\/api\/oauth\/signin\?signin=(
 /** The widget's decision window, ms: 3 tries of BotAuthConfigRequest, 1,000 ms apart, the third without a wait. */
 export const WIDGET_DECISION_WINDOW_MS = 2000;
 
+/**
+ * How long after holding a card back the widget has surely said something about it, ms. It reads the
+ * signInId and broadcasts SignInCardReceived (or its telemetry, or starts the gettesturl request) in
+ * the same task; a card it has already seen gets nothing at all.
+ */
+export const WIDGET_FIRST_WORD_MS = 1000;
+
 /** What the widget decided for a card. */
 export type WidgetDecision =
   | 'hidden' // SetBotAuthProviderHideCard
@@ -130,7 +137,8 @@ export function collectWidgetCards(entries: readonly LogEntry[], nowMs: number):
       const x = entry as E<'adapter.activity'>;
       if (e.stage === 'held') {
         const previous = open.get(entry.frameId);
-        if (previous && !previous.received && !previous.decisionEntry && previous.entries.length === 1) {
+        // The widget takes one card at a time: a card still silent when the next one arrives was dropped.
+        if (previous && isSilent(previous)) {
           previous.decision = 'dropped-seen';
           open.delete(entry.frameId);
         }
@@ -150,9 +158,14 @@ export function collectWidgetCards(entries: readonly LogEntry[], nowMs: number):
       continue;
     }
     if (e.kind === 'net.request' && e.purpose === 'gettesturl') {
-      const card = current(entry);
+      // Logged when it finishes but stamped when it started: it belongs to the card held just before it started.
+      const card = [...cards].reverse().find((c) => c.frameId === entry.frameId && c.held && c.held.event.at <= e.at && !c.received && !c.getTestUrl) ?? current(entry);
       card.getTestUrl = entry as E<'net.request'>;
       card.entries.push(entry);
+      if (card.decision === 'dropped-seen') {
+        card.decision = 'pending';
+        if (!card.decisionEntry) open.set(card.frameId, card);
+      }
       continue;
     }
     if (e.kind !== 'bus.message' || !e.eventName) continue;
@@ -184,12 +197,15 @@ export function collectWidgetCards(entries: readonly LogEntry[], nowMs: number):
       decide(card, bus, DECISIONS[e.eventName]!);
     }
   }
-  // A card held back with nothing after it, well past the window: dropped as already seen.
+  // A card held back that the widget never said a word about: dropped as already seen.
   for (const card of open.values()) {
-    if (card.held && card.entries.length === 1 && nowMs - card.held.event.at > WIDGET_DECISION_WINDOW_MS + 1000) card.decision = 'dropped-seen';
+    if (isSilent(card) && nowMs - card.held!.event.at > WIDGET_FIRST_WORD_MS) card.decision = 'dropped-seen';
   }
   return cards;
 }
+
+/** A card held back with nothing else seen for it (no sasUrl look-up, no broadcast, no decision). */
+const isSilent = (card: WidgetCard) => !!card.held && card.entries.length === 1;
 
 /** True when the widget ended up showing the card. */
 export const isShown = (d: WidgetDecision) => d.startsWith('shown');

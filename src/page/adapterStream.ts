@@ -29,6 +29,9 @@ function hasSignInCard(activity: unknown): boolean {
 
 export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): { look(): void } {
   const { natives } = ctx;
+  // Streams built on streams (the widget shares its activity$) forward each value synchronously:
+  // only the outermost `next` of such a chain is recorded, so one card is one event.
+  let depth = 0;
   /** A Proxy of the stream's observer whose next/error are recorded. Other members read through to the real observer. */
   const tapObserver = (observer: object, stream: string): object => {
     const forwarders = new Map<PropertyKey, { value: Function; forwarder: Function }>();
@@ -51,9 +54,13 @@ export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): {
           value,
           `Observable ${String(key)}`,
           (thisArg, args) => {
-            record(key, args[0]);
+            if (depth === 0) record(key, args[0]);
+            depth += 1;
+            const leave = () => {
+              depth -= 1;
+            };
             // Observers keep internal state keyed on themselves: a call on the proxy goes to the real one.
-            return thisArg === proxy ? { thisArg: target } : undefined;
+            return { ...(thisArg === proxy ? { thisArg: target } : {}), returned: (v: unknown) => (leave(), v), threw: leave };
           },
           natives,
           ctx.report,
