@@ -2,7 +2,8 @@
  * The later moments of the transparency page: lcw:* events dispatched on window (inside the listener and
  * after), DOMContentLoaded, load, then asynchronous idioms (SDK and Web Chat calls, promises and
  * unhandledrejection, fetch, XHR, WebSocket, the BroadcastChannel bus, iframes) and a final look.
- * Sets window.__transparency.finished = true at the end. Waits are condition-based; the only bounded
+ * Sets window.__transparency.finished = true at the end and resolves window.__transparency.done (what the
+ * test's driver waits for: no polling from outside, nothing added to the page). Waits are condition-based; the only bounded
  * waits are for things that must NOT happen (an extra message) or may legitimately never happen (an
  * unhandledrejection the hook swallowed), and they record what they saw either way.
  */
@@ -16,6 +17,14 @@
   var SDK = function () {
     return window.Microsoft.Omnichannel.LiveChatWidget.SDK;
   };
+  var resolveDone;
+  T.done = new Promise(function (resolve) {
+    resolveDone = resolve;
+  });
+  function finish() {
+    T.finished = true;
+    resolveDone(true);
+  }
 
   // ------------------------------------------------------------------ lcw:* events on window
 
@@ -80,15 +89,10 @@
   });
   window.addEventListener('load', function () {
     T.moment('load', { window: true, natives: true });
-    afterLoad().then(
-      function () {
-        T.finished = true;
-      },
-      function (e) {
-        T.harnessError('afterLoad', e);
-        T.finished = true;
-      },
-    );
+    afterLoad().then(finish, function (e) {
+      T.harnessError('afterLoad', e);
+      finish();
+    });
   });
 
   // ------------------------------------------------------------------ helpers
