@@ -278,6 +278,7 @@ function installFetch(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
 interface OpenedRequest {
   method: string;
   url: string;
+  watch: Watch;
   userToken?: string;
 }
 
@@ -286,13 +287,59 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
   const proto = win.XMLHttpRequest?.prototype;
   if (!proto) return;
   const opened = new WeakMap<object, OpenedRequest>();
+  const sent = new WeakMap<object, { req: OpenedRequest; watch: Watch; body?: string; t0: number }>();
+  const listening = new WeakSet<object>();
+  /**
+   * The request finished: readyState 4 comes before `load` and `loadend`, and our listener is added at
+   * open(), before the page's usual handlers. A config response names the auth client function, and
+   * the page's code may call it from a microtask right after its own handler: the hook must see the
+   * name first to wrap the function in time.
+   */
+  const onReadyState = function (this: XMLHttpRequest) {
+    const xhr = this;
+    if (xhr.readyState !== 4) return;
+    const s = sent.get(xhr);
+    if (!s) return;
+    sent.delete(xhr);
+    ctx.guard('xhr done', () => {
+      const status = xhr.status;
+      // With responseType 'json' (DirectLineJS) `responseText` throws: read `response` instead.
+      const type = xhr.responseType;
+      const response = !wantsBody(s.watch) ? undefined : type === 'json' ? xhr.response : type === '' || type === 'text' ? parseJson(xhr.responseText) : undefined;
+      recordFinished(rec, s.watch, {
+        api: 'xhr',
+        method: s.req.method,
+        url: s.req.url,
+        t0: s.t0,
+        status: status === 0 ? null : status,
+        body: s.body,
+        response,
+        ...(s.req.userToken !== undefined ? { userToken: s.req.userToken } : {}),
+        ...(status === 0 ? { error: 'network error, abort or timeout' } : {}),
+      });
+    });
+  };
   const wrapOpen = createWrapper(
     'XMLHttpRequest.open',
     () => (thisArg, args) => {
+      const xhr = thisArg as XMLHttpRequest;
+      sent.delete(xhr);
       // Only string URLs: converting an object would run its toString (page code) a second time.
       const url = typeof args[1] === 'string' ? args[1] : args[1] instanceof win.URL ? args[1].href : null;
-      if (url !== null && typeof args[0] === 'string') opened.set(thisArg as object, { method: args[0], url });
-      else opened.delete(thisArg as object);
+      if (url === null || typeof args[0] !== 'string') {
+        opened.delete(xhr);
+        return;
+      }
+      const watch = watcher.classify(args[0], url);
+      if (!watch) {
+        opened.delete(xhr);
+        return;
+      }
+      opened.set(xhr, { method: args[0], url, watch });
+      if (!listening.has(xhr)) {
+        listening.add(xhr);
+        ctx.guard('xhr listen', () => xhr.addEventListener('readystatechange', onReadyState));
+      }
     },
     ctx.natives,
     ctx.report,
@@ -313,29 +360,8 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
     () => (thisArg, args) => {
       const xhr = thisArg as XMLHttpRequest;
       const req = opened.get(xhr);
-      const watch = req && watcher.classify(req.method, req.url);
-      if (!req || !watch) return;
-      const body = typeof args[0] === 'string' ? args[0] : undefined;
-      const t0 = ctx.natives.now();
-      xhr.addEventListener('loadend', () =>
-        ctx.guard('xhr loadend', () => {
-          const status = xhr.status;
-          // With responseType 'json' (DirectLineJS) `responseText` throws: read `response` instead.
-          const type = xhr.responseType;
-          const response = !wantsBody(watch) ? undefined : type === 'json' ? xhr.response : type === '' || type === 'text' ? parseJson(xhr.responseText) : undefined;
-          recordFinished(rec, watch, {
-            api: 'xhr',
-            method: req.method,
-            url: req.url,
-            t0,
-            status: status === 0 ? null : status,
-            body,
-            response,
-            ...(req.userToken !== undefined ? { userToken: req.userToken } : {}),
-            ...(status === 0 ? { error: 'network error, abort or timeout' } : {}),
-          });
-        }),
-      );
+      if (!req) return;
+      sent.set(xhr, { req, watch: req.watch, t0: ctx.natives.now(), ...(typeof args[0] === 'string' ? { body: args[0] } : {}) });
     },
     ctx.natives,
     ctx.report,
