@@ -36,6 +36,11 @@ export const WIDGET_BUS = {
   undefinedSignInId: 'BotAuthActivityUndefinedSignInId',
   fetchConfig: 'SetBotAuthProviderFetchConfig',
   getAuthTokenCalled: 'GetAuthTokenCalled',
+  // The widget's facade checking the customer's token (FacadeChatSDK.setToken, authHelper).
+  tokenValidationCompleted: 'NewTokenValidationCompleted',
+  tokenValidationFailed: 'NewTokenValidationFailed',
+  nullOrEmptyToken: 'ReceivedNullOrEmptyToken',
+  widgetError: 'OnWidgetError',
 } as const;
 
 /** How the widget reads a signInId from a sign-in card's first button (BotAuthActivitySubscriber). */

@@ -73,9 +73,10 @@ export function createWrapper(purpose: string, observe: (fn: Function) => CallOb
  * per invocation, even when the widget passes the same function each time).
  */
 export function wrapOnce(original: Function, purpose: string, observer: CallObserver, natives: Natives, report: ReportError): Function {
-  // Firefox creates a function's `length`, `name` and `prototype` on first touch, and a Proxy's key
-  // enumeration touches them in another order than a direct one: enumerate directly first, so
-  // `Object.getOwnPropertyNames(wrapper)` keeps the order the page would have seen.
+  // Firefox creates a function's `length`, `name` and `prototype` on first touch, in the order they are
+  // touched, and a read through a Proxy creates `name` alone. Enumerating the original once creates
+  // them in enumeration order, which is what a page's own enumeration sees (docs/architecture.md,
+  // firefox-lazy-function-keys, for what remains).
   try {
     natives.ownKeys(original);
   } catch {

@@ -4,7 +4,7 @@
  */
 import { formatDuration } from '../format';
 import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
-import { isShown, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../widgetCards';
+import { isShown, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../widgetCards';
 import { LCW_ERROR_CODES } from '../lcwErrors';
 import { tokenOneLiner } from '../timeline';
 import type { CardAttempt } from '../webchat';
@@ -33,6 +33,19 @@ function callNumberInChatStart(m: Model, inv: Invocation): { n: number; of: numb
   const until = starts.find((x) => x.seq > inv.invoke.seq)?.seq ?? Infinity;
   const same = m.invocations.filter((o) => o.role === 'auth' && o.invoke.frameId === frame && o.invoke.event.source === inv.invoke.event.source && o.invoke.event.functionName === inv.invoke.event.functionName && o.invoke.seq > since && o.invoke.seq < until);
   return { n: same.indexOf(inv) + 1, of: same.length };
+}
+
+const TOKEN_VERDICTS: ReadonlySet<string> = new Set([WIDGET_BUS.tokenValidationCompleted, WIDGET_BUS.tokenValidationFailed, WIDGET_BUS.nullOrEmptyToken]);
+
+/** The widget's own check of the token an auth invocation handed over (its facade's telemetry on the bus), if seen. */
+function widgetVerdict(m: Model, inv: Invocation) {
+  const after = (inv.callbacks[0] ?? inv.end)?.seq;
+  if (after === undefined) return undefined;
+  const verdict = m.ofKind('bus.message').find((b) => b.frameId === inv.invoke.frameId && b.seq > after && TOKEN_VERDICTS.has(b.event.eventName ?? ''));
+  if (!verdict) return undefined;
+  const p = verdict.event.payload && typeof verdict.event.payload === 'object' && !Array.isArray(verdict.event.payload) ? (verdict.event.payload as Record<string, unknown>) : {};
+  const why = typeof p.Description === 'string' ? p.Description : typeof p.ExceptionDetails === 'string' ? p.ExceptionDetails : undefined;
+  return { entry: verdict, ok: verdict.event.eventName === WIDGET_BUS.tokenValidationCompleted, why };
 }
 
 /** The first livechatconnector call after the invocation that carried its token, and what it answered. */
@@ -70,6 +83,11 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
     steps.push({ text: `The widget got ${cb.event.valueType === 'string' ? 'an empty string' : cb.event.valueType}, not a token`, status: 'fail', evidence: [cb.seq] });
     problem ??= `the ${label} handed over no token`;
   }
+  const verdict = widgetVerdict(m, inv);
+  if (verdict) {
+    steps.push({ text: verdict.ok ? "The widget accepted the token (NewTokenValidationCompleted)" : `The widget rejected the token (${verdict.entry.event.eventName}${verdict.why ? `: ${verdict.why}` : ''})`, status: verdict.ok ? 'ok' : 'fail', evidence: [verdict.entry.seq] });
+    if (!verdict.ok) problem ??= `the widget rejected the token${verdict.why ? ` (${verdict.why})` : ''}`;
+  }
   const used = connectorUse(m, inv, t?.cb.event.token);
   if (used) {
     const ok = used.event.status !== null && used.event.status < 400;
@@ -97,6 +115,9 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
     const code = errorCode(errors[0]!.event.detail);
     outcome = 'chat failed';
     sentence = `Authenticated chat failed with lcw:error${code !== undefined ? ` ${code}` : ''}${code !== undefined && LCW_ERROR_CODES[code] ? ` (${LCW_ERROR_CODES[code]})` : ''}${problem ? ` because ${problem}` : ''}.`;
+  } else if (verdict && !verdict.ok) {
+    outcome = 'chat failed';
+    sentence = `Authenticated chat failed: the widget rejected the token${verdict.why ? ` (${verdict.why})` : ''}${problem && !problem.startsWith('the widget rejected') ? ` because ${problem}` : ''}.`;
   } else if (used && !accepted) {
     outcome = 'chat failed';
     sentence = `Authenticated chat failed: livechatconnector answered ${used.event.status ?? 'nothing'} to the token${problem && !problem.startsWith('livechatconnector') ? `; ${problem}` : ''}.`;
