@@ -103,7 +103,8 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
   };
 
   return (
-    <div class="app">
+    // data-last-seq: the newest log entry this view has rendered (lets tests wait for a condition, not a delay).
+    <div class="app" data-last-seq={entries.at(-1)?.seq ?? 0}>
       <header class="toolbar" role="toolbar" aria-label="Chat SSO toolbar">
         <strong class="title">Chat SSO</strong>
         <div class="views" role="tablist" aria-label="Views">

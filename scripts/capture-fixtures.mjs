@@ -1,5 +1,6 @@
-// Captures the extension's event log for every demo scenario (Omnichannel simulator and the real
-// Bot Framework stack) into test/fixtures/captures/<scenario>.json, for the diagnosis unit tests.
+// Captures the extension's event log for every demo scenario (Omnichannel simulator, the real
+// Bot Framework stack, and Microsoft's real live chat packages in demo/realcode) into
+// test/fixtures/captures/<scenario>.json, for the diagnosis unit tests.
 // Run after `npm run build`: node scripts/capture-fixtures.mjs [scenario ids…]
 // The tokens in these files are demo tokens minted on 127.0.0.1 for the capture, not secrets.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -8,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import { SCENARIOS } from '../demo/omnichannel/scenarios.js';
 import { startDemoServer } from '../demo/server.mjs';
 import { WEBCHAT_SCENARIOS } from '../demo/webchat/scenarios.js';
+import { REALCODE_SCENARIOS } from '../demo/realcode/scenarios.js';
 import { entriesOf, launchWithExtension } from './lib/chromium.mjs';
-import { mapLimit, runScenario, runWebChatScenario } from './lib/scenarios.mjs';
+import { mapLimit, runRealcodeScenario, runScenario, runWebChatScenario } from './lib/scenarios.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'test/fixtures/captures');
@@ -36,6 +38,12 @@ try {
     mapLimit(pick(WEBCHAT_SCENARIOS), 3, async (s) => {
       const r = await runWebChatScenario(browser, server.url, s, { keepOpen: true });
       await save(s, r.tabId, 'bot-framework-stack');
+      await r.panel.close();
+      await r.page.close();
+    }),
+    mapLimit(pick(REALCODE_SCENARIOS), 2, async (s) => {
+      const r = await runRealcodeScenario(browser, server.url, s, { keepOpen: true });
+      await save(s, r.tabId, 'omnichannel-real-code');
       await r.panel.close();
       await r.page.close();
     }),

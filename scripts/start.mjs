@@ -9,7 +9,8 @@ import { SCENARIOS } from '../demo/omnichannel/scenarios.js';
 import { launchWithExtension } from './lib/chromium.mjs';
 import { formatDiagnosis, formatRows, formatSsoAttempts } from './lib/panelReader.mjs';
 import { WEBCHAT_SCENARIOS } from '../demo/webchat/scenarios.js';
-import { mapLimit, runAllScenarios, runWebChatScenario } from './lib/scenarios.mjs';
+import { mapLimit, runAllScenarios, runRealcodeScenario, runWebChatScenario } from './lib/scenarios.mjs';
+import { REALCODE_SCENARIOS } from '../demo/realcode/scenarios.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -41,12 +42,21 @@ if (!headless) {
   await server.close();
 } else {
   const started = Date.now();
-  console.log(`Running ${SCENARIOS.length} Omnichannel scenarios and ${WEBCHAT_SCENARIOS.length} Web Chat SSO scenarios in headless Chromium…`);
-  // Both sets at once: the Omnichannel ones mostly wait (10 s budget), the Web Chat ones talk to the real bot.
-  const [results, webchat] = await Promise.all([
-    runAllScenarios(browser, server.url, SCENARIOS, 4),
-    mapLimit(WEBCHAT_SCENARIOS, 3, (s) => runWebChatScenario(browser, server.url, s)),
+  console.log(
+    `Running ${REALCODE_SCENARIOS.length} scenarios on Microsoft's live chat packages, ${SCENARIOS.length} Omnichannel simulator scenarios and ${WEBCHAT_SCENARIOS.length} Web Chat SSO scenarios in headless Chromium…`,
+  );
+  // All sets at once: the Omnichannel ones mostly wait (10 s budget), the others talk to real code.
+  const [realcode, results, webchat] = await Promise.all([
+    mapLimit(REALCODE_SCENARIOS, 2, (s) => runRealcodeScenario(browser, server.url, s)),
+    runAllScenarios(browser, server.url, SCENARIOS, 3),
+    mapLimit(WEBCHAT_SCENARIOS, 2, (s) => runWebChatScenario(browser, server.url, s)),
   ]);
+  console.log("\n════ Omnichannel live chat: Microsoft's real packages (widget 1.8.3, chat SDK 1.11.8; labelled local stand-ins) ════");
+  for (const r of realcode) {
+    console.log(`\n── ${r.scenario.id}: ${r.scenario.title}`);
+    console.log(formatDiagnosis(r.diagnosis));
+    console.log(formatRows(r.rows.filter((x) => x.kind !== 'bus.message' || x.severity !== 'info' || /SignInCard|BotAuthConfig|SetBotAuth|TokenValidation/.test(x.summary))));
+  }
   console.log('\n════ Omnichannel live chat (simulator) ════');
   for (const r of results) {
     const problems = r.rows.filter((x) => x.severity !== 'info').length;

@@ -1,5 +1,5 @@
 // Runs simulator scenarios in Chromium tabs and reads what the panel shows for each.
-import { openPanel, tabIdOf } from './chromium.mjs';
+import { entriesOf, openPanel, tabIdOf } from './chromium.mjs';
 import { readDiagnosis, readRowsInPage } from './panelReader.mjs';
 
 /**
@@ -38,13 +38,18 @@ async function openAndInspect(browser, url, global, label, timeout) {
   const state = await page.evaluate((g) => JSON.parse(JSON.stringify(window[g])), global);
   const tabId = await tabIdOf(worker, url);
   const panel = await openPanel(context, extensionId, tabId);
+  // Everything the background held once the page said it was done must be on screen before it is read.
+  const lastSeq = (await entriesOf(worker, tabId)).at(-1)?.seq ?? 0;
+  await panel.waitForFunction(
+    (seq) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= seq,
+    lastSeq,
+    { timeout: 15_000 },
+  );
   return { page, panel, tabId, state };
 }
 
 /** Reads what the panel shows (rows, then the diagnosis), and closes both pages unless asked to keep them. */
 async function readAndClose(r, keepOpen, beforeDiagnosis = async () => undefined) {
-  // Give late events (e.g. a background flag) a moment to arrive, then read what is shown.
-  await r.panel.waitForTimeout(300);
   const rows = await r.panel.evaluate(readRowsInPage);
   const extra = await beforeDiagnosis();
   const diagnosis = await readDiagnosis(r.panel);
@@ -91,6 +96,22 @@ export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen 
     return text;
   });
   return { scenario, tabId: r.tabId, url, rows, diagnosis, demo: r.state, cardDetails, page: r.page, panel };
+}
+
+/**
+ * Opens one real-code scenario (Microsoft's live chat packages, demo/realcode), waits until the page's
+ * ground truth says it has settled, then reads the panel for its tab.
+ * @param {{ context: import('playwright-core').BrowserContext, extensionId: string, worker: () => Promise<import('playwright-core').Worker> }} browser
+ * @param {string} baseUrl
+ * @param {import('../../demo/realcode/scenarios.js').RealcodeScenario} scenario
+ * @param {{ keepOpen?: boolean }} [options]
+ * @returns {Promise<{ scenario: any, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], diagnosis: any, truth: any, page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
+ */
+export async function runRealcodeScenario(browser, baseUrl, scenario, { keepOpen = false } = {}) {
+  const url = `${baseUrl}/realcode/?scenario=${scenario.id}`;
+  const r = await openAndInspect(browser, url, '__realcode', `Real-code scenario ${scenario.id}`, 60_000);
+  const { rows, diagnosis } = await readAndClose(r, keepOpen);
+  return { scenario, tabId: r.tabId, url, rows, diagnosis, truth: r.state, page: r.page, panel: r.panel };
 }
 
 /** Runs every scenario, the long ones first so they overlap with the rest. */
