@@ -187,7 +187,11 @@ export function createRealcodeRoutes({ base }) {
   const newRun = (scenario) => {
     const run = { widgetId: randomUUID(), scenario, createdAt: Date.now(), connector: [], tokenPosts: [], signInIds: new Set(), activities: null };
     runs.set(run.widgetId, run);
-    if (runs.size > RUN_LIMIT) runs.delete(runs.keys().next().value);
+    if (runs.size > RUN_LIMIT) {
+      const oldest = runs.values().next().value;
+      runs.delete(oldest.widgetId);
+      for (const id of oldest.signInIds) if (bySignInId.get(id) === oldest) bySignInId.delete(id);
+    }
     return run;
   };
   const publicRun = (run) => ({
