@@ -11,7 +11,7 @@ import { startDemoServer } from '../demo/server.mjs';
 import { WEBCHAT_SCENARIOS } from '../demo/webchat/scenarios.js';
 import { REALCODE_SCENARIOS } from '../demo/realcode/scenarios.js';
 import { entriesOf, launchWithExtension } from './lib/chromium.mjs';
-import { mapLimit, runRealcodeScenario, runScenario, runWebChatScenario } from './lib/scenarios.mjs';
+import { inspectRealcodeScenario, mapLimit, runScenario, runWebChatScenario } from './lib/scenarios.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'test/fixtures/captures');
@@ -25,7 +25,8 @@ try {
   const save = async (scenario, tabId, source) => {
     const entries = await entriesOf(browser.worker, tabId);
     const file = join(out, `${scenario.id}.json`);
-    writeFileSync(file, `${JSON.stringify({ scenario: scenario.id, source, capturedWith: 'scripts/capture-fixtures.mjs', entries }, null, 1)}\n`);
+    // capturedAt (ms since the Unix epoch): the diagnosis of a fixture runs as of this moment, as the live panel did.
+    writeFileSync(file, `${JSON.stringify({ scenario: scenario.id, source, capturedWith: 'scripts/capture-fixtures.mjs', capturedAt: Date.now(), entries }, null, 1)}\n`);
     console.log(`${scenario.id}: ${entries.length} entries`);
   };
   await Promise.all([
@@ -42,7 +43,7 @@ try {
       await r.page.close();
     }),
     mapLimit(pick(REALCODE_SCENARIOS), 2, async (s) => {
-      const r = await runRealcodeScenario(browser, server.url, s, { keepOpen: true });
+      const r = await inspectRealcodeScenario(browser, server.url, s, { keepOpen: true });
       await save(s, r.tabId, 'omnichannel-real-code');
       await r.panel.close();
       await r.page.close();

@@ -9,7 +9,7 @@ import { SCENARIOS } from '../demo/omnichannel/scenarios.js';
 import { launchWithExtension } from './lib/chromium.mjs';
 import { formatDiagnosis, formatRows, formatSsoAttempts } from './lib/panelReader.mjs';
 import { WEBCHAT_SCENARIOS } from '../demo/webchat/scenarios.js';
-import { mapLimit, runAllScenarios, runRealcodeScenario, runWebChatScenario } from './lib/scenarios.mjs';
+import { mapLimit, runAllScenarios, inspectRealcodeScenario, runWebChatScenario } from './lib/scenarios.mjs';
 import { REALCODE_SCENARIOS } from '../demo/realcode/scenarios.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,7 +47,7 @@ if (!headless) {
   );
   // All sets at once: the Omnichannel ones mostly wait (10 s budget), the others talk to real code.
   const [realcode, results, webchat] = await Promise.all([
-    mapLimit(REALCODE_SCENARIOS, 2, (s) => runRealcodeScenario(browser, server.url, s)),
+    mapLimit(REALCODE_SCENARIOS, 2, (s) => inspectRealcodeScenario(browser, server.url, s)),
     runAllScenarios(browser, server.url, SCENARIOS, 3),
     mapLimit(WEBCHAT_SCENARIOS, 2, (s) => runWebChatScenario(browser, server.url, s)),
   ]);

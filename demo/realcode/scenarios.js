@@ -5,7 +5,8 @@
 //
 // Each scenario says what the page and the stand-ins do, and `expect` is the ground truth the REAL code
 // must produce: `window.__realcode.decisions` must equal `expectedDecisions(scenario)` (the `expect`
-// object without `headline`, which another engineer fills with diagnosis check ids).
+// object without `headline` and `outcomes`, which say what the extension's panel must conclude: the
+// headline finding's check id, and the SSO attempts' outcomes in order).
 
 /** The configured auth client function name (LiveChatConfigAuthSettings.msdyn_javascriptclientfunction). */
 export const AUTH_CLIENT_FUNCTION = 'auth.getAuthenticationToken';
@@ -55,7 +56,9 @@ export const STAND_INS = [
  * @property {CardSpec[]} cards  bot sign-in cards the ACS stand-in sends after its greeting
  * @property {number} [postTokenStatus]  what the token service stand-in answers to postToken (default 200)
  * @property {number} [conversationStatus]  what livechatconnector answers to the conversation call (default 200)
- * @property {Decisions & { headline: string|null }} expect
+ * @property {{ breakNamespace?: boolean }} [site]  the site's other code: breakNamespace defines window.Microsoft as a
+ *   getter that reads undefined before the chat bundle loads (page/site-namespace.js)
+ * @property {Decisions & { headline: string, outcomes: string[] }} expect
  *
  * @typedef {object} CardDecision
  * @property {'hidden'|'shown'|'dropped'} decision  the widget's decision: hidden (kept from Web Chat after
@@ -110,7 +113,7 @@ export const REALCODE_SCENARIOS = [
     bot: {},
     cards: [{}],
     postTokenStatus: 200,
-    expect: { headline: null, ...ok, ...botCommon, cards: [card({ decision: 'hidden', widgetEvent: 'SetBotAuthProviderHideCard', callbackShow: false, inWebChat: false })], tokenPosts: [200] },
+    expect: { headline: 'botauth.token-post-status', outcomes: ['card hidden'], ...ok, ...botCommon, cards: [card({ decision: 'hidden', widgetEvent: 'SetBotAuthProviderHideCard', callbackShow: false, inWebChat: false })], tokenPosts: [200] },
   },
   {
     id: 'rc-bot-shown-500',
@@ -120,7 +123,7 @@ export const REALCODE_SCENARIOS = [
     bot: {},
     cards: [{}],
     postTokenStatus: 500,
-    expect: { headline: null, ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'SetBotAuthProviderDisplayCard', callbackShow: true, inWebChat: true })], tokenPosts: [500] },
+    expect: { headline: 'botauth.token-post-status', outcomes: ['card shown'], ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'SetBotAuthProviderDisplayCard', callbackShow: true, inWebChat: true })], tokenPosts: [500] },
   },
   {
     id: 'rc-bot-late-callback',
@@ -130,7 +133,7 @@ export const REALCODE_SCENARIOS = [
     bot: { callbackDelayMs: 3000 },
     cards: [{}],
     postTokenStatus: 200,
-    expect: { headline: null, ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'SetBotAuthProviderNotFound', callbackShow: false, inWebChat: true })], tokenPosts: [200] },
+    expect: { headline: 'widget.card-shown-after-window', outcomes: ['card shown'], ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'SetBotAuthProviderNotFound', callbackShow: false, inWebChat: true })], tokenPosts: [200] },
   },
   {
     id: 'rc-bot-no-sasurl',
@@ -140,7 +143,7 @@ export const REALCODE_SCENARIOS = [
     bot: {},
     cards: [{ sasUrl: false }],
     postTokenStatus: 200,
-    expect: { headline: null, ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'BotAuthActivityEmptySasUrl', signInCardReceived: false, providerCalled: false, inWebChat: true })], tokenPosts: [] },
+    expect: { headline: 'widget.no-sas-url', outcomes: ['card shown'], ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'BotAuthActivityEmptySasUrl', signInCardReceived: false, providerCalled: false, inWebChat: true })], tokenPosts: [] },
   },
   {
     id: 'rc-bot-unparsable-url',
@@ -150,7 +153,7 @@ export const REALCODE_SCENARIOS = [
     bot: {},
     cards: [{ signInUrl: 'unparsable' }],
     postTokenStatus: 200,
-    expect: { headline: null, ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'BotAuthActivityUndefinedSignInId', signInCardReceived: false, providerCalled: false, inWebChat: true })], tokenPosts: [] },
+    expect: { headline: 'widget.signin-url-unparseable', outcomes: ['card shown'], ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'BotAuthActivityUndefinedSignInId', signInCardReceived: false, providerCalled: false, inWebChat: true })], tokenPosts: [] },
   },
   {
     id: 'rc-bot-duplicate-signinid',
@@ -161,7 +164,7 @@ export const REALCODE_SCENARIOS = [
     cards: [{}, { sameSignInIdAs: 0 }],
     postTokenStatus: 200,
     expect: {
-      headline: null,
+      headline: 'widget.signin-id-already-seen', outcomes: ['card hidden', 'card dropped'],
       ...ok,
       ...botCommon,
       cards: [
@@ -178,7 +181,7 @@ export const REALCODE_SCENARIOS = [
     auth: { client: 'fast', tokenKind: 'valid' },
     bot: null,
     cards: [],
-    expect: { headline: null, ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'MessagingClientInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 200 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'rendered' },
+    expect: { headline: 'auth.provider-ok', outcomes: ['chat authenticated', 'chat authenticated'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'MessagingClientInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 200 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'rendered' },
   },
   {
     id: 'rc-auth-slow',
@@ -187,7 +190,7 @@ export const REALCODE_SCENARIOS = [
     auth: { client: 'slow', tokenKind: 'valid', delayMs: 10_500 },
     bot: null,
     cards: [],
-    expect: { headline: null, ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat', 'lcw:error(3)', 'lcw:error(3)'], startChat: authFailed, authClientCalls: ['timeout', 'timeout'], widgetAuthEvents: tokenFailed(), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: { headline: 'auth.provider-over-budget', outcomes: ['unknown', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat', 'lcw:error(3)', 'lcw:error(3)'], startChat: authFailed, authClientCalls: ['timeout', 'timeout'], widgetAuthEvents: tokenFailed(), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
   },
   {
     id: 'rc-auth-throws',
@@ -196,7 +199,7 @@ export const REALCODE_SCENARIOS = [
     auth: { client: 'throws' },
     bot: null,
     cards: [],
-    expect: { headline: null, ...ok, lcwEvents: ['lcw:error(2)', 'lcw:ready', 'lcw:startChat', 'lcw:error(2)'], startChat: authFailed, authClientCalls: ['threw', 'threw'], widgetAuthEvents: tokenFailed(), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: { headline: 'auth.provider-threw', outcomes: ['chat failed', 'chat failed'], ...ok, lcwEvents: ['lcw:error(2)', 'lcw:ready', 'lcw:startChat', 'lcw:error(2)'], startChat: authFailed, authClientCalls: ['threw', 'threw'], widgetAuthEvents: tokenFailed(), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
   },
   {
     id: 'rc-auth-not-jwt',
@@ -205,7 +208,7 @@ export const REALCODE_SCENARIOS = [
     auth: { client: 'fast', tokenKind: 'malformed' },
     bot: null,
     cards: [],
-    expect: { headline: null, ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: authFailed, authClientCalls: ['token:not-jwt', 'token:not-jwt'], widgetAuthEvents: tokenFailed('Invalid token format'), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: { headline: 'auth.token-not-jwt', outcomes: ['chat failed', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: authFailed, authClientCalls: ['token:not-jwt', 'token:not-jwt'], widgetAuthEvents: tokenFailed('Invalid token format'), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
   },
   {
     id: 'rc-auth-expired',
@@ -214,7 +217,7 @@ export const REALCODE_SCENARIOS = [
     auth: { client: 'fast', tokenKind: 'expired' },
     bot: null,
     cards: [],
-    expect: { headline: null, ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: authFailed, authClientCalls: ['token:expired-jwt', 'token:expired-jwt'], widgetAuthEvents: tokenFailed('New token is already expired'), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: { headline: 'auth.token-expired', outcomes: ['chat failed', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: authFailed, authClientCalls: ['token:expired-jwt', 'token:expired-jwt'], widgetAuthEvents: tokenFailed('New token is already expired'), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
   },
   {
     id: 'rc-auth-missing',
@@ -223,7 +226,7 @@ export const REALCODE_SCENARIOS = [
     auth: { client: 'missing' },
     bot: null,
     cards: [],
-    expect: { headline: null, ...ok, lcwEvents: ['lcw:error(8)', 'lcw:ready', 'lcw:startChat', 'lcw:error(8)'], startChat: authFailed, authClientCalls: ['missing', 'missing'], widgetAuthEvents: tokenFailed(), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: { headline: 'authfn.missing', outcomes: [], ...ok, lcwEvents: ['lcw:error(8)', 'lcw:ready', 'lcw:startChat', 'lcw:error(8)'], startChat: authFailed, authClientCalls: ['missing', 'missing'], widgetAuthEvents: tokenFailed(), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
   },
   {
     id: 'rc-connector-401',
@@ -233,7 +236,17 @@ export const REALCODE_SCENARIOS = [
     bot: null,
     cards: [],
     conversationStatus: 401,
-    expect: { headline: null, ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'ConversationInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 401 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: { headline: 'lcw.connector-401', outcomes: ['chat failed', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'ConversationInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 401 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'not started' },
+  },
+  {
+    id: 'rc-load-error',
+    title: "Chat never loads: another site script defined window.Microsoft as a getter that reads undefined",
+    summary: "A site namespace helper reserves window.Microsoft as a lazy getter; @microsoft/ocsdk's load-time check `\"CRM\" in window.Microsoft` throws a TypeError, and the chat bundle stops before the widget exists.",
+    auth: null,
+    bot: null,
+    cards: [],
+    site: { breakNamespace: true },
+    expect: { headline: 'page.error-loading-chat', outcomes: [], lcwEvents: [], initialize: 'not called', startChat: null, authClientCalls: [], widgetAuthEvents: [], connector: [], cards: [], tokenPosts: [], webChat: 'not started', errors: ["error: Cannot use 'in' operator to search for 'CRM' in undefined"] },
   },
 ];
 
@@ -247,9 +260,9 @@ export function realcodeScenarioPath(id) {
   return `/realcode/?scenario=${encodeURIComponent(id)}`;
 }
 
-/** The decisions the real code must produce for a scenario: its `expect` without `headline`. */
+/** The decisions the real code must produce for a scenario: its `expect` without `headline` and `outcomes`. */
 export function expectedDecisions(scenario) {
-  const { headline: _headline, ...decisions } = scenario.expect;
+  const { headline: _headline, outcomes: _outcomes, ...decisions } = scenario.expect;
   return decisions;
 }
 

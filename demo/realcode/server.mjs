@@ -17,6 +17,7 @@ const RUN_LIMIT = 300;
 const STATIC = {
   '/realcode/harness.js': join(here, 'page/harness.js'),
   '/realcode/site.js': join(here, 'page/site.js'),
+  '/realcode/site-namespace.js': join(here, 'page/site-namespace.js'),
   '/realcode/scenarios.js': join(here, 'scenarios.js'),
   '/realcode/dist/widget.js': join(here, 'dist/widget.js'),
   '/realcode/dist/widget.js.map': join(here, 'dist/widget.js.map'),
@@ -149,7 +150,9 @@ function pageHtml(run, base) {
     <!-- Ground-truth recorder of the bench (not Microsoft code, not the site's code): first script on the page. -->
     <script src="/realcode/harness.js"></script>
     <!-- The site's own code: its auth client function and bot auth token provider, then startChat. -->
-    <script type="module" src="/realcode/site.js"></script>
+    <script type="module" src="/realcode/site.js"></script>${s.site?.breakNamespace ? `
+    <!-- The site's own namespace helper (rc-load-error): window.Microsoft as a getter that reads undefined. -->
+    <script src="/realcode/site-namespace.js"></script>` : ''}
   </head>
   <body>
     <p class="banner real">This page runs <b>Microsoft's real live chat packages</b> from npm, unmodified: ${realList}

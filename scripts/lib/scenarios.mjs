@@ -107,7 +107,7 @@ export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen 
  * @param {{ keepOpen?: boolean }} [options]
  * @returns {Promise<{ scenario: any, tabId: number, url: string, rows: import('./panelReader.mjs').PanelRow[], diagnosis: any, truth: any, page: import('playwright-core').Page, panel: import('playwright-core').Page }>}
  */
-export async function runRealcodeScenario(browser, baseUrl, scenario, { keepOpen = false } = {}) {
+export async function inspectRealcodeScenario(browser, baseUrl, scenario, { keepOpen = false } = {}) {
   const url = `${baseUrl}/realcode/?scenario=${scenario.id}`;
   const r = await openAndInspect(browser, url, '__realcode', `Real-code scenario ${scenario.id}`, 60_000);
   const { rows, diagnosis } = await readAndClose(r, keepOpen);

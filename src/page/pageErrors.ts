@@ -43,7 +43,8 @@ export function installPageErrorCapture(ctx: HookContext, win: PageWindow): void
           kind: 'page.error',
           errorType: 'error',
           ...(e.error !== undefined && e.error !== null ? { name: error.name } : {}),
-          message: clip(String(e.message ?? error.message), 2000),
+          // The error's own message; the event's adds "Uncaught TypeError: " in Chromium.
+          message: clip(e.error !== undefined && e.error !== null ? error.message : String(e.message ?? ''), 2000),
           ...(e.filename ? { source: clip(String(e.filename), 2000) } : {}),
           ...(line !== undefined ? { line } : {}),
           ...(column !== undefined ? { column } : {}),

@@ -19,6 +19,14 @@ export function capture(id: string): LogEntry[] {
   return (JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as { entries: LogEntry[] }).entries;
 }
 
+/**
+ * When a capture was taken (ms since the Unix epoch), for diagnosing it as of that moment; older
+ * fixtures without `capturedAt` fall back to their last event's time (the diagnosis default).
+ */
+export function capturedAt(id: string): number | undefined {
+  return (JSON.parse(readFileSync(join(dir, `${id}.json`), 'utf8')) as { capturedAt?: number }).capturedAt;
+}
+
 /** A copy of `entries` with every event of `kind` passed through `edit` (which mutates or returns a new event). */
 export function editEvents<K extends CapturedEvent['kind']>(entries: LogEntry[], kind: K, edit: (e: Extract<CapturedEvent, { kind: K }>, entry: LogEntry) => void): LogEntry[] {
   const copy = structuredClone(entries);

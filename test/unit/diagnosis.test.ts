@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, diagnose } from '../../src/analysis/diagnosis';
 import type { LogEntry } from '../../src/shared/events';
-import { capture, CAPTURE_IDS, editEvents } from '../helpers/captures';
+import { capture, capturedAt, CAPTURE_IDS, editEvents } from '../helpers/captures';
 import { jwt } from '../helpers/tokens';
 import { SCENARIOS } from '../../demo/omnichannel/scenarios.js';
 import { WEBCHAT_SCENARIOS } from '../../demo/webchat/scenarios.js';
+import { REALCODE_SCENARIOS } from '../../demo/realcode/scenarios.js';
 
 /** The `fast` capture with its auth token replaced (claims relative to the moment it was handed over, seconds). */
 function fastWithToken(claims: (atSeconds: number) => Record<string, unknown>, header?: Record<string, unknown>): LogEntry[] {
@@ -54,6 +55,8 @@ const variants: Record<string, { name: string; entries: () => LogEntry[] }> = {
 };
 const entriesOf = (c: Case) => (typeof c === 'string' ? capture(c) : c.entries());
 const nameOf = (c: Case) => (typeof c === 'string' ? c : c.name);
+/** Diagnoses a case as of the moment it was captured (as the live panel did). */
+const diagnoseCase = (c: Case) => diagnose(entriesOf(c), typeof c === 'string' && capturedAt(c) !== undefined ? { nowMs: capturedAt(c)! } : {});
 
 /** For each check: captures where it must fire and captures where it must stay silent. */
 const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
@@ -98,6 +101,14 @@ const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
   'bf.duplicate-invokes': { fires: ['sso-duplicate'], silent: ['sso-success', 'sso-failure-412', 'sso-failure-502'] },
   'bf.card-shown-despite-success': { fires: ['sso-card-released'], silent: ['sso-success', 'sso-failure-412'] },
   'bf.sso-succeeded': { fires: ['sso-success', 'sso-websocket', 'sso-private-bundle'], silent: ['sso-failure-502', 'sso-card-released'] },
+  // LCW v2: captured from Microsoft's real packages (demo/realcode).
+  'widget.card-shown-after-window': { fires: ['rc-bot-late-callback'], silent: ['rc-bot-hidden', 'rc-bot-shown-500', 'rc-bot-no-sasurl'] },
+  'widget.no-sas-url': { fires: ['rc-bot-no-sasurl'], silent: ['rc-bot-hidden', 'rc-bot-unparsable-url'] },
+  'widget.signin-url-unparseable': { fires: ['rc-bot-unparsable-url'], silent: ['rc-bot-hidden', 'rc-bot-no-sasurl'] },
+  'widget.signin-id-already-seen': { fires: ['rc-bot-duplicate-signinid'], silent: ['rc-bot-hidden', 'rc-bot-late-callback', 'bot-twice'] },
+  'authfn.missing': { fires: ['rc-auth-missing'], silent: ['rc-auth-ok', 'rc-auth-throws', 'auth-function-missing'] },
+  'lcw.connector-401': { fires: ['rc-connector-401'], silent: ['rc-auth-ok', 'rc-auth-expired'] },
+  'page.error-loading-chat': { fires: ['rc-load-error'], silent: ['rc-auth-ok', 'rc-bot-hidden', 'rc-auth-throws'] },
 };
 
 describe('checks catalog', () => {
@@ -116,7 +127,7 @@ describe('checks catalog', () => {
     describe(check.id, () => {
       const { fires, silent } = CASES[check.id]!;
       it.each(fires.map((c) => [nameOf(c), c] as const))('fires on %s', (_n, c) => {
-        const found = diagnose(entriesOf(c)).findings.filter((f) => f.id === check.id);
+        const found = diagnoseCase(c).findings.filter((f) => f.id === check.id);
         expect(found.length).toBeGreaterThan(0);
         for (const f of found) {
           expect(f.title.length).toBeGreaterThan(10);
@@ -129,7 +140,7 @@ describe('checks catalog', () => {
         }
       });
       it.each(silent.map((c) => [nameOf(c), c] as const))('stays silent on %s', (_n, c) => {
-        expect(diagnose(entriesOf(c)).findings.filter((f) => f.id === check.id)).toEqual([]);
+        expect(diagnoseCase(c).findings.filter((f) => f.id === check.id)).toEqual([]);
       });
     });
   }
@@ -138,7 +149,7 @@ describe('checks catalog', () => {
 describe('headline and attempts for every captured scenario', () => {
   /** The headline check and the attempt outcomes each demo scenario declares (its scenarios.js). */
   const EXPECTED: Record<string, { headline?: string; outcomes: string[] }> = Object.fromEntries(
-    [...SCENARIOS, ...WEBCHAT_SCENARIOS].map((s) => [s.id, { headline: s.expect.headline, outcomes: s.expect.outcomes }]),
+    [...SCENARIOS, ...WEBCHAT_SCENARIOS, ...REALCODE_SCENARIOS].map((s) => [s.id, { headline: s.expect.headline, outcomes: s.expect.outcomes }]),
   );
 
   it('covers every stored capture', () => {
@@ -146,7 +157,7 @@ describe('headline and attempts for every captured scenario', () => {
   });
 
   it.each(CAPTURE_IDS.map((id) => [id] as const))('%s', (id) => {
-    const d = diagnose(capture(id));
+    const d = diagnoseCase(id);
     expect(d.headline?.id).toBe(EXPECTED[id]!.headline);
     expect(d.attempts.map((a) => a.outcome)).toEqual(EXPECTED[id]!.outcomes);
     for (const a of d.attempts) {

@@ -45,7 +45,7 @@ const CHAT_SCRIPT = /livechat|omnichannel|oc-cdn|webchat|botframework|lcw|chatwi
 export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
   {
     id: 'widget.card-shown-after-window',
-    area: 'Omnichannel bot auth',
+    area: 'Live chat widget (LCW v2)',
     severity: 'error',
     name: "Sign-in card shown: no answer within the widget's window",
     meaning:
@@ -73,7 +73,7 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
   },
   {
     id: 'widget.no-sas-url',
-    area: 'Omnichannel bot auth',
+    area: 'Live chat widget (LCW v2)',
     severity: 'error',
     name: 'Sign-in card without tokenPostResource.sasUrl',
     meaning:
@@ -97,7 +97,7 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
   },
   {
     id: 'widget.signin-url-unparseable',
-    area: 'Omnichannel bot auth',
+    area: 'Live chat widget (LCW v2)',
     severity: 'error',
     name: "Sign-in URL the widget cannot read",
     meaning:
@@ -118,7 +118,7 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
   },
   {
     id: 'widget.signin-id-already-seen',
-    area: 'Omnichannel bot auth',
+    area: 'Live chat widget (LCW v2)',
     severity: 'warning',
     name: 'Sign-in card dropped as already seen',
     meaning:
@@ -202,7 +202,7 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
   },
   {
     id: 'page.error-loading-chat',
-    area: 'Omnichannel auth',
+    area: 'Live chat widget (LCW v2)',
     severity: 'error',
     symptom: true,
     name: 'Page error while loading chat code',

@@ -7,8 +7,8 @@ import type { Model } from './model';
 
 export type FindingSeverity = 'error' | 'warning' | 'info';
 
-/** The three areas the catalog covers. */
-export type CheckArea = 'Omnichannel auth' | 'Omnichannel bot auth' | 'Bot Framework SSO';
+/** The areas the catalog covers. */
+export type CheckArea = 'Omnichannel auth' | 'Omnichannel bot auth' | 'Live chat widget (LCW v2)' | 'Bot Framework SSO';
 
 /** One problem (or notable fact) found in a capture. */
 export interface Finding {
