@@ -86,7 +86,7 @@ export const STAND_INS = [
  * @property {CardDecision[]} cards  one per sign-in card the ACS stand-in sent, in order
  * @property {number[]} tokenPosts  statuses the token service stand-in answered to postToken, in order
  * @property {'rendered'|'not started'} webChat  whether the bench went on to render Web Chat
- * @property {string[]} errors  uncaught errors and unhandled rejections in the page
+ * @property {string[]} errors  uncaught errors and unhandled rejections in the page: `<type>: <error name>[ in <script path>]`
  */
 
 const ok = { initialize: 'ok', errors: [] };
@@ -181,7 +181,7 @@ export const REALCODE_SCENARIOS = [
     auth: { client: 'fast', tokenKind: 'valid' },
     bot: null,
     cards: [],
-    expect: { headline: 'auth.provider-ok', outcomes: ['chat authenticated', 'chat authenticated'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'MessagingClientInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 200 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'rendered' },
+    expect: { headline: 'auth.provider-ok', outcomes: ['unknown', 'chat authenticated'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'MessagingClientInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 200 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'rendered' },
   },
   {
     id: 'rc-auth-slow',
@@ -236,7 +236,7 @@ export const REALCODE_SCENARIOS = [
     bot: null,
     cards: [],
     conversationStatus: 401,
-    expect: { headline: 'lcw.connector-401', outcomes: ['chat failed', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'ConversationInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 401 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: { headline: 'lcw.connector-401', outcomes: ['unknown', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'ConversationInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 401 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'not started' },
   },
   {
     id: 'rc-load-error',
@@ -246,7 +246,7 @@ export const REALCODE_SCENARIOS = [
     bot: null,
     cards: [],
     site: { breakNamespace: true },
-    expect: { headline: 'page.error-loading-chat', outcomes: [], lcwEvents: [], initialize: 'not called', startChat: null, authClientCalls: [], widgetAuthEvents: [], connector: [], cards: [], tokenPosts: [], webChat: 'not started', errors: ["error: Cannot use 'in' operator to search for 'CRM' in undefined"] },
+    expect: { headline: 'page.error-loading-chat', outcomes: [], lcwEvents: [], initialize: 'not called', startChat: null, authClientCalls: [], widgetAuthEvents: [], connector: [], cards: [], tokenPosts: [], webChat: 'not started', errors: ['error: TypeError in /realcode/dist/widget.js'] },
   },
 ];
 

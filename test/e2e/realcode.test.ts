@@ -8,8 +8,11 @@
  *    what the REAL code decides (sign-in card hidden/shown/dropped and the widget's own event for it, the
  *    auth client function's outcomes, the facade's token checks, livechatconnector requests, lcw:* events…).
  * 2. With the extension loaded, the same pages must give the identical ground truth (decisions only; timings
- *    are never compared), and the extension's hook must really have run (every tab in Chromium; in Firefox the
- *    first scenario's tab, since reading the extension's log there means opening a panel, ~10 s).
+ *    are never compared).
+ * 3. With the extension, the extension's panel for the scenario's tab shows the expected headline finding and
+ *    SSO attempt outcomes (`expect.headline`, `expect.outcomes`): every scenario in Chromium; in Firefox a
+ *    subset that covers each kind of conclusion (opening a panel there means finding the tab in the
+ *    extension's storage, ~10 s). A panel that shows them also proves the hook ran in that tab.
  *
  * Pages finish by themselves (`window.__realcode.finished`); the tests only wait for that condition.
  * Needs demo/realcode installed (root `npm ci` → scripts/install-realcode.mjs) and built (`npm run build`).
@@ -21,8 +24,9 @@ import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REALCODE_SCENARIOS, diffDecisions, expectedDecisions, realcodeScenarioPath } from '../../demo/realcode/scenarios.js';
 import { startDemoServer } from '../../demo/server.mjs';
-import { launchPlainChromium, launchWithExtension, tabIdOf } from '../../scripts/lib/chromium.mjs';
+import { entriesOf, launchPlainChromium, launchWithExtension, openPanel, tabIdOf } from '../../scripts/lib/chromium.mjs';
 import { launchFirefoxWithExtension, launchPlainFirefox, openFirefoxPanel } from '../../scripts/lib/firefox.mjs';
+import { readDiagnosis } from '../../scripts/lib/panelReader.mjs';
 import { runRealcodeScenario } from '../../scripts/lib/realcode.mjs';
 
 const root = join(import.meta.dirname, '../..');
@@ -35,19 +39,29 @@ interface Truth {
   timings: Record<string, unknown>;
   records: Record<string, unknown>;
 }
+interface PanelDiagnosis {
+  headline: { id: string | null; text: string | null } | null;
+  attempts: { kind: string | null; outcome: string | null; sentence: string }[];
+  findings: { id: string | null; severity: string | null; title: string }[];
+}
 interface Run {
   url: string;
   truth: Truth;
   page: { close(): Promise<void> };
+  /** What the extension's panel shows for the tab (with-extension sessions, inspected scenarios). */
+  panel?: PanelDiagnosis;
 }
 interface Session {
   host: BrowserContext | PuppeteerBrowser;
-  /** Throws unless the extension's hook ran in the tab that loaded `url` (with-extension sessions only). */
-  hookRan?: (url: string) => Promise<void>;
-  /** Check the hook in every scenario's tab, or in the first one only (Firefox: opening a panel takes ~10 s). */
-  hookCheck?: 'every' | 'first';
+  /** Opens the extension's panel for the tab that loaded `url` and reads its diagnosis (with-extension sessions only). */
+  inspect?: (url: string) => Promise<PanelDiagnosis>;
+  /** Which scenarios to inspect in the panel (default: all). */
+  inspected?: ReadonlySet<string>;
   close(): Promise<void>;
 }
+
+/** Firefox: one scenario per kind of conclusion (window missed, dropped card, rejected token, load error, authenticated). */
+const FIREFOX_PANEL_SCENARIOS = new Set(['rc-bot-late-callback', 'rc-bot-duplicate-signinid', 'rc-auth-not-jwt', 'rc-auth-ok', 'rc-load-error']);
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 beforeAll(async () => {
@@ -100,30 +114,19 @@ function scenarioSuite(browser: 'chromium' | 'firefox', withExtension: boolean, 
   beforeAll(async () => {
     session = await launch();
     const limit = limiter(concurrency);
-    const runOne = async (s: (typeof REALCODE_SCENARIOS)[number], checkHook: boolean) => {
-      const r = (await runRealcodeScenario(session!.host, server.url, s, { keepOpen: checkHook })) as Run;
-      if (checkHook) {
+    const runOne = async (s: (typeof REALCODE_SCENARIOS)[number]) => {
+      const inspect = withExtension && (!session!.inspected || session!.inspected.has(s.id));
+      const r = (await runRealcodeScenario(session!.host, server.url, s, { keepOpen: inspect })) as Run;
+      if (inspect) {
         try {
-          await session!.hookRan!(r.url);
+          r.panel = await session!.inspect!(r.url);
         } finally {
           await r.page.close().catch(() => undefined);
         }
       }
       return r;
     };
-    // With the extension, the first scenario runs alone and its tab must show that the hook ran.
-    const [first, ...rest] = REALCODE_SCENARIOS;
-    const firstRun = limit(() => runOne(first!, withExtension));
-    runs.set(first!.id, firstRun);
-    for (const s of rest) {
-      runs.set(
-        s.id,
-        limit(async () => {
-          if (withExtension) await firstRun.catch(() => undefined);
-          return runOne(s, withExtension && session!.hookCheck !== 'first');
-        }),
-      );
-    }
+    for (const s of REALCODE_SCENARIOS) runs.set(s.id, limit(() => runOne(s)));
     for (const run of runs.values()) run.catch(() => undefined); // reported by the scenario's own test
   }, 90_000);
   afterAll(async () => {
@@ -141,7 +144,20 @@ const launchers = {
     },
     extension: async (): Promise<Session> => {
       const b = await launchWithExtension({ extensionDir: join(root, 'dist') });
-      return { host: b.context, close: b.close, hookRan: async (url) => void (await tabIdOf(b.worker, url)) };
+      return {
+        host: b.context,
+        close: b.close,
+        inspect: async (url) => {
+          const tabId = await tabIdOf(b.worker, url);
+          const panel = await openPanel(b.context, b.extensionId, tabId);
+          try {
+            await waitForPanelToShow(panel, (await entriesOf(b.worker, tabId)).at(-1)?.seq ?? 0);
+            return (await readDiagnosis(panel)) as PanelDiagnosis;
+          } finally {
+            await panel.close();
+          }
+        },
+      };
     },
   },
   firefox: {
@@ -154,15 +170,31 @@ const launchers = {
       return {
         host: b.browser,
         close: b.close,
-        hookRan: async (url) => {
-          const { panel } = await openFirefoxPanel(b.browser, url);
-          await panel.close();
+        inspect: async (url) => {
+          const { panel, tabId } = await openFirefoxPanel(b.browser, url);
+          try {
+            // The newest entry the background has stored for the tab (src/background/tabLog.ts: meta.nextSeq).
+            const last = await panel.evaluate(async (id: number) => {
+              const key = `log:${id}:meta`;
+              const meta = (await (globalThis as any).browser.storage.session.get(key))[key];
+              return (meta?.nextSeq ?? 1) - 1;
+            }, tabId);
+            await panel.waitForFunction((n: number) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= n, { timeout: 15_000 }, last);
+            return (await readDiagnosis(panel)) as PanelDiagnosis;
+          } finally {
+            await panel.close();
+          }
         },
-        hookCheck: 'first',
+        inspected: FIREFOX_PANEL_SCENARIOS,
       };
     },
   },
 };
+/** Waits until the panel has rendered the log up to `seq` (its root's data-last-seq). */
+async function waitForPanelToShow(panel: { waitForFunction: Function }, seq: number) {
+  await panel.waitForFunction((n: number) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= n, seq, { timeout: 15_000 });
+}
+
 /** Pages at once per session. */
 const CONCURRENCY = { chromium: { plain: 3, extension: 3 }, firefox: { plain: 2, extension: 2 } };
 
@@ -210,8 +242,12 @@ describe.each(['chromium', 'firefox'] as const)('real Omnichannel code without t
   }
 });
 
+/** With-extension runs per browser, shared by the ground-truth comparison and the panel checks. */
+const withExtensionRuns = new Map<string, Map<string, Promise<Run>>>();
+
 describe.each(['chromium', 'firefox'] as const)('real Omnichannel code with the extension (%s): the ground truth is identical', (browser) => {
   const runs = scenarioSuite(browser, true, launchers[browser].extension, CONCURRENCY[browser].extension);
+  withExtensionRuns.set(browser, runs);
   for (const s of REALCODE_SCENARIOS) {
     it(
       `${s.id}: same decisions as without the extension`,
@@ -225,6 +261,23 @@ describe.each(['chromium', 'firefox'] as const)('real Omnichannel code with the 
         const reference = baseline ?? expectedDecisions(s);
         const diff = diffDecisions(truth.decisions, reference);
         expect(diff, `with the extension, ${s.id} decided differently:\n${diff.join('\n')}`).toEqual([]);
+      },
+      TEST_TIMEOUT,
+    );
+  }
+});
+
+describe.each(['chromium', 'firefox'] as const)('real Omnichannel code in the extension\'s panel (%s): headline and attempt outcomes', (browser) => {
+  const runs = withExtensionRuns.get(browser)!;
+  for (const s of REALCODE_SCENARIOS.filter((x) => browser === 'chromium' || FIREFOX_PANEL_SCENARIOS.has(x.id))) {
+    it(
+      `${s.id}: headline ${s.expect.headline}, outcomes [${s.expect.outcomes.join(', ')}]`,
+      async () => {
+        const { panel } = await runs.get(s.id)!;
+        expect(panel, 'the panel was read').toBeDefined();
+        expect(panel!.headline?.id, JSON.stringify(panel!.findings)).toBe(s.expect.headline);
+        expect(panel!.attempts.map((a) => a.outcome)).toEqual(s.expect.outcomes);
+        for (const a of panel!.attempts) expect(a.sentence).toMatch(/\.$/);
       },
       TEST_TIMEOUT,
     );

@@ -63,14 +63,14 @@
   });
   window.addEventListener('error', function (e) {
     var source = e.filename ? e.filename.replace(location.origin, '') : null;
-    rc.records.errors.push({ t: now(), type: 'error', message: String((e.error && e.error.message) || e.message), source: source ? source + ':' + e.lineno : null });
+    rc.records.errors.push({ t: now(), type: 'error', name: String((e.error && e.error.name) || 'Error'), message: String((e.error && e.error.message) || e.message), source: source ? source + ':' + e.lineno : null });
     // The bundle failed before the scripting layer could start the chat SDK: nothing more will happen.
     if (source && source.indexOf('/realcode/dist/widget.js') === 0 && !rc.records.sdk) rc.records.fatal = true;
     dirty = true;
   });
   window.addEventListener('unhandledrejection', function (e) {
     var r = e.reason;
-    rc.records.errors.push({ t: now(), type: 'unhandledrejection', message: String((r && r.message) || r) });
+    rc.records.errors.push({ t: now(), type: 'unhandledrejection', name: String((r && r.name) || typeof r), message: String((r && r.message) || r) });
     dirty = true;
   });
 
@@ -133,7 +133,8 @@
       cards: (r.cards || []).map(function (c) { return cardDecision(c, r); }),
       tokenPosts: server.tokenPosts.map(function (p) { return p.status; }),
       webChat: r.webChatStarted ? 'rendered' : 'not started',
-      errors: r.errors.map(function (e) { return e.type + ': ' + e.message; }),
+      // Type, error name and the script: engines word messages differently (the message is in records.errors).
+      errors: r.errors.map(function (e) { return e.type + ': ' + e.name + (e.source ? ' in ' + e.source.replace(/:\d+$/, '') : ''); }),
     };
   }
 

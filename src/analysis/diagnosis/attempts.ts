@@ -28,10 +28,14 @@ function errorCode(detail: unknown): number | undefined {
  */
 function callNumberInChatStart(m: Model, inv: Invocation): { n: number; of: number } {
   const frame = inv.invoke.frameId;
-  const starts = m.entries.filter((x) => x.frameId === frame && ((x.event.kind === 'lcw.event' && x.event.name === 'lcw:startChat') || (x.event.kind === 'sdk.call' && x.event.method === 'startChat')));
-  const since = starts.filter((x) => x.seq < inv.invoke.seq).at(-1)?.seq ?? -1;
-  const until = starts.find((x) => x.seq > inv.invoke.seq)?.seq ?? Infinity;
-  const same = m.invocations.filter((o) => o.role === 'auth' && o.invoke.frameId === frame && o.invoke.event.source === inv.invoke.event.source && o.invoke.event.functionName === inv.invoke.event.functionName && o.invoke.seq > since && o.invoke.seq < until);
+  // One marker per chat start: the widget's lcw:startChat, or the page's SDK.startChat() where no event is seen.
+  const events = m.lcw.filter((x) => x.frameId === frame && x.event.name === 'lcw:startChat');
+  const starts = events.length ? events : m.sdkCalls.filter((x) => x.frameId === frame && x.event.method === 'startChat');
+  // Which chat start an invocation belongs to: the last start before it; calls before the first start
+  // (the chat SDK's initialize()) belong to the first.
+  const windowOf = (seq: number) => Math.max(0, starts.filter((x) => x.seq < seq).length - 1);
+  const mine = windowOf(inv.invoke.seq);
+  const same = m.invocations.filter((o) => o.role === 'auth' && o.invoke.frameId === frame && o.invoke.event.source === inv.invoke.event.source && o.invoke.event.functionName === inv.invoke.event.functionName && windowOf(o.invoke.seq) === mine);
   return { n: same.indexOf(inv) + 1, of: same.length };
 }
 
@@ -48,10 +52,26 @@ function widgetVerdict(m: Model, inv: Invocation) {
   return { entry: verdict, ok: verdict.event.eventName === WIDGET_BUS.tokenValidationCompleted, why };
 }
 
-/** The first livechatconnector call after the invocation that carried its token, and what it answered. */
+/**
+ * The livechatconnector call that carried this invocation's token, and what it answered. A call is
+ * credited to the latest invocation that handed over the token it carried (the chat SDK asks twice per
+ * chat start, and the widget sends the last token it got).
+ */
 function connectorUse(m: Model, inv: Invocation, token: string | undefined) {
   if (!token) return undefined;
-  return m.connector.find((c) => c.frameId === inv.invoke.frameId && c.seq > inv.invoke.seq && c.event.authenticatedUserToken === token);
+  return m.connector.find((c) => {
+    if (c.frameId !== inv.invoke.frameId || c.seq < inv.invoke.seq || c.event.authenticatedUserToken !== token) return false;
+    const latest = m.invocations
+      .filter((o) => o.role === 'auth' && o.invoke.frameId === c.frameId && o.callbacks.some((cb) => cb.event.token === token && cb.seq < c.seq))
+      .at(-1);
+    return latest === inv;
+  });
+}
+
+/** A later invocation of the same auth function in the same chat start whose token the widget used instead. */
+function supersededBy(m: Model, inv: Invocation, count: { n: number; of: number }): Invocation | undefined {
+  if (count.n >= count.of) return undefined;
+  return m.invocations.find((o) => o.role === 'auth' && o !== inv && o.invoke.frameId === inv.invoke.frameId && o.invoke.seq > inv.invoke.seq && o.invoke.event.source === inv.invoke.event.source && m.connector.some((c) => c.event.authenticatedUserToken !== undefined && connectorUse(m, o, c.event.authenticatedUserToken) === c));
 }
 
 function authAttempt(m: Model, inv: Invocation): Attempt {
@@ -121,6 +141,9 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
   } else if (used && !accepted) {
     outcome = 'chat failed';
     sentence = `Authenticated chat failed: livechatconnector answered ${used.event.status ?? 'nothing'} to the token${problem && !problem.startsWith('livechatconnector') ? `; ${problem}` : ''}.`;
+  } else if (!used && supersededBy(m, inv, count)) {
+    outcome = 'unknown';
+    sentence = `This token was not the one the chat used: the widget asked the ${label} again (call ${count.n + 1} of ${count.of}) and sent that token${problem ? `; ${problem}` : ''}.`;
   } else if (accepted && !problem) {
     outcome = 'chat authenticated';
     sentence = `Chat authenticated: the ${label} answered${cb ? ` in ${formatDuration(cb.event.elapsedMs)}` : ''} and livechatconnector accepted the token (${used.event.status}).`;
