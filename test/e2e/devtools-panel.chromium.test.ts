@@ -75,3 +75,21 @@ it('shows the inspected tab’s events in the real DevTools panel', async () => 
   mkdirSync(join(root, 'docs/screenshots'), { recursive: true });
   await devtools.screenshot({ path: join(root, 'docs/screenshots/devtools.png') });
 });
+
+it("explains a sign-in card shown by Microsoft's real live chat widget, in the real DevTools panel", async () => {
+  // Same tab and DevTools as above: the log restarts when the tab navigates (Preserve log is off).
+  const page = (await browser.pages()).find((p) => p.url().includes('/omnichannel/'))!;
+  await page.goto(`${server.url}/realcode/?scenario=rc-bot-late-callback`);
+  await page.waitForFunction(() => (window as any).__realcode?.finished === true, { timeout: 60_000 });
+  const devtools = (await (await browser.waitForTarget((t) => t.url().startsWith('devtools://devtools/bundled/devtools_app.html'))).asPage())!;
+  const panelFrame = devtools.frames().find((x) => x.url().includes('/panel.html'))!;
+  await panelFrame.waitForFunction(() => document.querySelector('[data-testid=headline]')?.getAttribute('data-check-id') === 'widget.card-shown-after-window', { timeout: 15_000 });
+  const rows = await panelFrame.evaluate(readRowsInPage);
+  expect(rows.map((r) => r.kind)).toEqual(expect.arrayContaining(['bus.message', 'adapter.activity', 'provider.invoke', 'net.request']));
+  expect(rows.find((r) => r.kind === 'provider.callback')!.summary).toMatch(/asks to hide the card; the widget showed the card: no answer within its ~2 s window$/);
+  await panelFrame.click('[data-testid=view-diagnosis]');
+  const attempt = await panelFrame.waitForSelector('[data-testid=attempt][data-kind="bot-signin"]');
+  expect(await attempt!.evaluate((a) => a.getAttribute('data-outcome'))).toBe('card shown');
+  expect(await attempt!.evaluate((a) => a.querySelector('[data-testid=attempt-sentence]')!.textContent)).toMatch(/past the widget's ~2 s window, although the token was posted \(200\)\.$/);
+  await devtools.screenshot({ path: join(root, 'docs/screenshots/devtools-realcode.png') });
+});

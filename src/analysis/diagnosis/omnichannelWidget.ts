@@ -57,7 +57,7 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
         const inv = m.cardInvocations.get(card.id);
         const cb = inv?.callbacks[0];
         const post = inv?.requests[0];
-        const start = card.received ?? cardStart(card);
+        const start = cardStart(card);
         const asked = card.requests.length ? `asked ${card.requests.length} time${card.requests.length > 1 ? 's' : ''} (BotAuthConfigRequest) and ` : '';
         const page = !inv
           ? "The page's bot auth token provider was never called: none was registered with setBotAuthTokenProvider, or it was registered after the card arrived."
