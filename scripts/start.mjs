@@ -11,6 +11,7 @@ import { formatDiagnosis, formatRows, formatSsoAttempts } from './lib/panelReade
 import { WEBCHAT_SCENARIOS } from '../demo/webchat/scenarios.js';
 import { mapLimit, runAllScenarios, inspectRealcodeScenario, runWebChatScenario } from './lib/scenarios.mjs';
 import { REALCODE_SCENARIOS } from '../demo/realcode/scenarios.js';
+import { formatRealcodeTruth } from './lib/realcode.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -54,8 +55,10 @@ if (!headless) {
   console.log("\n════ Omnichannel live chat: Microsoft's real packages (widget 1.8.3, chat SDK 1.11.8; labelled local stand-ins) ════");
   for (const r of realcode) {
     console.log(`\n── ${r.scenario.id}: ${r.scenario.title}`);
+    console.log(`  What the real code did: ${formatRealcodeTruth(r.truth).replace(/\n {2}/g, '\n                         ')}`);
     console.log(formatDiagnosis(r.diagnosis));
-    console.log(formatRows(r.rows.filter((x) => x.kind !== 'bus.message' || x.severity !== 'info' || /SignInCard|BotAuthConfig|SetBotAuth|TokenValidation/.test(x.summary))));
+    // The widget's bus carries much telemetry: print its sign-in and token decisions, and problems.
+    console.log(formatRows(r.rows.filter((x) => x.kind !== 'bus.message' || x.severity !== 'info' || /^(SignInCardReceived|BotAuthConfig|NewTokenValidation|SetBotAuthProvider(HideCard|DisplayCard|NotFound)|BotAuthActivity)/.test(x.summary))));
   }
   console.log('\n════ Omnichannel live chat (simulator) ════');
   for (const r of results) {

@@ -70,3 +70,17 @@ export async function openFirefoxPanel(browser, pageUrl) {
   await panel.waitForFunction((id) => document.querySelector('[data-testid=status]')?.textContent === `tab ${id}: connected`, { timeout: 10_000 }, tabId);
   return { panel, tabId };
 }
+
+/**
+ * Waits until the panel has rendered every entry the background had stored for `tabId` when called
+ * (the panel root's data-last-seq reaches the log's last seq, read from the tab's meta in
+ * storage.session; see src/background/tabLog.ts). A condition, not a delay.
+ */
+export async function waitForPanelToShowLog(panel, tabId, timeout = 15_000) {
+  const last = await panel.evaluate(async (id) => {
+    const key = `log:${id}:meta`;
+    const meta = (await browser.storage.session.get(key))[key];
+    return (meta?.nextSeq ?? 1) - 1;
+  }, tabId);
+  await panel.waitForFunction((n) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= n, { timeout }, last);
+}

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDemoServer } from '../../demo/server.mjs';
-import { FIREFOX_EXTENSION_UUID, launchFirefoxWithExtension, openFirefoxPanel } from '../../scripts/lib/firefox.mjs';
+import { FIREFOX_EXTENSION_UUID, launchFirefoxWithExtension, openFirefoxPanel, waitForPanelToShowLog } from '../../scripts/lib/firefox.mjs';
 import { parseDuration, readRowsInPage } from '../../scripts/lib/panelReader.mjs';
 
 const root = join(import.meta.dirname, '../..');
@@ -29,8 +29,8 @@ async function scenarioInFirefox(id: string) {
   await page.goto(url);
   await page.waitForFunction(() => (window as any).__sim?.finished === true, { timeout: 30_000, polling: 100 });
   const measurements = await page.evaluate(() => (window as any).__sim.measurements);
-  const { panel } = await openFirefoxPanel(ff.browser, url);
-  await new Promise((r) => setTimeout(r, 300));
+  const { panel, tabId } = await openFirefoxPanel(ff.browser, url);
+  await waitForPanelToShowLog(panel, tabId);
   const rows = (await panel.evaluate(readRowsInPage)) as Row[];
   return { page, panel, rows, measurements };
 }

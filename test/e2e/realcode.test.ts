@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REALCODE_SCENARIOS, diffDecisions, expectedDecisions, realcodeScenarioPath } from '../../demo/realcode/scenarios.js';
 import { startDemoServer } from '../../demo/server.mjs';
 import { entriesOf, launchPlainChromium, launchWithExtension, openPanel, tabIdOf } from '../../scripts/lib/chromium.mjs';
-import { launchFirefoxWithExtension, launchPlainFirefox, openFirefoxPanel } from '../../scripts/lib/firefox.mjs';
+import { launchFirefoxWithExtension, launchPlainFirefox, openFirefoxPanel, waitForPanelToShowLog } from '../../scripts/lib/firefox.mjs';
 import { readDiagnosis } from '../../scripts/lib/panelReader.mjs';
 import { runRealcodeScenario } from '../../scripts/lib/realcode.mjs';
 
@@ -173,13 +173,7 @@ const launchers = {
         inspect: async (url) => {
           const { panel, tabId } = await openFirefoxPanel(b.browser, url);
           try {
-            // The newest entry the background has stored for the tab (src/background/tabLog.ts: meta.nextSeq).
-            const last = await panel.evaluate(async (id: number) => {
-              const key = `log:${id}:meta`;
-              const meta = (await (globalThis as any).browser.storage.session.get(key))[key];
-              return (meta?.nextSeq ?? 1) - 1;
-            }, tabId);
-            await panel.waitForFunction((n: number) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= n, { timeout: 15_000 }, last);
+            await waitForPanelToShowLog(panel, tabId);
             return (await readDiagnosis(panel)) as PanelDiagnosis;
           } finally {
             await panel.close();
