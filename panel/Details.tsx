@@ -12,6 +12,8 @@ import { JwtDetails } from './JwtDetails';
 function tokenOf(row: TimelineRow, invocations: Map<string, Invocation>): { token: string; at: number } | null {
   const e = row.entry.event;
   if (e.kind === 'provider.callback' && e.token !== undefined) return { token: e.token, at: e.at };
+  // The customer's JWT as livechatconnector received it (AuthenticatedUserToken request header).
+  if (e.kind === 'omnichannel.http' && e.authenticatedUserToken !== undefined) return { token: e.authenticatedUserToken, at: e.at };
   if (row.invocationId) {
     const cb = invocations.get(row.invocationId)?.callbacks.find((c) => c.event.token !== undefined);
     if (cb?.event.token !== undefined) return { token: cb.event.token, at: cb.event.at };
