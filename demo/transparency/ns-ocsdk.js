@@ -1,5 +1,5 @@
-// What @microsoft/ocsdk 0.5.21 runs when its module loads (see the "in checks" in
-// /work/shared/reference/omnichannel-real-code.md). Deliberately not guarded: when it throws, the error
+// What @microsoft/ocsdk 0.5.21 runs when its module loads (its load-time `in` checks, as in the published
+// build; demo/realcode runs the real package). Deliberately not guarded: when it throws, the error
 // is what a real page gets (recorded as an uncaught error by probes.js).
 if (!("Microsoft" in window)) window.Microsoft = {};
 if (!("CRM" in window.Microsoft)) window.Microsoft.CRM = {};
