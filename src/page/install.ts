@@ -55,9 +55,9 @@ export function installHook(win: Window & typeof globalThis, sink: (event: HookE
   const adapterStream = createAdapterStreamWatcher(ctx, win);
 
   discovery.onLook(() => {
+    // instrument() wraps members assigned since the last look (SDK calls rescan on their own).
     const found = readDataPath(win, SDK_PATH);
     if (found && typeof found === 'object') sdk.instrument(found);
-    sdk.rescan();
   });
   if (webChat) discovery.onLook(webChat.look);
   discovery.onLook(authFunction.look);
