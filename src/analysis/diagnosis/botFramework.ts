@@ -7,7 +7,7 @@
  */
 import { formatDuration } from '../format';
 import { decodeJwtView } from '../jwt';
-import type { CardAttempt, InvokeAttempt } from '../webchat';
+import { sightingsOf, type CardAttempt, type InvokeAttempt } from '../webchat';
 import { DOCS } from './docs';
 import type { Model } from './model';
 import type { Check, RawFinding } from './types';
@@ -163,9 +163,12 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     fix: 'Post the invoke with from.id = Web Chat\'s user id (the Direct Line token\'s user claim); the token is stored per user id, so a different id makes the bot ask again.',
     doc: DOCS.directLineAuth,
     run: perInvoke((inv, _card, m) => {
-      const id = inv.record.activity.from?.id;
       const users = new Set(m.records.filter((r) => r.direction === 'out' && r.activity.type === 'message' && r.activity.from?.id).map((r) => r.activity.from!.id!));
-      return id && users.size > 0 && !users.has(id) ? { severity: 'warning', title: 'The invoke was sent as another user', explanation: `from.id is ${id}; the conversation's messages come from ${[...users].join(', ')}. Direct Line may rewrite it (Azure does for tokens with an embedded user), but the exchange is stored under whichever id reaches the bot.` } : null;
+      // Every copy of the invoke counts: DirectLineJS rewrites from.id to its own user id on the wire, so the
+      // page's copy (postActivity's argument) and the request body can differ, and either may be logged first.
+      const sentAs = inv.record.sightings.flatMap((s) => sightingsOf(s.entry).filter((x) => x.layer === s.layer && x.hint === 'out').map((x) => x.activity.from?.id));
+      const id = sentAs.find((x): x is string => !!x && !users.has(x));
+      return id && users.size > 0 ? { severity: 'warning', title: 'The invoke was sent as another user', explanation: `from.id is ${id}; the conversation's messages come from ${[...users].join(', ')}. Direct Line may rewrite it (Azure does for tokens with an embedded user), but the exchange is stored under whichever id reaches the bot.` } : null;
     }),
   },
   {
