@@ -1,11 +1,14 @@
 /**
  * Isolated-world content script: the bridge between the page hook and the
- * background. Accepts only well-formed messages of known types dispatched on its
- * own document (see parsePageMessage), and delivers them in order with
- * acknowledgement so a restarting service worker loses nothing.
+ * background. Takes messages only from the hook's private channel (src/shared/channel.ts,
+ * set up before any page script runs), validates them (see parsePageMessage), and
+ * delivers them in order with acknowledgement so a restarting service worker loses nothing.
+ * Messages a page script dispatches on the document under our event name are never taken:
+ * they are counted and reported as page-sent.
  */
 import browser from 'webextension-polyfill';
-import { HOOK_HELLO_EVENT, PAGE_EVENT_NAME, RELAY_READY_EVENT } from '../shared/constants';
+import { acceptChannel } from '../shared/channel';
+import { PAGE_EVENT_NAME } from '../shared/constants';
 import type { HookEvent } from '../shared/events';
 import { parsePageMessage, type RejectReason, type RelayMessage } from '../shared/messages';
 import { createDeliveryQueue } from './queue';
@@ -33,23 +36,32 @@ const queue = createDeliveryQueue<HookEvent>({
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   // Never a silent loss: if the background stayed unreachable that long, say how much was dropped.
-  onDrop: (count) => reportRejected(count, ['queue-overflow']),
+  onDrop: (count) => reportRejected(['queue-overflow'], count),
 });
 
-function reportRejected(count: number, reasons: RejectReason[]) {
-  const message: RelayMessage = { type: 'relay-rejected', count, reasons: [...new Set(reasons)] };
-  browser.runtime.sendMessage(message).catch(() => undefined);
+/** Rejections waiting to be reported, by reason: at most one report a second, however many arrive. */
+const pendingRejections = new Map<RejectReason, number>();
+let rejectionTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Counts rejected items (one reason per item) and reports them, coalesced. */
+function reportRejected(reasons: readonly RejectReason[], count = 1) {
+  for (const reason of reasons) pendingRejections.set(reason, (pendingRejections.get(reason) ?? 0) + count);
+  rejectionTimer ??= setTimeout(() => {
+    rejectionTimer = undefined;
+    const total = [...pendingRejections.values()].reduce((a, b) => a + b, 0);
+    const message: RelayMessage = { type: 'relay-rejected', count: total, reasons: [...pendingRejections.keys()] };
+    pendingRejections.clear();
+    browser.runtime.sendMessage(message).catch(() => undefined);
+  }, 1_000);
 }
 
-document.addEventListener(PAGE_EVENT_NAME, (event) => {
-  // Only events dispatched on this document, in this frame, by anyone: the page is untrusted, so the
-  // content is validated (known kinds, right shapes, bounded size) rather than trusted by origin.
-  if (event.target !== document) return;
+// The hook's messages: only from the private channel. Their content is still validated (known kinds,
+// right shapes, bounded size): the hook copies page values, which are untrusted.
+acceptChannel(document, PAGE_EVENT_NAME, (event) => {
   const { events, rejected } = parsePageMessage((event as CustomEvent).detail);
   if (events.length > 0) queue.push(...events);
-  if (rejected.length > 0) reportRejected(rejected.length, rejected);
+  if (rejected.length > 0) reportRejected(rejected);
 });
 
-// Handshake: the hook holds its events until a relay answers (either may start first).
-document.addEventListener(HOOK_HELLO_EVENT, () => document.dispatchEvent(new CustomEvent(RELAY_READY_EVENT)));
-document.dispatchEvent(new CustomEvent(RELAY_READY_EVENT));
+// The same event name on the document can only come from a page script: never taken, only counted.
+document.addEventListener(PAGE_EVENT_NAME, () => reportRejected(['page-sent']));

@@ -1,10 +1,12 @@
 /**
- * Sends hook events to the isolated-world relay as CustomEvents on `document`
- * whose `detail` is a JSON string (strings cross the world boundary in Chrome and
- * Firefox alike; objects do not). Events are batched per microtask and held until
- * the relay has said it is listening, so nothing emitted at document_start is lost.
+ * Sends hook events to the isolated-world relay as CustomEvents on the private channel node
+ * (src/shared/channel.ts: a detached node only the hook and the relay hold, so page scripts can neither
+ * read nor forge this traffic), whose `detail` is a JSON string (strings cross the world boundary in
+ * Chrome and Firefox alike; objects do not). Events are batched per microtask and held until the relay
+ * has said it is listening, so nothing emitted at document_start is lost.
  */
-import { HOOK_HELLO_EVENT, MAX_EVENTS_PER_MESSAGE, MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_EVENT_NAME, PAGE_PROTOCOL, RELAY_READY_EVENT } from '../shared/constants';
+import { offerChannel } from '../shared/channel';
+import { MAX_EVENTS_PER_MESSAGE, MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_EVENT_NAME, PAGE_PROTOCOL } from '../shared/constants';
 import type { HookEvent } from '../shared/events';
 import type { Natives } from './natives';
 
@@ -17,7 +19,9 @@ export interface Emitter {
 
 export function createEmitter(doc: Document, natives: Natives): Emitter {
   const CustomEventCtor = doc.defaultView!.CustomEvent;
-  const dispatch = doc.dispatchEvent.bind(doc);
+  // Natives bound now, before any page script (and before the hook wraps dispatchEvent).
+  const nativeDispatch = doc.defaultView!.EventTarget.prototype.dispatchEvent;
+  let dispatch: (event: Event) => boolean = () => false;
   let queue: HookEvent[] = [];
   let dropped = 0;
   let relayReady = false;
@@ -58,11 +62,11 @@ export function createEmitter(doc: Document, natives: Natives): Emitter {
     natives.queueMicrotask(flush);
   };
 
-  doc.addEventListener(RELAY_READY_EVENT, () => {
+  const channel = offerChannel(doc, nativeDispatch.bind(doc), () => {
     relayReady = true;
     schedule();
   });
-  dispatch(new CustomEventCtor(HOOK_HELLO_EVENT));
+  dispatch = nativeDispatch.bind(channel);
 
   return {
     send(event) {

@@ -3,11 +3,19 @@
  * (injected into every page) pulls in nothing else.
  */
 
-/** The DOM event type the page hook dispatches on `document`; its `detail` is a JSON string. */
+/**
+ * The hook ↔ relay channel (see src/page/channel.ts): at document_start, before any page script, the hook
+ * offers a detached DOM node, which only the two of them ever hold, by dispatching CHANNEL_OFFER_EVENT (a
+ * MouseEvent whose `relatedTarget` is the node) on `document`; a relay started after the hook asks for the
+ * offer with CHANNEL_REQUEST_EVENT. Offers are made and taken only until the page's own content starts to
+ * arrive (the first DOM mutation). All later traffic is dispatched on the node, which page scripts cannot reach.
+ */
+export const CHANNEL_OFFER_EVENT = 'chat-sso-inspector:channel-offer';
+/** Dispatched on `document` by a relay that starts after the hook: "offer the channel again". */
+export const CHANNEL_REQUEST_EVENT = 'chat-sso-inspector:channel-request';
+/** The hook's messages, dispatched on the channel node; `detail` is a JSON string (strings cross worlds). */
 export const PAGE_EVENT_NAME = 'chat-sso-inspector:hook';
-/** Dispatched by the hook when it starts, and answered by the relay with RELAY_READY_EVENT. */
-export const HOOK_HELLO_EVENT = 'chat-sso-inspector:hello';
-/** Dispatched by the relay when it starts and in answer to HOOK_HELLO_EVENT. */
+/** Dispatched by the relay on the channel node once it listens there. */
 export const RELAY_READY_EVENT = 'chat-sso-inspector:relay-ready';
 /** Dispatched (cancelable) by a starting hook; a hook already running in the document cancels it. */
 export const HOOK_PROBE_EVENT = 'chat-sso-inspector:probe';

@@ -2,7 +2,7 @@
  * Typed messages between the layers. Each channel has its own union so that a
  * handler's `switch (msg.type)` is exhaustive.
  *
- *   page hook ──CustomEvent(PAGE_EVENT_NAME, JSON string)──▶ relay (isolated world)
+ *   page hook ──CustomEvent(PAGE_EVENT_NAME, JSON string) on the private channel node──▶ relay (isolated world)
  *   relay ──runtime.sendMessage(RelayMessage)──▶ background
  *   panel ◀──runtime.Port(PanelPortMessage / PanelRequest)──▶ background
  */
@@ -18,7 +18,7 @@ export const PageEnvelopeSchema = v.object({
 });
 
 /** Why the relay refused (part of) a page message. */
-export type RejectReason = 'not-a-string' | 'oversized' | 'not-json' | 'bad-envelope' | 'bad-event' | 'queue-overflow';
+export type RejectReason = 'not-a-string' | 'oversized' | 'not-json' | 'bad-envelope' | 'bad-event' | 'queue-overflow' | 'page-sent';
 
 /** Result of parsing one page message: the valid events, plus one reason per rejected item. */
 export interface ParsedPageMessage {
