@@ -11,6 +11,7 @@
 import type { HookContext } from './context';
 import { parseDottedPath, readDataPath } from './namespace';
 import type { PageWindow } from './natives';
+import { clip } from './summarize';
 import { replaceValue } from './wrap';
 
 export interface AuthFunctionWatcher {
@@ -33,7 +34,7 @@ export function createAuthFunctionWatcher(ctx: HookContext, win: PageWindow, wra
     if (state === 'function') replaceValue(holder as object, key, wrapperFor(name), ctx.natives);
     if (state !== lastState) {
       lastState = state;
-      ctx.emit({ kind: 'lcw.authFunction', name, state });
+      ctx.emit({ kind: 'lcw.authFunction', name: clip(name, 200), state });
     }
   };
   return {

@@ -18,6 +18,7 @@ import { createProviderWrappers } from './providers';
 import { createSdkInstrumenter } from './sdk';
 import { installWebChatHooks } from './webchat';
 import { installWebSocketCapture } from './websocket';
+import { clip } from './summarize';
 
 export interface InstalledHook {
   ctx: HookContext;
@@ -42,7 +43,7 @@ export function installHook(win: Window & typeof globalThis, sink: (event: HookE
   const installed: InstalledHook = { ctx, look: () => discovery.now() };
   installations.set(win, installed);
 
-  ctx.emit({ kind: 'hook.installed', url: String(win.location?.href ?? ''), top: win === win.top, readyState: String(win.document?.readyState ?? '') });
+  ctx.emit({ kind: 'hook.installed', url: clip(String(win.location?.href ?? '')), top: win === win.top, readyState: clip(String(win.document?.readyState ?? ''), 50) });
   ctx.guard('toString', () => installToStringDisguise(ctx, win));
   let authFunction: ReturnType<typeof createAuthFunctionWatcher> | undefined;
   const network = ctx.guard('network', () =>

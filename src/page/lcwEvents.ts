@@ -11,7 +11,7 @@
  * Events: https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/omnichannel-reference#events
  */
 import type { HookContext } from './context';
-import { summarize } from './summarize';
+import { clip, summarize } from './summarize';
 import { createWrapper, replaceValue } from './wrap';
 import type { PageWindow } from './natives';
 
@@ -40,7 +40,7 @@ export function installLcwEventCapture(ctx: HookContext, win: PageWindow, before
   const record = (event: Event) => {
     if (seen.has(event)) return;
     seen.add(event);
-    const name = event.type;
+    const name = clip(event.type, 200);
     const detail = 'detail' in event ? (event as CustomEvent).detail : undefined;
     ctx.emit({ kind: 'lcw.event', name, ...(detail === undefined || detail === null ? {} : { detail: summarize(detail) }) });
     ctx.guard('lcw event follow-up', () => beforeListeners(name));

@@ -16,7 +16,7 @@
 import { MAX_TOKEN } from '../shared/constants';
 import type { ProviderRole } from '../shared/events';
 import type { HookContext } from './context';
-import { summarize, summarizeError } from './summarize';
+import { clip, summarize, summarizeError } from './summarize';
 import { createWrapper, tapPromise, wrapOnce, type CallObserver } from './wrap';
 
 /** Lets the network watcher attribute a POST to botTokenUrl to the bot provider invocation that made it. */
@@ -54,10 +54,11 @@ export function createProviderWrappers(ctx: HookContext, bots: BotUrlRegistry) {
     const invocationId = ctx.newId(role === 'auth' ? 'a' : 'b');
     const t0 = natives.now();
     const callbackIndex = role === 'auth' ? 0 : 1;
-    const origin = from.source === 'client-function' ? { source: from.source, functionName: from.functionName } : {};
+    const origin = from.source === 'client-function' ? { source: from.source, functionName: clip(from.functionName, 200) } : {};
     if (role === 'bot') {
       const botTokenUrl = typeof args[0] === 'string' ? args[0] : undefined;
-      ctx.emit({ kind: 'provider.invoke', invocationId, role, botTokenUrl, signInId: signInIdFromBotTokenUrl(args[0]), ...origin }, t0);
+      const signInId = signInIdFromBotTokenUrl(args[0]);
+      ctx.emit({ kind: 'provider.invoke', invocationId, role, botTokenUrl: botTokenUrl === undefined ? undefined : clip(botTokenUrl), signInId: signInId === null ? null : clip(signInId, 500), ...origin }, t0);
       if (botTokenUrl) bots.expect(botTokenUrl, invocationId);
     } else {
       ctx.emit({ kind: 'provider.invoke', invocationId, role, ...origin }, t0);

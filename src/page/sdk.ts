@@ -9,7 +9,7 @@
  */
 import type { HookContext } from './context';
 import type { createProviderWrappers } from './providers';
-import { summarize, summarizeError } from './summarize';
+import { clip, summarize, summarizeError } from './summarize';
 import { createWrapper, replaceValue, tapPromise, unwrap } from './wrap';
 
 export interface SdkInstrumenter {
@@ -23,13 +23,13 @@ export function createSdkInstrumenter(ctx: HookContext, providers: ReturnType<ty
   const { natives } = ctx;
   const instrumented = new Set<object>();
 
-  const wrapMethod = (method: string) =>
+  const wrapMethod = (key: string, method = clip(key, 200)) =>
     createWrapper(
       `SDK.${method}`,
       () => (_thisArg, args) => {
         const callId = ctx.newId('c');
         const t0 = natives.now();
-        const summary = args.map((a) => summarize(a));
+        const summary = args.slice(0, 50).map((a) => summarize(a));
         const planArgs = args.slice();
         if (method === 'setAuthTokenProvider' && typeof args[0] === 'function') planArgs[0] = providers.wrapAuthProvider(args[0]);
         if (method === 'setBotAuthTokenProvider' && typeof args[0] === 'function') planArgs[0] = providers.wrapBotProvider(args[0]);
@@ -107,7 +107,7 @@ export function createSdkInstrumenter(ctx: HookContext, providers: ReturnType<ty
       instrumented.add(obj);
       // Bounded: a page that rebuilds its SDK object many times keeps only the latest few rescanned.
       if (instrumented.size > 10) instrumented.delete(instrumented.values().next().value!);
-      ctx.emit({ kind: 'sdk.detected', via: 'scan', methods: methodNames(obj) });
+      ctx.emit({ kind: 'sdk.detected', via: 'scan', methods: methodNames(obj).slice(0, 200).map((k) => clip(k, 200)) });
     },
     rescan() {
       for (const sdk of instrumented) scanMembers(sdk);

@@ -11,9 +11,16 @@ import type { ErrorSummary, Summary } from '../shared/events';
 const MAX_DEPTH = 4;
 const MAX_KEYS = 50;
 
-/** Cuts a string to `max` characters, marking how much was dropped. */
+/**
+ * Cuts a string to at most `max` characters, the marker included (`…[+N chars]`, N the characters cut),
+ * so a cut value always fits the schema's limit and is kept, never dropped.
+ */
 export function clip(s: string, max = MAX_STRING): string {
-  return s.length <= max ? s : `${s.slice(0, max)}…[+${s.length - max} chars]`;
+  if (s.length <= max) return s;
+  // The marker's length depends on N, which depends on the marker's length: size it for the largest N.
+  const marker = (n: number) => `…[+${n} chars]`;
+  const keep = Math.max(0, max - marker(s.length).length);
+  return `${s.slice(0, keep)}${marker(s.length - keep)}`.slice(0, max);
 }
 
 function describeOwn(obj: object, key: PropertyKey): PropertyDescriptor | undefined {

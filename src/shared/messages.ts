@@ -38,18 +38,42 @@ export function parsePageMessage(detail: unknown): ParsedPageMessage {
   try {
     data = JSON.parse(detail);
   } catch {
-    return { events: [], rejected: ['not-json'] };
+    return { events: [], rejected: ['not-json'] }; // malformed, or nested deeper than the parser's stack
   }
   const envelope = v.safeParse(PageEnvelopeSchema, data);
   if (!envelope.success) return { events: [], rejected: ['bad-envelope'] };
   const events: HookEvent[] = [];
   const rejected: RejectReason[] = [];
   for (const item of envelope.output.events) {
-    const parsed = v.safeParse(HookEventSchema, item);
-    if (parsed.success) events.push(parsed.output);
-    else rejected.push('bad-event');
+    // The schemas recurse (summaries): bound the depth first, so validation never overflows the stack.
+    if (depthOver(item, MAX_EVENT_DEPTH)) {
+      rejected.push('bad-event');
+      continue;
+    }
+    try {
+      const parsed = v.safeParse(HookEventSchema, item);
+      if (parsed.success) events.push(parsed.output);
+      else rejected.push('bad-event');
+    } catch {
+      rejected.push('bad-event');
+    }
   }
   return { events, rejected };
+}
+
+/** Deepest nesting a hook event may have (summaries are 4 levels deep inside events of 3 or 4). */
+export const MAX_EVENT_DEPTH = 24;
+
+/** True when `value` nests objects or arrays deeper than `limit`. Iterative: never overflows the stack. */
+export function depthOver(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (d >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+  }
+  return false;
 }
 
 /** Relay → background (runtime.sendMessage). The background answers `{ ok: true, seq }`. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarize, summarizeError } from '../../src/page/summarize';
+import { clip, summarize, summarizeError } from '../../src/page/summarize';
 
 describe('summarize (hostile page values)', () => {
   it('never runs getters and marks them', () => {
@@ -26,10 +26,24 @@ describe('summarize (hostile page values)', () => {
   });
 
   it('bounds strings, arrays and objects', () => {
-    expect(summarize('x'.repeat(5000))).toMatch(/…\[\+904 chars\]$/);
+    const long = summarize('x'.repeat(5000)) as string;
+    expect(long.length).toBeLessThanOrEqual(4096); // within the schema's limit: cut, never dropped
+    const [, kept, cut] = /^(x+)…\[\+(\d+) chars\]$/.exec(long)!;
+    expect(kept!.length + Number(cut)).toBe(5000);
     const arr = summarize(Array.from({ length: 60 }, (_, i) => i)) as unknown[];
     expect(arr).toHaveLength(51);
     expect(arr.at(-1)).toEqual({ $type: 'more', count: 10 });
+  });
+
+  it('clip keeps every cut string within its limit, marker included', () => {
+    for (const max of [0, 5, 12, 13, 14, 20, 100, 4096]) {
+      for (const n of [max, max + 1, max + 9, max + 10, max + 1000, 100_000]) {
+        const out = clip('y'.repeat(n), max);
+        expect(out.length, `${n} → ${max}`).toBeLessThanOrEqual(max);
+        if (n > max && max >= 20) expect(out).toMatch(/…\[\+\d+ chars\]$/);
+      }
+    }
+    expect(clip('short', 10)).toBe('short');
   });
 
   it('describes non-JSON values', () => {
