@@ -6,6 +6,7 @@
 import { MAX_TOKEN } from '../shared/constants';
 import type { ActivitySummary } from '../shared/events';
 import { clip, summarize } from './summarize';
+import { getOwnDescriptor, isArray, ownKeys } from './builtins';
 
 const OAUTH_TYPES = new Set(['application/vnd.microsoft.card.oauth', 'application/vnd.microsoft.card.signin']);
 
@@ -13,7 +14,7 @@ const OAUTH_TYPES = new Set(['application/vnd.microsoft.card.oauth', 'applicatio
 export function own(obj: unknown, key: string): unknown {
   if (!obj || (typeof obj !== 'object' && typeof obj !== 'function')) return undefined;
   try {
-    const d = Object.getOwnPropertyDescriptor(obj, key);
+    const d = getOwnDescriptor(obj, key);
     return d && 'value' in d ? d.value : undefined;
   } catch {
     return undefined;
@@ -37,14 +38,14 @@ function oauthContent(content: unknown): NonNullable<NonNullable<ActivitySummary
       ? { tokenExchangeResource: dropUndefined({ id: str(ter, 'id'), uri: str(ter, 'uri', 2000), providerId: str(ter, 'providerId') }) }
       : {}),
     ...(tpr && typeof tpr === 'object' ? { tokenPostResource: dropUndefined({ sasUrl: str(tpr, 'sasUrl', 4000) }) } : {}),
-    ...(Array.isArray(buttons)
+    ...(isArray(buttons)
       ? { buttons: buttons.slice(0, 10).map((b) => dropUndefined({ type: str(b, 'type'), title: str(b, 'title'), value: str(b, 'value', 2000) })) }
       : {}),
   };
 }
 
 function dropUndefined<T extends Record<string, unknown>>(o: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  for (const k of Object.keys(o)) if (o[k] === undefined) delete o[k];
+  for (const k of ownKeys(o)) if (o[k] === undefined) delete o[k];
   return o as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
@@ -70,7 +71,7 @@ export function summarizeActivity(a: unknown): ActivitySummary | null {
       from: from && typeof from === 'object' ? dropUndefined({ id: str(from, 'id'), name: str(from, 'name'), role: str(from, 'role') }) : undefined,
       text: str(a, 'text', 1000),
       timestamp: str(a, 'timestamp'),
-      attachments: Array.isArray(attachments)
+      attachments: isArray(attachments)
         ? attachments.slice(0, 20).map((att) => {
             const contentType = str(att, 'contentType') ?? '';
             return OAUTH_TYPES.has(contentType) ? { contentType, oauth: oauthContent(own(att, 'content')) } : { contentType };

@@ -18,13 +18,14 @@ import { own, summarizeActivity } from './activity';
 import type { PageWindow } from './natives';
 import { summarizeError } from './summarize';
 import { createWrapper, fixConstructorLink, isWrapper, replaceValue, wrapOnce } from './wrap';
+import { isArray, reflectGet } from './builtins';
 
 const SIGN_IN_CARD_TYPES = new Set(['application/vnd.microsoft.card.signin', 'application/vnd.microsoft.card.oauth']);
 
 /** True when the activity's first attachment is a sign-in or OAuth card (what BotAuthActivitySubscriber handles). */
 function hasSignInCard(activity: unknown): boolean {
   const attachments = own(activity, 'attachments');
-  return Array.isArray(attachments) && SIGN_IN_CARD_TYPES.has(own(own(attachments, '0'), 'contentType') as string);
+  return isArray(attachments) && SIGN_IN_CARD_TYPES.has(own(own(attachments, '0'), 'contentType') as string);
 }
 
 export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): { look(): void } {
@@ -46,7 +47,7 @@ export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): {
       });
     const proxy: object = new natives.Proxy(observer, {
       get(target, key) {
-        const value = Reflect.get(target, key);
+        const value = reflectGet(target, key);
         if ((key !== 'next' && key !== 'error') || typeof value !== 'function') return value;
         const cached = forwarders.get(key);
         if (cached && cached.value === value) return cached.forwarder;

@@ -16,6 +16,7 @@ import { own } from './activity';
 import { clip, summarize } from './summarize';
 import { createWrapper, fixConstructorLink, replaceValue } from './wrap';
 import type { PageWindow } from './natives';
+import { getOwnDescriptor } from './builtins';
 
 /** How many recent (channel, eventId) pairs are remembered to fold duplicates. */
 const SEEN_LIMIT = 2_000;
@@ -26,7 +27,7 @@ export function installBroadcastCapture(ctx: HookContext, win: PageWindow, after
   const names = new WeakMap<object, string>();
   const seen = new Set<string>();
   // Captured now: the page could replace the prototype getter later.
-  const nameGetter = Object.getOwnPropertyDescriptor(Original.prototype, 'name')?.get;
+  const nameGetter = getOwnDescriptor(Original.prototype, 'name')?.get;
   const channelName = (channel: object): string => {
     let name = names.get(channel);
     if (name === undefined) {

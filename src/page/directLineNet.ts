@@ -9,6 +9,7 @@
 import type { ActivitySummary, DirectLineOp } from '../shared/events';
 import { own, summarizeActivity } from './activity';
 import { clip } from './summarize';
+import { isArray, parseJson as nativeParseJson, URLCtor } from './builtins';
 
 const DL_PATH = /\/v3\/directline\/(.*)$/i;
 
@@ -38,7 +39,7 @@ export function classifyDirectLine(method: string, url: URL): DirectLineRequest 
 
 /** The URL with secrets removed: the `t` (stream token) query parameter is masked. */
 export function redactDirectLineUrl(url: URL): string {
-  const copy = new URL(url.href);
+  const copy = new URLCtor(url.href);
   if (copy.searchParams.has('t')) copy.searchParams.set('t', '…');
   return clip(copy.href);
 }
@@ -48,7 +49,7 @@ export function parseJson(body: unknown): unknown {
   if (typeof body === 'string') {
     if (body.trim() === '') return undefined;
     try {
-      return JSON.parse(body);
+      return nativeParseJson(body);
     } catch {
       return undefined;
     }
@@ -59,7 +60,7 @@ export function parseJson(body: unknown): unknown {
 /** `{activities: [...], watermark}` (GET activities, stream frames) → summaries. */
 export function parseActivitySet(data: unknown): { activities: ActivitySummary[]; watermark?: string } | null {
   const list = own(data, 'activities');
-  if (!Array.isArray(list)) return null;
+  if (!isArray(list)) return null;
   const activities = list
     .slice(0, 100)
     .map((a) => summarizeActivity(a))

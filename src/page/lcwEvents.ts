@@ -14,6 +14,7 @@ import type { HookContext } from './context';
 import { clip, summarize } from './summarize';
 import { createWrapper, replaceValue } from './wrap';
 import type { PageWindow } from './natives';
+import { hasOwn, protoOf } from './builtins';
 
 /** Documented and known-undocumented `lcw:*` events. */
 export const KNOWN_LCW_EVENTS = [
@@ -46,9 +47,10 @@ export function installLcwEventCapture(ctx: HookContext, win: PageWindow, before
     ctx.guard('lcw event follow-up', () => beforeListeners(name));
   };
 
+  const EventCtor = win.Event; // captured now: a page may replace window.Event later
   // The object that really holds the window's dispatchEvent (EventTarget.prototype in browsers).
   let proto: object | null = win;
-  while (proto && !Object.prototype.hasOwnProperty.call(proto, 'dispatchEvent')) proto = Object.getPrototypeOf(proto) as object | null;
+  while (proto && !hasOwn(proto, 'dispatchEvent')) proto = protoOf(proto) as object | null;
   if (proto) {
     const wrap = createWrapper(
       'dispatchEvent',
@@ -56,7 +58,7 @@ export function installLcwEventCapture(ctx: HookContext, win: PageWindow, before
         // Hot path for every dispatchEvent on the page: two cheap checks before anything else.
         if (thisArg !== win) return;
         const event = args[0];
-        if (event instanceof win.Event && typeof (event as Event).type === 'string' && (event as Event).type.startsWith('lcw:')) record(event as Event);
+        if (event instanceof EventCtor && typeof (event as Event).type === 'string' && (event as Event).type.startsWith('lcw:')) record(event as Event);
       },
       ctx.natives,
       ctx.report,

@@ -6,6 +6,7 @@
  * So namespaces are not trapped; they are read at moments the page cannot tell apart from normal
  * running (discovery.ts), through property descriptors only, so no page getter ever runs.
  */
+import { getOwnDescriptor } from './builtins';
 
 /** The namespace path of the LCW SDK, from `window`. */
 export const SDK_PATH = ['Microsoft', 'Omnichannel', 'LiveChatWidget', 'SDK'] as const;
@@ -23,7 +24,7 @@ export function readDataPath(root: unknown, path: readonly string[]): unknown {
   try {
     for (const key of path) {
       if (!value || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
-      const d = Object.getOwnPropertyDescriptor(value, key);
+      const d = getOwnDescriptor(value, key);
       if (!d || !('value' in d)) return undefined;
       value = d.value;
     }

@@ -19,6 +19,7 @@ import { clip } from './summarize';
 import { createWrapper, replaceValue, tapPromise } from './wrap';
 import type { BotUrlRegistry } from './providers';
 import type { PageWindow } from './natives';
+import { isArray, ownKeys, reflectApply, URLCtor } from './builtins';
 
 /** Path of the Bot Framework token service's tokenPostResource endpoint. */
 const POST_TOKEN_PATH = /\/api\/sas\/posttoken$/i;
@@ -45,7 +46,7 @@ export type ConfigListener = (authClientFunction: string | null) => void;
 /** Resolves a request URL against the page's address; null when it is not a URL. */
 function absolute(url: string, base: string): URL | null {
   try {
-    return new URL(url, base);
+    return new URLCtor(url, base);
   } catch {
     return null;
   }
@@ -188,13 +189,13 @@ function wantsBody(watch: Watch): boolean {
 }
 
 /** Case-insensitive look-up of a request header in what `fetch` accepts as `headers`. Runs no page code. */
-function headerOf(headers: unknown, name: string, win: PageWindow): string | undefined {
+function headerOf(headers: unknown, name: string): string | undefined {
   if (!headers || typeof headers !== 'object') return undefined;
   const lower = name.toLowerCase();
-  if (typeof win.Headers === 'function' && headers instanceof win.Headers) {
+  if (HeadersCtor && headers instanceof HeadersCtor) {
     return nativeHeadersGet(headers, name) ?? undefined;
   }
-  if (Array.isArray(headers)) {
+  if (isArray(headers)) {
     for (const pair of headers.slice(0, 200)) {
       const key = own(pair, '0');
       const value = own(pair, '1');
@@ -202,7 +203,7 @@ function headerOf(headers: unknown, name: string, win: PageWindow): string | und
     }
     return undefined;
   }
-  for (const key of Object.keys(headers).slice(0, 200)) {
+  for (const key of ownKeys(headers).slice(0, 200)) {
     if (key.toLowerCase() !== lower) continue;
     const value = own(headers, key);
     return typeof value === 'string' ? value : undefined;
@@ -211,10 +212,12 @@ function headerOf(headers: unknown, name: string, win: PageWindow): string | und
 }
 
 // Captured before any page script runs, so reading a Headers object runs no page code.
-const headersGet = typeof Headers === 'function' ? Headers.prototype.get : undefined;
+const HeadersCtor = typeof Headers === 'function' ? Headers : undefined;
+const RequestCtor = typeof Request === 'function' ? Request : undefined;
+const headersGet = HeadersCtor?.prototype.get;
 function nativeHeadersGet(headers: object, name: string): string | null {
   try {
-    return headersGet ? (Reflect.apply(headersGet, headers, [name]) as string | null) : null;
+    return headersGet ? (reflectApply(headersGet, headers, [name]) as string | null) : null;
   } catch {
     return null;
   }
@@ -226,8 +229,8 @@ function installFetch(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
     'fetch',
     () => (_thisArg, args) => {
       const [input, init] = args;
-      const isRequest = typeof win.Request === 'function' && input instanceof win.Request;
-      const url = isRequest ? (input as Request).url : typeof input === 'string' ? input : input instanceof win.URL ? input.href : null;
+      const isRequest = !!RequestCtor && input instanceof RequestCtor;
+      const url = isRequest ? (input as Request).url : typeof input === 'string' ? input : input instanceof URLCtor ? input.href : null;
       if (url === null) return; // an object with its own toString: converting it would run page code
       const initMethod = own(init, 'method');
       const method = String(typeof initMethod === 'string' ? initMethod : isRequest ? (input as Request).method : 'GET');
@@ -237,7 +240,7 @@ function installFetch(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
       const body = typeof initBody === 'string' ? initBody : undefined;
       const userToken =
         watch.kind === 'connector'
-          ? headerOf(own(init, 'headers'), AUTHENTICATED_USER_TOKEN_HEADER, win) ??
+          ? headerOf(own(init, 'headers'), AUTHENTICATED_USER_TOKEN_HEADER) ??
             (isRequest ? nativeHeadersGet((input as Request).headers, AUTHENTICATED_USER_TOKEN_HEADER) ?? undefined : undefined)
           : undefined;
       const t0 = ctx.natives.now();
@@ -325,7 +328,7 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
       const xhr = thisArg as XMLHttpRequest;
       sent.delete(xhr);
       // Only string URLs: converting an object would run its toString (page code) a second time.
-      const url = typeof args[1] === 'string' ? args[1] : args[1] instanceof win.URL ? args[1].href : null;
+      const url = typeof args[1] === 'string' ? args[1] : args[1] instanceof URLCtor ? args[1].href : null;
       if (url === null || typeof args[0] !== 'string') {
         opened.delete(xhr);
         return;

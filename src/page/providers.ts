@@ -18,6 +18,7 @@ import type { ProviderRole } from '../shared/events';
 import type { HookContext } from './context';
 import { clip, summarize, summarizeError } from './summarize';
 import { createWrapper, tapPromise, wrapOnce, type CallObserver } from './wrap';
+import { getOwnDescriptor, URLCtor } from './builtins';
 
 /** Lets the network watcher attribute a POST to botTokenUrl to the bot provider invocation that made it. */
 export interface BotUrlRegistry {
@@ -31,7 +32,7 @@ export interface BotUrlRegistry {
 export function signInIdFromBotTokenUrl(botTokenUrl: unknown): string | null {
   if (typeof botTokenUrl !== 'string') return null;
   try {
-    return new URL(botTokenUrl, 'http://invalid.invalid/').searchParams.get('state');
+    return new URLCtor(botTokenUrl, 'http://invalid.invalid/').searchParams.get('state');
   } catch {
     return null;
   }
@@ -40,7 +41,7 @@ export function signInIdFromBotTokenUrl(botTokenUrl: unknown): string | null {
 /** Reads `value.show` without running a getter; null unless it is a boolean own data property. */
 function readShow(value: unknown): boolean | null {
   if (!value || typeof value !== 'object') return null;
-  const d = Object.getOwnPropertyDescriptor(value, 'show');
+  const d = getOwnDescriptor(value, 'show');
   return d && 'value' in d && typeof d.value === 'boolean' ? d.value : null;
 }
 

@@ -7,6 +7,7 @@
  */
 import { MAX_STRING } from '../shared/constants';
 import type { ErrorSummary, Summary } from '../shared/events';
+import { getOwnDescriptor, isArray, NodeCtor, ownKeys, PromiseCtor, protoOf, tagOf } from './builtins';
 
 const MAX_DEPTH = 4;
 const MAX_KEYS = 50;
@@ -24,11 +25,11 @@ export function clip(s: string, max = MAX_STRING): string {
 }
 
 function describeOwn(obj: object, key: PropertyKey): PropertyDescriptor | undefined {
-  return Object.getOwnPropertyDescriptor(obj, key);
+  return getOwnDescriptor(obj, key);
 }
 
 function isErrorLike(value: object): boolean {
-  return Object.prototype.toString.call(value) === '[object Error]';
+  return tagOf(value) === '[object Error]';
 }
 
 /**
@@ -61,12 +62,12 @@ export function summarize(value: unknown, depth = MAX_DEPTH, seen: Set<object> =
     const obj = value as object;
     if (seen.has(obj)) return { $type: 'cycle' };
     if (isErrorLike(obj)) return { $type: 'error', ...summarizeError(obj) };
-    if (typeof Node === 'function' && obj instanceof Node) return { $type: 'node', name: obj.nodeName };
-    if (obj instanceof Promise) return { $type: 'promise' };
-    if (depth <= 0) return { $type: 'object', keys: Array.isArray(obj) ? obj.length : Object.keys(obj).length };
+    if (NodeCtor && obj instanceof NodeCtor) return { $type: 'node', name: clip(String((obj as Node).nodeName), 100) };
+    if (obj instanceof PromiseCtor) return { $type: 'promise' };
+    if (depth <= 0) return { $type: 'object', keys: isArray(obj) ? obj.length : ownKeys(obj).length };
     seen.add(obj);
     try {
-      if (Array.isArray(obj)) {
+      if (isArray(obj)) {
         const out: Summary[] = [];
         const n = Math.min(obj.length, MAX_KEYS);
         for (let i = 0; i < n; i++) out.push(summarizeSlot(obj, i, depth, seen));
@@ -74,7 +75,7 @@ export function summarize(value: unknown, depth = MAX_DEPTH, seen: Set<object> =
         return out;
       }
       const out: { [k: string]: Summary } = {};
-      const keys = Object.keys(obj);
+      const keys = ownKeys(obj);
       const n = Math.min(keys.length, MAX_KEYS);
       for (let i = 0; i < n; i++) out[clip(keys[i]!, 200)] = summarizeSlot(obj, keys[i]!, depth, seen);
       if (keys.length > n) out.$more = keys.length - n;
@@ -115,7 +116,7 @@ export function summarizeError(e: unknown): ErrorSummary {
     if (e && typeof e === 'object') {
       const ownName = describeOwn(e, 'name')?.value;
       const ctorName = (() => {
-        const proto = Object.getPrototypeOf(e) as object | null;
+        const proto = protoOf(e) as object | null;
         const n = proto && describeOwn(proto, 'name')?.value;
         if (typeof n === 'string') return n;
         const ctor = proto && describeOwn(proto, 'constructor')?.value;

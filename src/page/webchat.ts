@@ -16,6 +16,7 @@ import { own, summarizeActivity } from './activity';
 import { readDataPath, WEBCHAT_PATH } from './namespace';
 import { clip, summarizeError } from './summarize';
 import { createWrapper, replaceValue, tapPromise } from './wrap';
+import { ownKeys } from './builtins';
 
 /** High-frequency UI actions that say nothing about SSO (and would record what the user types). */
 const SKIPPED_ACTIONS = new Set([
@@ -234,7 +235,7 @@ export function installWebChatHooks(ctx: HookContext, win: Window & typeof globa
     look() {
       const webChat = readDataPath(win, WEBCHAT_PATH);
       if (!webChat || typeof webChat !== 'object') return;
-      for (const key of Object.keys(wrappers)) replaceValue(webChat, key, wrappers[key]!, natives);
+      for (const key of ownKeys(wrappers)) replaceValue(webChat, key, wrappers[key]!, natives);
       if (detectedObjects.has(webChat)) return;
       detectedObjects.add(webChat);
       // Bundles assign window.WebChat more than once (minimal, then full): report the first, and a new version.

@@ -10,6 +10,7 @@ import type { HookContext } from './context';
 import { classifyDirectLine, parseActivitySet, parseJson } from './directLineNet';
 import type { PageWindow } from './natives';
 import { createWrapper, fixConstructorLink, replaceValue } from './wrap';
+import { URLCtor } from './builtins';
 
 export function installWebSocketCapture(ctx: HookContext, win: PageWindow): void {
   const Original = win.WebSocket;
@@ -29,13 +30,13 @@ export function installWebSocketCapture(ctx: HookContext, win: PageWindow): void
     'WebSocket',
     () => (_thisArg, args) => {
       // Only string URLs: converting an object would run its toString (page code) a second time.
-      const url = typeof args[0] === 'string' ? args[0] : args[0] instanceof win.URL ? args[0].href : null;
+      const url = typeof args[0] === 'string' ? args[0] : args[0] instanceof URLCtor ? args[0].href : null;
       if (url === null) return;
       return {
         returned(socket) {
           ctx.guard('websocket', () => {
-            const dl = classifyDirectLine('GET', new URL(url, String(win.location?.href)));
-            if (dl && /\/stream$/i.test(new URL(url, String(win.location?.href)).pathname)) observe(socket as WebSocket, dl.conversationId);
+            const dl = classifyDirectLine('GET', new URLCtor(url, String(win.location?.href)));
+            if (dl && /\/stream$/i.test(new URLCtor(url, String(win.location?.href)).pathname)) observe(socket as WebSocket, dl.conversationId);
           });
           return socket;
         },
