@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { MAX_STRING } from '../shared/constants';
 import { HookEventSchema, type BackgroundEvent, type LogEntry } from '../shared/events';
+import { safeText } from './format';
 import { REDACTION_PROFILES, redactEntries, redactString, type RedactionProfile } from './redact';
 
 /** The `format` string every export file carries. */
@@ -100,7 +101,7 @@ const OPEN_HINT = 'Open a file saved with the Export button of the Chat SSO Insp
 function describeIssue(issues: readonly v.BaseIssue<unknown>[]): string {
   const issue = issues[0];
   if (!issue) return 'invalid';
-  const path = issue.path?.map((p) => String(p.key)).join('.');
+  const path = issue.path?.map((p) => safeText(p.key, 80)).join('.');
   return path ? `${path}: ${issue.message}` : issue.message;
 }
 
@@ -123,7 +124,7 @@ function readEnvelope(json: unknown): { record: Record<string, unknown>; version
   }
   const version = record.version;
   if (!v.is(v.pipe(v.number(), v.integer(), v.minValue(1)), version)) {
-    throw new Error(`This capture has no valid "version" (found ${JSON.stringify(version) ?? 'nothing'}); the file may be damaged. Export the capture again.`);
+    throw new Error(`This capture has no valid "version" (found ${version === undefined ? 'nothing' : safeText(version, 80)}); the file may be damaged. Export the capture again.`);
   }
   if (version > CAPTURE_VERSION) {
     throw new Error(`This capture was exported by a newer version (v${version}) of the capture format; this extension reads up to v${CAPTURE_VERSION}. Update Chat SSO Inspector to open it.`);

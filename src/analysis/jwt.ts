@@ -5,7 +5,7 @@
  * Decoding uses `jwt-decode`; the classification of failures is ours. No signature check here.
  */
 import { jwtDecode } from 'jwt-decode';
-import { formatRelative } from './format';
+import { errorMessage, formatRelative, kindOf, safeText } from './format';
 import { parseLwiContexts, type LwiContextsView } from './lwicontexts';
 
 /** Why a token could not be decoded. */
@@ -35,7 +35,10 @@ export type JwtView =
       signatureLength: number;
       times: TimeClaim[];
       lwicontexts: LwiContextsView;
-      /** Observations that are not failures (e.g. base64 instead of base64url characters). */
+      /**
+       * Observations that are not failures, as sentences: base64 instead of base64url characters,
+       * header members and claims of the wrong type (what the panel cannot display as intended).
+       */
       notes: string[];
     }
   | { ok: false; reason: JwtFailure; part?: 'header' | 'payload'; message: string };
@@ -81,7 +84,7 @@ export function decodeJwtView(token: unknown, captureAtMs: number): JwtView {
     try {
       value = jwtDecode(trimmed, { header: i === 0 });
     } catch (e) {
-      const msg = e instanceof Error ? e.message : String(e);
+      const msg = errorMessage(e);
       if (/invalid json/.test(msg)) return { ok: false, reason: 'json', part, message: `The ${part} segment decodes, but not to JSON.` };
       return { ok: false, reason: 'base64url', part, message: `The ${part} segment is not valid base64url.` };
     }
@@ -93,14 +96,41 @@ export function decodeJwtView(token: unknown, captureAtMs: number): JwtView {
   const [header, payload] = decoded as [Record<string, unknown>, Record<string, unknown>];
   const notes: string[] = [];
   if (/[+/=]/.test(segments[0]! + segments[1]!)) notes.push('Uses base64 characters (+ / =) where JWS requires base64url (- _ and no padding).');
-  const times = TIME_CLAIMS.filter((c) => c in payload).map((c) => readTimeClaim(c, payload[c], captureAtMs));
+  notes.push(...typeNotes(header, payload));
+  const times = TIME_CLAIMS.filter((c) => Object.hasOwn(payload, c)).map((c) => readTimeClaim(c, payload[c], captureAtMs));
   return {
     ok: true,
     header,
     payload,
     signatureLength: segments[2]!.length,
     times,
-    lwicontexts: parseLwiContexts(payload, 'lwicontexts' in payload),
+    lwicontexts: parseLwiContexts(payload, Object.hasOwn(payload, 'lwicontexts')),
     notes,
   };
+}
+
+/** "alg is an object ({"toString":0}), not a string" for a member of the wrong type. */
+export function wrongType(name: string, value: unknown, expected: string): string {
+  return `${name} is ${kindOf(value)} (${safeText(value, 60)}), not ${expected}`;
+}
+
+/** The header members and registered claims whose type is wrong, each as a sentence (RFC 7515 §4.1, RFC 7519 §4.1). */
+function typeNotes(header: Record<string, unknown>, payload: Record<string, unknown>): string[] {
+  const notes: string[] = [];
+  const want = (where: 'header' | 'payload', obj: Record<string, unknown>, name: string, ok: (v: unknown) => boolean, expected: string, required = false) => {
+    if (!Object.hasOwn(obj, name)) {
+      if (required) notes.push(`The ${where} has no ${name}.`);
+      return;
+    }
+    if (!ok(obj[name])) notes.push(`The ${where}'s ${wrongType(name, obj[name], expected)}.`);
+  };
+  const isString = (v: unknown) => typeof v === 'string';
+  want('header', header, 'alg', isString, 'a string naming the algorithm (RS256)', true);
+  want('header', header, 'typ', isString, 'a string');
+  want('header', header, 'kid', isString, 'a string');
+  want('payload', payload, 'iss', isString, 'a string');
+  want('payload', payload, 'sub', isString, 'a string');
+  want('payload', payload, 'aud', (v) => typeof v === 'string' || (Array.isArray(v) && v.every(isString)), 'a string or an array of strings');
+  for (const c of TIME_CLAIMS) want('payload', payload, c, (v) => typeof v === 'number' && Number.isFinite(v), 'a finite NumericDate (seconds since 1970-01-01)');
+  return notes;
 }

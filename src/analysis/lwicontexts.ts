@@ -4,7 +4,11 @@
  * names up to 100 characters, values up to 4,000.
  * https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/send-auth-token-starting-chat
  * https://learn.microsoft.com/en-us/dynamics365/customer-service/administer/manage-context-variables
+ *
+ * The claim comes from the page: its keys and values are written as text with the safe helpers of
+ * format.ts, never with String() or a template literal over the value.
  */
+import { errorMessage, safeJson } from './format';
 
 /** Longest context variable name, characters. */
 export const LWI_MAX_KEY = 100;
@@ -38,7 +42,8 @@ function typeOf(value: unknown): LwiContextRow['type'] {
 function rowsOf(obj: Record<string, unknown>): LwiContextRow[] {
   return Object.entries(obj).map(([key, value]) => {
     const type = typeOf(value);
-    const display = type === 'string' ? (value as string) : JSON.stringify(value) ?? String(value);
+    // Long enough for the length rule to see any value a token can hold (MAX_TOKEN characters).
+    const display = type === 'string' ? (value as string) : safeJson(value, { max: 200_000 });
     const problems: string[] = [];
     if (type === 'object' || type === 'array') problems.push(`Value is ${type === 'array' ? 'an array' : 'an object'}: only primitive values are allowed.`);
     if (key.length > LWI_MAX_KEY) problems.push(`Name is ${key.length} characters; the limit is ${LWI_MAX_KEY}.`);
@@ -48,15 +53,16 @@ function rowsOf(obj: Record<string, unknown>): LwiContextRow[] {
 }
 
 /** Parses the `lwicontexts` claim of a decoded payload for display. Never throws. */
-export function parseLwiContexts(payload: Record<string, unknown>, present = 'lwicontexts' in payload): LwiContextsView {
+export function parseLwiContexts(payload: Record<string, unknown>, present = Object.hasOwn(payload, 'lwicontexts')): LwiContextsView {
   if (!present) return { state: 'absent' };
-  const raw = payload.lwicontexts;
+  const raw = Object.hasOwn(payload, 'lwicontexts') ? payload.lwicontexts : undefined;
+  if (raw === undefined) return { state: 'absent' };
   if (typeof raw !== 'string') {
     const type = typeOf(raw);
     return {
       state: 'not-string',
       type,
-      rows: type === 'object' ? rowsOf(raw as Record<string, unknown>) : [],
+      rows: type === 'object' && typeof raw === 'object' && raw !== null ? rowsOf(raw as Record<string, unknown>) : [],
       message: `lwicontexts is ${type === 'object' ? 'a JSON object' : `a ${type}`}; it must be a string holding serialized JSON, e.g. "{\\"msdyn_cartvalue\\":\\"10000\\"}".`,
     };
   }
@@ -64,7 +70,7 @@ export function parseLwiContexts(payload: Record<string, unknown>, present = 'lw
   try {
     parsed = JSON.parse(raw);
   } catch (e) {
-    return { state: 'invalid-json', raw, message: `lwicontexts is a string but not valid JSON (${e instanceof Error ? e.message : String(e)}).` };
+    return { state: 'invalid-json', raw, message: `lwicontexts is a string but not valid JSON (${errorMessage(e)}).` };
   }
   if (typeOf(parsed) !== 'object') {
     return { state: 'not-object', raw, message: `lwicontexts must hold a JSON object of context variables; it holds ${typeOf(parsed)}.` };

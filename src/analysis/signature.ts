@@ -8,6 +8,7 @@
  * Pure: WebCrypto only, no extension APIs. Only the signature is checked, never exp/nbf/iat.
  */
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, errors, importJWK, importSPKI, importX509, type JWK } from 'jose';
+import { errorMessage, safeText } from './format';
 
 /** Where the verifying key came from: a PEM (SPKI), an X.509 certificate's key, a JWK, a JWKS member, or an Omnichannel array entry. */
 export type KeySource = 'pem' | 'x509' | 'jwk' | 'jwks' | 'omnichannel-array';
@@ -91,9 +92,9 @@ interface ParsedKeys {
   notes: string[];
 }
 
-const q = (s: unknown) => `'${String(s).length > 60 ? `${String(s).slice(0, 60)}…` : String(s)}'`;
+const q = (s: unknown) => `'${safeText(s, 61)}'`;
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+const errText = (e: unknown) => errorMessage(e);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function shapeText(s: KeyShape): string {
@@ -123,7 +124,7 @@ function jwkShape(jwk: Record<string, unknown>): KeyShape {
   const bits = (v: unknown) => (typeof v === 'string' ? Math.floor((v.length * 3) / 4) * 8 : undefined);
   if (jwk.kty === 'RSA') return { kty: 'RSA', bits: bits(jwk.n) };
   if (jwk.kty === 'oct') return { kty: 'oct', bits: bits(jwk.k) };
-  return { kty: String(jwk.kty), crv: typeof jwk.crv === 'string' ? jwk.crv : undefined };
+  return { kty: safeText(jwk.kty, 40), crv: typeof jwk.crv === 'string' ? jwk.crv : undefined };
 }
 
 /** A PEM (SPKI or certificate) as a candidate. Import failures are probed to name the key's real type. */

@@ -3,7 +3,7 @@
  * severity. Pure, so the panel and the headless printer show the same words.
  */
 import type { LogEntry, Summary } from '../shared/events';
-import { formatDuration, summaryText } from './format';
+import { errorMessage, formatDuration, kindOf, safeText, summaryText } from './format';
 import { budgetStatus, collectInvocations, providerLabel, type Invocation } from './invocations';
 import { collectWidgetCards, linkCardInvocations, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from './widgetCards';
 import { decodeJwtView } from './jwt';
@@ -54,21 +54,41 @@ const BUS_SEVERITY: Record<string, Severity> = {
   [WIDGET_BUS.displayCard]: 'warning',
 };
 
-/** A short description of a token for one-line summaries: "JWT RS256, sub 1234…, exp in 1 h" or the failure. */
+/**
+ * A short description of a token for one-line summaries: "JWT RS256, sub 1234…, exp in 1 h" or the
+ * failure. The header and claims are the page's: a member of the wrong type is named and shown
+ * (cut), never turned into text by its own methods.
+ */
 export function tokenOneLiner(token: string, captureAtMs: number): { text: string; severity: Severity } {
-  if (redactionOf(token) === 'token') return { text: 'token removed by the export’s redaction', severity: 'info' };
+  if (typeof token === 'string' && redactionOf(token) === 'token') return { text: 'token removed by the export’s redaction', severity: 'info' };
   const view = decodeJwtView(token, captureAtMs);
   if (!view.ok) return { text: `not a JWT: ${view.message}`, severity: 'error' };
   let severity: Severity = 'info';
-  const alg = String(view.header.alg ?? 'none');
-  const parts = [`JWT ${alg}${alg === 'RS256' ? '' : ' (RS256 required)'}`];
+  const alg = Object.hasOwn(view.header, 'alg') ? view.header.alg : undefined;
+  const parts: string[] = [];
+  if (alg === undefined || alg === null || typeof alg === 'string') {
+    const name = typeof alg === 'string' ? safeText(alg, 40) : 'none';
+    parts.push(`JWT ${name}${alg === 'RS256' ? '' : ' (RS256 required)'}`);
+  } else {
+    parts.push(`JWT with alg ${safeText(alg, 40)} (${kindOf(alg)}, not a string; RS256 required)`);
+  }
   if (alg !== 'RS256') severity = 'warning';
-  if (typeof view.payload.sub === 'string') parts.push(`sub ${view.payload.sub.slice(0, 12)}${view.payload.sub.length > 12 ? '…' : ''}`);
+  const sub = Object.hasOwn(view.payload, 'sub') ? view.payload.sub : undefined;
+  if (typeof sub === 'string') parts.push(`sub ${sub.slice(0, 12)}${sub.length > 12 ? '…' : ''}`);
+  else if (sub !== undefined) {
+    parts.push(`sub is ${kindOf(sub)} (${safeText(sub, 30)}), not a string`);
+    severity = 'warning';
+  }
   const exp = view.times.find((c) => c.claim === 'exp');
   if (exp?.epochMs != null) {
     const expired = exp.epochMs <= captureAtMs;
     parts.push(`exp ${exp.relative}${expired ? ' (expired)' : ''}`);
     if (expired) severity = 'warning';
+  }
+  const invalid = view.times.filter((c) => c.unit === 'invalid');
+  if (invalid.length) {
+    parts.push(invalid.map((c) => `${c.claim} is not a NumericDate (${safeText(c.value, 30)})`).join(', '));
+    severity = 'warning';
   }
   const lwi = view.lwicontexts;
   if (lwi.state === 'not-string' || lwi.state === 'invalid-json' || lwi.state === 'not-object') {
@@ -92,7 +112,7 @@ function invocationSummary(inv: Invocation, nowMs: number, card: WidgetCard | un
     const signIn = e.signInId ? ` for signInId ${e.signInId}` : ' (botTokenUrl has no state/signInId)';
     const cb = inv.callbacks[0]?.event;
     const outcome = cb
-      ? `callback({show: ${String(cb.show)}}) after ${formatDuration(cb.elapsedMs)}`
+      ? `callback({show: ${safeText(cb.show)}}) after ${formatDuration(cb.elapsedMs)}`
       : inv.end
         ? 'finished without calling the callback'
         : 'waiting for the callback';
@@ -128,8 +148,13 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
   const webChat = createWebChatRows(entries);
   const firstTopSeq = entries.find((x) => x.event.kind === 'hook.installed' && x.event.top && x.frameId === 0)?.seq;
   const rows = entries.flatMap((entry): TimelineRow[] => {
-    if (isWebChatEvent(entry.event)) return webChat.rowsFor(entry);
-    return [omnichannelRow(entry)];
+    // One event that cannot be summarised costs its own row, never the timeline.
+    try {
+      if (isWebChatEvent(entry.event)) return webChat.rowsFor(entry);
+      return [omnichannelRow(entry)];
+    } catch (e) {
+      return [unreadableRow(entry, e)];
+    }
   });
   return rows.sort((a, b) => a.at - b.at || a.seq - b.seq);
 
@@ -250,7 +275,9 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
       case 'bus.message': {
         const payload = e.payload === undefined ? '' : ` ${summaryText(e.payload, 160)}`;
         const telemetry = e.payload && typeof e.payload === 'object' && !Array.isArray(e.payload) && (e.payload as Record<string, Summary>).Event === e.eventName;
-        return row('Omnichannel', telemetry ? 'widget telemetry' : 'widget bus', `${e.eventName ?? 'message'}${payload} (${e.direction} on ${e.channel})`, (e.eventName ? BUS_SEVERITY[e.eventName] : undefined) ?? 'info');
+        // The event name is the page's: look it up as an own key only ("constructor", "__proto__" are names too).
+        const severity = e.eventName && Object.hasOwn(BUS_SEVERITY, e.eventName) ? BUS_SEVERITY[e.eventName]! : 'info';
+        return row('Omnichannel', telemetry ? 'widget telemetry' : 'widget bus', `${e.eventName ?? 'message'}${payload} (${e.direction} on ${e.channel})`, severity);
       }
       case 'adapter.activity': {
         if (e.stage === 'held') return row('Omnichannel', 'activity stream', 'The widget held a sign-in card back from Web Chat while it decides');
@@ -267,6 +294,21 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
         return row('extension', e.kind, e.kind);
     }
   }
+}
+
+/** The row of an event whose summary failed: it says so, and the raw event stays in the details. */
+function unreadableRow(entry: LogEntry, e: unknown): TimelineRow {
+  const event = entry.event as { at?: unknown; kind?: unknown };
+  return {
+    id: String(entry.seq),
+    seq: entry.seq,
+    at: typeof event.at === 'number' ? event.at : 0,
+    source: 'extension',
+    kind: 'unreadable event',
+    summary: `This ${safeText(event.kind, 40)} event could not be summarised (${errorMessage(e, 160)}); its raw data is in the details.`,
+    severity: 'warning',
+    entry,
+  };
 }
 
 /** A URL without its query string (which carries the SAS hmac), for one-line display. */

@@ -113,7 +113,7 @@ function stateOf(url: string | undefined): string | undefined {
 
 function payloadField(e: EventOf<'bus.message'>, key: string): unknown {
   const p = e.payload;
-  return p && typeof p === 'object' && !Array.isArray(p) ? (p as Record<string, unknown>)[key] : undefined;
+  return p && typeof p === 'object' && !Array.isArray(p) && Object.hasOwn(p, key) ? (p as Record<string, unknown>)[key] : undefined;
 }
 
 /**
@@ -196,7 +196,8 @@ export function collectWidgetCards(entries: readonly LogEntry[], nowMs: number):
         card.responseValue = payloadField(e, 'response');
         card.entries.push(entry);
       }
-    } else if (e.eventName in DECISIONS) {
+    } else if (Object.hasOwn(DECISIONS, e.eventName)) {
+      // An own key only: the page names its bus events, and "constructor" or "toString" are names too.
       const card = current(entry);
       card.entries.push(entry);
       decide(card, bus, DECISIONS[e.eventName]!);

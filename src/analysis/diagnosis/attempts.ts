@@ -2,7 +2,7 @@
  * Groups a capture into SSO attempts (per auth token provider invocation, per bot sign-in card
  * (signInId), per OAuthCard) and tells, for each, the chain of steps and its outcome in one sentence.
  */
-import { formatDuration } from '../format';
+import { errorMessage, formatDuration, safeText } from '../format';
 import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
 import { isShown, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../widgetCards';
 import { LCW_ERROR_CODES } from '../lcwErrors';
@@ -173,7 +173,7 @@ function botAttempt(m: Model, inv: Invocation): Attempt {
   if (post) steps.push({ text: `The token POST to botTokenUrl was answered ${s === null ? 'nothing' : s}${s === 200 ? ' (signed in)' : s === 202 || s === 404 ? ' (already signed in)' : ''}`, status: postOk ? 'ok' : 'fail', evidence: [post.seq] });
   else steps.push({ text: 'No POST to botTokenUrl was seen', status: 'fail', evidence: [inv.invoke.seq] });
   const cb = inv.callbacks[0];
-  if (cb) steps.push({ text: `callback({show: ${String(cb.event.show)}}) after ${formatDuration(cb.event.elapsedMs)}`, status: cb.event.show === false && cb.event.elapsedMs <= WIDGET_DECISION_WINDOW_MS ? 'ok' : 'fail', evidence: [cb.seq] });
+  if (cb) steps.push({ text: `callback({show: ${safeText(cb.event.show)}}) after ${formatDuration(cb.event.elapsedMs)}`, status: cb.event.show === false && cb.event.elapsedMs <= WIDGET_DECISION_WINDOW_MS ? 'ok' : 'fail', evidence: [cb.seq] });
   else if (inv.end) steps.push({ text: 'The provider finished without calling the callback', status: 'fail', evidence: [inv.end.seq] });
   let outcome: Attempt['outcome'];
   let sentence: string;
@@ -185,7 +185,7 @@ function botAttempt(m: Model, inv: Invocation): Attempt {
     const why = !cb
       ? `the provider never called back${post ? ` (its POST was answered ${s ?? 'nothing'})` : ''}`
       : cb.event.show !== false
-        ? `the provider asked to show it (callback({show: ${String(cb.event.show)}}))${post && !postOk ? ` after its POST was answered ${s ?? 'nothing'}` : ''}`
+        ? `the provider asked to show it (callback({show: ${safeText(cb.event.show)}}))${post && !postOk ? ` after its POST was answered ${s ?? 'nothing'}` : ''}`
         : `the provider called back after ${formatDuration(cb.event.elapsedMs)}, past the widget's ~2 s window`;
     sentence = `Sign-in card shown because ${why}.`;
   } else {
@@ -257,13 +257,13 @@ function widgetCardAttempt(m: Model, card: WidgetCard): Attempt {
     const cb = inv.callbacks[0];
     if (cb) {
       const inTime = cb.event.at - start.event.at <= WIDGET_DECISION_WINDOW_MS;
-      steps.push({ text: `callback({show: ${String(cb.event.show)}}) ${formatDuration(cb.event.at - start.event.at)} after the card`, status: cb.event.show === false && inTime ? 'ok' : 'fail', evidence: [cb.seq] });
+      steps.push({ text: `callback({show: ${safeText(cb.event.show)}}) ${formatDuration(cb.event.at - start.event.at)} after the card`, status: cb.event.show === false && inTime ? 'ok' : 'fail', evidence: [cb.seq] });
     } else if (inv.end) steps.push({ text: 'The provider finished without calling the callback', status: 'fail', evidence: [inv.end.seq] });
   } else if (card.received) {
     steps.push({ text: "The page's bot auth token provider was not called", status: 'fail', evidence: [card.received.seq] });
   }
   if (card.requests.length) steps.push({ text: `The widget asked for the decision ${card.requests.length} time${card.requests.length > 1 ? 's' : ''} (BotAuthConfigRequest)`, status: 'info', evidence: card.requests.map((r) => r.seq) });
-  if (card.response) steps.push({ text: `The scripting layer answered BotAuthConfigResponse {response: ${JSON.stringify(card.responseValue) ?? 'undefined'}}`, status: card.responseValue === false ? 'ok' : 'fail', evidence: [card.response.seq] });
+  if (card.response) steps.push({ text: `The scripting layer answered BotAuthConfigResponse {response: ${safeText(card.responseValue, 80)}}`, status: card.responseValue === false ? 'ok' : 'fail', evidence: [card.response.seq] });
   const decisionText: Record<WidgetCard['decision'], string> = {
     hidden: 'The widget hid the card (SetBotAuthProviderHideCard)',
     shown: 'The widget showed the card (SetBotAuthProviderDisplayCard)',
@@ -284,7 +284,7 @@ function widgetCardAttempt(m: Model, card: WidgetCard): Attempt {
       sentence = `Sign-in card hidden: the widget got {show: false}${post ? ` after the token POST was answered ${post.event.status ?? 'nothing'}` : ''} within its window.`;
       break;
     case 'shown':
-      sentence = `Sign-in card shown because the page answered {show: ${JSON.stringify(card.responseValue) ?? 'undefined'}}${post && post.event.status !== 200 && post.event.status !== 202 && post.event.status !== 404 ? ` after its token POST was answered ${post.event.status ?? 'nothing'}` : ''}.`;
+      sentence = `Sign-in card shown because the page answered {show: ${safeText(card.responseValue, 80)}}${post && post.event.status !== 200 && post.event.status !== 202 && post.event.status !== 404 ? ` after its token POST was answered ${post.event.status ?? 'nothing'}` : ''}.`;
       break;
     case 'shown-no-answer':
       sentence = cb
@@ -309,14 +309,27 @@ function widgetCardAttempt(m: Model, card: WidgetCard): Attempt {
 
 const seqsOf = (...xs: ({ seq: number } | undefined)[]) => xs.filter((x): x is { seq: number } => !!x).map((x) => x.seq);
 
+/**
+ * An attempt that could not be told (odd input the analysis did not expect): it says so, with its
+ * first event as evidence, instead of taking the other attempts down with it.
+ */
+function guarded(id: string, kind: Attempt['kind'], title: string, startSeq: number, tell: () => Attempt): Attempt {
+  try {
+    return tell();
+  } catch (e) {
+    const message = errorMessage(e, 200).replace(/\.$/, '');
+    return { id, kind, title, outcome: 'unknown', sentence: `This attempt could not be analysed (${message}); its events are in the timeline.`, steps: [{ text: 'The analysis of this attempt stopped on unexpected data', status: 'fail', evidence: [startSeq] }], startSeq };
+  }
+}
+
 /** Every attempt of the capture, in the order they started. */
 export function collectAttempts(m: Model): Attempt[] {
   const linked = new Set(m.cardInvocations.values());
   return [
-    ...m.invocations.filter((i) => i.role === 'auth').map((i) => authAttempt(m, i)),
-    ...m.widgetCards.map((c) => widgetCardAttempt(m, c)),
+    ...m.invocations.filter((i) => i.role === 'auth').map((i) => guarded(`auth:${i.invocationId}`, 'auth-provider', 'Auth token provider invocation', i.invoke.seq, () => authAttempt(m, i))),
+    ...m.widgetCards.map((c) => guarded(widgetAttemptId(c), 'bot-signin', 'Sign-in card (live chat widget)', (c.held ?? c.received ?? c.entries[0])?.seq ?? 0, () => widgetCardAttempt(m, c))),
     // Invocations the widget's own events do not cover (LCW v1, the simulator) are told from the page's side.
-    ...m.invocations.filter((i) => i.role === 'bot' && !linked.has(i)).map((i) => botAttempt(m, i)),
-    ...m.cards.map(cardAttempt),
+    ...m.invocations.filter((i) => i.role === 'bot' && !linked.has(i)).map((i) => guarded(`bot:${i.invocationId}`, 'bot-signin', 'Bot sign-in card', i.invoke.seq, () => botAttempt(m, i))),
+    ...m.cards.map((c) => guarded(cardAttemptId(c), 'oauthcard', 'OAuthCard', c.record.sightings[0]?.entry.seq ?? 0, () => cardAttempt(c))),
   ].sort((a, b) => a.startSeq - b.startSeq);
 }

@@ -5,7 +5,7 @@
  * 502 on Azure Direct Line, which DirectLineJS turns into 'retry'), and whether the card was hidden.
  * https://learn.microsoft.com/azure/bot-service/bot-builder-webchat-sso
  */
-import { formatDuration } from '../format';
+import { formatDuration, isoTime, safeText } from '../format';
 import { decodeJwtView } from '../jwt';
 import { sightingsOf, type CardAttempt, type InvokeAttempt } from '../webchat';
 import { DOCS } from './docs';
@@ -111,7 +111,7 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
       const at = inv.record.sightings[0]!.entry.event.at;
       const view = token ? decodeJwtView(token, at) : undefined;
       const exp = view?.ok ? view.times.find((c) => c.claim === 'exp') : undefined;
-      return exp?.epochMs && exp.epochMs < at - m.clockSkewSeconds * 1000 ? { severity: 'error', title: `The exchanged token had expired (${exp.relative})`, explanation: `exp ${exp.iso}; sent at ${new Date(at).toISOString()}.` } : null;
+      return exp?.epochMs && exp.epochMs < at - m.clockSkewSeconds * 1000 ? { severity: 'error', title: `The exchanged token had expired (${exp.relative})`, explanation: `exp ${exp.iso}; sent at ${isoTime(at)}.` } : null;
     }),
   },
   {
@@ -248,7 +248,7 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     run: (m) =>
       m.cards
         .filter((c) => c.invokes.length > 1)
-        .map((c) => ({ severity: 'warning' as const, title: `${c.invokes.length} token exchange invokes for one OAuthCard`, explanation: `Statuses: ${c.invokes.map((i) => String(invokeStatus(i) ?? 'unknown')).join(', ')}. The bot may accept the first and answer the others differently.`, evidence: [first(c.record), ...c.invokes.flatMap(invokeEvidence)], attemptId: cardAttemptId(c) })),
+        .map((c) => ({ severity: 'warning' as const, title: `${c.invokes.length} token exchange invokes for one OAuthCard`, explanation: `Statuses: ${c.invokes.map((i) => safeText(invokeStatus(i) ?? 'unknown')).join(', ')}. The bot may accept the first and answer the others differently.`, evidence: [first(c.record), ...c.invokes.flatMap(invokeEvidence)], attemptId: cardAttemptId(c) })),
   },
   {
     id: 'bf.card-shown-despite-success',

@@ -5,6 +5,7 @@
 import type { LogEntry } from '../../shared/events';
 import { collectAttempts } from './attempts';
 import { BOT_FRAMEWORK_CHECKS } from './botFramework';
+import { errorMessage } from '../format';
 import { buildModel } from './model';
 import { OMNICHANNEL_AUTH_CHECKS } from './omnichannelAuth';
 import { OMNICHANNEL_BOT_CHECKS } from './omnichannelBot';
@@ -34,7 +35,7 @@ export function diagnose(entries: readonly LogEntry[], opts: { nowMs?: number; c
     try {
       for (const f of check.run(model)) findings.push({ ...f, id: check.id, doc: check.doc, fix: f.fix ?? check.fix, evidence: [...new Set(f.evidence)].sort((a, b) => a - b) });
     } catch (e) {
-      findings.push({ id: 'inspector.check-failed', severity: 'warning', title: `Check ${check.id} could not run`, explanation: String((e as Error)?.message ?? e), evidence: [], fix: 'Please report this capture.', doc: 'docs/checks.md' });
+      findings.push({ id: 'inspector.check-failed', severity: 'warning', title: `Check ${check.id} could not run`, explanation: errorMessage(e), evidence: [], fix: 'Please report this capture.', doc: 'docs/checks.md' });
     }
   }
   findings.sort(

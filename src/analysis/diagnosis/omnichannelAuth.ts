@@ -3,7 +3,7 @@
  * (setAuthTokenProvider), the JWT it hands over, its `lwicontexts`, and `lcw:error`.
  */
 import { AUTH_PROVIDER_BUDGET_MS } from '../../shared/constants';
-import { formatDuration } from '../format';
+import { formatDuration, isoTime, kindOf, listText, safeText } from '../format';
 import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
 import { decodeJwtView, type JwtView } from '../jwt';
 import { LCW_ERROR_CODES } from '../lcwErrors';
@@ -52,6 +52,18 @@ function perToken(test: (view: Extract<JwtView, { ok: true }>, inv: Invocation, 
 }
 
 const skewMs = (m: Model) => m.clockSkewSeconds * 1000;
+
+/** A token's alg for a sentence: the string, "missing", or the value with its kind ("{"toString":0} (an object)"). */
+export function algText(alg: unknown): string {
+  if (alg === undefined || alg === null) return 'missing';
+  return typeof alg === 'string' ? safeText(alg, 40) : `${safeText(alg, 40)} (${kindOf(alg)})`;
+}
+
+/** A claim expected to be a string (sub, iss) for a sentence: the string, "(none)", or the value with its kind. */
+export function claimText(value: unknown, max = 60): string {
+  if (value === undefined || value === null) return '(none)';
+  return typeof value === 'string' ? safeText(value, max) : `${safeText(value, max)} (${kindOf(value)}, not a string)`;
+}
 
 export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
   {
@@ -140,7 +152,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     run: perToken((view) =>
       view.header.alg === 'RS256'
         ? null
-        : { severity: 'error', title: `Token alg is ${String(view.header.alg ?? 'missing')}, not RS256`, explanation: `The header says ${JSON.stringify(view.header)}. Omnichannel validates the signature with the RSA public key from the public key URL, so a token signed otherwise is rejected as invalid (code 4). The docs' sample token is HS256, a common source of this mistake.` },
+        : { severity: 'error', title: `Token alg is ${algText(view.header.alg)}, not RS256`, explanation: `The header says ${safeText(view.header, 300)}. Omnichannel validates the signature with the RSA public key from the public key URL, so a token signed otherwise is rejected as invalid (code 4). The docs' sample token is HS256, a common source of this mistake.` },
     ),
   },
   {
@@ -153,7 +165,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     doc: DOCS.chatAuthSettings,
     run: perToken((view) => {
       const missing = ['iss', 'iat', 'exp', 'sub'].filter((c) => view.payload[c] === undefined || view.payload[c] === null || view.payload[c] === '');
-      return missing.length ? { severity: 'error', title: `Token lacks required claim${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, explanation: `The payload has ${Object.keys(view.payload).join(', ') || 'no claims'}; the chat authentication settings require iss, iat, exp and sub.` } : null;
+      return missing.length ? { severity: 'error', title: `Token lacks required claim${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`, explanation: `The payload has ${listText(Object.keys(view.payload), 300) || 'no claims'}; the chat authentication settings require iss, iat, exp and sub.` } : null;
     }),
   },
   {
@@ -167,7 +179,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     run: perToken((view, _inv, cb, m) => {
       const exp = view.times.find((c) => c.claim === 'exp');
       if (!exp?.epochMs || exp.epochMs > cb.event.at - skewMs(m)) return null;
-      return { severity: 'error', title: `Token expired ${exp.relative.replace(' capture', ' it was handed over')}`, explanation: `exp is ${exp.iso}; the token was handed over at ${new Date(cb.event.at).toISOString()} (allowing ${m.clockSkewSeconds} s of clock skew). The widget rejects expired tokens ("New authentication token is already expired").` };
+      return { severity: 'error', title: `Token expired ${exp.relative.replace(' capture', ' it was handed over')}`, explanation: `exp is ${exp.iso}; the token was handed over at ${isoTime(cb.event.at)} (allowing ${m.clockSkewSeconds} s of clock skew). The widget rejects expired tokens ("New authentication token is already expired").` };
     }),
   },
   {
@@ -193,7 +205,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     doc: DOCS.jwt,
     run: perToken((view) => {
       const ms = view.times.filter((c) => c.unit === 'milliseconds');
-      return ms.length ? { severity: 'error', title: `${ms.map((c) => c.claim).join(', ')} given in milliseconds`, explanation: ms.map((c) => `${c.claim} = ${String(c.value)}`).join(', ') + ': NumericDate is seconds, so validators read these as dates tens of thousands of years away (or reject them).' } : null;
+      return ms.length ? { severity: 'error', title: `${ms.map((c) => c.claim).join(', ')} given in milliseconds`, explanation: ms.map((c) => `${c.claim} = ${safeText(c.value, 40)}`).join(', ') + ': NumericDate is seconds, so validators read these as dates tens of thousands of years away (or reject them).' } : null;
     }),
   },
   {
@@ -227,7 +239,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     run: perToken((view) => {
       if (view.lwicontexts.state !== 'ok') return null;
       const bad = view.lwicontexts.rows.filter((r) => r.type === 'object' || r.type === 'array');
-      return bad.length ? { severity: 'warning', title: `lwicontexts variable${bad.length > 1 ? 's' : ''} ${bad.map((r) => r.key).join(', ')} not primitive`, explanation: bad.map((r) => `${r.key} is ${r.type === 'array' ? 'an array' : 'an object'} (${r.display.slice(0, 80)})`).join('; ') + '. Only primitive values are allowed.' } : null;
+      return bad.length ? { severity: 'warning', title: `lwicontexts variable${bad.length > 1 ? 's' : ''} ${listText(bad.map((r) => r.key), 200)} not primitive`, explanation: bad.map((r) => `${safeText(r.key, 100)} is ${r.type === 'array' ? 'an array' : 'an object'} (${r.display.slice(0, 80)})`).join('; ') + '. Only primitive values are allowed.' } : null;
     }),
   },
   {
@@ -291,7 +303,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
         if (!t?.view.ok || s.state !== 'within' || t.view.header.alg !== 'RS256') return [];
         const exp = t.view.times.find((c) => c.claim === 'exp');
         if (exp?.epochMs && exp.epochMs <= t.cb.event.at) return [];
-        return [{ severity: 'info' as const, title: `${ProviderLabel(inv)} answered in ${formatDuration(s.elapsedMs)} with an RS256 JWT`, explanation: `sub ${String(t.view.payload.sub ?? '(none)')}, exp ${exp?.relative ?? '(none)'}.`, evidence: seqs(inv.invoke, t.cb), attemptId: attemptId(inv) }];
+        return [{ severity: 'info' as const, title: `${ProviderLabel(inv)} answered in ${formatDuration(s.elapsedMs)} with an RS256 JWT`, explanation: `sub ${claimText(t.view.payload.sub)}, exp ${exp?.relative ?? '(none)'}.`, evidence: seqs(inv.invoke, t.cb), attemptId: attemptId(inv) }];
       }),
   },
   {
@@ -314,7 +326,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
           const extra = typeof detail.errorDetail === 'string' ? ` Detail: ${detail.errorDetail}.` : '';
           return {
             severity: 'error' as const,
-            title: known ? `lcw:error ${code}: ${known}` : `lcw:error${code !== undefined ? ` ${String(code)}` : ''} (undocumented)`,
+            title: known ? `lcw:error ${code}: ${known}` : `lcw:error${code !== undefined ? ` ${safeText(code, 40)}` : ''} (undocumented)`,
             explanation: `${known ? `The widget reports: ${known}.` : 'The code is not in the documented list (1, 2, 3, 4, 7, 8); the event detail is shown in the evidence.'}${extra}`,
             ...(cause ? { fix: cause } : {}),
             evidence: [e.seq],

@@ -4,7 +4,7 @@
  * Status meanings: 200 signed in; 202 and 404 already signed in; anything else: the card is shown
  * (https://github.com/microsoft/omnichannel-chat-sdk/blob/main/docs/scenarios/SINGLE_SIGN_ON_FOR_BOTS.md).
  */
-import { formatDuration } from '../format';
+import { formatDuration, safeText } from '../format';
 import type { Invocation } from '../invocations';
 import { WIDGET_DECISION_WINDOW_MS } from '../widgetCards';
 import { DOCS } from './docs';
@@ -77,7 +77,7 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
         // Where the widget's own decision is visible, widget.card-shown-after-window says what happened.
         if (widgetDecided(m, inv)) return [];
         return cb && cb.event.elapsedMs > WIDGET_DECISION_WINDOW_MS
-          ? [{ severity: 'warning' as const, title: `callback({show: ${String(cb.event.show)}}) came after ${formatDuration(cb.event.elapsedMs)}, past the ~2 s window`, explanation: 'The widget had most likely shown the card already: its decision window is about 2 s (3 tries, 1 s apart).', evidence: [inv.invoke.seq, cb.seq], attemptId: attemptId(inv) }]
+          ? [{ severity: 'warning' as const, title: `callback({show: ${safeText(cb.event.show)}}) came after ${formatDuration(cb.event.elapsedMs)}, past the ~2 s window`, explanation: 'The widget had most likely shown the card already: its decision window is about 2 s (3 tries, 1 s apart).', evidence: [inv.invoke.seq, cb.seq], attemptId: attemptId(inv) }]
           : [];
       }),
   },

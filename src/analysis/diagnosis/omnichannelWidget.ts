@@ -4,7 +4,7 @@
  * configuration names, `livechatconnector` answers, and page errors that keep the chat from loading.
  * The widget's behaviour is read from its published code (see widgetCards.ts for the sign-in path).
  */
-import { formatDuration } from '../format';
+import { formatDuration, safeText } from '../format';
 import { providerLabel } from '../invocations';
 import { decodeJwtView } from '../jwt';
 import { redactionOf } from '../redact';
@@ -13,7 +13,7 @@ import { connectorOperation } from '../../shared/omnichannel';
 import { DOCS } from './docs';
 import type { Entry, Model } from './model';
 import type { Check, RawFinding } from './types';
-import { LCW_ERROR_CAUSES } from './omnichannelAuth';
+import { algText, claimText, LCW_ERROR_CAUSES } from './omnichannelAuth';
 
 /** The widget's source, where its sign-in card handling can be read. */
 const WIDGET_SIGN_IN_SOURCE =
@@ -61,7 +61,7 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
         const asked = card.requests.length ? `asked ${card.requests.length} time${card.requests.length > 1 ? 's' : ''} (BotAuthConfigRequest) and ` : '';
         const page = !inv
           ? "The page's bot auth token provider was never called: none was registered with setBotAuthTokenProvider, or it was registered after the card arrived."
-          : `The page's ${providerLabel(inv)} was invoked ${after(start, inv.invoke)} after the card${post ? `; its token POST was answered ${post.event.status ?? 'nothing'}${post.event.status === 200 ? ' (signed in)' : ''}` : ''}${cb ? `; callback(${cb.event.show === null ? '…' : `{show: ${String(cb.event.show)}}`}) came ${after(start, cb)} after the card, too late` : '; it never called back'}.`;
+          : `The page's ${providerLabel(inv)} was invoked ${after(start, inv.invoke)} after the card${post ? `; its token POST was answered ${post.event.status ?? 'nothing'}${post.event.status === 200 ? ' (signed in)' : ''}` : ''}${cb ? `; callback(${cb.event.show === null ? '…' : `{show: ${safeText(cb.event.show)}}`}) came ${after(start, cb)} after the card, too late` : '; it never called back'}.`;
         return {
           severity: 'error',
           title: `Sign-in card shown: ${cb ? `the page answered after ${after(start, cb)}, past` : 'no answer within'} the widget's ~2 s window`,
@@ -154,7 +154,7 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
         .filter((x) => x.event.state !== 'function')
         .map((x): RawFinding => {
           const config = m.connector.filter((c) => c.frameId === x.frameId && c.event.authClientFunction === x.event.name && c.seq <= x.seq).at(-1);
-          const error8 = m.lcw.find((e) => e.frameId === x.frameId && e.event.name === 'lcw:error' && e.seq > x.seq && JSON.stringify(e.event.detail ?? '').includes('"errorCode":8'));
+          const error8 = m.lcw.find((e) => e.frameId === x.frameId && e.event.name === 'lcw:error' && e.seq > x.seq && safeText(e.event.detail ?? '', 10_000).includes('"errorCode":8'));
           return {
             severity: 'error',
             title: `The configured auth client function ${x.event.name} ${x.event.state === 'missing' ? 'does not exist on the page' : 'is not a function'}`,
@@ -189,7 +189,7 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
               const exp = view.times.find((c) => c.claim === 'exp');
               const expired = exp?.epochMs != null && exp.epochMs <= x.event.at;
               const validity = expired ? `that had expired ${formatDuration(x.event.at - exp!.epochMs!)} before the request` : exp?.epochMs != null ? `still valid for ${formatDuration(exp.epochMs - x.event.at)}` : 'without exp';
-              about = `Its AuthenticatedUserToken is a JWT (${String(view.header.alg ?? 'no alg')}, sub ${String(view.payload.sub ?? '(none)')}) ${validity}${expired ? '' : ': the service rejected it for another reason (signature, issuer, claims)'}.`;
+              about = `Its AuthenticatedUserToken is a JWT (alg ${algText(view.header.alg)}, sub ${claimText(view.payload.sub)}) ${validity}${expired ? '' : ': the service rejected it for another reason (signature, issuer, claims)'}.`;
             }
           }
           return {
