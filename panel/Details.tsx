@@ -3,10 +3,11 @@ import { forwardRef } from 'preact/compat';
 import type { Invocation } from '../src/analysis/invocations';
 import { copyText } from './clipboard';
 import { budgetStatus } from '../src/analysis/invocations';
-import { formatClock, formatDuration } from '../src/analysis/format';
+import { formatClock, formatDuration, safeJson } from '../src/analysis/format';
 import type { TimelineRow } from '../src/analysis/timeline';
 import type { CardAttempt } from '../src/analysis/webchat';
 import { CardDetails } from './CardDetails';
+import { ErrorBoundary } from './ErrorBoundary';
 import { JwtDetails } from './JwtDetails';
 
 function tokenOf(row: TimelineRow, invocations: Map<string, Invocation>): { token: string; at: number } | null {
@@ -80,16 +81,24 @@ export const Details = forwardRef<HTMLElement, DetailsProps>(function Details({ 
           </ol>
         </section>
       )}
-      {card && <CardDetails card={card} {...(row.tag === 'invoke' && row.activityKey ? { focusKey: row.activityKey } : {})} />}
-      {token && <JwtDetails token={token.token} capturedAt={token.at} />}
+      {card && (
+        <ErrorBoundary part="card details" resetKey={card}>
+          <CardDetails card={card} {...(row.tag === 'invoke' && row.activityKey ? { focusKey: row.activityKey } : {})} />
+        </ErrorBoundary>
+      )}
+      {token && (
+        <ErrorBoundary part="token" resetKey={token.token}>
+          <JwtDetails token={token.token} capturedAt={token.at} />
+        </ErrorBoundary>
+      )}
       <section>
         <h3>
           Event{' '}
-          <button type="button" class="link" onClick={() => void copyText(JSON.stringify(row.entry, null, 2))} data-testid="copy-event">
+          <button type="button" class="link" onClick={() => void copyText(safeJson(row.entry, { indent: 2, max: 10_000_000 }))} data-testid="copy-event">
             copy JSON
           </button>
         </h3>
-        <pre class="json">{JSON.stringify(row.entry, (k, v) => (k === 'token' && typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v), 2)}</pre>
+        <pre class="json">{safeJson(row.entry, { indent: 2, max: 200_000, replace: (k, v) => (k === 'token' && typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v) })}</pre>
       </section>
     </aside>
   );

@@ -1,17 +1,23 @@
 /**
  * The inspector UI for one log: toolbar, filters, headline, timeline and details, or the diagnosis.
  * Used live in the DevTools panel (App) and on imported files in the viewer page.
+ *
+ * Each part (timeline, details, diagnosis) is its own error boundary, and each analysis it needs is
+ * computed guarded: a log the analysis chokes on costs one part, which says so, never the panel.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { diagnose } from '../src/analysis/diagnosis';
 import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/filter';
-import { budgetStatus, collectInvocations } from '../src/analysis/invocations';
+import { errorMessage } from '../src/analysis/format';
+import { budgetStatus, collectInvocations, type Invocation } from '../src/analysis/invocations';
 import { collectWidgetCards } from '../src/analysis/widgetCards';
-import { buildTimeline } from '../src/analysis/timeline';
-import { collectCardAttempts } from '../src/analysis/webchat';
+import { buildTimeline, type TimelineRow } from '../src/analysis/timeline';
+import { collectCardAttempts, type CardAttempt } from '../src/analysis/webchat';
 import type { LogEntry } from '../src/shared/events';
 import type { LogState } from '../src/shared/messages';
+import type { Diagnosis } from '../src/analysis/diagnosis';
 import { Details } from './Details';
+import { ErrorBoundary, PartFailed } from './ErrorBoundary';
 import { ExportMenu } from './ExportMenu';
 import { FilterBar } from './FilterBar';
 import { Findings, Headline } from './Findings';
@@ -37,6 +43,23 @@ export interface InspectorProps {
 
 const CAPS = [5_000, 20_000, 50_000, 100_000];
 
+/** A computation's value, or its fallback and what went wrong. */
+type Guarded<T> = { value: T; error?: string };
+
+/** Runs an analysis; a failure gives `fallback` and the failure's message instead of an exception. */
+function guard<T>(compute: () => T, fallback: T): Guarded<T> {
+  try {
+    return { value: compute() };
+  } catch (e) {
+    return { value: fallback, error: errorMessage(e) };
+  }
+}
+
+const NO_INVOCATIONS = new Map<string, Invocation>();
+const NO_ROWS: TimelineRow[] = [];
+const NO_CARDS: CardAttempt[] = [];
+const NO_DIAGNOSIS: Diagnosis = { attempts: [], findings: [] };
+
 export function Inspector({ entries, mode, status, statusClass, logState, onClear, onSetPreserveLog, onSetMaxEntries, extensionVersion, empty, tools }: InspectorProps) {
   const [selected, setSelected] = useState<string | null>(null);
   const [view, setView] = useState<'timeline' | 'diagnosis'>('timeline');
@@ -49,13 +72,14 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
   const detailsRef = useRef<HTMLElement>(null);
   const nowMs = mode === 'file' ? lastAt : now;
 
-  const invocations = useMemo(() => collectInvocations(entries), [entries]);
+  const invocationsResult = useMemo(() => guard(() => collectInvocations(entries), NO_INVOCATIONS), [entries]);
+  const invocations = invocationsResult.value;
   // Also while the live chat widget holds a card it has said nothing about (it becomes "dropped" after a second).
   const waiting = useMemo(
     () =>
       mode === 'live' &&
       ([...invocations.values()].some((inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw')) ||
-        collectWidgetCards(entries, now).some((c) => c.decision === 'pending' && c.held && c.entries.length === 1)),
+        guard(() => collectWidgetCards(entries, now), []).value.some((c) => c.decision === 'pending' && c.held && c.entries.length === 1)),
     [invocations, entries, now, mode],
   );
   useEffect(() => {
@@ -67,14 +91,17 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
     if (mode === 'live') setNow(Date.now());
   }, [entries, mode]);
 
-  const rows = useMemo(() => buildTimeline(entries, nowMs), [entries, nowMs]);
-  const shownRows = useMemo(() => filterRows(rows, filter), [rows, filter]);
+  const timeline = useMemo(() => guard(() => buildTimeline(entries, nowMs), NO_ROWS), [entries, nowMs]);
+  const rows = timeline.value;
+  const timelineError = timeline.error ?? invocationsResult.error;
+  const shownRows = useMemo(() => guard(() => filterRows(rows, filter), rows).value, [rows, filter]);
   const kinds = useMemo(() => [...new Set(rows.map((r) => r.kind))].sort(), [rows]);
-  const cards = useMemo(() => collectCardAttempts(entries), [entries]);
-  const diagnosis = useMemo(() => diagnose(entries, { nowMs }), [entries, nowMs]);
+  const cards = useMemo(() => guard(() => collectCardAttempts(entries), NO_CARDS).value, [entries]);
+  const diagnosed = useMemo(() => guard(() => diagnose(entries, { nowMs }), NO_DIAGNOSIS), [entries, nowMs]);
+  const diagnosis = diagnosed.value;
   const selectedRow = rows.find((r) => r.id === selected) ?? null;
   const problems = rows.filter((r) => r.severity !== 'info').length;
-  const overBudget = [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, nowMs).state === 'over').length;
+  const overBudget = guard(() => [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, nowMs).state === 'over').length, 0).value;
   const errors = diagnosis.findings.filter((f) => f.severity === 'error').length;
   const warnings = diagnosis.findings.filter((f) => f.severity === 'warning').length;
   const start = rows[0]?.at ?? 0;
@@ -151,30 +178,42 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
           {status}
         </span>
       </header>
-      {rows.length === 0 && !logState?.dropped ? (
+      {rows.length === 0 && !logState?.dropped && !timelineError ? (
         <div class="empty" data-testid="empty">
           {empty}
         </div>
       ) : view === 'diagnosis' ? (
         <main class="single">
-          <Findings diagnosis={diagnosis} onShowEvidence={showEvidence} />
+          <ErrorBoundary part="diagnosis" resetKey={diagnosis}>
+            {diagnosed.error ? <PartFailed part="diagnosis" message={diagnosed.error} /> : <Findings diagnosis={diagnosis} onShowEvidence={showEvidence} />}
+          </ErrorBoundary>
         </main>
       ) : (
         <>
-          <Headline finding={diagnosis.headline} onOpen={() => setView('diagnosis')} />
+          <ErrorBoundary part="headline" resetKey={diagnosis}>
+            {diagnosed.error ? <PartFailed part="diagnosis" message={diagnosed.error} /> : <Headline finding={diagnosis.headline} onOpen={() => setView('diagnosis')} />}
+          </ErrorBoundary>
           <FilterBar filter={filter} onChange={setFilter} kinds={kinds} searchRef={searchRef} shown={shownRows.length} total={rows.length} />
           <main class="split">
-            <Timeline
-              rows={shownRows}
-              start={start}
-              timeMode={timeMode}
-              selected={selected}
-              onSelect={setSelected}
-              onOpen={() => detailsRef.current?.focus()}
-              dropped={logState?.dropped ?? 0}
-              {...(logState ? { maxEntries: logState.maxEntries } : {})}
-            />
-            <Details ref={detailsRef} row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={nowMs} />
+            <ErrorBoundary part="timeline" resetKey={shownRows}>
+              {timelineError ? (
+                <PartFailed part="timeline" message={timelineError} />
+              ) : (
+                <Timeline
+                  rows={shownRows}
+                  start={start}
+                  timeMode={timeMode}
+                  selected={selected}
+                  onSelect={setSelected}
+                  onOpen={() => detailsRef.current?.focus()}
+                  dropped={logState?.dropped ?? 0}
+                  {...(logState ? { maxEntries: logState.maxEntries } : {})}
+                />
+              )}
+            </ErrorBoundary>
+            <ErrorBoundary part="details" resetKey={selectedRow}>
+              <Details ref={detailsRef} row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={nowMs} />
+            </ErrorBoundary>
           </main>
         </>
       )}

@@ -1,4 +1,8 @@
-/** A decoded JWT: header, payload, time claims with their age at capture, and `lwicontexts` as a table. */
+/**
+ * A decoded JWT: header, payload, time claims with their age at capture, and `lwicontexts` as a table.
+ * Header and claims are the page's (any JSON): they are written with the safe helpers of format.ts.
+ */
+import { cut, safeJson, safeText } from '../src/analysis/format';
 import { decodeJwtView } from '../src/analysis/jwt';
 import { redactionOf } from '../src/analysis/redact';
 import type { LwiContextsView } from '../src/analysis/lwicontexts';
@@ -24,8 +28,8 @@ function LwiContexts({ view }: { view: LwiContextsView }) {
           <tbody>
             {rows.map((r) => (
               <tr key={r.key} class={r.problems.length ? 'sev-warning' : ''}>
-                <td>{r.key}</td>
-                <td>{r.display}</td>
+                <td>{cut(r.key, 2_000)}</td>
+                <td>{cut(r.display, 20_000)}</td>
                 <td>
                   {r.type}
                   {r.problems.map((p) => (
@@ -39,7 +43,7 @@ function LwiContexts({ view }: { view: LwiContextsView }) {
           </tbody>
         </table>
       )}
-      {'raw' in view && <pre class="json">{view.raw}</pre>}
+      {'raw' in view && <pre class="json">{cut(view.raw, 20_000)}</pre>}
     </div>
   );
 }
@@ -62,7 +66,7 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
         <p class="sev-error" data-testid="jwt-error" data-reason={view.reason}>
           ✖ Cannot decode this token: {view.message}
         </p>
-        <pre class="json token-raw">{token.length > 400 ? `${token.slice(0, 400)}…` : token}</pre>
+        <pre class="json token-raw">{safeText(token, 401)}</pre>
       </section>
     );
   }
@@ -70,17 +74,17 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
     <section data-testid="jwt">
       <h3>
         Token (JWT, {view.signatureLength ? 'signed' : 'no signature'}, signature not verified){' '}
-        <button type="button" class="link" onClick={() => void copyText(JSON.stringify({ header: view.header, payload: view.payload }, null, 2))} data-testid="copy-token">
+        <button type="button" class="link" onClick={() => void copyText(safeJson({ header: view.header, payload: view.payload }, { indent: 2, max: 1_000_000 }))} data-testid="copy-token">
           copy decoded
         </button>
       </h3>
       {view.notes.map((n) => (
-        <p key={n} class="sev-warning">
+        <p key={n} class="sev-warning" data-testid="jwt-note">
           ⚠ {n}
         </p>
       ))}
       <h4>Header</h4>
-      <pre class="json" data-testid="jwt-header">{JSON.stringify(view.header, null, 2)}</pre>
+      <pre class="json" data-testid="jwt-header">{safeJson(view.header, { indent: 2 })}</pre>
       <h4>Time claims</h4>
       {view.times.length === 0 ? (
         <p class="muted">No iat, nbf or exp claims.</p>
@@ -90,7 +94,7 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
             {view.times.map((c) => (
               <tr key={c.claim}>
                 <th>{c.claim}</th>
-                <td>{String(c.value)}</td>
+                <td>{safeText(c.value, 80)}</td>
                 <td>{c.iso ?? 'invalid'}</td>
                 <td>
                   {c.relative}
@@ -104,7 +108,7 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
       <h4>lwicontexts</h4>
       <LwiContexts view={view.lwicontexts} />
       <h4>Payload</h4>
-      <pre class="json" data-testid="jwt-payload">{JSON.stringify(view.payload, null, 2)}</pre>
+      <pre class="json" data-testid="jwt-payload">{safeJson(view.payload, { indent: 2 })}</pre>
       {hidden === 'signature' ? <p class="muted">The signature was removed by the export's redaction; it cannot be verified.</p> : <SignatureCheck token={token} />}
     </section>
   );

@@ -7,8 +7,10 @@ import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
 import { parseCaptureFile } from '../src/analysis/capture';
+import { errorMessage } from '../src/analysis/format';
 import { harToEntries, isHar } from '../src/analysis/har';
 import type { LogEntry } from '../src/shared/events';
+import { ErrorBoundary } from './ErrorBoundary';
 import { Inspector } from './Inspector';
 
 interface Loaded {
@@ -48,7 +50,7 @@ function Viewer() {
     try {
       setLoaded(await load(file));
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(errorMessage(e, 1000));
     } finally {
       setBusy(false);
     }
@@ -73,27 +75,29 @@ function Viewer() {
           {busy ? 'Reading the file…' : error ? `✖ ${error}` : loaded!.warnings.map((w) => <div key={w}>⚠ {w}</div>)}
         </div>
       )}
-      <Inspector
-        entries={loaded?.entries ?? []}
-        mode="file"
-        status={loaded ? `${loaded.kind}: ${loaded.name}` : 'no file open'}
-        logState={loaded?.dropped ? { dropped: loaded.dropped, preserveLog: true, maxEntries: loaded.entries.length } : null}
-        extensionVersion={browser.runtime.getManifest().version}
-        tools={picker}
-        empty={
-          <>
-            <h2>Open a capture or a HAR file</h2>
-            <p>
-              Drop a file here, or use <b>Open file…</b>: a capture exported from the Chat SSO panel (.json), or a HAR saved from the browser's Network panel
-              (Chrome: <i>Export HAR</i>; Firefox: <i>Save All As HAR</i>). The file is read in this page only and is not sent anywhere.
-            </p>
-            <p>
-              From a HAR the viewer rebuilds the Direct Line traffic, token POSTs and live chat connector requests, and runs the same diagnosis. Web Chat's store,
-              SDK calls and provider timings are only visible to the live extension.
-            </p>
-          </>
-        }
-      />
+      <ErrorBoundary part="viewer" resetKey={loaded} extra={<p>{picker}</p>}>
+        <Inspector
+          entries={loaded?.entries ?? []}
+          mode="file"
+          status={loaded ? `${loaded.kind}: ${loaded.name}` : 'no file open'}
+          logState={loaded?.dropped ? { dropped: loaded.dropped, preserveLog: true, maxEntries: loaded.entries.length } : null}
+          extensionVersion={browser.runtime.getManifest().version}
+          tools={picker}
+          empty={
+            <>
+              <h2>Open a capture or a HAR file</h2>
+              <p>
+                Drop a file here, or use <b>Open file…</b>: a capture exported from the Chat SSO panel (.json), or a HAR saved from the browser's Network panel
+                (Chrome: <i>Export HAR</i>; Firefox: <i>Save All As HAR</i>). The file is read in this page only and is not sent anywhere.
+              </p>
+              <p>
+                From a HAR the viewer rebuilds the Direct Line traffic, token POSTs and live chat connector requests, and runs the same diagnosis. Web Chat's store,
+                SDK calls and provider timings are only visible to the live extension.
+              </p>
+            </>
+          }
+        />
+      </ErrorBoundary>
     </div>
   );
 }
