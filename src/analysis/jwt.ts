@@ -58,11 +58,28 @@ export function readTimeClaim(claim: string, value: unknown, captureAtMs: number
   return { claim, value, unit, iso: date.toISOString(), epochMs, relative: formatRelative(epochMs, captureAtMs) };
 }
 
+/** Recent views, by capture time and token: the diagnosis reads the same token once per check. */
+const recent = new Map<string, JwtView>();
+const RECENT_MAX = 32;
+
 /**
  * Decodes a token for display. `captureAtMs`: when it was captured, ms since the Unix epoch.
  * Never throws: a token that cannot be decoded gives `{ ok: false, reason, message }`.
+ * The view is shared with other callers for the same token and time: read it, do not change it.
  */
 export function decodeJwtView(token: unknown, captureAtMs: number): JwtView {
+  if (typeof token !== 'string') return decodeUncached(token, captureAtMs);
+  // A 64 KB token takes jwt-decode ~20 ms; a capture's diagnosis asks for it a dozen times.
+  const key = `${captureAtMs}\n${token}`;
+  const hit = recent.get(key);
+  if (hit) return hit;
+  const view = decodeUncached(token, captureAtMs);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, view);
+  return view;
+}
+
+function decodeUncached(token: unknown, captureAtMs: number): JwtView {
   if (typeof token !== 'string') return { ok: false, reason: 'not-a-string', message: `The token is ${token === null ? 'null' : typeof token}, not a string.` };
   const trimmed = token.trim();
   if (trimmed === '') return { ok: false, reason: 'empty', message: 'The token is an empty string.' };
