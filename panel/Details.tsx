@@ -82,12 +82,12 @@ export const Details = forwardRef<HTMLElement, DetailsProps>(function Details({ 
         </section>
       )}
       {card && (
-        <ErrorBoundary part="card details" resetKey={card}>
+        <ErrorBoundary part="card details" resetKey={row}>
           <CardDetails card={card} {...(row.tag === 'invoke' && row.activityKey ? { focusKey: row.activityKey } : {})} />
         </ErrorBoundary>
       )}
       {token && (
-        <ErrorBoundary part="token" resetKey={token.token}>
+        <ErrorBoundary part="token" resetKey={row}>
           <JwtDetails token={token.token} capturedAt={token.at} />
         </ErrorBoundary>
       )}
