@@ -50,11 +50,14 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const mount = (vnode: preact.VNode) => act(() => render(vnode, root));
+const mount = (vnode: preact.VNode<any>) => act(() => render(vnode, root));
 const $ = (selector: string) => root.querySelector<HTMLElement>(selector);
 const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
 const inspector = (entries: LogEntry[]) => h(Inspector, { entries, mode: 'file', status: 'capture: test.json', extensionVersion: 't', empty: h('p', null, 'empty') });
-const click = (el: HTMLElement | null) => act(() => el!.dispatchEvent(new MouseEvent('click', { bubbles: true })));
+const click = (el: HTMLElement | null) =>
+  act(() => {
+    el!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+  });
 
 function Throws({ message }: { message: string }): ComponentChildren {
   throw new Error(message);
