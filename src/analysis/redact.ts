@@ -2,16 +2,21 @@
  * Redaction of a tab's log before it leaves the browser (export, transcript), after SAML-tracer's
  * None / Mask / Remove export profiles. Pure and synchronous: returns copies, never touches input.
  *
- * - JWTs (JWS compact serialization, https://www.rfc-editor.org/rfc/rfc7515#section-7.1), wherever they
- *   appear (token fields, URLs, JSON text, summaries): 'mask' keeps header and payload, because the
- *   diagnosis reads the claims, and replaces the signature so the token cannot be replayed;
- *   'remove' replaces the whole token with a marker.
- * - Other secrets (secret-named keys, secret query parameters): `•••` plus a fingerprint, in both
- *   'mask' and 'remove'.
+ * What is a secret is found by one tokenizer (src/analysis/tokenizer.ts), in time linear in the text:
+ * - JOSE tokens (JWS, https://www.rfc-editor.org/rfc/rfc7515#section-7.1, and JWE), in base64url or
+ *   standard base64, padded or not, wherever they appear (token fields, URLs and percent-encoded
+ *   parameters, headers, cookies, JSON text, prose). 'mask' keeps a JWS's header and payload, because
+ *   the diagnosis reads the claims, and replaces its signature so the token cannot be replayed; of a
+ *   JWE it keeps the protected header only. 'remove' replaces the whole token with a marker.
+ * - Other secrets (values of secret-named keys: JSON members, query and form parameters, header lines,
+ *   cookies): `•••` plus a fingerprint, in both 'mask' and 'remove'.
  * Rules and markers are documented in docs/capture-format.md ("Export file", "Redaction").
  */
 import { MAX_STRING } from '../shared/constants';
 import type { CapturedEvent, LogEntry } from '../shared/events';
+import { isSecretKeyName, scanSecrets, type JoseToken, type Scan, type ScanWork } from './tokenizer';
+
+export type { ScanWork } from './tokenizer';
 
 /** What an export hides: nothing, secrets with token claims kept ('mask', the default), or all token content. */
 export type RedactionProfile = 'none' | 'mask' | 'remove';
@@ -25,8 +30,14 @@ export const DEFAULT_REDACTION_PROFILE: RedactionProfile = 'mask';
 /** Start of the signature segment of a masked JWT: `<header>.<payload>.REDACTED-SIGNATURE-<fingerprint>`. */
 export const REDACTED_SIGNATURE = 'REDACTED-SIGNATURE';
 
+/** What replaces each hidden part of a masked JWE: `<header>.REDACTED.REDACTED.REDACTED.REDACTED-<fingerprint>`. */
+export const REDACTED_PART = 'REDACTED';
+
 /** Start of a masked secret value: `•••<fingerprint>`. */
 export const MASK = '•••';
+
+/** Start of the marker that replaces a token in the 'remove' profile. */
+const REMOVED = '[token removed:';
 
 const utf8 = new TextEncoder();
 
@@ -44,133 +55,177 @@ export function fingerprint(value: string): string {
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Decodes a base64url (or base64) segment to a JSON object, or undefined. */
-function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
+/** True when the whole string is a JOSE header: base64(url) of a JSON object with a string `alg`. */
+function isJoseHeader(segment: string): boolean {
   const b64 = segment.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
-  if (b64.length < 4 || b64.length % 4 === 1) return undefined;
+  if (b64.length < 4 || b64.length % 4 === 1 || !/^[A-Za-z0-9+/]*$/.test(b64)) return false;
   try {
     const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
     const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return !!value && typeof value === 'object' && !Array.isArray(value) && typeof (value as Record<string, unknown>).alg === 'string';
   } catch {
-    return undefined;
+    return false;
   }
 }
 
-/** How many segments a JOSE object starting with `segments[i]` spans: 3 (JWS), 5 (JWE, header has `enc`), or 0 (none). */
-function joseLength(segments: readonly string[], i: number): 0 | 3 | 5 {
-  const header = decodeJsonObject(segments[i]!);
-  if (typeof header?.alg !== 'string') return 0;
-  if (typeof header.enc === 'string' && i + 4 < segments.length) return 5;
-  return i + 2 < segments.length ? 3 : 0;
+/** True for a value this module (or the hook, which cuts Direct Line's `t=` to `…`) already produced, so that redacting twice changes nothing. */
+const isMasked = (value: string) => value.startsWith(MASK) || value.startsWith(REMOVED) || value === '…' || /^%E2%80%(A6|A2)/i.test(value);
+
+/** A hidden token part this module already wrote. */
+const ALREADY_HIDDEN = /^REDACTED(?:-SIGNATURE)?(?:-[0-9a-f]{8})?$/;
+
+/**
+ * `•••<fingerprint>` for each dot-separated segment of a secret value, keeping the dots and a leading
+ * JOSE header, so that a malformed token (`<header>.not-a-jwt`) is still diagnosed as one.
+ */
+function maskSecretValue(value: string): string {
+  if (value === '' || isMasked(value)) return value;
+  const segments = value.split('.');
+  return segments.map((s, i) => (s === '' || isMasked(s) || (i === 0 && segments.length > 1 && isJoseHeader(s)) ? s : `${MASK}${fingerprint(s)}`)).join('.');
 }
 
-const B64_SEGMENT = /^[A-Za-z0-9_\-+/=]*$/;
-
-/** True when the whole (trimmed) string is a JWS or JWE whose header has `alg`. */
-function isWholeJose(value: string): boolean {
-  const segments = value.trim().split('.');
-  if (!segments.every((s) => B64_SEGMENT.test(s))) return false;
-  const n = joseLength(segments, 0);
-  return n !== 0 && n === segments.length;
+/** One replacement of text[start, end). */
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
 }
 
-/** True for a value this module already produced, so that redacting twice changes nothing. */
-const isMasked = (value: string) => value.startsWith(MASK) || value === '…' || /^%E2%80%(A6|A2)/i.test(value);
+const removedMarker = (token: string) => `${REMOVED} ${token.length} chars, fnv1a ${fingerprint(token)}]`;
 
-/** `•••<fingerprint>` for a secret value. */
-const maskValue = (value: string) => (value === '' || isMasked(value) ? value : `${MASK}${fingerprint(value)}`);
-
-/** Redacts one whole JOSE token according to the profile ('none' is handled by the caller). */
-function redactToken(token: string, profile: Exclude<RedactionProfile, 'none'>): string {
-  const segments = token.split('.');
-  if (profile === 'remove') return `[token removed: ${token.length} chars, fnv1a ${fingerprint(token)}]`;
-  if (segments.length === 5) return [segments[0], ...segments.slice(1).map(() => 'REDACTED')].join('.');
-  const signature = segments[2]!;
-  // An empty signature (alg "none") hides nothing and is itself a finding; an already masked one stays as is.
-  if (signature === '' || signature.startsWith(REDACTED_SIGNATURE)) return token;
-  return `${segments[0]}.${segments[1]}.${REDACTED_SIGNATURE}-${fingerprint(token)}`;
-}
-
-/** Runs of dot-separated base64url segments: the places a JWT can hide in free text. */
-const SEGMENT_RUN = /[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)+/g;
-
-/** Where a token may start inside a segment glued to other text (e.g. "22eyJ…" after a %22). */
-function tokenStarts(segment: string): number[] {
-  const starts = [0];
-  for (let i = segment.indexOf('e', 1); i > 0; i = segment.indexOf('e', i + 1)) if (segment[i + 1] === 'y' || segment[i + 1] === 'w') starts.push(i);
-  return starts;
-}
-
-/** Replaces every JWT/JWE embedded in `text` (URLs, JSON text, sentences). */
-function redactEmbeddedTokens(text: string, profile: Exclude<RedactionProfile, 'none'>): string {
-  return text.replace(SEGMENT_RUN, (run) => {
-    const segments = run.split('.');
-    const out: string[] = [];
-    for (let i = 0; i < segments.length; ) {
-      let found = false;
-      for (const start of tokenStarts(segments[i]!)) {
-        const trial = [segments[i]!.slice(start), ...segments.slice(i + 1)];
-        const n = joseLength(trial, 0);
-        if (!n) continue;
-        out.push(segments[i]!.slice(0, start) + redactToken(trial.slice(0, n).join('.'), profile));
-        i += n;
-        found = true;
-        break;
-      }
-      if (!found) out.push(segments[i++]!);
+/** The replacements for the tokens: hidden parts ('mask') or whole tokens ('remove'), sorted and merged where tokens overlap. */
+function tokenEdits(text: string, tokens: readonly JoseToken[], profile: Exclude<RedactionProfile, 'none'>): Edit[] {
+  const edits: Edit[] = [];
+  for (const token of tokens) {
+    if (profile === 'remove') {
+      edits.push({ start: token.start, end: token.end, text: removedMarker(token.text) });
+      continue;
     }
-    return out.join('.');
-  });
+    const fp = fingerprint(token.text);
+    // JWS: the signature. An empty one (alg "none") hides nothing and is itself a finding.
+    // JWE: everything but the protected header; the fingerprint goes on the last part.
+    const hidden = token.kind === 'jws' ? token.parts.slice(2, 3) : token.parts.slice(1);
+    hidden.forEach(([start, end], i) => {
+      if (end <= start || ALREADY_HIDDEN.test(text.slice(start, end))) return;
+      const marker = token.kind === 'jws' ? `${REDACTED_SIGNATURE}-${fp}` : i === hidden.length - 1 ? `${REDACTED_PART}-${fp}` : REDACTED_PART;
+      edits.push({ start, end, text: marker });
+    });
+  }
+  edits.sort((a, b) => a.start - b.start || b.end - a.end);
+  // Overlapping tokens (a segment that is one token's part and another's header): hiding wins.
+  const merged: Edit[] = [];
+  for (const edit of edits) {
+    const last = merged.at(-1);
+    if (last && edit.start < last.end) {
+      if (edit.end > last.end) {
+        last.end = edit.end;
+        if (profile === 'remove') last.text = removedMarker(text.slice(last.start, last.end));
+      }
+    } else {
+      merged.push({ ...edit });
+    }
+  }
+  return merged;
 }
 
-/** Query and fragment parameters whose values are secrets (SAS `hmac`/`sig`, Direct Line `t`, OAuth `code`, …). */
-const SECRET_PARAM = /([?&#;])(hmac|sig|signature|t|token|access_token|id_token|code|key|secret|password)=((?!\[token removed)[^&#\s"'<>\\]*)/gi;
+/**
+ * The replacements for secret values. A token inside one is left to the token rules (so its claims
+ * stay); what else the value holds is masked piece by piece (between blanks), e.g. text glued before
+ * the token, so that only the tokens, the blanks and a scheme ("Bearer ") stay readable.
+ */
+function secretEdits(text: string, scan: Scan): Edit[] {
+  const edits: Edit[] = [];
+  const { tokens } = scan;
+  const mask = (start: number, end: number) => {
+    for (const piece of text.slice(start, end).matchAll(/\S+/g)) {
+      const masked = maskSecretValue(piece[0]);
+      if (masked !== piece[0]) edits.push({ start: start + piece.index, end: start + piece.index + piece[0].length, text: masked });
+    }
+  };
+  let t = 0;
+  let coveredTo = -1; // furthest end of the tokens that start before the current position
+  let doneTo = -1; // end of the values handled so far (values may overlap)
+  for (const secret of scan.secrets) {
+    let start = Math.max(secret.start, doneTo);
+    const { end } = secret;
+    while (t < tokens.length && tokens[t]!.start < start) coveredTo = Math.max(coveredTo, tokens[t++]!.end);
+    start = Math.max(start, coveredTo);
+    if (start >= end) continue;
+    doneTo = end;
+    if (t >= tokens.length || tokens[t]!.start >= end) {
+      const value = text.slice(start, end);
+      const masked = maskSecretValue(value);
+      if (masked !== value) edits.push({ start, end, text: masked });
+      continue;
+    }
+    // Tokens inside: mask the gaps between them.
+    let at = start;
+    for (; t < tokens.length && tokens[t]!.start < end; t++) {
+      if (tokens[t]!.start > at) mask(at, tokens[t]!.start);
+      at = Math.max(at, tokens[t]!.end);
+      coveredTo = Math.max(coveredTo, tokens[t]!.end);
+    }
+    if (at < end) mask(at, end);
+  }
+  return edits;
+}
 
-/** Object keys whose string values are secrets. Non-secret "token" names (tokenType, tokenExchangeResource, …) do not match. */
-const SECRET_KEY = /secret|password|passwd|authorization|hmac|signature|apikey|api_key|access_?token|refresh_?token|client_?secret/i;
-/** Keys that hold a token as a whole (provider.callback.token, tokenExchange.token, omnichannel.http.authenticatedUserToken, …). */
-const TOKEN_KEY = /^(token|id_?token|auth_?token|bearer_?token|authenticated_?user_?token)$/i;
+/** Applies two sorted lists of non-overlapping edits. */
+function applyEdits(text: string, a: readonly Edit[], b: readonly Edit[]): string {
+  if (a.length === 0 && b.length === 0) return text;
+  const pieces: string[] = [];
+  let at = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const edit = j >= b.length || (i < a.length && a[i]!.start <= b[j]!.start) ? a[i++]! : b[j++]!;
+    if (edit.start < at) continue; // cannot happen: secret values are clipped to outside tokens
+    pieces.push(text.slice(at, edit.start), edit.text);
+    at = edit.end;
+  }
+  pieces.push(text.slice(at));
+  return pieces.join('');
+}
+
+function redactScanned(text: string, scan: Scan, profile: Exclude<RedactionProfile, 'none'>): string {
+  return applyEdits(text, tokenEdits(text, scan.tokens, profile), secretEdits(text, scan));
+}
+
+/**
+ * Redacts a free-text string: JOSE tokens anywhere in it, and the values of secret-named keys
+ * (query and form parameters, JSON members, header lines, cookies). `'none'` returns it unchanged.
+ * `work`, when given, counts what the tokenizer did (for tests of its linear bound).
+ */
+export function redactString(value: string, profile: RedactionProfile, work?: ScanWork): string {
+  if (profile === 'none') return value;
+  return redactScanned(value, scanSecrets(value, work), profile);
+}
+
+/**
+ * Redacts a value known to be a secret (a token field, a secret-named key). The tokens in it
+ * (alone, or inside, e.g. "Bearer <jwt>") are redacted as tokens; a value with no token is masked
+ * segment by segment, keeping the dots and a leading JOSE header so that a malformed token is
+ * still diagnosed as such.
+ */
+export function redactSecret(value: string, profile: RedactionProfile, work?: ScanWork): string {
+  if (profile === 'none' || value === '') return value;
+  const scan = scanSecrets(value, work);
+  if (scan.tokens.length > 0) return redactScanned(value, scan, profile);
+  return maskSecretValue(value);
+}
 
 /** True when a string under this object key is a secret as a whole. */
-export const isSecretKey = (key: string) => SECRET_KEY.test(key) || TOKEN_KEY.test(key);
-
-/** A secret-named key inside JSON text: `"password": "…"`. */
-const JSON_SECRET = /"([A-Za-z0-9_$-]{1,64})"(\s*:\s*)"((?:[^"\\]|\\.)*)"/g;
+export const isSecretKey = (key: string) => isSecretKeyName(key);
 
 /**
- * Redacts a free-text string: JWTs anywhere in it, secret query/fragment parameters, and
- * secret-named members of JSON text. `'none'` returns it unchanged.
+ * What redaction did to a string, for the panel: a masked signature (or JWE content, header kept),
+ * a removed token, a masked value, or nothing.
  */
-export function redactString(value: string, profile: RedactionProfile): string {
-  if (profile === 'none') return value;
-  const params = value.replace(SECRET_PARAM, (_m, sep: string, name: string, v: string) =>
-    `${sep}${name}=${isWholeJose(v) ? redactToken(v, profile) : maskValue(v)}`,
-  );
-  const json = params.replace(JSON_SECRET, (m, key: string, colon: string, v: string) => (isSecretKey(key) ? `"${key}"${colon}"${redactSecret(v, profile)}"` : m));
-  return redactEmbeddedTokens(json, profile);
-}
-
-/**
- * Redacts a value known to be a secret (a token field, a secret-named key). A JWT, alone or inside
- * (e.g. "Bearer <jwt>"), is redacted as a token; anything else is masked segment by segment, keeping
- * the dots and a leading JOSE header so that a malformed token is still diagnosed as such.
- */
-export function redactSecret(value: string, profile: RedactionProfile): string {
-  if (profile === 'none' || value === '') return value;
-  if (isWholeJose(value)) return redactToken(value.trim(), profile);
-  const embedded = redactEmbeddedTokens(value, profile);
-  if (embedded !== value) return embedded;
-  return value
-    .split('.')
-    .map((segment, i) => (segment === '' || (i === 0 && decodeJsonObject(segment)) ? segment : maskValue(segment)))
-    .join('.');
-}
-
-/** What redaction did to a string, for the panel: a masked signature, a removed token, a masked value, or nothing. */
 export function redactionOf(value: string): 'signature' | 'token' | 'value' | undefined {
-  if (value.split('.')[2]?.startsWith(REDACTED_SIGNATURE)) return 'signature';
-  if (value.startsWith('[token removed:')) return 'token';
+  if (value.startsWith(REMOVED)) return 'token';
+  const segments = value.split('.');
+  if (segments[2]?.startsWith(REDACTED_SIGNATURE)) return 'signature';
+  if (segments.length === 5 && segments.slice(1).every((s) => s === '' || ALREADY_HIDDEN.test(s)) && segments[4] !== '') return 'signature';
   if (value.includes(MASK)) return 'value';
   return undefined;
 }
@@ -181,11 +236,11 @@ function fit(redacted: string, original: string): string {
   return redacted.length <= limit ? redacted : `${redacted.slice(0, limit - 1)}…`;
 }
 
-/** Deep copy of a JSON value with every string redacted; array items inherit their member's key. */
+/** Deep copy of a JSON value with every string (member names too) redacted; array items inherit their member's key. */
 function redactValue(value: unknown, key: string, profile: Exclude<RedactionProfile, 'none'>): unknown {
   if (typeof value === 'string') return fit(isSecretKey(key) ? redactSecret(value, profile) : redactString(value, profile), value);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, key, profile));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, k, profile)]));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [fit(redactString(k, profile), k), redactValue(v, k, profile)]));
   return value;
 }
 
