@@ -28,6 +28,8 @@ export interface Finding {
   /** The minimal input for the target's `run`. */
   input: unknown;
   notes?: string;
+  /** The commit that fixed it, once `status` is fixed. */
+  fixedBy?: string;
 }
 
 export const FINDINGS_DIR = 'test/fuzz/findings';

@@ -52,11 +52,11 @@ describe('fuzz findings (test/fuzz/findings/*.json)', () => {
         const signatures = replayFinding(f, SLOW_MS).groups.map((g) => g.signature);
         const hint = `test/fuzz/findings/${f.id}.json no longer reproduces: if it was fixed, set its "status" to "fixed"`;
         expect(signatures.some((s) => new RegExp(f.match).test(s)), `${hint} (failures now: ${JSON.stringify(signatures)})`).toBe(true);
-      });
+      }, 30_000);
     } else {
       it(`fixed: ${f.id} stays fixed (${f.kind})`, () => {
         expect(replayFinding(f, SLOW_MS).groups.map(describeGroup)).toEqual([]);
-      });
+      }, 30_000);
     }
   }
 });
