@@ -138,13 +138,9 @@ class Chars {
     const starts = new Int32Array(n + 1);
     const levels = new Uint8Array(n);
     let m = 0;
-    const push = (code: number, start: number, level: number) => {
-      codes[m] = code;
-      starts[m] = start;
-      levels[m++] = level;
-    };
-    for (let p = 0; p < n; ) {
+    for (let p = 0; p < n; m++) {
       const c = text.charCodeAt(p);
+      starts[m] = p;
       if (c === 37 && p + 2 < n) {
         const hi = hexValue(text.charCodeAt(p + 1));
         const lo = hexValue(text.charCodeAt(p + 2));
@@ -153,33 +149,33 @@ class Chars {
           if (v === 0x25 && p + 4 < n) {
             const hi2 = hexValue(text.charCodeAt(p + 3));
             const lo2 = hexValue(text.charCodeAt(p + 4));
-            if (hi2 >= 0 && lo2 >= 0 && hi2 < 8) {
-              push(hi2 * 16 + lo2, p, 2);
+            if (hi2 >= 0 && hi2 < 8 && lo2 >= 0) {
+              codes[m] = hi2 * 16 + lo2;
+              levels[m] = 2;
               p += 5;
               continue;
             }
           }
-          push(v < 0x80 ? v : OTHER, p, 1);
+          codes[m] = v < 0x80 ? v : OTHER;
+          levels[m] = 1;
           p += 3;
           continue;
         }
       }
-      if (c === BACKSLASH && p + 1 < n) {
-        const d = text.charCodeAt(p + 1);
-        if (d === 47) {
-          push(47, p, 0);
-          p += 2;
-          continue;
-        }
-        if (d !== 37) {
-          push(c, p, 0);
-          push(d, p + 1, 0);
-          p += 2;
-          continue;
-        }
+      if (c === BACKSLASH && p + 1 < n && text.charCodeAt(p + 1) === 47) {
+        codes[m] = 47; // JSON's \/
+        p += 2;
+        continue;
       }
-      push(c, p, 0);
+      codes[m] = c;
+      // Any other escape is two characters (so that `\"` stays an escaped quote), the second read as it is.
       p += 1;
+      if (c === BACKSLASH && p < n && text.charCodeAt(p) !== 37) {
+        m++;
+        starts[m] = p;
+        codes[m] = text.charCodeAt(p);
+        p += 1;
+      }
     }
     starts[m] = n;
     this.length = m;
@@ -203,7 +199,7 @@ class Chars {
 
   /** Logical characters [a, b) as text. */
   slice(a: number, b: number): string {
-    if (!this.codes) return this.text.slice(a, b);
+    if (!this.codes || this.starts![b]! - this.starts![a]! === b - a) return this.text.slice(this.start(a), this.start(b));
     let out = '';
     for (let i = a; i < b; i += 8192) out += String.fromCharCode(...this.codes.subarray(i, Math.min(b, i + 8192)));
     return out;
@@ -463,7 +459,8 @@ function findSecrets(ch: Chars, work: ScanWork): SecretValue[] {
     while (j < m && is(ch.code(j), WORD)) j++;
     work.steps += j - i;
     let next = j;
-    if (j < m) {
+    // Cheap test first: a key is followed by a separator (after a closing quote and blanks).
+    if (j < m && separatorAt(ch, j) >= 0) {
       const key = ch.slice(Math.max(i, j - MAX_KEY), j);
       let kind = keyKind(key);
       if (kind === KeyKind.Param && i > 0 && !'?&#;'.includes(String.fromCharCode(ch.code(i - 1)))) kind = KeyKind.None;
@@ -503,6 +500,22 @@ class Stops {
     }
     return table[i]!;
   }
+
+  private equals: Int32Array | undefined;
+
+  /** The first `=` at or after i (any level), or the length. */
+  nextEquals(i: number): number {
+    if (!this.equals) {
+      const { ch } = this;
+      const m = ch.length;
+      const table = new Int32Array(m + 1);
+      table[m] = m;
+      for (let p = m - 1; p >= 0; p--) table[p] = ch.code(p) === EQUALS ? p : table[p + 1]!;
+      this.work.steps += m;
+      this.equals = table;
+    }
+    return this.equals[i]!;
+  }
 }
 
 /** The quote at logical index p: 1 `"`, 2 `'`, 3 `\"` (JSON inside a JSON string), or 0. */
@@ -524,6 +537,14 @@ function afterScheme(ch: Chars, p: number, end: number): number {
   let r = q;
   while (r < end && ch.code(r) === 32) r++;
   return r < end && !is(ch.code(r), TERM) ? r : p;
+}
+
+/** Where the `:` or `=` after a word that ends at j is (after a closing quote and blanks), or -1. */
+function separatorAt(ch: Chars, j: number): number {
+  const m = ch.length;
+  let p = j + quoteLength(quoteAt(ch, j));
+  while (p < m && (ch.code(p) === 32 || ch.code(p) === 9)) p++;
+  return p < m && (ch.code(p) === COLON || ch.code(p) === EQUALS) ? p : -1;
 }
 
 /**
@@ -558,7 +579,7 @@ function valueAfterKey(ch: Chars, j: number, kind: KeyKind, stops: Stops, values
     values.push({ start: s, end: e });
     return next;
   }
-  if (kind === KeyKind.Cookie && sep === COLON) return cookiePairs(ch, p, level, values, work);
+  if (kind === KeyKind.Cookie && sep === COLON) return cookiePairs(ch, p, level, stops, values, work);
   const s = kind === KeyKind.Authorization ? afterScheme(ch, p, m) : p;
   values.push({ start: s, end: stops.next(s, level) });
   return s; // keys inside the value are read too
@@ -605,27 +626,31 @@ function closingQuote(ch: Chars, s: number, quote: 1 | 2 | 3, level: number, wor
   }
 }
 
-/** `name=value; name=value` after `Cookie:`: each value is a secret. */
-function cookiePairs(ch: Chars, p: number, level: number, values: Value[], work: ScanWork): number {
+/**
+ * `name=value; name=value` after `Cookie:`: each value is a secret. Returns the start of the last value:
+ * the scan reads it again for keys glued inside (values end at a blank, so what follows it is seen).
+ */
+function cookiePairs(ch: Chars, p: number, level: number, stops: Stops, values: Value[], work: ScanWork): number {
   const m = ch.length;
   const from = p;
-  const stop = (i: number) => is(ch.code(i), TERM) && ch.level(i) <= level;
+  let resume = p + 1;
   for (;;) {
     while (p < m && (ch.code(p) === 32 || ch.code(p) === 9)) p++;
     const n0 = p;
-    while (p < m && ch.code(p) !== EQUALS && !stop(p)) p++;
+    p = Math.min(stops.nextEquals(p), stops.next(p, level)); // the name, looked up: never scanned twice
     if (p === n0 || p >= m || ch.code(p) !== EQUALS) break;
     const v0 = ++p;
-    while (p < m && !stop(p)) p++;
+    p = stops.next(v0, level);
     values.push({ start: v0, end: p });
+    resume = v0;
     if (p < m && ch.code(p) === 59 && ch.level(p) <= level) {
       p++;
       continue;
     }
     break;
   }
-  work.steps += p - from;
-  return Math.max(p, from + 1);
+  work.steps += 1;
+  return Math.max(resume, from + 1);
 }
 
 // ── entry point ─────────────────────────────────────────────────────────────────────────────────
