@@ -66,6 +66,7 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
         <p class="sev-error" data-testid="jwt-error" data-reason={view.reason}>
           ✖ Cannot decode this token: {view.message}
         </p>
+        {hidden === 'value' && <p class="muted">The export's redaction masked parts of this token (•••), so it may have decoded before export.</p>}
         <pre class="json token-raw">{safeText(token, 401)}</pre>
       </section>
     );

@@ -60,9 +60,10 @@ const BUS_SEVERITY: Record<string, Severity> = {
  * (cut), never turned into text by its own methods.
  */
 export function tokenOneLiner(token: string, captureAtMs: number): { text: string; severity: Severity } {
-  if (typeof token === 'string' && redactionOf(token) === 'token') return { text: 'token removed by the export’s redaction', severity: 'info' };
+  const hidden = typeof token === 'string' ? redactionOf(token) : undefined;
+  if (hidden === 'token') return { text: 'token removed by the export’s redaction', severity: 'info' };
   const view = decodeJwtView(token, captureAtMs);
-  if (!view.ok) return { text: `not a JWT: ${view.message}`, severity: 'error' };
+  if (!view.ok) return { text: `not a JWT: ${view.message}${hidden === 'value' ? ' (the export’s redaction masked parts of this token)' : ''}`, severity: 'error' };
   let severity: Severity = 'info';
   const alg = Object.hasOwn(view.header, 'alg') ? view.header.alg : undefined;
   const parts: string[] = [];

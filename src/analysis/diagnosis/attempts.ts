@@ -6,6 +6,7 @@ import { errorMessage, formatDuration, safeText } from '../format';
 import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
 import { isShown, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../widgetCards';
 import { LCW_ERROR_CODES } from '../lcwErrors';
+import { redactionOf } from '../redact';
 import { tokenOneLiner } from '../timeline';
 import type { CardAttempt } from '../webchat';
 import { audienceText } from '../webchatRows';
@@ -99,6 +100,9 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
     const line = tokenOneLiner(t.cb.event.token!, t.cb.event.at);
     steps.push({ text: `Token: ${line.text}`, status: line.severity === 'info' ? 'ok' : 'fail', evidence: [t.cb.seq] });
     if (line.severity !== 'info') problem ??= `the token is not acceptable (${line.text})`;
+  } else if (cb && typeof cb.event.token === 'string' && redactionOf(cb.event.token) === 'token') {
+    // An export's redaction removed it: the capture no longer says what the token was, not that there was none.
+    steps.push({ text: `Token: ${tokenOneLiner(cb.event.token, cb.event.at).text}`, status: 'info', evidence: [cb.seq] });
   } else if (cb) {
     steps.push({ text: `The widget got ${cb.event.valueType === 'string' ? 'an empty string' : cb.event.valueType}, not a token`, status: 'fail', evidence: [cb.seq] });
     problem ??= `the ${label} handed over no token`;
