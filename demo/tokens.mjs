@@ -30,10 +30,17 @@ export function createTokenMinter(issuer) {
       ...overrides,
     };
   };
+  // A crafted token (issue 9): header and claims hold values a panel must not turn into text with
+  // their own methods ({"toString": 0} makes String() throw). Signed like the others.
+  const hostile = () => {
+    const head = b64url({ alg: { toString: 0 }, typ: ['x'] });
+    const body = b64url({ toString: 0, exp: { valueOf: 0 }, lwicontexts: { toString: 0 } });
+    return `${head}.${body}.${sign('sha256', Buffer.from(`${head}.${body}`), privateKey).toString('base64url')}`;
+  };
   return {
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }),
     publicJwk: { ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' },
-    /** A token of the given kind: valid | expired | hs256 | lwi-nested | lwi-object | malformed. */
+    /** A token of the given kind: valid | expired | hs256 | lwi-nested | lwi-object | malformed | missing-claims | exp-ms | nbf-future | lwi-long | hostile. */
     mint(kind) {
       const now = Math.floor(Date.now() / 1000);
       switch (kind) {
@@ -55,6 +62,8 @@ export function createTokenMinter(issuer) {
           return rs256(claims({ exp: (now + 3600) * 1000 }));
         case 'nbf-future':
           return rs256(claims({ nbf: now + 3600, iat: now + 3600, exp: now + 7200 }));
+        case 'hostile':
+          return hostile();
         case 'lwi-long':
           return rs256(claims({ lwicontexts: JSON.stringify({ ['msdyn_' + 'x'.repeat(120)]: '1', msdyn_notes: 'n'.repeat(4100) }) }));
         default:

@@ -186,7 +186,8 @@
       return 'Failed to decode authentication token';
     }
     if (typeof payload.exp === 'number' && payload.exp * 1000 < Date.now()) return 'New authentication token is already expired';
-    if (header.alg !== 'RS256') return 'alg ' + header.alg + ' is not RS256';
+    // The token is the page's: a header alg of {"toString": 0} must not break the simulated widget.
+    if (header.alg !== 'RS256') return 'alg ' + (typeof header.alg === 'string' ? header.alg : JSON.stringify(header.alg)) + ' is not RS256';
     return null;
   }
 
