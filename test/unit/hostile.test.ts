@@ -15,6 +15,7 @@ import { buildModel } from '../../src/analysis/diagnosis/model';
 import { harToEntries } from '../../src/analysis/har';
 import { decodeJwtView } from '../../src/analysis/jwt';
 import { parseLwiContexts } from '../../src/analysis/lwicontexts';
+import { describeKeyInput, verifyTokenSignature } from '../../src/analysis/signature';
 import { buildTimeline, tokenOneLiner } from '../../src/analysis/timeline';
 import { collectWidgetCards } from '../../src/analysis/widgetCards';
 import type { LogEntry } from '../../src/shared/events';
@@ -220,5 +221,31 @@ describe('page-named events and page-shaped summaries', () => {
     const rows = buildTimeline(entries, NOW);
     expect(rows).toHaveLength(buildTimeline(capture('fast'), NOW).length);
     expect(rows.find((r) => r.seq === broken.seq)).toMatchObject({ kind: 'unreadable event', severity: 'warning', summary: 'This sdk.call event could not be summarised (odd event); its raw data is in the details.' });
+  });
+});
+
+describe('the signature check on hostile keys and tokens', () => {
+  const KEY_SHAPES = (json: string) => [
+    json,
+    `{"kty":${json}}`,
+    `{"kty":"RSA","n":${json},"e":"AQAB","kid":${json}}`,
+    `{"kty":"EC","crv":${json},"x":"a","y":"b"}`,
+    `{"keys":[${json},{"kty":${json},"kid":${json}}]}`,
+    `[{"kid":${json},"publicKey":${json}}]`,
+  ];
+
+  it.each(NASTY_JSON.filter(([label]) => !/long string|wide object/.test(label)))('keys holding %s: described and verified without throwing', async (_label, json) => {
+    for (const keyText of KEY_SHAPES(json)) {
+      const d = describeKeyInput(keyText);
+      expect(typeof d.label).toBe('string');
+      const verdict = await verifyTokenSignature(hostileToken(), keyText);
+      expect(['valid', 'invalid', 'error']).toContain(verdict.status);
+      expect(typeof verdict.message).toBe('string');
+    }
+  });
+
+  it('explains the crafted token: its header has no usable alg', async () => {
+    expect(await verifyTokenSignature(hostileToken(), '{"kty":"RSA","n":"x","e":"AQAB"}')).toMatchObject({ status: 'error', reason: 'bad-token', message: expect.stringContaining('no "alg"') });
+    expect(describeKeyInput('{"kty":{"toString":0}}')).toMatchObject({ usable: false, label: 'Unrecognised JSON' });
   });
 });
