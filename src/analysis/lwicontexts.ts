@@ -52,10 +52,13 @@ function rowsOf(obj: Record<string, unknown>): LwiContextRow[] {
   });
 }
 
+/** Whether a decoded payload has its own `lwicontexts` (a payload that is not an object has none). */
+const hasClaim = (payload: unknown): payload is Record<string, unknown> => typeof payload === 'object' && payload !== null && Object.hasOwn(payload, 'lwicontexts');
+
 /** Parses the `lwicontexts` claim of a decoded payload for display. Never throws. */
-export function parseLwiContexts(payload: Record<string, unknown>, present = Object.hasOwn(payload, 'lwicontexts')): LwiContextsView {
+export function parseLwiContexts(payload: Record<string, unknown>, present = hasClaim(payload)): LwiContextsView {
   if (!present) return { state: 'absent' };
-  const raw = Object.hasOwn(payload, 'lwicontexts') ? payload.lwicontexts : undefined;
+  const raw = hasClaim(payload) ? payload.lwicontexts : undefined;
   if (raw === undefined) return { state: 'absent' };
   if (typeof raw !== 'string') {
     const type = typeOf(raw);

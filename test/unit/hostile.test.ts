@@ -165,6 +165,7 @@ describe('lwicontexts values', () => {
 
   it('is absent when asked about a payload without it', () => {
     expect(parseLwiContexts({}, true)).toEqual({ state: 'absent' });
+    for (const payload of [null, undefined, 'x', 1, []]) expect(parseLwiContexts(payload as never)).toEqual({ state: 'absent' });
   });
 });
 
