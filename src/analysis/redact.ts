@@ -55,17 +55,25 @@ export function fingerprint(value: string): string {
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
-/** True when the whole string is a JOSE header: base64(url) of a JSON object with a string `alg`. */
-function isJoseHeader(segment: string): boolean {
-  const b64 = segment.replace(/=+$/, '').replace(/-/g, '+').replace(/_/g, '/');
-  if (b64.length < 4 || b64.length % 4 === 1 || !/^[A-Za-z0-9+/]*$/.test(b64)) return false;
+/** The JSON object a base64(url) segment decodes to, or undefined. */
+function decodeJsonObject(segment: string): Record<string, unknown> | undefined {
+  let end = segment.length;
+  while (end > 0 && segment.charCodeAt(end - 1) === 61) end--; // trailing '=' (a regex /=+$/ is quadratic on '=' runs)
+  const b64 = segment.slice(0, end).replace(/-/g, '+').replace(/_/g, '/');
+  if (b64.length < 4 || b64.length % 4 === 1 || !/^[A-Za-z0-9+/]*$/.test(b64)) return undefined;
   try {
     const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
     const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
-    return !!value && typeof value === 'object' && !Array.isArray(value) && typeof (value as Record<string, unknown>).alg === 'string';
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/** True when the whole string is a JOSE header: base64(url) of a JSON object with an `alg` member. */
+function isJoseHeader(segment: string): boolean {
+  const header = decodeJsonObject(segment);
+  return header !== undefined && Object.hasOwn(header, 'alg');
 }
 
 /** True for a value this module (or the hook, which cuts Direct Line's `t=` to `…`) already produced, so that redacting twice changes nothing. */
@@ -211,6 +219,14 @@ export function redactSecret(value: string, profile: RedactionProfile, work?: Sc
   if (profile === 'none' || value === '') return value;
   const scan = scanSecrets(value, work);
   if (scan.tokens.length > 0) return redactScanned(value, scan, profile);
+  // Three segments whose first two are JSON objects are read as a JWT by the panel and the diagnosis
+  // (src/analysis/jwt.ts), with or without `alg`: they are redacted as one, so the diagnosis stays.
+  const segments = value.trim().split('.');
+  if (segments.length === 3 && decodeJsonObject(segments[0]!) && decodeJsonObject(segments[1]!)) {
+    const token = value.trim();
+    if (profile === 'remove') return removedMarker(token);
+    return segments[2] === '' || ALREADY_HIDDEN.test(segments[2]!) ? token : `${segments[0]}.${segments[1]}.${REDACTED_SIGNATURE}-${fingerprint(token)}`;
+  }
   return maskSecretValue(value);
 }
 
@@ -236,11 +252,22 @@ function fit(redacted: string, original: string): string {
   return redacted.length <= limit ? redacted : `${redacted.slice(0, limit - 1)}…`;
 }
 
-/** Deep copy of a JSON value with every string (member names too) redacted; array items inherit their member's key. */
+/**
+ * Deep copy of a JSON value with every string (member names too) redacted; array items inherit their
+ * member's key. A header written as `{name, value}` (HAR, fetch init summaries) or as a `[name, value]`
+ * pair (`Headers` entries) counts its name as the value's key.
+ */
 function redactValue(value: unknown, key: string, profile: Exclude<RedactionProfile, 'none'>): unknown {
   if (typeof value === 'string') return fit(isSecretKey(key) ? redactSecret(value, profile) : redactString(value, profile), value);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, key, profile));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [fit(redactString(k, profile), k), redactValue(v, k, profile)]));
+  if (Array.isArray(value)) {
+    if (value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && isSecretKey(value[0])) return [redactString(value[0], profile), redactValue(value[1], value[0], profile)];
+    return value.map((item) => redactValue(item, key, profile));
+  }
+  if (value && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    const named = typeof record.name === 'string' && isSecretKey(record.name) ? record.name : undefined;
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [fit(redactString(k, profile), k), redactValue(v, k === 'value' && named ? named : k, profile)]));
+  }
   return value;
 }
 

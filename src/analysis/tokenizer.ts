@@ -3,7 +3,7 @@
  * must not let out:
  *
  * - **JOSE compact tokens**: JWS (3 segments, RFC 7515 §7.1) and JWE (5 segments, RFC 7516 §7.1) whose
- *   first segment decodes to a JSON object with a string `alg` (`enc` too for a JWE), written in
+ *   first segment decodes to a JSON object with an `alg` member (and `enc` for a JWE), written in
  *   base64url or standard base64 (`+ / =`), padded or not, anywhere: bare, in URLs (query, fragment,
  *   path), in percent-encoded parameters (`%2E`, `%2B`, `%3D`, also encoded twice, `%252B`), in headers
  *   and cookies, in JSON text (`\/` escapes) and in prose, glued to the text before them or not
@@ -219,7 +219,7 @@ interface Header {
 
 /**
  * The JOSE header that ends segment [s, e) (logical indices), if any: the longest tail of the segment
- * (after its last `=` that is not trailing padding) that decodes to a JSON object with a string `alg`.
+ * (after its last `=` that is not trailing padding) that decodes to a JSON object with an `alg` member.
  */
 function headerIn(ch: Chars, s: number, e: number, work: ScanWork): Header | undefined {
   let r1 = e;
@@ -249,7 +249,8 @@ function headerIn(ch: Chars, s: number, e: number, work: ScanWork): Header | und
     if (best && best.start <= start) continue;
     work.steps += nb - q;
     const header = parseObject(bytes.subarray(q, nb));
-    if (header && typeof header.alg === 'string') best = { start, jwe: typeof header.enc === 'string' };
+    // `alg` is required in every JOSE header (RFC 7515 §4.1.1); a hostile page may give it any type.
+    if (header && Object.hasOwn(header, 'alg')) best = { start, jwe: Object.hasOwn(header, 'enc') };
   }
   return best;
 }
