@@ -48,9 +48,15 @@ const utf8 = new TextEncoder();
  */
 export function fingerprint(value: string): string {
   let hash = 0x811c9dc5;
-  for (const byte of utf8.encode(value)) {
-    hash ^= byte;
-    hash = Math.imul(hash, 0x01000193);
+  let i = 0;
+  // ASCII needs no encoder (and a masked value may have thousands of segments to fingerprint).
+  for (; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 0x80) break;
+    hash = Math.imul(hash ^ c, 0x01000193);
+  }
+  if (i < value.length) {
+    for (const byte of utf8.encode(value.slice(i))) hash = Math.imul(hash ^ byte, 0x01000193);
   }
   return (hash >>> 0).toString(16).padStart(8, '0');
 }
