@@ -96,6 +96,9 @@ for (const [i, ch] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 SEXTET['-'.charCodeAt(0)] = 62;
 SEXTET['_'.charCodeAt(0)] = 63;
 
+/** Percent escapes read as the character they stand for: printable ASCII, tab, LF, CR. */
+const isEscaped = (v: number) => (v >= 0x20 && v < 0x7f) || v === 0x09 || v === 0x0a || v === 0x0d;
+
 const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
 
 const DOT = 46;
@@ -114,12 +117,19 @@ const OTHER = 0xfffd;
 // ── logical characters ──────────────────────────────────────────────────────────────────────────
 
 /**
- * The string as logical characters: `%XX` (ASCII) is one character at level 1, `%25XX` one at level 2,
- * JSON's `\/` is `/`; any other `\x` is two characters, so `\"` stays an escaped quote. A string with no
- * `%` and no `\` is read in place.
+ * The string as logical characters: `%XX` is one character at level 1 (printable ASCII, tab, LF, CR;
+ * a byte ≥ 0x80 reads as "other"; any other control byte stays as written), `%25XX` one at level 2,
+ * JSON's `\/` is `/`; any other `\x` is two characters, so `\"` stays an escaped quote. A
+ * string with no `%` and no `\` is read in place.
+ *
+ * One spelling is ambiguous: `%Xe` followed by `y` or `w` may be an escape, or a `%X` glued to a token
+ * that starts `ey…`/`ew…`. Such escapes are counted in `ambiguous`; reading the string again with
+ * `literal` set keeps them as written, and the token scan runs on both readings.
  */
 class Chars {
   readonly length: number;
+  /** How many escapes could also be a `%X` glued before a token. */
+  readonly ambiguous: number = 0;
   private readonly codes: Uint16Array | undefined;
   private readonly starts: Int32Array | undefined;
   private readonly levels: Uint8Array | undefined;
@@ -127,6 +137,7 @@ class Chars {
   constructor(
     readonly text: string,
     work: ScanWork,
+    literal = false,
   ) {
     const n = text.length;
     work.steps += n;
@@ -137,6 +148,9 @@ class Chars {
     const codes = new Uint16Array(n);
     const starts = new Int32Array(n + 1);
     const levels = new Uint8Array(n);
+    /** Is the hex digit pair ending at raw index q an `e` before `y`/`w` (an escape that may be a token's first letter)? */
+    const tokenAhead = (q: number) => text.charCodeAt(q) === 101 && (text.charCodeAt(q + 1) === 121 || text.charCodeAt(q + 1) === 119);
+    let ambiguous = 0;
     let m = 0;
     for (let p = 0; p < n; m++) {
       const c = text.charCodeAt(p);
@@ -149,17 +163,20 @@ class Chars {
           if (v === 0x25 && p + 4 < n) {
             const hi2 = hexValue(text.charCodeAt(p + 3));
             const lo2 = hexValue(text.charCodeAt(p + 4));
-            if (hi2 >= 0 && hi2 < 8 && lo2 >= 0) {
-              codes[m] = hi2 * 16 + lo2;
+            const v2 = hi2 * 16 + lo2;
+            if (hi2 >= 0 && lo2 >= 0 && isEscaped(v2) && !(tokenAhead(p + 4) && (ambiguous++, literal))) {
+              codes[m] = v2;
               levels[m] = 2;
               p += 5;
               continue;
             }
           }
-          codes[m] = v < 0x80 ? v : OTHER;
-          levels[m] = 1;
-          p += 3;
-          continue;
+          if ((v >= 0x80 || isEscaped(v)) && !(tokenAhead(p + 2) && (ambiguous++, literal))) {
+            codes[m] = v < 0x80 ? v : OTHER;
+            levels[m] = 1;
+            p += 3;
+            continue;
+          }
         }
       }
       if (c === BACKSLASH && p + 1 < n && text.charCodeAt(p + 1) === 47) {
@@ -168,8 +185,8 @@ class Chars {
         continue;
       }
       codes[m] = c;
-      // Any other escape is two characters (so that `\"` stays an escaped quote), the second read as it is.
       p += 1;
+      // Any other escape is two characters (so that `\"` stays an escaped quote), the second read as it is.
       if (c === BACKSLASH && p < n && text.charCodeAt(p) !== 37) {
         m++;
         starts[m] = p;
@@ -178,6 +195,7 @@ class Chars {
       }
     }
     starts[m] = n;
+    this.ambiguous = ambiguous;
     this.length = m;
     this.codes = codes;
     this.starts = starts;
@@ -654,6 +672,11 @@ function cookiePairs(ch: Chars, p: number, level: number, stops: Stops, values: 
   return Math.max(resume, from + 1);
 }
 
+/** A token found in logical characters, with offsets into the string. */
+const toRaw =
+  (ch: Chars) =>
+  (f: Found): JoseToken => ({ kind: f.kind, start: ch.start(f.start), end: ch.start(f.end), parts: f.parts.map(([s, e]) => [ch.start(s), ch.start(e)]), text: ch.slice(f.start, f.end) });
+
 // ── entry point ─────────────────────────────────────────────────────────────────────────────────
 
 /** Could `text` hold a token or a keyed secret at all? (A dot, a separator or an escape is needed.) */
@@ -666,10 +689,13 @@ export function scanSecrets(text: string, work: ScanWork = { steps: 0, decodes: 
     return { tokens: [], secrets: [] };
   }
   const ch = new Chars(text, work);
-  const found = findTokens(ch, work);
   const secrets = findSecrets(ch, work);
-  const tokens = found.map(
-    (f): JoseToken => ({ kind: f.kind, start: ch.start(f.start), end: ch.start(f.end), parts: f.parts.map(([s, e]) => [ch.start(s), ch.start(e)]), text: ch.slice(f.start, f.end) }),
-  );
+  const tokens = findTokens(ch, work).map(toRaw(ch));
+  if (ch.ambiguous > 0) {
+    // `%0eyJ…`: also read the escapes that may be a token's first letters as written, and keep both readings' tokens.
+    const literal = new Chars(text, work, true);
+    tokens.push(...findTokens(literal, work).map(toRaw(literal)));
+    tokens.sort((a, b) => a.start - b.start || a.end - b.end);
+  }
   return { tokens, secrets };
 }

@@ -94,7 +94,7 @@ async function capturePage(tag: string, token: string, afterLoad: (page: Page) =
   await expect.poll(async () => new Set((await entriesOf(worker, tabId)).map((e: LogEntry) => e.event.kind)), { timeout: 10_000 }).toSatisfy((kinds: Set<string>) => expectKinds.every((k) => kinds.has(k)));
   const live: LogEntry[] = await entriesOf(worker, tabId);
   const panel = await openPanel(context, extensionId, tabId);
-  await panel.waitForFunction((seq) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= seq, live.at(-1)!.seq, { timeout: 15_000 });
+  await panel.waitForFunction((seq: number) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= seq, live.at(-1)!.seq, { timeout: 15_000 });
   return { page, panel, live };
 }
 
