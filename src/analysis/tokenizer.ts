@@ -480,9 +480,14 @@ function findSecrets(ch: Chars, work: ScanWork): SecretValue[] {
     let next = j;
     // Cheap test first: a key is followed by a separator (after a closing quote and blanks).
     if (j < m && separatorAt(ch, j) >= 0) {
-      const key = ch.slice(Math.max(i, j - MAX_KEY), j);
+      let key = ch.slice(Math.max(i, j - MAX_KEY), j);
       let kind = keyKind(key);
       if (kind === KeyKind.Param && i > 0 && !'?&#;'.includes(String.fromCharCode(ch.code(i - 1)))) kind = KeyKind.None;
+      if (kind === KeyKind.None && i > 0 && ch.level(i - 1) > 0) {
+        // `%DAuthorization:` reads as an escape (0xDA) then "uthorization": try the key as written too.
+        const rawKey = rawWordBefore(ch.text, ch.start(j));
+        if (keyKind(rawKey) !== KeyKind.Param) [key, kind] = [rawKey, keyKind(rawKey)];
+      }
       if (kind !== KeyKind.None) {
         const values: Value[] = [];
         next = Math.max(j, valueAfterKey(ch, j, kind, stops, values, work));
@@ -535,6 +540,13 @@ class Stops {
     }
     return this.equals[i]!;
   }
+}
+
+/** The word (key name characters) that ends at raw offset `end`, as written, at most MAX_KEY long. */
+function rawWordBefore(text: string, end: number): string {
+  let start = end;
+  while (start > 0 && end - start < MAX_KEY && is(text.charCodeAt(start - 1), WORD)) start--;
+  return text.slice(start, end);
 }
 
 /** The quote at logical index p: 1 `"`, 2 `'`, 3 `\"` (JSON inside a JSON string), or 0. */

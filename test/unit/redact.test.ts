@@ -393,6 +393,7 @@ const opaqueContainers = (): Container[] => [
   { name: 'Set-Cookie', wrap: (v) => `Set-Cookie: id=${v}; Path=/; HttpOnly` },
   { name: 'a key glued to the text before it', wrap: (v) => `see0Authorization: Bearer ${v}` },
   { name: 'a key glued inside the value before it', wrap: (v) => `?id_token=abc%3D%3DseeAuthorization: Bearer ${v}` },
+  { name: 'a key whose first letter completes a percent escape', wrap: (v) => `?token_type=Bearer%DAuthorization: Bearer ${v}` },
 ];
 
 describe.each(OPAQUE)('an opaque secret (%s)', (_label, secret) => {
