@@ -331,7 +331,12 @@ async function runMode(self: string, root: string, o: RunOptions): Promise<numbe
   for (const g of groups) {
     const [name, hex] = g.seeds[0]!.split(':') as [string, string];
     const target = targetByName(name)!;
-    const input = generateInput(target, parseSeed(hex), corpus);
+    let input: unknown;
+    try {
+      input = generateInput(target, parseSeed(hex), corpus);
+    } catch {
+      continue; // a failure of the generator itself: nothing to write
+    }
     writeFileSync(join(outDir, 'inputs', `${name}-${hex}.json`), JSON.stringify({ target: name, foundWith: g.seeds[0], kind: g.kind, observed: g.message, input }));
   }
   writeFileSync(join(outDir, 'report.json'), `${JSON.stringify({ seed: seedHex(o.runSeed), count: o.count, slowMs: o.slowMs, hangMs: o.hangMs, workers: o.workers, elapsedSeconds: elapsed, results }, null, 1)}\n`);

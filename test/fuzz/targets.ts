@@ -131,6 +131,18 @@ const captureAt = (rng: Rng) => rng.weighted<() => number>([
   [1, () => rng.pick([0, -1, 8.64e15, 8.64e15 + 1, 1e308, -1e308, Number.MAX_VALUE, 5e-324])],
 ]);
 
+/**
+ * Files over this many characters are made again (up to three tries): the mutations that copy
+ * items can snowball into 100 MB files, whose time only says that parsing 100 MB takes a while.
+ */
+const MAX_FILE_CHARS = 2_000_000;
+function withinSize<I>(make: () => I, size: (input: I) => number): I {
+  for (let i = 0; ; i++) {
+    const input = make();
+    if (i === 2 || size(input) <= MAX_FILE_CHARS) return input;
+  }
+}
+
 // ── JWT display ─────────────────────────────────────────────────────────────────────────────────
 
 export interface JwtInput {
@@ -352,27 +364,32 @@ function hostileActivity(rng: Rng, _corpus: Corpus): unknown {
   };
 }
 
+/** A HAR file: a fixture mutated, a synthetic one, damaged text or other JSON. */
+function harInput(rng: Rng, corpus: Corpus): HarInput {
+  return rng.weighted<() => HarInput>([
+    [7, () => {
+      const har = structuredClone(rng.pick(corpus.hars).json);
+      const text = new JsonText(rng);
+      if (rng.chance(0.6)) mutateEmbeddedJson(rng, har);
+      if (rng.chance(0.9)) mutateJson(rng, har, 8, text);
+      return { text: text.stringify(har) };
+    }],
+    [3, () => {
+      const text = new JsonText(rng);
+      const entries = Array.from({ length: rng.range(1, 8) }, () => harEntry(rng, corpus));
+      if (rng.chance(0.5)) mutateJson(rng, entries, 4, text);
+      return { text: text.stringify({ log: { version: '1.2', pages: rng.chance(0.5) ? [{ id: 'page_1', title: rng.pick(['https://contoso.example/', hostileString(rng)]) }] : hostileValue(rng, 2), entries } }) };
+    }],
+    [1, () => ({ text: mutateText(rng, JSON.stringify(rng.pick(corpus.hars).json)) })],
+    [1, () => ({ text: JSON.stringify(rng.chance(0.5) ? { log: hostileValue(rng, 3) } : hostileValue(rng, 3)) })],
+  ])();
+}
+
 export const harTarget: Target<HarInput> = {
   name: 'har',
   covers: 'isHar, harToEntries (src/analysis/har.ts); the imported log through diagnose, buildTimeline',
   generate(rng, corpus) {
-    return rng.weighted<() => HarInput>([
-      [7, () => {
-        const har = structuredClone(rng.pick(corpus.hars).json);
-        const text = new JsonText(rng);
-        if (rng.chance(0.6)) mutateEmbeddedJson(rng, har);
-        if (rng.chance(0.9)) mutateJson(rng, har, 8, text);
-        return { text: text.stringify(har) };
-      }],
-      [3, () => {
-        const text = new JsonText(rng);
-        const entries = Array.from({ length: rng.range(1, 8) }, () => harEntry(rng, corpus));
-        if (rng.chance(0.5)) mutateJson(rng, entries, 4, text);
-        return { text: text.stringify({ log: { version: '1.2', pages: rng.chance(0.5) ? [{ id: 'page_1', title: rng.pick(['https://contoso.example/', hostileString(rng)]) }] : hostileValue(rng, 2), entries } }) };
-      }],
-      [1, () => ({ text: mutateText(rng, JSON.stringify(rng.pick(corpus.hars).json)) })],
-      [1, () => ({ text: JSON.stringify(rng.chance(0.5) ? { log: hostileValue(rng, 3) } : hostileValue(rng, 3)) })],
-    ])();
+    return withinSize(() => harInput(rng, corpus), (i) => i.text.length);
   },
   run({ text }, probe) {
     let json: unknown;
@@ -403,19 +420,24 @@ export interface CaptureInput {
   asText: boolean;
 }
 
+/** A capture file: a fixture as an export file, mutated; damaged text; or other JSON. */
+function captureInput(rng: Rng, corpus: Corpus): CaptureInput {
+  const asText = rng.chance(0.3);
+  return rng.weighted<() => CaptureInput>([
+    [8, () => {
+      const text = new JsonText(rng);
+      return { text: text.stringify(mutateJson(rng, captureFile(rng, corpusLog(rng, corpus)), 10, text)), asText };
+    }],
+    [2, () => ({ text: mutateText(rng, JSON.stringify(captureFile(rng, rng.pick(corpus.captures).entries))), asText })],
+    [1, () => ({ text: JSON.stringify(rng.chance(0.5) ? { ...captureFile(rng, []), entries: hostileValue(rng, 3) } : hostileValue(rng, 3)), asText })],
+  ])();
+}
+
 export const captureTarget: Target<CaptureInput> = {
   name: 'capture',
   covers: 'parseCaptureFile (src/analysis/capture.ts)',
   generate(rng, corpus) {
-    const asText = rng.chance(0.3);
-    return rng.weighted<() => CaptureInput>([
-      [8, () => {
-        const text = new JsonText(rng);
-        return { text: text.stringify(mutateJson(rng, captureFile(rng, corpusLog(rng, corpus)), 10, text)), asText };
-      }],
-      [2, () => ({ text: mutateText(rng, JSON.stringify(captureFile(rng, rng.pick(corpus.captures).entries))), asText })],
-      [1, () => ({ text: JSON.stringify(rng.chance(0.5) ? { ...captureFile(rng, []), entries: hostileValue(rng, 3) } : hostileValue(rng, 3)), asText })],
-    ])();
+    return withinSize(() => captureInput(rng, corpus), (i) => i.text.length);
   },
   run({ text, asText }, probe) {
     let json: unknown = text;
@@ -445,24 +467,29 @@ export interface DiagnosisInput {
   filter: RowFilter;
 }
 
+/** A mutated log as a capture file, a `nowMs` and a filter. */
+function diagnosisInput(rng: Rng, corpus: Corpus): DiagnosisInput {
+  const log = mutateLog(rng, corpusLog(rng, corpus), 12);
+  const text = new JsonText(rng);
+  if (rng.chance(0.05) && log.length > 0) {
+    // Deep nesting where the schema allows any JSON (Summary).
+    const e = (rng.pick(log) as { event?: Record<string, unknown> })?.event;
+    if (e && typeof e === 'object') setOwn(e, SUMMARY_FIELDS.find((f) => f in e) ?? 'detail', text.raw(deepJson(pickDepth(rng), rng.pick(['array', 'object', 'mixed'] as const))));
+  }
+  const at = lastAt(log.filter((e): e is LogEntry => !!e && typeof (e as LogEntry).event?.at === 'number') as LogEntry[]);
+  const nowMs = rng.weighted<() => number | undefined>([
+    [4, () => undefined],
+    [3, () => at + rng.range(-20_000, 60_000)],
+    [1, () => rng.pick([0, -1, 8.64e15, 1e308, -1e308])],
+  ])();
+  return { text: text.stringify(captureFile(rng, log)), ...(nowMs === undefined ? {} : { nowMs }), filter: randomFilter(rng) };
+}
+
 export const diagnosisTarget: Target<DiagnosisInput> = {
   name: 'diagnosis',
   covers: 'diagnose, collectAttempts (src/analysis/diagnosis), buildTimeline (src/analysis/timeline.ts), filterRows (src/analysis/filter.ts) over logs read by parseCaptureFile',
   generate(rng, corpus) {
-    const log = mutateLog(rng, corpusLog(rng, corpus), 12);
-    const text = new JsonText(rng);
-    if (rng.chance(0.05)) {
-      // Deep nesting where the schema allows any JSON (Summary).
-      const e = (rng.pick(log) as { event?: Record<string, unknown> })?.event;
-      if (e && typeof e === 'object') setOwn(e, SUMMARY_FIELDS.find((f) => f in e) ?? 'detail', text.raw(deepJson(pickDepth(rng), rng.pick(['array', 'object', 'mixed'] as const))));
-    }
-    const at = lastAt(log.filter((e): e is LogEntry => !!e && typeof (e as LogEntry).event?.at === 'number') as LogEntry[]);
-    const nowMs = rng.weighted<() => number | undefined>([
-      [4, () => undefined],
-      [3, () => at + rng.range(-20_000, 60_000)],
-      [1, () => rng.pick([0, -1, 8.64e15, 1e308, -1e308])],
-    ])();
-    return { text: text.stringify(captureFile(rng, log)), ...(nowMs === undefined ? {} : { nowMs }), filter: randomFilter(rng) };
+    return withinSize(() => diagnosisInput(rng, corpus), (i) => i.text.length);
   },
   run({ text, nowMs, filter }, probe) {
     let entries: LogEntry[];
