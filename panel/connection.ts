@@ -1,6 +1,7 @@
 /**
  * The panel's link to the background: a long-lived port named `panel:<tabId>`
- * that delivers a snapshot, then appended entries. The port dies when the MV3
+ * that delivers a snapshot (in parts, each below the browser's message size limit), then appended
+ * and updated entries. The port dies when the MV3
  * service worker stops; we reconnect and take a fresh snapshot (the background
  * restores the log from storage.session), so nothing is missed.
  */
@@ -12,8 +13,11 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 
 export interface ConnectionCallbacks {
   onStatus(status: ConnectionStatus): void;
+  /** The whole log, once every part of a snapshot has arrived. */
   onSnapshot(entries: LogEntry[], state: LogState): void;
   onAppend(entries: LogEntry[], state: LogState): void;
+  /** Entries already delivered whose event changed (same seq): a coalesced counter grew. */
+  onUpdate(entries: LogEntry[], state: LogState): void;
   onCleared(state: LogState): void;
   onState(state: LogState): void;
 }
@@ -33,16 +37,38 @@ export function connectToBackground(tabId: number, cb: ConnectionCallbacks) {
       setTimeout(connect, Math.min(2000, 100 * 2 ** retry++));
       return;
     }
-    port.onMessage.addListener((raw: unknown) => {
-      const msg = raw as PanelPortMessage;
-      if (msg.tabId !== tabId) return;
-      if (msg.type === 'snapshot') {
-        retry = 0;
-        cb.onStatus('connected');
-        cb.onSnapshot(msg.entries, msg.state);
-      } else if (msg.type === 'append') cb.onAppend(msg.entries, msg.state);
+    // A snapshot arrives in parts (each below the browser's message size limit); messages that come
+    // while one is incomplete are held and delivered after it, in order.
+    let snapshot: { id: number; parts: number; entries: LogEntry[][] } | null = null;
+    let held: PanelPortMessage[] = [];
+    const deliver = (msg: PanelPortMessage) => {
+      if (msg.type === 'append') cb.onAppend(msg.entries, msg.state);
+      else if (msg.type === 'update') cb.onUpdate(msg.entries, msg.state);
       else if (msg.type === 'cleared') cb.onCleared(msg.state);
       else if (msg.type === 'state') cb.onState(msg.state);
+    };
+    port.onMessage.addListener((raw: unknown) => {
+      const msg = raw as PanelPortMessage;
+      if (!msg || msg.tabId !== tabId) return;
+      if (msg.type !== 'snapshot') {
+        if (snapshot) held.push(msg);
+        else deliver(msg);
+        return;
+      }
+      if (msg.part === 0 || !snapshot || snapshot.id !== msg.snapshotId) {
+        snapshot = { id: msg.snapshotId, parts: msg.parts, entries: [] };
+        held = [];
+      }
+      snapshot.entries.push(msg.entries);
+      if (snapshot.entries.length < snapshot.parts) return;
+      const entries = snapshot.entries.length === 1 ? snapshot.entries[0]! : snapshot.entries.flat();
+      snapshot = null;
+      retry = 0;
+      cb.onStatus('connected');
+      cb.onSnapshot(entries, msg.state);
+      const later = held;
+      held = [];
+      for (const m of later) deliver(m);
     });
     port.onDisconnect.addListener(() => {
       port = null;

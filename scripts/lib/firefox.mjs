@@ -48,9 +48,11 @@ export async function openFirefoxPanel(browser, pageUrl) {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const all = await browser.storage.session.get(null);
-      // Chunks are stored gzip-compressed ({gz: base64}); see src/background/chunkCodec.ts.
+      // Closed chunks are stored gzip-compressed ({gz: base64}), pieces of the open chunk as JSON text
+      // ({json}); see src/background/tabLog.ts and chunkCodec.ts.
       const decode = async (value) => {
         if (Array.isArray(value)) return value;
+        if (typeof value.json === 'string') return JSON.parse(value.json);
         const bytes = Uint8Array.from(atob(value.gz), (c) => c.charCodeAt(0));
         const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
         return JSON.parse(await new Response(stream).text());

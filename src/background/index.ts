@@ -1,20 +1,33 @@
 /**
- * Background (MV3 service worker in Chromium, event page in Firefox): keeps a
- * per-tab log of hook events in `storage.session`, flags auth token providers
- * that exceed the 10 s budget, and streams the log to open DevTools panels.
+ * Background (MV3 service worker in Chromium, event page in Firefox): keeps a per-tab log of hook
+ * events in `storage.session`, flags auth token providers that exceed the 10 s budget, and streams
+ * the log to open DevTools panels.
+ *
+ * Trust: the relay runs in the page's process, so every message is checked again (ingest.ts) and the
+ * tab's budgets apply (limits.ts). Navigation, and with it the log reset, is decided from browser
+ * signals only (navigation.ts: webNavigation.onCommitted and the sender's documentId), never from an
+ * event a page could have sent.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { AUTH_PROVIDER_BUDGET_MS } from '../shared/constants';
-import type { CapturedEvent, LogEntry } from '../shared/events';
-import { SETTINGS_KEY, tabIdFromPortName, type PanelPortMessage, type PanelRequest, type RelayMessage, type Settings } from '../shared/messages';
+import type { LogEntry } from '../shared/events';
+import { SETTINGS_KEY, tabIdFromPortName, type PanelPortMessage, type PanelRequest, type Settings } from '../shared/messages';
 import { createBadge } from './badge';
 import { createBudgetWatch } from './budget';
 import { gzipCodec } from './chunkCodec';
+import { createIngest, type IngestResult } from './ingest';
+import { PORT_MESSAGE_CHARS, PORT_MESSAGE_ENTRIES } from './limits';
+import { classifyTopFrameMessage, commitTopDocument } from './navigation';
 import { DEFAULT_MAX_ENTRIES, TabLogStore } from './tabLog';
 
-const store = new TabLogStore(browser.storage.session, DEFAULT_MAX_ENTRIES, gzipCodec);
-const badge = createBadge(store);
 const ports = new Map<number, Set<Runtime.Port>>();
+const store = new TabLogStore(browser.storage.session, DEFAULT_MAX_ENTRIES, gzipCodec, {
+  // Another tab's write evicted some of this tab's oldest entries (fair eviction): tell its panels.
+  onTrimmed: (tabId) => broadcast(tabId, { type: 'state', tabId, state: store.state(tabId) }),
+});
+const ingest = createIngest(store);
+const badge = createBadge(store);
+let snapshots = 0;
 
 const budget = createBudgetWatch(
   {
@@ -26,7 +39,8 @@ const budget = createBudgetWatch(
   },
   AUTH_PROVIDER_BUDGET_MS,
   (flag) => {
-    append(flag.tabId, -1, [{ kind: 'budget.exceeded', invocationId: flag.invocationId, t: flag.t, at: flag.at, limitMs: flag.limitMs }]);
+    const entries = store.append(flag.tabId, -1, [{ kind: 'budget.exceeded', invocationId: flag.invocationId, t: flag.t, at: flag.at, limitMs: flag.limitMs }]);
+    published(flag.tabId, { appended: entries, updated: [] });
   },
 );
 
@@ -61,6 +75,44 @@ function broadcast(tabId: number, message: PanelPortMessage) {
   for (const port of ports.get(tabId) ?? []) post(port, message);
 }
 
+/** Cuts `entries` into consecutive parts below the port message limit. */
+function cut(entries: LogEntry[]): LogEntry[][] {
+  const parts: LogEntry[][] = [];
+  let start = 0;
+  let chars = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const size = JSON.stringify(entries[i]).length;
+    if (i > start && (chars + size > PORT_MESSAGE_CHARS || i - start >= PORT_MESSAGE_ENTRIES)) {
+      parts.push(entries.slice(start, i));
+      start = i;
+      chars = 0;
+    }
+    chars += size;
+  }
+  if (start < entries.length) parts.push(entries.slice(start));
+  return parts;
+}
+
+/** Tells the tab's panels what changed, and feeds the budget watch and the badge. */
+function published(tabId: number, { appended, updated }: IngestResult) {
+  if (appended.length === 0 && updated.length === 0) return;
+  for (const entry of appended) budget.observe(tabId, entry);
+  const state = store.state(tabId);
+  if (ports.has(tabId)) {
+    for (const entries of cut(appended)) broadcast(tabId, { type: 'append', tabId, entries, state });
+    if (updated.length) broadcast(tabId, { type: 'update', tabId, entries: updated, state });
+  }
+  badge.update(tabId);
+}
+
+function sendSnapshot(port: Runtime.Port, tabId: number) {
+  const state = store.state(tabId);
+  const parts = store.parts(tabId, PORT_MESSAGE_CHARS, PORT_MESSAGE_ENTRIES);
+  const snapshotId = (snapshots += 1);
+  // Posted back to back in one task: no append can come between the parts.
+  parts.forEach((entries, part) => post(port, { type: 'snapshot', tabId, snapshotId, part, parts: parts.length, entries, state }));
+}
+
 function clearTab(tabId: number) {
   store.clear(tabId);
   budget.forget(tabId);
@@ -68,41 +120,61 @@ function clearTab(tabId: number) {
   badge.update(tabId);
 }
 
-function append(tabId: number, frameId: number, events: CapturedEvent[], batchId?: string): LogEntry[] {
-  // A new top-frame document: like the Network panel, start a new log unless "Preserve log" is on.
-  const navigation = frameId === 0 && events.some((e) => e.kind === 'hook.installed' && e.top);
-  if (navigation && !store.state(tabId).preserveLog && store.entries(tabId).length > 0) clearTab(tabId);
-  const entries = store.append(tabId, frameId, events, batchId);
-  for (const entry of entries) budget.observe(tabId, entry);
-  broadcast(tabId, { type: 'append', tabId, entries, state: store.state(tabId) });
-  badge.update(tabId);
-  return entries;
+/** The tab shows a new top-frame document: new coalesced entries, and a new log unless "Preserve log" is on. */
+function newTopDocument(tabId: number) {
+  store.closeMarkers(tabId);
+  if (!store.state(tabId).preserveLog && store.count(tabId) > 0) clearTab(tabId);
 }
+
+browser.webNavigation?.onCommitted.addListener((details) => {
+  if (details.frameId !== 0) return;
+  const documentId = (details as { documentId?: string }).documentId;
+  void ready.then(() => {
+    if (!store.has(details.tabId)) return; // no log yet: the document's first message starts it
+    const { state, isNew } = commitTopDocument(store.docState(details.tabId), documentId);
+    store.setDocState(details.tabId, state);
+    if (isNew) newTopDocument(details.tabId);
+  });
+});
+
+const ok = { ok: true } as const;
+const refused = { ok: false } as const;
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const tabId = sender.tab?.id;
-  if (sender.id !== browser.runtime.id || tabId === undefined || !raw || typeof raw !== 'object') return undefined;
-  const message = raw as RelayMessage;
-  const frameId = sender.frameId ?? 0;
+  if (sender.id !== browser.runtime.id || typeof tabId !== 'number' || tabId < 0 || !raw || typeof raw !== 'object') return undefined;
+  const message = raw as Record<string, unknown>;
+  const frameId = typeof sender.frameId === 'number' && sender.frameId >= 0 ? sender.frameId : 0;
+  const documentId = (sender as { documentId?: string }).documentId;
   return (async () => {
     await ready;
+    if (frameId === 0) {
+      const { state, verdict } = classifyTopFrameMessage(store.docState(tabId), documentId);
+      if (state && state !== store.docState(tabId)) store.setDocState(tabId, state);
+      if (verdict === 'new') newTopDocument(tabId);
+      // A late message from a page the tab has left belongs to a log that is gone (unless preserved).
+      if (verdict === 'stale' && !store.state(tabId).preserveLog) return ok;
+    }
     switch (message.type) {
       case 'hook-events': {
-        if (!Array.isArray(message.events) || typeof message.batchId !== 'string') return { ok: false };
-        if (!store.hasBatch(tabId, message.batchId)) append(tabId, frameId, message.events, message.batchId);
+        const batchId = message.batchId;
+        if (typeof batchId !== 'string' || batchId.length === 0 || batchId.length > 128) return refused;
+        if (!store.hasBatch(tabId, batchId)) published(tabId, ingest.hookEvents(tabId, frameId, message.events, batchId));
         // Acknowledge only what is stored: the relay resends otherwise. A storage failure other than a
-        // full quota (handled by dropping the oldest events) must not stall the page's events forever.
+        // full quota (handled by fair eviction) must not stall the page's events forever.
         await store.flushed().catch((e) => console.warn('Chat SSO Inspector: could not persist the log', e));
-        return { ok: true };
+        return ok;
       }
-      case 'relay-rejected': {
-        const now = Date.now();
-        append(tabId, frameId, [{ kind: 'relay.rejected', at: now, t: 0, count: Number(message.count) || 0, reasons: (message.reasons ?? []).map(String).slice(0, 10) }]);
-        await store.flushed();
-        return { ok: true };
+      case 'relay-rejected':
+      case 'relay-dropped': {
+        const result = message.type === 'relay-rejected' ? ingest.rejected(tabId, message.count, message.reasons) : ingest.dropped(tabId, message.count, message.reason);
+        if (!result) return refused;
+        published(tabId, result);
+        await store.flushed().catch(() => undefined);
+        return ok;
       }
       default:
-        return { ok: false };
+        return refused;
     }
   })();
 });
@@ -126,12 +198,13 @@ browser.runtime.onConnect.addListener((port) => {
       broadcast(tabId, { type: 'state', tabId, state: store.state(tabId) });
     }
   });
-  void ready.then(() => post(port, { type: 'snapshot', tabId, entries: store.entries(tabId), state: store.state(tabId) }));
+  void ready.then(() => sendSnapshot(port, tabId));
 });
 
 browser.tabs.onRemoved.addListener((tabId) => {
   void ready.then(() => {
     store.drop(tabId);
+    ingest.forget(tabId);
     budget.forget(tabId);
     badge.forget(tabId);
   });

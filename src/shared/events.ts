@@ -358,8 +358,26 @@ export type BackgroundEvent =
       limitMs: number;
     }
   | {
-      /** The relay dropped page messages that failed validation. */
+      /**
+       * The relay dropped page messages that failed validation (or were page-sent), or the background
+       * refused events that failed its own check. One entry per top document: `count` and `reasons`
+       * grow in place; `at` is the first rejection.
+       */
       kind: 'relay.rejected';
+      at: number;
+      t: number;
+      count: number;
+      reasons: string[];
+    }
+  | {
+      /**
+       * Valid events that were not kept: over the tab's rate budgets (`rate-events`, `rate-chars`), one
+       * event over the size bound (`event-too-large`), or given up by the relay's delivery queue
+       * (`undeliverable`, `oversized`, `queue-overflow`). One entry per top document: `count` (events)
+       * and `reasons` grow in place; `at` is the first drop, `t` is 0. Older events dropped by the
+       * per-tab caps are counted in the log's state instead ("N older events dropped").
+       */
+      kind: 'log.dropped';
       at: number;
       t: number;
       count: number;

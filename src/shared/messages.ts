@@ -76,10 +76,28 @@ export function depthOver(value: unknown, limit: number): boolean {
   return false;
 }
 
-/** Relay → background (runtime.sendMessage). The background answers `{ ok: true, seq }`. */
+/**
+ * Why the relay's delivery queue (src/content/queue.ts) dropped items it had accepted:
+ * `queue-overflow`, it held too many while the background was unreachable; `undeliverable`, a batch
+ * still failed after its bounded retries; `oversized`, one item alone was over the browser's message limit.
+ */
+export type RelayDropReason = 'queue-overflow' | 'undeliverable' | 'oversized';
+
+/**
+ * Relay → background (runtime.sendMessage). The background answers `{ ok: true }` once a batch is
+ * stored (or knowingly not stored: over a budget, from a page the tab has left), `{ ok: false }` for a
+ * message it cannot read. It checks every message again (shapes, sizes): the relay runs in the page's
+ * process and is not trusted blindly.
+ *  - `hook-events`: a batch of the hook's events, in order; `batchId` makes a resend recognisable.
+ *  - `relay-rejected`: page messages the relay refused (coalesced by the background into one
+ *    `relay.rejected` entry per document).
+ *  - `relay-dropped`: accepted items the relay's queue had to give up (coalesced into one `log.dropped`
+ *    entry per document).
+ */
 export type RelayMessage =
   | { type: 'hook-events'; batchId: string; events: HookEvent[] }
-  | { type: 'relay-rejected'; count: number; reasons: RejectReason[] };
+  | { type: 'relay-rejected'; count: number; reasons: RejectReason[] }
+  | { type: 'relay-dropped'; count: number; reason: RelayDropReason };
 
 /** What the panel shows about a tab's log besides its entries. */
 export interface LogState {
@@ -89,12 +107,20 @@ export interface LogState {
   preserveLog: boolean;
   /** The per-tab cap, entries. */
   maxEntries: number;
+  /** Seq of the oldest entry the background keeps: a live panel drops the entries it holds before it. */
+  firstSeq?: number;
 }
 
-/** Background → panel over the port. */
+/**
+ * Background → panel over the port. Every message stays below the browser's message size limit
+ * (PORT_MESSAGE_CHARS in src/background/limits.ts): a snapshot comes in `parts` consecutive messages
+ * (`part` 0 … parts-1, same `snapshotId`), and a big append in several `append` messages, in order.
+ *  - `update`: entries already sent whose event changed (a coalesced counter: same seq, same place).
+ */
 export type PanelPortMessage =
-  | { type: 'snapshot'; tabId: number; entries: LogEntry[]; state: LogState }
+  | { type: 'snapshot'; tabId: number; snapshotId: number; part: number; parts: number; entries: LogEntry[]; state: LogState }
   | { type: 'append'; tabId: number; entries: LogEntry[]; state: LogState }
+  | { type: 'update'; tabId: number; entries: LogEntry[]; state: LogState }
   | { type: 'cleared'; tabId: number; state: LogState }
   | { type: 'state'; tabId: number; state: LogState };
 

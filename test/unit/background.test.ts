@@ -1,0 +1,187 @@
+/**
+ * The background (src/background/index.ts) with a stand-in for the extension APIs: navigation and the
+ * log reset come from the browser (webNavigation.onCommitted, the sender's documentId), never from what
+ * a page sends; it checks what the relay sends; snapshots to the panel are cut below the message limit.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { commitTopDocument, classifyTopFrameMessage } from '../../src/background/navigation';
+import { PORT_MESSAGE_CHARS } from '../../src/background/limits';
+import type { TabLogStore } from '../../src/background/tabLog';
+import type { HookEvent, LogEntry } from '../../src/shared/events';
+import type { PanelPortMessage } from '../../src/shared/messages';
+import { memoryArea, type MemoryArea } from '../helpers/sessionArea';
+
+type Listener = (...args: any[]) => any;
+const event = () => {
+  const listeners: Listener[] = [];
+  return { addListener: (f: Listener) => void listeners.push(f), listeners };
+};
+
+interface Sender {
+  tabId?: number;
+  frameId?: number;
+  documentId?: string;
+}
+
+/** Loads a fresh background over `session` (a worker start); returns handles to drive it. */
+async function startBackground(session: MemoryArea = memoryArea()) {
+  vi.resetModules();
+  const runtime = { id: 'ext-id', onMessage: event(), onConnect: event() };
+  const committed = event();
+  const browser = {
+    runtime,
+    storage: { session, local: { get: async () => ({}) }, onChanged: event() },
+    tabs: { onRemoved: event() },
+    webNavigation: { onCommitted: committed },
+    action: { setBadgeBackgroundColor: async () => undefined, setBadgeText: async () => undefined, setTitle: async () => undefined },
+  };
+  vi.doMock('webextension-polyfill', () => ({ default: browser }));
+  await import('../../src/background/index');
+  const handle = (globalThis as any).__chatSsoInspector as { store: TabLogStore; ready: Promise<void> };
+  await handle.ready;
+  const send = async (message: unknown, { tabId = 1, frameId = 0, documentId = 'doc-1' }: Sender = {}) =>
+    runtime.onMessage.listeners[0]!(message, { id: 'ext-id', tab: { id: tabId }, frameId, ...(documentId ? { documentId } : {}) });
+  const commit = async (tabId: number, documentId?: string, frameId = 0) => {
+    for (const f of committed.listeners) f({ tabId, frameId, url: 'https://example.test/', timeStamp: 0, ...(documentId ? { documentId } : {}) });
+    await handle.ready;
+    await new Promise((r) => setTimeout(r, 0));
+  };
+  const connect = async (tabId: number) => {
+    const received: PanelPortMessage[] = [];
+    const port = { name: `panel:${tabId}`, sender: { id: 'ext-id' }, postMessage: (m: PanelPortMessage) => void received.push(structuredClone(m)), onMessage: event(), onDisconnect: event() };
+    runtime.onConnect.listeners[0]!(port);
+    await handle.ready;
+    await new Promise((r) => setTimeout(r, 0));
+    return { received, request: (r: unknown) => port.onMessage.listeners[0]!(r) };
+  };
+  return { store: handle.store, send, commit, connect, session };
+}
+
+const at = 1_800_000_000_000;
+const installed = (url: string): HookEvent => ({ kind: 'hook.installed', url, top: true, readyState: 'loading', t: 1, at });
+const call = (i: number): HookEvent => ({ kind: 'lcw.event', name: `lcw:e${i}`, t: i, at: at + i });
+let batch = 0;
+const events = (list: unknown[]) => ({ type: 'hook-events', batchId: `b-${(batch += 1)}`, events: list });
+const kinds = (entries: LogEntry[]) => entries.map((e) => e.event.kind);
+
+afterEach(() => {
+  vi.doUnmock('webextension-polyfill');
+});
+
+describe('navigation from browser signals', () => {
+  it('a forged top-frame hook.installed does not wipe the log; a committed navigation does', async () => {
+    const bg = await startBackground();
+    await bg.send(events([installed('https://example.test/'), call(1), call(2)]));
+    // The page dispatches a hook.installed of its own (same document: the sender says so).
+    expect(await bg.send(events([installed('https://evil.test/')]))).toEqual({ ok: true });
+    expect(kinds(bg.store.entries(1))).toEqual(['hook.installed', 'lcw.event', 'lcw.event', 'hook.installed']);
+    // The browser says the top frame committed a new document: a new log (Preserve log is off).
+    await bg.commit(1, 'doc-2');
+    expect(bg.store.entries(1)).toEqual([]);
+    await bg.send(events([installed('https://example.test/next')]), { documentId: 'doc-2' });
+    expect(kinds(bg.store.entries(1))).toEqual(['hook.installed']);
+  });
+
+  it('a message from a new document resets the log even before its commit is seen; a late one from the old page is ignored', async () => {
+    const bg = await startBackground();
+    await bg.send(events([installed('https://example.test/a'), call(1)]), { documentId: 'A' });
+    await bg.send(events([installed('https://example.test/b')]), { documentId: 'B' });
+    expect(bg.store.entries(1).map((e) => (e.event as { url?: string }).url)).toEqual(['https://example.test/b']);
+    await bg.commit(1, 'B'); // the same navigation, seen now: nothing more happens
+    expect(bg.store.count(1)).toBe(1);
+    expect(await bg.send(events([call(2)]), { documentId: 'A' })).toEqual({ ok: true });
+    expect(kinds(bg.store.entries(1))).toEqual(['hook.installed']);
+    // Subframes are not top documents.
+    await bg.send(events([call(3)]), { documentId: 'frame-doc', frameId: 3 });
+    expect(bg.store.count(1)).toBe(2);
+  });
+
+  it('with Preserve log on, navigations keep the log (navigation markers) and start new counted entries', async () => {
+    const bg = await startBackground();
+    const panel = await bg.connect(1);
+    panel.request({ type: 'set-preserve-log', value: true });
+    await bg.send(events([installed('https://example.test/a'), { kind: 'nope' }]));
+    await bg.send({ type: 'relay-rejected', count: 4, reasons: ['page-sent'] });
+    await bg.commit(1, 'doc-2');
+    await bg.send(events([installed('https://example.test/b')]), { documentId: 'doc-2' });
+    await bg.send({ type: 'relay-rejected', count: 2, reasons: ['page-sent'] }, { documentId: 'doc-2' });
+    const rows = bg.store.entries(1);
+    expect(kinds(rows)).toEqual(['hook.installed', 'relay.rejected', 'hook.installed', 'relay.rejected']);
+    expect(rows.filter((e) => e.event.kind === 'relay.rejected').map((e) => (e.event as { count: number }).count)).toEqual([5, 2]);
+    // The panel saw one append per new entry and updates for the counts that grew.
+    expect(panel.received.some((m) => m.type === 'update')).toBe(true);
+    expect(panel.received.filter((m) => m.type === 'cleared')).toEqual([]);
+  });
+
+  it('Firefox without documentIds: commits alone decide', async () => {
+    const bg = await startBackground();
+    await bg.send(events([installed('https://example.test/'), call(1)]), { documentId: '' });
+    await bg.send(events([installed('https://evil.test/')]), { documentId: '' });
+    expect(bg.store.count(1)).toBe(3);
+    await bg.commit(1);
+    expect(bg.store.count(1)).toBe(0);
+  });
+
+  it('a restarted worker still knows the current document: no reset on its next message', async () => {
+    const session = memoryArea();
+    let bg = await startBackground(session);
+    await bg.send(events([installed('https://example.test/'), call(1)]));
+    await bg.store.flushed();
+    bg = await startBackground(session);
+    await bg.send(events([call(2)]));
+    expect(kinds(bg.store.entries(1))).toEqual(['hook.installed', 'lcw.event', 'lcw.event']);
+    await bg.send(events([call(3)]), { documentId: 'doc-0' }); // unknown and not retired: a new document
+    expect(kinds(bg.store.entries(1))).toEqual(['lcw.event']);
+  });
+
+  it('the pure rules', () => {
+    expect(commitTopDocument(undefined, 'A')).toEqual({ state: { current: 'A', retired: [] }, isNew: true });
+    const a = { current: 'A', retired: [] };
+    expect(commitTopDocument(a, 'A')).toEqual({ state: a, isNew: false });
+    expect(commitTopDocument(a, undefined)).toEqual({ state: { current: null, retired: ['A'] }, isNew: true });
+    expect(classifyTopFrameMessage({ current: null, retired: ['A'] }, 'B')).toEqual({ state: { current: 'B', retired: ['A'] }, verdict: 'current' });
+    expect(classifyTopFrameMessage({ current: 'B', retired: ['A'] }, 'A').verdict).toBe('stale');
+    expect(classifyTopFrameMessage({ current: 'B', retired: ['A'] }, 'C')).toEqual({ state: { current: 'C', retired: ['B', 'A'] }, verdict: 'new' });
+    expect(classifyTopFrameMessage(a, undefined)).toEqual({ state: a, verdict: 'current' });
+  });
+});
+
+describe('what the relay sends is checked', () => {
+  it('refuses unreadable messages, counts bad events in one entry, stores the rest as the schema reads them', async () => {
+    const bg = await startBackground();
+    expect(await bg.send({ type: 'made-up' })).toEqual({ ok: false });
+    expect(await bg.send({ type: 'hook-events', batchId: 7, events: [] })).toEqual({ ok: false });
+    expect(await bg.send({ type: 'hook-events', batchId: 'x'.repeat(500), events: [] })).toEqual({ ok: false });
+    expect(await bg.send({ type: 'relay-rejected', count: 'many' })).toEqual({ ok: false });
+    expect(bg.store.count(1)).toBe(0);
+    for (let i = 0; i < 1_000; i++) await bg.send(events([{ kind: 'budget.exceeded', invocationId: 'x', t: 0, at: 0, limitMs: 1 }, { ...call(i), extra: 'dropped' }]));
+    const rows = bg.store.entries(1);
+    expect(rows.filter((e) => e.event.kind === 'lcw.event')).toHaveLength(1_000);
+    expect(rows.filter((e) => e.event.kind === 'budget.exceeded')).toEqual([]); // a background kind from the relay: refused
+    expect(rows.filter((e) => e.event.kind === 'relay.rejected').map((e) => e.event)).toEqual([expect.objectContaining({ count: 1_000, reasons: ['background-check'] })]);
+    expect(rows.find((e) => e.event.kind === 'lcw.event')!.event).not.toHaveProperty('extra');
+  });
+
+  it('the same batch id twice is stored once', async () => {
+    const bg = await startBackground();
+    const message = events([call(1)]);
+    await bg.send(message);
+    await bg.send(message);
+    expect(bg.store.count(1)).toBe(1);
+  });
+});
+
+describe('snapshots to the panel', () => {
+  it('come in parts below the message size limit, which the panel puts back together', async () => {
+    const bg = await startBackground();
+    // ~9.6 MB of valid events: 40 × 240 KB.
+    for (let i = 0; i < 40; i++) await bg.send(events([{ ...call(i), detail: Array.from({ length: 4 }, () => 'q'.repeat(60_000)) }]));
+    const panel = await bg.connect(1);
+    const parts = panel.received.filter((m): m is Extract<PanelPortMessage, { type: 'snapshot' }> => m.type === 'snapshot');
+    expect(parts.length).toBeGreaterThan(2);
+    for (const p of parts) expect(JSON.stringify(p).length).toBeLessThan(PORT_MESSAGE_CHARS + 300_000);
+    expect(parts.map((p) => p.part)).toEqual(parts.map((_, i) => i));
+    expect(new Set(parts.map((p) => p.snapshotId)).size).toBe(1);
+    expect(parts.flatMap((p) => p.entries)).toEqual(bg.store.entries(1));
+  });
+});
