@@ -117,3 +117,118 @@ describe('delivery queue resends', () => {
     expect(sent[2]!.id).not.toBe(sent[0]!.id);
   });
 });
+
+describe('delivery queue bounds', () => {
+  const tooLarge = () => new Error('Message length exceeded maximum allowed length.');
+
+  it('splits a batch the browser says is too large, in halves, until it goes through, in order', async () => {
+    const sent: { id: string; batch: number[] }[] = [];
+    const delivered: number[] = [];
+    const q = createDeliveryQueue<number>({
+      maxBatch: 8,
+      sleep: async () => undefined,
+      async send(batch, id) {
+        sent.push({ id, batch: [...batch] });
+        if (batch.length > 2) throw tooLarge(); // the transport's limit: 2 items
+        delivered.push(...batch);
+      },
+    });
+    q.push(...Array.from({ length: 11 }, (_, i) => i));
+    await q.drained();
+    expect(delivered).toEqual(Array.from({ length: 11 }, (_, i) => i));
+    expect(sent.slice(0, 3).map((s) => s.batch.length)).toEqual([8, 4, 2]);
+    // A split batch was never stored: its halves go under new ids.
+    expect(new Set(sent.map((s) => s.id)).size).toBe(sent.length);
+  });
+
+  it('drops, and reports, a single item that is too large on its own; the rest goes on', async () => {
+    const drops: [number, string][] = [];
+    const delivered: string[] = [];
+    const q = createDeliveryQueue<string>({
+      maxBatch: 10,
+      sleep: async () => undefined,
+      onDrop: (n, reason) => drops.push([n, reason]),
+      async send(batch) {
+        if (batch.some((x) => x.length > 100)) throw tooLarge();
+        delivered.push(...batch);
+      },
+    });
+    q.push('a', 'x'.repeat(1_000), 'b');
+    await q.drained();
+    expect(delivered).toEqual(['a', 'b']);
+    expect(drops).toEqual([[1, 'oversized']]);
+  });
+
+  it('gives up a batch it cannot deliver after bounded retries, says so, and delivers the next', async () => {
+    const drops: [number, string][] = [];
+    const sleeps: number[] = [];
+    const delivered: number[] = [];
+    let attempts = 0;
+    const q = createDeliveryQueue<number>({
+      maxBatch: 3,
+      maxAttempts: 4,
+      retryDelaysMs: [10, 20],
+      sleep: async (ms) => void sleeps.push(ms),
+      onDrop: (n, reason) => drops.push([n, reason]),
+      async send(batch) {
+        if (batch.includes(1)) {
+          attempts += 1;
+          throw new Error('background did not store the batch');
+        }
+        delivered.push(...batch);
+      },
+    });
+    q.push(1, 2, 3, 4, 5);
+    await q.drained();
+    expect(attempts).toBe(4);
+    expect(sleeps).toEqual([10, 20, 20]);
+    expect(drops).toEqual([[3, 'undeliverable']]);
+    expect(delivered).toEqual([4, 5]);
+    expect(q.pending).toBe(0);
+  });
+
+  it('bounds a batch in bytes as well as in items (a lone big item still goes alone)', async () => {
+    const batches: string[][] = [];
+    const q = createDeliveryQueue<string>({
+      maxBatch: 100,
+      sizeOf: (s) => s.length,
+      maxBatchBytes: 10,
+      sleep: async () => undefined,
+      async send(batch) {
+        batches.push([...batch]);
+      },
+    });
+    q.push('aaaa', 'bbbb', 'cccc', 'x'.repeat(25), 'd');
+    await q.drained();
+    expect(batches).toEqual([['aaaa', 'bbbb'], ['cccc'], ['x'.repeat(25)], ['d']]);
+  });
+
+  it('overflow drops the oldest waiting items, never those of the batch being resent', async () => {
+    const sent: number[][] = [];
+    const drops: [number, string][] = [];
+    let fail = 2;
+    let q!: ReturnType<typeof createDeliveryQueue<number>>;
+    q = createDeliveryQueue<number>({
+      maxBatch: 2,
+      maxQueued: 4,
+      sleep: async () => {
+        q.push(10, 11, 12, 13); // arrives while the batch [1, 2] is failing
+      },
+      onDrop: (n, reason) => drops.push([n, reason]),
+      async send(batch) {
+        sent.push([...batch]);
+        if (fail-- > 0) throw new Error('worker restarting');
+      },
+    });
+    q.push(1, 2, 3);
+    await q.drained();
+    expect(sent[0]).toEqual([1, 2]);
+    expect(sent[2]).toEqual([1, 2]); // resent whole
+    expect(sent.slice(3).flat()).toEqual([12, 13]);
+    // First wait: 3, 10, 11 go (the queue keeps [1, 2] + the two newest); second wait: the four older waiting ones.
+    expect(drops).toEqual([
+      [3, 'queue-overflow'],
+      [4, 'queue-overflow'],
+    ]);
+  });
+});
