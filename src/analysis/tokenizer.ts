@@ -25,9 +25,15 @@
  *    only one suffix can be a JSON object: the one that starts at the `{` matching the final `}`, which a
  *    backward bracket scan finds (string state is unambiguous backwards: a `"` preceded by an even number
  *    of backslashes toggles it). So a segment costs at most 3 decodes and 3 `JSON.parse` of its own
- *    length, and a run of n characters O(n), whatever it holds (`"ey"` × 8,192, 64 KB with no dot, …);
- * 3. a forward scan reads words; after a secret-named word it reads a separator and the value, and goes
- *    on after the value.
+ *    length, and a run of n characters O(n), whatever it holds (`"ey"` × 8,192, 64 KB with no dot, …).
+ *    A token starts at every segment that holds a header, so a segment may belong to two tokens (a
+ *    signature glued to the next header, `…sig/eyJ…` in a URL path); redact.ts then hides rather than keeps;
+ * 3. a forward scan reads words; after a secret-named word followed by `:` or `=` it reads the value. A
+ *    quoted value is scanned to its closing quote and skipped; an unquoted one (or a cookie's) ends at the
+ *    first terminator, looked up in a table built once, and the scan goes on from the value's start, so
+ *    that a key glued inside it is still seen, without reading any character twice as a value.
+ * A string in which `%Xe` precedes `y`/`w` is read a second time with those escapes left as written (a
+ * `%0` glued before `eyJ…`), and the tokens of both readings are kept: at most 2 × the work.
  * `ScanWork` counts the characters and bytes each pass touches, so tests can check the bound exactly.
  */
 
