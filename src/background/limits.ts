@@ -36,7 +36,7 @@ export const RATE_CHARS_BURST = 32 * 1024 * 1024;
 
 /**
  * Largest message to a panel, in characters of JSON: snapshots and appends are cut into parts below it.
- * Chromium refuses extension messages over 64 MiB ("Message length exceeded maximum allowed length");
+ * Chromium refuses extension messages over 64 MiB ("Message exceeded maximum allowed size of 64MiB.");
  * smaller parts also keep each structured clone short on both sides.
  */
 export const PORT_MESSAGE_CHARS = 4 * 1024 * 1024;

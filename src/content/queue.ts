@@ -4,8 +4,8 @@
  * loses nothing: the batch is sent again, under the same id, after a short wait.
  *
  * Bounded, never silent: a batch is at most `maxBatch` items and `maxBatchBytes` (with `sizeOf`); a
- * batch the transport says is too large (`isTooLarge`, e.g. Chromium's "Message length exceeded
- * maximum allowed length") is split in halves, and a single item that is still too large is dropped
+ * batch the transport says is too large (`isTooLarge`, e.g. Chromium's "Message exceeded maximum
+ * allowed size of 64MiB") is split in halves, and a single item that is still too large is dropped
  * (`oversized`); a batch that still fails after `maxAttempts` sends is given up (`undeliverable`);
  * past `maxQueued` items (or `maxQueuedBytes`) the oldest are dropped (`queue-overflow`). Every drop
  * is reported through `onDrop(count, reason)`. Pure logic: the transport and the clock are injected.
@@ -39,10 +39,13 @@ export interface DeliveryQueueOptions<T> {
   maxQueuedBytes?: number;
 }
 
-/** Chromium: "Message length exceeded maximum allowed length."; also any error that says it is too large. */
+/**
+ * Chromium: "Error in invocation of runtime.sendMessage(…): Message exceeded maximum allowed size of 64MiB."
+ * (older versions: "Message length exceeded maximum allowed length."); also any error that says it is too large.
+ */
 export const defaultIsTooLarge = (error: unknown): boolean => {
   const text = error instanceof Error ? error.message : typeof error === 'string' ? error : '';
-  return /exceeded maximum allowed length|too large|too big|message length/i.test(text);
+  return /exceeded maximum allowed (size|length)|too large|too big/i.test(text);
 };
 
 export function createDeliveryQueue<T>(opts: DeliveryQueueOptions<T>) {

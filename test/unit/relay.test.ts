@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createDeliveryQueue } from '../../src/content/queue';
+import { createDeliveryQueue, defaultIsTooLarge } from '../../src/content/queue';
 import { MAX_MESSAGE_CHARS } from '../../src/shared/constants';
 import { parsePageMessage } from '../../src/shared/messages';
 
@@ -119,7 +119,16 @@ describe('delivery queue resends', () => {
 });
 
 describe('delivery queue bounds', () => {
-  const tooLarge = () => new Error('Message length exceeded maximum allowed length.');
+  it('recognises the browser\'s "too large" errors, and only those', () => {
+    expect(defaultIsTooLarge(new Error('Message exceeded maximum allowed size of 64MiB.'))).toBe(true);
+    expect(defaultIsTooLarge(new Error('Message length exceeded maximum allowed length.'))).toBe(true);
+    expect(defaultIsTooLarge(new Error('no acknowledgement'))).toBe(false);
+    expect(defaultIsTooLarge(new Error('Could not establish connection. Receiving end does not exist.'))).toBe(false);
+  });
+
+  // What Chromium 156's runtime.sendMessage throws for a message over 64 MiB (seen in the e2e browser).
+  const tooLarge = () =>
+    new Error('Error in invocation of runtime.sendMessage(optional string extensionId, any message, optional object options, optional function callback): Message exceeded maximum allowed size of 64MiB.');
 
   it('splits a batch the browser says is too large, in halves, until it goes through, in order', async () => {
     const sent: { id: string; batch: number[] }[] = [];
