@@ -588,10 +588,18 @@ export class TabLogStore {
     // What to write, taken now: later appends schedule another write.
     const closing = log.closing.splice(0);
     const closedThrough = closing.reduce((n, parts) => Math.max(n, parts.at(-1)?.seq ?? 0), 0);
+    const openAtStart = log.open;
+    const writtenAtStart = log.openWritten;
     const pieceParts = log.open.slice(log.openWritten);
     log.openWritten = log.open.length;
     const refresh = [...log.rewrite];
     log.rewrite.clear();
+    /** The write failed for good: what it took goes back, so the next write stores it. */
+    const giveBack = () => {
+      log.closing.unshift(...closing);
+      if (log.open === openAtStart) log.openWritten = Math.min(log.openWritten, writtenAtStart);
+      for (const seq of refresh) log.rewrite.add(seq);
+    };
 
     const adds: Add[] = [];
     for (const parts of closing) {
@@ -625,14 +633,18 @@ export class TabLogStore {
     }
     if (this.tabs.get(tabId) !== log) return;
 
-    // Gone: units before the first kept entry, and the pieces of the chunks that closed.
+    // Gone: units before the first kept entry (their entries left memory already: removed first, which
+    // frees room). Replaced: the pieces of the chunks that closed, removed only once those are stored.
     const keep: Unit[] = [];
+    const replaced: Unit[] = [];
     for (const unit of log.units) {
-      if (unit.last < log.meta.firstSeq || (unit.open && unit.last <= closedThrough)) removals.push(unitKey(tabId, unit.u));
+      if (unit.last < log.meta.firstSeq) removals.push(unitKey(tabId, unit.u));
+      else if (unit.open && unit.last <= closedThrough) replaced.push(unit);
       else keep.push(unit);
     }
     log.units = keep;
-    log.stored = keep.reduce((n, x) => n + x.chars, 0) + log.metaChars;
+    const replacedChars = replaced.reduce((n, x) => n + x.chars, 0);
+    log.stored = keep.reduce((n, x) => n + x.chars, 0) + replacedChars + log.metaChars;
 
     const trimmed = new Set<number>();
     for (let attempt = 0; ; attempt++) {
@@ -647,6 +659,7 @@ export class TabLogStore {
       try {
         if (removals.length) await this.area.remove(removals.splice(0));
         await this.area.set(items);
+        if (replaced.length) await this.area.remove(replaced.splice(0).map((x) => unitKey(tabId, x.u)));
         for (const a of adds) {
           if (!a.rewrite) log.units.push(a.unit);
           else {
@@ -659,7 +672,10 @@ export class TabLogStore {
         for (const other of trimmed) if (other !== tabId) this.onTrimmed(other);
         return;
       } catch (e) {
-        if (attempt >= QUOTA_ATTEMPTS || !/quota/i.test(String((e as Error)?.message ?? e))) throw e;
+        if (attempt >= QUOTA_ATTEMPTS || !/quota/i.test(String((e as Error)?.message ?? e))) {
+          giveBack();
+          throw e;
+        }
         // The browser counts differently from our estimate: what is stored now is the real capacity.
         this.storageBudget = Math.max(MIN_STORAGE_BUDGET, Math.floor(this.totalStored() * 0.9));
       }
