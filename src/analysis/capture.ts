@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { MAX_STRING } from '../shared/constants';
 import { HookEventSchema, type BackgroundEvent, type LogEntry } from '../shared/events';
+import { depthOver, MAX_EVENT_DEPTH } from '../shared/messages';
 import { safeText } from './format';
 import { REDACTION_PROFILES, redactEntries, redactString, type RedactionProfile } from './redact';
 
@@ -163,6 +164,8 @@ function readEntry(raw: unknown): { ok: true; entry: LogEntry } | { ok: false; r
   const shape = v.safeParse(EntryShapeSchema, raw);
   if (!shape.success) return { ok: false, reason: describeIssue(shape.issues) };
   const event = (raw as { event: unknown }).event;
+  // The schemas recurse (summaries): bound the depth first, as the relay does, so validation cannot overflow.
+  if (depthOver(event, MAX_EVENT_DEPTH)) return { ok: false, reason: `event (${shape.output.event.kind.slice(0, 40)}) nested deeper than ${MAX_EVENT_DEPTH} levels` };
   const parsed = BACKGROUND_KINDS.has(shape.output.event.kind) ? v.safeParse(BackgroundEventSchema, event) : v.safeParse(HookEventSchema, event);
   if (!parsed.success) return { ok: false, reason: `event (${shape.output.event.kind.slice(0, 40)}) ${describeIssue(parsed.issues)}` };
   return { ok: true, entry: { seq: shape.output.seq, frameId: shape.output.frameId, event: parsed.output } };

@@ -18,12 +18,21 @@ export interface DirectLineRequest {
   conversationId?: string;
 }
 
-/** Classifies a URL as a Direct Line v3 request; null when it is not one. */
+/** A path segment, percent-decoded; as written when it holds a malformed escape (a lone '%'). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Classifies a URL as a Direct Line v3 request; null when it is not one. Never throws. */
 export function classifyDirectLine(method: string, url: URL): DirectLineRequest | null {
   const m = DL_PATH.exec(url.pathname);
   if (!m) return null;
   const rest = m[1]!.replace(/\/+$/, '');
-  const parts = rest.split('/').map((p) => decodeURIComponent(p));
+  const parts = rest.split('/').map(decodeSegment);
   const post = method.toUpperCase() === 'POST';
   if (parts[0] === 'tokens') return { op: parts[1] === 'generate' ? 'generate-token' : parts[1] === 'refresh' ? 'refresh-token' : 'other' };
   if (parts[0] === 'session') return { op: 'session' };
