@@ -57,9 +57,16 @@ export const BackgroundEventSchema: v.GenericSchema<BackgroundEvent> = v.variant
     count: v.pipe(v.number(), v.integer(), v.minValue(0)),
     reasons: v.pipe(v.array(text), v.maxLength(100)),
   }),
+  v.object({
+    kind: v.literal('log.dropped'),
+    at: ms,
+    t: ms,
+    count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    reasons: v.pipe(v.array(text), v.maxLength(100)),
+  }),
 ]);
 
-const BACKGROUND_KINDS = new Set(['budget.exceeded', 'relay.rejected']);
+const BACKGROUND_KINDS = new Set(['budget.exceeded', 'relay.rejected', 'log.dropped']);
 
 const EntryShapeSchema = v.object({
   seq: v.pipe(v.number(), v.integer(), v.minValue(1)),

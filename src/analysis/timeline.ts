@@ -3,7 +3,7 @@
  * severity. Pure, so the panel and the headless printer show the same words.
  */
 import type { LogEntry, Summary } from '../shared/events';
-import { errorMessage, formatDuration, kindOf, safeText, summaryText } from './format';
+import { errorMessage, formatDuration, kindOf, listText, safeText, summaryText } from './format';
 import { budgetStatus, collectInvocations, providerLabel, type Invocation } from './invocations';
 import { collectWidgetCards, linkCardInvocations, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from './widgetCards';
 import { decodeJwtView } from './jwt';
@@ -179,8 +179,16 @@ export function buildTimeline(entries: readonly LogEntry[], nowMs: number): Time
         return row('extension', 'hook', `Hook installed in ${e.top ? 'top frame' : 'subframe'} (document ${e.readyState}): ${e.url}`);
       case 'hook.error':
         return row('extension', 'hook problem', `${e.where}: ${e.message}`, 'warning');
-      case 'relay.rejected':
-        return row('extension', 'rejected', `${e.count} malformed page message(s) dropped (${e.reasons.join(', ')})`, 'warning');
+      case 'relay.rejected': {
+        // Page-sent messages are a page script imitating the hook; the others are malformed hook output.
+        const pageSent = e.reasons.length === 1 && e.reasons[0] === 'page-sent';
+        const text = pageSent
+          ? `${e.count} message(s) a page script dispatched under the extension's event name were ignored (page-sent)`
+          : `${e.count} malformed page message(s) dropped (${listText(e.reasons)})`;
+        return row('extension', 'rejected', text, 'warning');
+      }
+      case 'log.dropped':
+        return row('extension', 'dropped', `${e.count} event(s) not kept, over the tab's budgets (${listText(e.reasons)})`, 'warning');
       case 'sdk.detected':
         return row('Omnichannel', 'SDK found', `LiveChatWidget.SDK found (${e.via})${e.methods.length ? `: ${e.methods.join(', ')}` : ', no methods yet'}`);
       case 'sdk.call': {

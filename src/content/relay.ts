@@ -10,7 +10,7 @@ import browser from 'webextension-polyfill';
 import { acceptChannel } from '../shared/channel';
 import { PAGE_EVENT_NAME } from '../shared/constants';
 import type { HookEvent } from '../shared/events';
-import { parsePageMessage, type RejectReason, type RelayMessage } from '../shared/messages';
+import { parsePageMessage, type RejectReason, type RelayDropReason, type RelayMessage } from '../shared/messages';
 import { createDeliveryQueue } from './queue';
 
 // Random per document, so retried batches can be recognised (and stored once) by the background.
@@ -35,24 +35,45 @@ const queue = createDeliveryQueue<HookEvent>({
     }
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  // Never a silent loss: if the background stayed unreachable that long, say how much was dropped.
-  onDrop: (count) => reportRejected(['queue-overflow'], count),
+  // Bounded in bytes too (characters of JSON): a batch stays well under the runtime's message limit.
+  sizeOf: (event) => JSON.stringify(event).length,
+  maxBatchBytes: 1024 * 1024,
+  maxQueuedBytes: 64 * 1024 * 1024,
+  // Never a silent loss: what the queue had to give up is counted and reported.
+  onDrop: (count, reason) => dropped.add(reason, count),
 });
 
-/** Rejections waiting to be reported, by reason: at most one report a second, however many arrive. */
-const pendingRejections = new Map<RejectReason, number>();
-let rejectionTimer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * Counts by reason, reported at most once a second however many arrive (a flooding page, a queue that
+ * keeps overflowing), so reporting never becomes the load.
+ */
+function coalesced<K>(report: (counts: Map<K, number>) => void) {
+  const counts = new Map<K, number>();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return {
+    add(key: K, count = 1) {
+      counts.set(key, (counts.get(key) ?? 0) + count);
+      timer ??= setTimeout(() => {
+        timer = undefined;
+        const batch = new Map(counts);
+        counts.clear();
+        report(batch);
+      }, 1_000);
+    },
+  };
+}
 
-/** Counts rejected items (one reason per item) and reports them, coalesced. */
-function reportRejected(reasons: readonly RejectReason[], count = 1) {
-  for (const reason of reasons) pendingRejections.set(reason, (pendingRejections.get(reason) ?? 0) + count);
-  rejectionTimer ??= setTimeout(() => {
-    rejectionTimer = undefined;
-    const total = [...pendingRejections.values()].reduce((a, b) => a + b, 0);
-    const message: RelayMessage = { type: 'relay-rejected', count: total, reasons: [...pendingRejections.keys()] };
-    pendingRejections.clear();
-    browser.runtime.sendMessage(message).catch(() => undefined);
-  }, 1_000);
+const send = (message: RelayMessage) => void browser.runtime.sendMessage(message).catch(() => undefined);
+const rejected = coalesced<RejectReason>((counts) =>
+  send({ type: 'relay-rejected', count: [...counts.values()].reduce((a, b) => a + b, 0), reasons: [...counts.keys()] }),
+);
+const dropped = coalesced<RelayDropReason>((counts) => {
+  for (const [reason, count] of counts) send({ type: 'relay-dropped', count, reason });
+});
+
+/** Counts rejected items (one reason per item). */
+function reportRejected(reasons: readonly RejectReason[]) {
+  for (const reason of reasons) rejected.add(reason);
 }
 
 // The hook's messages: only from the private channel. Their content is still validated (known kinds,
