@@ -47,23 +47,15 @@ export interface CaptureMeta {
 const ms = v.pipe(v.number(), v.finite());
 const text = v.pipe(v.string(), v.maxLength(MAX_STRING));
 
+/** A coalesced, counted background entry (`relay.rejected`, `log.dropped`). */
+const countedEntry = <K extends 'relay.rejected' | 'log.dropped'>(kind: K) =>
+  v.object({ kind: v.literal(kind), at: ms, t: ms, count: v.pipe(v.number(), v.integer(), v.minValue(0)), reasons: v.pipe(v.array(text), v.maxLength(100)) });
+
 /** The events the background adds itself (`BackgroundEvent` in src/shared/events.ts). */
 export const BackgroundEventSchema: v.GenericSchema<BackgroundEvent> = v.variant('kind', [
   v.object({ kind: v.literal('budget.exceeded'), at: ms, t: ms, invocationId: v.pipe(v.string(), v.maxLength(64)), limitMs: ms }),
-  v.object({
-    kind: v.literal('relay.rejected'),
-    at: ms,
-    t: ms,
-    count: v.pipe(v.number(), v.integer(), v.minValue(0)),
-    reasons: v.pipe(v.array(text), v.maxLength(100)),
-  }),
-  v.object({
-    kind: v.literal('log.dropped'),
-    at: ms,
-    t: ms,
-    count: v.pipe(v.number(), v.integer(), v.minValue(0)),
-    reasons: v.pipe(v.array(text), v.maxLength(100)),
-  }),
+  countedEntry('relay.rejected'),
+  countedEntry('log.dropped'),
 ]);
 
 const BACKGROUND_KINDS = new Set(['budget.exceeded', 'relay.rejected', 'log.dropped']);
