@@ -36,6 +36,41 @@ afterAll(async () => {
 
 const resultOf = (id: string) => results.find((r) => r.scenario.id === id)!;
 
+/** Panel-shown and page-measured auth provider durations (ms), or null when the page saw no callback. */
+function authDurations(r: Result): { shown: number; page: number } | null {
+  const page = r.measurements.find((m) => m.kind === 'auth' && m.calledBack);
+  if (!page) return null;
+  const invoke = r.rows.find((x) => x.kind === 'provider.invoke')!;
+  return { shown: parseDuration(/called back after (.+)$/.exec(invoke.summary)![1]!), page: page.elapsedMs! };
+}
+
+/** Panel-shown and page-measured bot auth token provider callback times (ms). */
+function botDurations(r: Result): { shown: number; page: number } | null {
+  const page = r.measurements.find((m) => m.kind === 'bot')!;
+  const cb = r.rows.find((x) => x.kind === 'provider.callback')!;
+  return { shown: parseDuration(/after (.+?):/.exec(cb.summary)![1]!), page: page.elapsedMs! };
+}
+
+/**
+ * The hook times from inside the page's own interval, so the panel never shows more than the page
+ * measured (beyond display rounding: 0.05 ms under 1 s, 5 ms above); what it shows less is the hook's own work plus any
+ * time the OS gave the CPU to something else. With six tabs at once on a busy machine that can pass
+ * 50 ms by chance, so a scenario over it is run again alone (at most twice) before it fails.
+ */
+async function expectCloseToPage(first: Result, durations: (r: Result) => { shown: number; page: number } | null) {
+  let r = first;
+  for (let attempt = 0; ; attempt++) {
+    const d = durations(r)!;
+    const label = `${r.scenario.id}: panel ${d.shown} ms, page ${d.page} ms`;
+    expect(d.shown, label).toBeLessThanOrEqual(d.page + (d.shown < 1000 ? 0.051 : 5.001));
+    if (Math.abs(d.page - d.shown) <= 50 || attempt === 2) {
+      expect(Math.abs(d.page - d.shown), label).toBeLessThanOrEqual(50);
+      return;
+    }
+    r = (await runScenario(browser, server.url, r.scenario)) as Result;
+  }
+}
+
 describe('Omnichannel simulator scenarios in the panel (Chromium)', () => {
   it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s: shown in the panel with the right outcome', (_id, scenario) => {
     const { rows } = resultOf(scenario.id);
@@ -61,26 +96,21 @@ describe('Omnichannel simulator scenarios in the panel (Chromium)', () => {
     }
   });
 
-  it('shows auth provider durations within 50 ms of what the page measured', () => {
+  it('shows auth provider durations within 50 ms of what the page measured', async () => {
     let compared = 0;
     for (const r of results) {
-      const page = r.measurements.find((m) => m.kind === 'auth' && m.calledBack);
-      if (!page) continue;
-      const invoke = r.rows.find((x) => x.kind === 'provider.invoke')!;
-      const shown = parseDuration(/called back after (.+)$/.exec(invoke.summary)![1]!);
-      expect(Math.abs(shown - page.elapsedMs!), `${r.scenario.id}: panel ${shown} ms, page ${page.elapsedMs} ms`).toBeLessThanOrEqual(50);
+      if (!authDurations(r)) continue;
+      await expectCloseToPage(r, authDurations);
       compared++;
     }
     expect(compared).toBeGreaterThanOrEqual(8);
   });
 
-  it('shows bot callback durations within 50 ms of what the page measured', () => {
+  it('shows bot callback durations within 50 ms of what the page measured', async () => {
     for (const id of ['bot-200', 'bot-202', 'bot-404', 'bot-500']) {
       const r = resultOf(id);
-      const page = r.measurements.find((m) => m.kind === 'bot')!;
+      await expectCloseToPage(r, botDurations);
       const cb = r.rows.find((x) => x.kind === 'provider.callback')!;
-      const shown = parseDuration(/after (.+?):/.exec(cb.summary)![1]!);
-      expect(Math.abs(shown - page.elapsedMs!), id).toBeLessThanOrEqual(50);
       expect(cb.summary).toMatch(scenarioById(id)!.expect.cardShown ? /asks to show the card$/ : /asks to hide the card$/);
     }
     expect(resultOf('bot-no-callback').rows.find((x) => x.kind === 'provider.invoke')!).toMatchObject({
