@@ -79,8 +79,11 @@ export async function tabIdOf(worker, pageUrl, timeoutMs = 10_000) {
       .evaluate(async (url) => {
         const { store, ready } = globalThis.__chatSsoInspector;
         await ready;
+        // A URL longer than the capture schema allows is stored cut, with a "…[+N chars]" marker.
+        const cut = /…\[\+\d+ chars\]$/;
+        const same = (stored) => stored === url || (typeof stored === 'string' && cut.test(stored) && url.startsWith(stored.replace(cut, '')));
         for (const tabId of store.tabIds()) {
-          if (store.entries(tabId).some((e) => e.event.kind === 'hook.installed' && e.event.url === url)) return tabId;
+          if (store.entries(tabId).some((e) => e.event.kind === 'hook.installed' && same(e.event.url))) return tabId;
         }
         return null;
       }, pageUrl)
