@@ -62,6 +62,9 @@ export interface InputResult {
 
 /** Seeds kept per failure group. */
 const SEEDS_PER_GROUP = 5;
+const SLOW_SEEDS_PER_GROUP = 200;
+/** Seeds a failure group keeps: slow inputs are re-run alone at the end of a run (cli.ts, confirmSlow). */
+const seedsKept = (kind: FailureGroup['kind']) => (kind === 'slow' ? SLOW_SEEDS_PER_GROUP : SEEDS_PER_GROUP);
 
 export const replayId = (target: string, seed: number): string => `${target}:${seedHex(seed)}`;
 
@@ -143,7 +146,7 @@ export function addFailure(stats: TargetStats, f: Omit<FailureGroup, 'count' | '
     stats.groups.push(group);
   }
   group.count += 1;
-  if (group.seeds.length < SEEDS_PER_GROUP) group.seeds.push(f.seed);
+  if (group.seeds.length < seedsKept(f.kind)) group.seeds.push(f.seed);
   return group;
 }
 
@@ -220,7 +223,7 @@ export function mergeStats(a: TargetStats, b: TargetStats): TargetStats {
     if (!mine) a.groups.push({ ...g, seeds: [...g.seeds] });
     else {
       mine.count += g.count;
-      for (const s of g.seeds) if (mine.seeds.length < SEEDS_PER_GROUP) mine.seeds.push(s);
+      for (const s of g.seeds) if (mine.seeds.length < seedsKept(g.kind)) mine.seeds.push(s);
     }
   }
   return a;

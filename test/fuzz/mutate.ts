@@ -61,6 +61,22 @@ export function mutateString(rng: Rng, s: string): string {
   ])();
 }
 
+/**
+ * Characters one mutation may add by copying items. Without a bound, copies of copies snowball
+ * (1,000 copies of a HAR entry holding a large body, then 1,000 of those) past the engine's largest
+ * string, and the input takes longer to make than any parser takes to read it.
+ */
+const MAX_COPIED_CHARS = 1_000_000;
+
+/** How many copies of `item` (up to `wanted`, at least 1) fit in MAX_COPIED_CHARS. */
+function copiesWithin(item: unknown, wanted: number): number {
+  const size = JSON.stringify(item)?.length ?? 4;
+  return Math.max(1, Math.min(wanted, Math.floor(MAX_COPIED_CHARS / Math.max(1, size))));
+}
+
+/** Whether one copy of `item` fits in MAX_COPIED_CHARS. */
+const fitsCopy = (item: unknown) => (JSON.stringify(item)?.length ?? 0) <= MAX_COPIED_CHARS;
+
 /** Mutation operations on one slot of a JSON tree. `text` lets a mutation plant raw fragments (deep nesting, 1e999). */
 function mutateSlot(rng: Rng, slot: Slot, all: Slot[], text: JsonText | undefined): void {
   const v = slot.value;
@@ -77,10 +93,11 @@ function mutateSlot(rng: Rng, slot: Slot, all: Slot[], text: JsonText | undefine
     [1, () => put(slot, null)],
     [2, () => {
       // A value copied from elsewhere in the same file: ids that collide, times out of order, kinds swapped.
-      put(slot, structuredClone(rng.pick(all).value));
+      const from = rng.pick(all).value;
+      put(slot, fitsCopy(from) ? structuredClone(from) : hostileValue(rng, 2));
     }],
     [2, () => {
-      if (Array.isArray(slot.parent)) slot.parent.splice(rng.int(slot.parent.length + 1), 0, structuredClone(v));
+      if (Array.isArray(slot.parent)) slot.parent.splice(rng.int(slot.parent.length + 1), 0, fitsCopy(v) ? structuredClone(v) : null);
       else setOwn(slot.parent, hostileString(rng).slice(0, 100), hostileValue(rng, 2));
     }],
     [1, () => {
@@ -89,7 +106,10 @@ function mutateSlot(rng: Rng, slot: Slot, all: Slot[], text: JsonText | undefine
       else put(slot, [v]);
     }],
     [1, () => {
-      if (Array.isArray(v) && v.length) v.push(...Array.from({ length: rng.pick([10, 100, 1_000]) }, () => structuredClone(v[rng.int(v.length)])));
+      if (Array.isArray(v) && v.length) {
+        const item = v[rng.int(v.length)];
+        v.push(...Array.from({ length: copiesWithin(item, rng.pick([10, 100, 1_000])) }, () => structuredClone(item)));
+      }
       else put(slot, { [rng.chance(0.5) ? 'value' : '__proto__']: v });
     }],
     [text ? 1 : 0, () => put(slot, rawFragment(rng, text!))],
