@@ -43,7 +43,7 @@ async function openAndInspect(browser, url, global, label, timeout) {
   await panel.waitForFunction(
     (seq) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= seq,
     lastSeq,
-    { timeout: 15_000 },
+    { timeout: 60_000 },
   );
   return { page, panel, tabId, state };
 }
@@ -82,7 +82,7 @@ export async function runScenario(browser, baseUrl, scenario, { keepOpen = false
  */
 export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen = false, screenshot = '' } = {}) {
   const url = `${baseUrl}/webchat/?${scenario.query}`;
-  const r = await openAndInspect(browser, url, '__webchatDemo', `Web Chat scenario ${scenario.id}`, 45_000);
+  const r = await openAndInspect(browser, url, '__webchatDemo', `Web Chat scenario ${scenario.id}`, 90_000);
   const { panel } = r;
   await panel.waitForFunction(() => document.querySelector('.row[data-tag="oauthcard"]') || document.querySelectorAll('.row').length > 5, null, { timeout: 10_000 }).catch(() => undefined);
   const { rows, diagnosis, extra: cardDetails } = await readAndClose(r, keepOpen, async () => {

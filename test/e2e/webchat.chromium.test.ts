@@ -37,12 +37,13 @@ beforeAll(async () => {
     mapLimit(scenarios, 2, async (s) => {
       const page = await plain.newPage();
       await page.goto(`${server.url}/webchat/?${s.query}`);
-      await page.waitForFunction(() => (window as any).__webchatDemo?.finished === true, null, { timeout: 45_000, polling: 100 });
+      await page.waitForFunction(() => (window as any).__webchatDemo?.finished === true, null, { timeout: 90_000, polling: 100 });
       withoutExtension.set(s.id, await page.evaluate(() => JSON.parse(JSON.stringify((window as any).__webchatDemo))));
       await page.close();
     }),
   ]);
-}, 180_000);
+  // Generous: every wait inside is on a condition; this bound only ends a run that is truly stuck.
+}, 600_000);
 
 afterAll(async () => {
   await plain?.close();
