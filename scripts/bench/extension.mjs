@@ -193,15 +193,17 @@ function recordArrivals() {
 
 /**
  * Opens the panel for `tabId` as a page, with the arrival recorder and a CDP session for its
- * Performance metrics. Does not wait for anything.
+ * Performance metrics, in `timeDomain`: `threadTicks` counts the panel thread's CPU time (a cost that a
+ * busy machine does not inflate), `timeTicks` wall time spent in tasks (how long the panel could not
+ * respond). Does not wait for anything.
  * @returns {Promise<{ page: import('playwright-core').Page, navigatedAt: number, metrics(): Promise<{ task: number, script: number }>, arrival(seq: number, timeoutMs?: number): Promise<number>, idle(): Promise<void>, close(): Promise<void> }>}
  *   metrics: the panel's main-thread TaskDuration and ScriptDuration so far, ms; arrival: as recordArrivals.
  */
-export async function openPanelPage(context, extensionId, tabId) {
+export async function openPanelPage(context, extensionId, tabId, timeDomain = 'timeTicks') {
   const page = await context.newPage();
   await page.addInitScript(recordArrivals);
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Performance.enable');
+  await cdp.send('Performance.enable', { timeDomain });
   const navigatedAt = Date.now();
   await page.goto(`chrome-extension://${extensionId}/panel.html?tabId=${tabId}`, { waitUntil: 'commit' });
   return {

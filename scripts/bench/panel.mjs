@@ -18,10 +18,13 @@ async function simulatorTab({ context, worker }, baseUrl, name) {
   return { page, tabId };
 }
 
-/** Opens the panel and waits until it shows everything the background holds for the tab; returns it idle. */
-async function openCaughtUp(ext, tabId) {
+/**
+ * Opens the panel and waits until it shows everything the background holds for the tab; returns it
+ * idle. `timeDomain`: of its CDP metrics (see openPanelPage).
+ */
+async function openCaughtUp(ext, tabId, timeDomain = 'threadTicks') {
   const log = await logOf(ext.worker, tabId);
-  const panel = await openPanelPage(ext.context, ext.extensionId, tabId);
+  const panel = await openPanelPage(ext.context, ext.extensionId, tabId, timeDomain);
   const shownAt = await panel.arrival(log.lastSeq);
   await panel.idle();
   return { panel, log, shownAt };
@@ -169,7 +172,7 @@ export async function measureGrowingLog(ext, { baseUrl, batch, growthRepeats, la
  */
 export async function measureBurst(ext, { baseUrl, rate, seconds }) {
   const tab = await simulatorTab(ext, baseUrl, 'burst');
-  const { panel } = await openCaughtUp(ext, tab.tabId);
+  const { panel } = await openCaughtUp(ext, tab.tabId, 'timeTicks');
   try {
     const m0 = await panel.metrics();
     const wall0 = Date.now();
