@@ -97,7 +97,7 @@ try {
     filter50kMs: grown.filter50kMs,
     details: {
       injectedFiles: injected.files,
-      pageLoad: { loadEventRatio: load.loadEventRatio, perKind: load.perKind, pairRatioSpread: mapSpread(load.pairRatios, 3) },
+      pageLoad: { loadEventRatio: load.loadEventRatio, cpuRatio: load.cpuRatio, perKind: load.perKind, pairRatioSpread: mapSpread(load.pairRatios, 3) },
       sdkCall: {
         ratioSpread: mapSpread(sdkRatios, 2),
         wrappedUs: round(median(sdk.with.sdk), 1),
@@ -130,6 +130,7 @@ function printTable(r) {
   const fmt = (x) => (typeof x === 'number' ? x.toLocaleString('en-US') : String(x));
   const rows = [
     ['pageLoadRatio', r.pageLoadRatio, `pairs ${fmt(d.pageLoad.pairRatioSpread.min)}–${fmt(d.pageLoad.pairRatioSpread.max)}; ${Object.entries(d.pageLoad.perKind).map(([k, v]) => `${k} ${v.withMs}/${v.withoutMs} ms`).join(', ')}`],
+    ['page load CPU (with ÷ without)', d.pageLoad.cpuRatio, Object.entries(d.pageLoad.perKind).map(([k, v]) => `${k} ${v.cpuWithMs}/${v.cpuWithoutMs} ms`).join(', ')],
     ['sdkCallVsPostMessage', r.sdkCallVsPostMessage, `repeats ${d.sdkCall.ratioSpread.min}–${d.sdkCall.ratioSpread.max}; ${d.sdkCall.wrappedUs} µs vs ${d.sdkCall.postMessageUs} µs; unwrapped ${d.sdkCall.unwrappedUs} µs`],
     ['injectedBytes', r.injectedBytes, Object.entries(d.injectedFiles).map(([f, b]) => `${f} ${fmt(b)}`).join(', ')],
     ['latencyP95Ms', r.latencyP95Ms, `median ${d.panel.latencyMedianMs} ms, ${d.panel.latencySpreadMs.min}–${d.panel.latencySpreadMs.max} ms`],

@@ -6,10 +6,13 @@ export const PAGE_KINDS = ['fetch', 'xhr', 'ws'];
 
 /**
  * Loads `url` in a fresh tab of `context` and returns its timings (ms since navigation start):
- * `load` (loadEventEnd) and `done` (the later of load and the end of the page's network work).
+ * `load` (loadEventEnd) and `done` (the later of load and the end of the page's network work); and
+ * `cpu`, the page's main-thread CPU time until then (CDP TaskDuration in thread ticks, ms).
  */
 async function loadOnce(context, url) {
   const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   try {
     await page.goto(url, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__bench?.doneAt != null || window.__bench?.error, null, { timeout: 30_000 });
@@ -19,7 +22,9 @@ async function loadOnce(context, url) {
       error: window.__bench.error,
     }));
     if (t.error) throw new Error(`bench page ${url}: ${t.error}`);
-    return { load: t.load, done: Math.max(t.load, t.doneAt) };
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const cpu = (metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+    return { load: t.load, done: Math.max(t.load, t.doneAt), cpu };
   } finally {
     await page.close();
   }
@@ -29,8 +34,9 @@ async function loadOnce(context, url) {
  * Runs `runs` pairs per page kind. Each pair loads the page once with and once without the extension,
  * alternating which goes first, so a busy moment of the machine hits both sides alike.
  * @param {{ withExt: import('playwright-core').BrowserContext, plain: import('playwright-core').BrowserContext, baseUrl: string, wsUrl: string, runs: number }} opts
- * @returns {Promise<{ pageLoadRatio: number, perKind: Record<string, any>, pairRatios: number[] }>}
- *   pageLoadRatio: median over every pair of (done with ÷ done without).
+ * @returns {Promise<{ pageLoadRatio: number, loadEventRatio: number, cpuRatio: number, perKind: Record<string, any>, pairRatios: number[] }>}
+ *   pageLoadRatio: median over every pair of (done with ÷ done without); loadEventRatio: the same for
+ *   loadEventEnd; cpuRatio: for the main-thread CPU time.
  */
 export async function measurePageLoad({ withExt, plain, baseUrl, wsUrl, runs }) {
   const urlOf = (kind) => `${baseUrl}/bench/?work=${kind}&ws=${encodeURIComponent(wsUrl)}`;
@@ -42,7 +48,8 @@ export async function measurePageLoad({ withExt, plain, baseUrl, wsUrl, runs }) 
   const perKind = {};
   const pairRatios = [];
   const loadRatios = [];
-  for (const kind of PAGE_KINDS) perKind[kind] = { with: [], without: [], ratios: [], loadRatios: [] };
+  const cpuRatios = [];
+  for (const kind of PAGE_KINDS) perKind[kind] = { with: [], without: [], ratios: [], loadRatios: [], cpuWith: [], cpuWithout: [] };
   for (let i = 0; i < runs; i++) {
     for (const kind of PAGE_KINDS) {
       const order = i % 2 ? [plain, withExt] : [withExt, plain];
@@ -53,8 +60,11 @@ export async function measurePageLoad({ withExt, plain, baseUrl, wsUrl, runs }) 
       k.without.push(wo.done);
       k.ratios.push(w.done / wo.done);
       k.loadRatios.push(w.load / wo.load);
+      k.cpuWith.push(w.cpu);
+      k.cpuWithout.push(wo.cpu);
       pairRatios.push(w.done / wo.done);
       loadRatios.push(w.load / wo.load);
+      cpuRatios.push(w.cpu / wo.cpu);
     }
   }
   const summary = {};
@@ -65,7 +75,15 @@ export async function measurePageLoad({ withExt, plain, baseUrl, wsUrl, runs }) 
       ratio: round(median(k.ratios), 3),
       ratioSpread: { min: round(spread(k.ratios).min, 3), max: round(spread(k.ratios).max, 3) },
       loadEventRatio: round(median(k.loadRatios), 3),
+      cpuWithMs: round(median(k.cpuWith), 1),
+      cpuWithoutMs: round(median(k.cpuWithout), 1),
     };
   }
-  return { pageLoadRatio: round(median(pairRatios), 3), loadEventRatio: round(median(loadRatios), 3), perKind: summary, pairRatios };
+  return {
+    pageLoadRatio: round(median(pairRatios), 3),
+    loadEventRatio: round(median(loadRatios), 3),
+    cpuRatio: round(median(cpuRatios), 3),
+    perKind: summary,
+    pairRatios,
+  };
 }
