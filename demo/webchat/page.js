@@ -123,6 +123,8 @@ function readDom() {
   );
   const texts = demo.transcript;
   demo.signedIn = texts.some((t) => t.includes(SSO_DEMO.text.signedIn));
+  // When the "signed in" reply first showed (ms since navigation): how long Web Chat held it after the invoke.
+  if (demo.signedIn && demo.signedInAt === undefined) demo.signedInAt = Math.round(performance.now());
   const failedText = texts.some((t) => t.includes(SSO_DEMO.text.failed) || t.includes('The bot encountered an error'));
   const invokeSettled = !demo.invokeSent || demo.invoke !== undefined;
   const settled = Boolean(demo.error) || (invokeSettled && (demo.signedIn || demo.cardShown || failedText));
@@ -183,6 +185,7 @@ async function main() {
     const aud = options.aud === 'wrong' ? SSO_DEMO.wrongResourceUri : card.tokenExchangeResource.uri;
     const ssoToken = await mintExchangeToken(aud);
     demo.invokeSent = true;
+    demo.invokeSentAt = Math.round(performance.now());
     const ok = await postInvoke(card, ssoToken);
     if (options.invoke === 'twice') await postInvoke(card, ssoToken);
     return ok && options.release !== 'always';
