@@ -127,10 +127,12 @@ export const REALCODE_SCENARIOS = [
   },
   {
     id: 'rc-bot-late-callback',
-    title: 'Bot sign-in card shown: the page calls back after 3 s, past the widget\'s window',
-    summary: "The token is posted with 200, but the page's callback({show:false}) comes 3 s later; the widget gave up after ~2 s without an answer and shows the card.",
+    title: 'Bot sign-in card shown: the page calls back after 6 s, past the widget\'s window',
+    // 6 s, not just over 2 s: the widget's window and the page's delay are separate timers, and on a busy
+    // machine the widget may start its own a second or more late; the margin keeps the race one-sided.
+    summary: "The token is posted with 200, but the page's callback({show:false}) comes 6 s later; the widget gave up after ~2 s without an answer and shows the card.",
     auth: null,
-    bot: { callbackDelayMs: 3000 },
+    bot: { callbackDelayMs: 6000 },
     cards: [{}],
     postTokenStatus: 200,
     expect: { headline: 'widget.card-shown-after-window', outcomes: ['card shown'], ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'SetBotAuthProviderNotFound', callbackShow: false, inWebChat: true })], tokenPosts: [200] },
