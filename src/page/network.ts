@@ -6,20 +6,20 @@
  *  - the widget's `…/api/sas/gettesturl` look-up for a sign-in card without a sasUrl;
  *  - Omnichannel `livechatconnector` calls, with whether `AuthenticatedUserToken` was sent and the
  *    auth client function a config response names (shared/omnichannel.ts);
- *  - Direct Line v3 traffic on any host (see directLineNet.ts).
+ *  - Direct Line v3 traffic on any host (see src/shared/directLine.ts).
  * Everything else passes through untouched. The XHR object is the page's own; a watched fetch's
  * promise settles like the native one, one microtask later (wrap.ts, tapPromise).
  */
 import { AUTHENTICATED_USER_TOKEN_HEADER, authClientFunctionOf, connectorEndpoint } from '../shared/omnichannel';
 import { MAX_TOKEN } from '../shared/constants';
 import type { HookContext } from './context';
-import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl, type DirectLineRequest } from './directLineNet';
-import { own, summarizeActivity } from './activity';
-import { clip } from './summarize';
+import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl, type DirectLineRequest } from '../shared/directLine';
+import { own, summarizeActivity } from '../shared/activity';
+import { clip } from '../shared/summarize';
 import { createWrapper, replaceValue, tapPromise } from './wrap';
 import type { BotUrlRegistry } from './providers';
 import type { PageWindow } from './natives';
-import { isArray, ownKeys, reflectApply, URLCtor } from './builtins';
+import { isArray, ownKeys, reflectApply, URLCtor } from '../shared/builtins';
 
 /** Path of the Bot Framework token service's tokenPostResource endpoint. */
 const POST_TOKEN_PATH = /\/api\/sas\/posttoken$/i;

@@ -9,7 +9,7 @@
  */
 import type { HookContext } from './context';
 import type { createProviderWrappers } from './providers';
-import { clip, summarize, summarizeError } from './summarize';
+import { clip, summarize, summarizeError } from '../shared/summarize';
 import { createWrapper, replaceValue, tapPromise, unwrap } from './wrap';
 
 export interface SdkInstrumenter {

@@ -5,8 +5,8 @@
  * We read only own data properties through property descriptors (never invoking
  * getters), cap depth, width and string length, and never throw.
  */
-import { MAX_STRING } from '../shared/constants';
-import type { ErrorSummary, Summary } from '../shared/events';
+import { MAX_STRING } from './constants';
+import type { ErrorSummary, Summary } from './events';
 import { getOwnDescriptor, isArray, NodeCtor, ownKeys, PromiseCtor, protoOf, tagOf } from './builtins';
 
 const MAX_DEPTH = 4;

@@ -4,9 +4,10 @@
  *  - REST over XMLHttpRequest (what DirectLineJS uses, with `responseType: 'json'`) or fetch, on any host:
  *    every POST …/activities with its HTTP status, conversation starts, non-empty GET …/activities polls;
  *  - the WebSocket stream (`…/conversations/{id}/stream`): JSON activity sets; empty frames are keep-alives.
- * Pure parsing here; network.ts and websocket.ts feed it.
+ * Pure parsing here: the page hook (src/page/network.ts, websocket.ts) and the HAR import
+ * (src/analysis/har.ts) feed it.
  */
-import type { ActivitySummary, DirectLineOp } from '../shared/events';
+import type { ActivitySummary, DirectLineOp } from './events';
 import { own, summarizeActivity } from './activity';
 import { clip } from './summarize';
 import { isArray, parseJson as nativeParseJson, URLCtor } from './builtins';
