@@ -6,12 +6,25 @@
  * Messages a page script dispatches on the document under our event name are never taken:
  * they are counted and reported as page-sent.
  */
-import browser from 'webextension-polyfill';
 import { acceptChannel } from '../shared/channel';
 import { PAGE_EVENT_NAME } from '../shared/constants';
 import type { HookEvent } from '../shared/events';
 import { parsePageMessage, type RejectReason, type RelayDropReason, type RelayMessage } from '../shared/messages';
 import { createDeliveryQueue } from './queue';
+
+/**
+ * The extension API without webextension-polyfill (kept out of the script injected into every page):
+ * Firefox's `browser` (Firefox has `chrome` too), else Chromium's `chrome`; both return a promise from
+ * `runtime.sendMessage` when no callback is given (Chromium since MV3). `browser` must hold a real
+ * runtime: in Chromium `window.browser` could be a page element with that id.
+ */
+type Runtime = { sendMessage(message: RelayMessage): Promise<unknown> };
+const runtimeOf = (api: unknown): Runtime | undefined => {
+  const runtime = (api as { runtime?: Runtime } | undefined)?.runtime;
+  return typeof runtime?.sendMessage === 'function' ? runtime : undefined;
+};
+const api = globalThis as { browser?: unknown; chrome?: unknown };
+const runtime = (runtimeOf(api.browser) ?? runtimeOf(api.chrome))!;
 
 // Random per document, so retried batches can be recognised (and stored once) by the background.
 const relayId = Math.random().toString(36).slice(2, 10);
@@ -28,7 +41,7 @@ const queue = createDeliveryQueue<HookEvent>({
       timer = setTimeout(() => reject(new Error('no acknowledgement')), ACK_TIMEOUT_MS);
     });
     try {
-      const answer = (await Promise.race([browser.runtime.sendMessage(message), timeout])) as { ok?: boolean } | undefined;
+      const answer = (await Promise.race([runtime.sendMessage(message), timeout])) as { ok?: boolean } | undefined;
       if (!answer?.ok) throw new Error('background did not store the batch');
     } finally {
       clearTimeout(timer);
@@ -63,7 +76,7 @@ function coalesced<K>(report: (counts: Map<K, number>) => void) {
   };
 }
 
-const send = (message: RelayMessage) => void browser.runtime.sendMessage(message).catch(() => undefined);
+const send = (message: RelayMessage) => void runtime.sendMessage(message).catch(() => undefined);
 const rejected = coalesced<RejectReason>((counts) =>
   send({ type: 'relay-rejected', count: [...counts.values()].reduce((a, b) => a + b, 0), reasons: [...counts.keys()] }),
 );
