@@ -32,6 +32,9 @@ const relayId = Math.random().toString(36).slice(2, 10);
 /** How long to wait for the background's acknowledgement before resending (same batch id). */
 const ACK_TIMEOUT_MS = 2_000;
 
+/** Characters of JSON each accepted event accounts for (its page message's length shared among its events). */
+const sizes = new WeakMap<HookEvent, number>();
+
 const queue = createDeliveryQueue<HookEvent>({
   async send(events, batchId) {
     const message: RelayMessage = { type: 'hook-events', batchId: `${relayId}-${batchId}`, events };
@@ -49,7 +52,8 @@ const queue = createDeliveryQueue<HookEvent>({
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   // Bounded in bytes too (characters of JSON): a batch stays well under the runtime's message limit.
-  sizeOf: (event) => JSON.stringify(event).length,
+  // An event's size is its share of the page message it came in (not serialised a second time).
+  sizeOf: (event) => sizes.get(event) ?? JSON.stringify(event).length,
   maxBatchBytes: 1024 * 1024,
   maxQueuedBytes: 64 * 1024 * 1024,
   // Never a silent loss: what the queue had to give up is counted and reported.
@@ -92,8 +96,13 @@ function reportRejected(reasons: readonly RejectReason[]) {
 // The hook's messages: only from the private channel. Their content is still validated (known kinds,
 // right shapes, bounded size): the hook copies page values, which are untrusted.
 acceptChannel(document, PAGE_EVENT_NAME, (event) => {
-  const { events, rejected } = parsePageMessage((event as CustomEvent).detail);
-  if (events.length > 0) queue.push(...events);
+  const detail: unknown = (event as CustomEvent).detail;
+  const { events, rejected } = parsePageMessage(detail);
+  if (events.length > 0) {
+    const share = Math.ceil((detail as string).length / events.length);
+    for (const e of events) sizes.set(e, share);
+    queue.push(...events);
+  }
   if (rejected.length > 0) reportRejected(rejected);
 });
 

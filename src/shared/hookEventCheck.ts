@@ -123,17 +123,13 @@ const activity = object({
   'value?': summary,
 });
 
-const directLineOp = oneOf(
-  'start-conversation',
-  'reconnect',
-  'post-activity',
-  'get-activities',
-  'upload',
-  'generate-token',
-  'refresh-token',
-  'session',
-  'other',
-);
+/**
+ * The Direct Line v3 operations a request can perform (`DirectLineOp`). events.ts spells the same list in
+ * `DirectLineOpSchema`; it could read this constant (valibot-free, so the relay can import it).
+ */
+export const DIRECT_LINE_OPS = ['start-conversation', 'reconnect', 'post-activity', 'get-activities', 'upload',
+  'generate-token', 'refresh-token', 'session', 'other'] as const;
+const directLineOp = oneOf(...DIRECT_LINE_OPS);
 
 /** The fields of each event kind besides `kind`, `t` and `at` (events.ts `HookEventSchema`, in its order). */
 const EVENT_FIELDS: Record<HookEvent['kind'], Shape> = {

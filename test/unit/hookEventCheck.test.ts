@@ -12,8 +12,8 @@ import { setQuick } from '../fuzz/gen';
 import { Rng } from '../fuzz/prng';
 import { relayTarget } from '../fuzz/targets';
 import { MAX_STRING, MAX_TOKEN } from '../../src/shared/constants';
-import { HookEventSchema } from '../../src/shared/events';
-import { readHookEvent } from '../../src/shared/hookEventCheck';
+import { DirectLineOpSchema, HookEventSchema } from '../../src/shared/events';
+import { DIRECT_LINE_OPS, readHookEvent } from '../../src/shared/hookEventCheck';
 import { depthOver, MAX_EVENT_DEPTH } from '../../src/shared/messages';
 
 setQuick(true);
@@ -53,12 +53,16 @@ const REPLACEMENTS: unknown[] = [
 ];
 
 describe('readHookEvent agrees with HookEventSchema', () => {
+  it('lists the same Direct Line operations', () => {
+    expect([...DIRECT_LINE_OPS]).toEqual(DirectLineOpSchema.options);
+  });
+
   it('on every fixture event, as it is', () => {
     let passed = 0;
     for (const [i, event] of corpus.events.entries()) if (agree(event, `event ${i}`)) passed += 1;
     // The fixtures are real captures: almost all of them are valid hook events (the rest: background events).
     expect(passed).toBeGreaterThan(corpus.events.length / 2);
-  });
+  }, 60_000);
 
   it('on every fixture event with one field removed, or replaced by a value of another type', () => {
     const seen = new Set<string>();
@@ -89,7 +93,7 @@ describe('readHookEvent agrees with HookEventSchema', () => {
     // Both verdicts happen, so the comparison means something.
     expect(passed).toBeGreaterThan(100);
     expect(failed).toBeGreaterThan(100);
-  });
+  }, 60_000);
 
   it("on the relay fuzz target's inputs (mutated, hostile and deeply nested events)", () => {
     let compared = 0;
@@ -109,5 +113,5 @@ describe('readHookEvent agrees with HookEventSchema', () => {
       }
     }
     expect(compared).toBeGreaterThan(1_000);
-  });
+  }, 60_000); // a busy machine: thousands of schema runs, no time goal here
 });
