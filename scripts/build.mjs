@@ -46,7 +46,8 @@ const options = {
 const HOOK_PRIVATE_PROPS = [
   'natives', 'guard', 'report', 'emit', 'newId', 'promiseProto', 'promiseThen', 'PromiseCtor', 'onLook', 'soon',
   'instrumentDirectLine', 'wrapCreateDirectLine', 'wrapAuthProvider', 'wrapBotProvider', 'clientFunctionWrapper',
-  'configured', 'afterResponse', 'onConfig', 'userToken', 'rescan', 'instrument',
+  'configured', 'afterResponse', 'onConfig', 'userToken', 'rescan', 'instrument', 'returned', 'threw', 'look',
+  'classify', 'expect', 'record',
 ];
 
 /**

@@ -13,8 +13,8 @@
 import { AUTHENTICATED_USER_TOKEN_HEADER, authClientFunctionOf, connectorEndpoint } from '../shared/omnichannel';
 import { MAX_TOKEN } from '../shared/constants';
 import type { HookContext } from './context';
-import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl, type DirectLineRequest } from '../shared/directLine';
-import { own, summarizeActivity } from '../shared/activity';
+import { classifyDirectLine, directLineEventOf, parseJson, type DirectLineRequest } from '../shared/directLine';
+import { own } from '../shared/activity';
 import { clip } from '../shared/summarize';
 import { createWrapper, replaceValue, tapPromise } from './wrap';
 import type { BotUrlRegistry } from './providers';
@@ -150,37 +150,8 @@ function recordFinished(rec: Recorder, watch: Watch, r: Finished): void {
     if (authClientFunction !== undefined) ctx.guard('auth client function', () => rec.onConfig(authClientFunction));
     return;
   }
-  const { dl } = watch;
-  const ok = r.status !== null && r.status >= 200 && r.status < 300;
-  if (dl.op === 'get-activities' && ok) {
-    // Polls: only the ones that brought activities (an empty poll every few hundred ms is noise).
-    const set = parseActivitySet(r.response);
-    if (set && set.activities.length > 0) {
-      ctx.emit({ kind: 'directline.activities', via: r.api, ...(dl.conversationId ? { conversationId: dl.conversationId } : {}), ...set }, r.t0);
-    }
-    return;
-  }
-  const activity = dl.op === 'post-activity' ? summarizeActivity(parseJson(r.body)) : null;
-  const responseId = own(r.response, 'id');
-  const conversationId = dl.conversationId ?? own(r.response, 'conversationId');
-  const error = r.error ?? (ok ? undefined : errorMessageOf(r.response));
-  ctx.emit(
-    {
-      kind: 'directline.http',
-      requestId: ctx.newId('d'),
-      api: r.api,
-      method: clip(r.method, 16),
-      url: redactDirectLineUrl(watch.url),
-      op: dl.op,
-      status: r.status,
-      elapsedMs,
-      ...(typeof conversationId === 'string' ? { conversationId: clip(conversationId, 200) } : {}),
-      ...(activity ? { activity } : {}),
-      ...(typeof responseId === 'string' ? { responseId: clip(responseId, 200) } : {}),
-      ...(error ? { error: clip(error, 1000) } : {}),
-    },
-    r.t0,
-  );
+  const event = directLineEventOf({ ...r, url: watch.url, dl: watch.dl, elapsedMs, requestId: () => ctx.newId('d') });
+  if (event) ctx.emit(event, r.t0);
 }
 
 /** Whether the response body is worth reading for this watch. */
