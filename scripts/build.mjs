@@ -66,7 +66,9 @@ const pageOptions = {
 /** Minified bytes of each injected script, and their sum (the `injectedBytes` figure of docs/performance.md). */
 function injectedBytes(metafile) {
   const bytes = {};
-  for (const [file, output] of Object.entries(metafile.outputs)) if (file.endsWith('.js')) bytes[file.replace(/^.*\//, '')] = output.bytes;
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (file.endsWith('.js')) bytes[file.replace(/^.*\//, '')] = output.bytes;
+  }
   return { ...bytes, total: Object.values(bytes).reduce((a, b) => a + b, 0) };
 }
 
@@ -91,6 +93,7 @@ if (watch) {
   const result = await esbuild.build(pageOptions);
   const injected = injectedBytes(result.metafile);
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-  console.log(`dist/ ready (injected into every page: ${injected.total} bytes = ${kib(injected['hook.js'])} hook + ${kib(injected['relay.js'])} relay, minified)`);
+  const parts = `${kib(injected['hook.js'])} hook + ${kib(injected['relay.js'])} relay`;
+  console.log(`dist/ ready (injected into every page: ${injected.total} bytes = ${parts}, minified)`);
   await realcodeBench();
 }

@@ -55,7 +55,8 @@ export function createDirectLineTap(ctx: HookContext): DirectLineTap {
   );
 
   /** postActivity() results being watched → how to record what their subscribers receive. */
-  const taps = new WeakMap<object, { record(outcome: 'id' | 'retry' | 'error', detail: { id?: string; error?: unknown }): void }>();
+  type Tap = { record(outcome: 'id' | 'retry' | 'error', detail: { id?: string; error?: unknown }): void };
+  const taps = new WeakMap<object, Tap>();
 
   /**
    * The page's observable is returned as it is; its class's `subscribe` (wrapped in place, where it is
@@ -101,7 +102,10 @@ export function createDirectLineTap(ctx: HookContext): DirectLineTap {
     () => (thisArg, args) => {
       const tap = thisArg && typeof thisArg === 'object' ? taps.get(thisArg) : undefined;
       if (!tap) return; // every other subscription in the page: untouched
-      const onNext = (value: unknown) => ctx.guard('postActivity next', () => tap.record(value === 'retry' ? 'retry' : 'id', value === 'retry' ? {} : { id: String(value) }));
+      const onNext = (value: unknown) =>
+        ctx.guard('postActivity next', () =>
+          value === 'retry' ? tap.record('retry', {}) : tap.record('id', { id: String(value) }),
+        );
       const onError = (error: unknown) => ctx.guard('postActivity error', () => tap.record('error', { error }));
       const [first] = args;
       if (typeof first === 'function' || (first == null && args.length > 1)) {
@@ -119,7 +123,8 @@ export function createDirectLineTap(ctx: HookContext): DirectLineTap {
         };
         return { args: planArgs };
       }
-      if (!first || typeof first !== 'object' || (typeof own(first, 'unsubscribe') === 'function' && 'closed' in first)) {
+      const isSubscriber = (x: object) => typeof own(x, 'unsubscribe') === 'function' && 'closed' in x;
+      if (!first || typeof first !== 'object' || isSubscriber(first)) {
         return; // an rxjs Subscriber (an operator chain): substituting it would cut the chain, so not recorded
       }
       // A plain observer object: forward to it with itself as `this`.
@@ -136,7 +141,8 @@ export function createDirectLineTap(ctx: HookContext): DirectLineTap {
               if (typeof observer.error === 'function') return natives.apply(observer.error, observer, [e]);
               throw e;
             },
-            complete: () => (typeof observer.complete === 'function' ? natives.apply(observer.complete, observer, []) : undefined),
+            complete: () =>
+              typeof observer.complete === 'function' ? natives.apply(observer.complete, observer, []) : undefined,
           },
           ...args.slice(1),
         ],
@@ -151,7 +157,8 @@ export function createDirectLineTap(ctx: HookContext): DirectLineTap {
     () => () => ({
       returned(directLine) {
         // createDirectLineAppServiceExtension resolves to the object; createDirectLine returns it.
-        const { promise, tapped } = tapPromise(directLine, natives, (dl) => ctx.guard('directLine', () => instrumentDirectLine(dl)), () => undefined);
+        const onDirectLine = (dl: unknown) => ctx.guard('directLine', () => instrumentDirectLine(dl));
+        const { promise, tapped } = tapPromise(directLine, natives, onDirectLine, () => undefined);
         if (!tapped) ctx.guard('directLine', () => instrumentDirectLine(directLine));
         return promise;
       },

@@ -40,7 +40,8 @@ export function createStoreWrappers(ctx: HookContext, onDirectLine: (directLine:
         if (!type.startsWith('DIRECT_LINE/') && !type.startsWith('WEB_CHAT/')) return;
         const payload = own(action, 'payload');
         const meta = own(action, 'meta');
-        if (type === 'DIRECT_LINE/CONNECT' || type === 'DIRECT_LINE/CONNECT_FULFILLED') onDirectLine(own(payload, 'directLine'));
+        const connects = type === 'DIRECT_LINE/CONNECT' || type === 'DIRECT_LINE/CONNECT_FULFILLED';
+        if (connects) onDirectLine(own(payload, 'directLine'));
         const activity = summarizeActivity(own(payload, 'activity'));
         const clientActivityID = own(meta, 'clientActivityID');
         const isError = own(action, 'error') === true;
@@ -58,9 +59,10 @@ export function createStoreWrappers(ctx: HookContext, onDirectLine: (directLine:
     };
     const last: Middleware = () => (next) => (action) => {
       ctx.guard('store passed', () => {
-        if (own(action, 'type') !== 'DIRECT_LINE/INCOMING_ACTIVITY') return;
+        const actionType = 'DIRECT_LINE/INCOMING_ACTIVITY';
+        if (own(action, 'type') !== actionType) return;
         const activity = summarizeActivity(own(own(action, 'payload'), 'activity'));
-        if (activity) ctx.emit({ kind: 'webchat.action', store, stage: 'passed', actionType: 'DIRECT_LINE/INCOMING_ACTIVITY', activity });
+        if (activity) ctx.emit({ kind: 'webchat.action', store, stage: 'passed', actionType, activity });
       });
       return next(action);
     };
@@ -80,5 +82,8 @@ export function createStoreWrappers(ctx: HookContext, onDirectLine: (directLine:
       natives,
       ctx.report,
     );
-  return { createStore: storeWrapper('createStore', 1), createStoreWithOptions: storeWrapper('createStoreWithOptions', 2) };
+  return {
+    createStore: storeWrapper('createStore', 1),
+    createStoreWithOptions: storeWrapper('createStoreWithOptions', 2),
+  };
 }

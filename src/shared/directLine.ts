@@ -116,13 +116,16 @@ export interface DirectLineExchange {
  * (with the posted activity, the answered id and an error message from the body, when there are).
  * The one home of this event for the hook (src/page/network.ts) and the HAR import (src/analysis/har.ts).
  */
-export function directLineEventOf(x: DirectLineExchange): Unstamped<EventOf<'directline.http' | 'directline.activities'>> | null {
+export function directLineEventOf(
+  x: DirectLineExchange,
+): Unstamped<EventOf<'directline.http' | 'directline.activities'>> | null {
   const { dl } = x;
   const ok = x.status !== null && x.status >= 200 && x.status < 300;
   const conversation = dl.conversationId ? { conversationId: dl.conversationId } : {};
   if (dl.op === 'get-activities' && ok) {
     const set = parseActivitySet(x.response);
-    return set && set.activities.length > 0 ? { kind: 'directline.activities', via: x.api, ...conversation, ...set } : null;
+    if (!set || set.activities.length === 0) return null;
+    return { kind: 'directline.activities', via: x.api, ...conversation, ...set };
   }
   const activity = dl.op === 'post-activity' ? summarizeActivity(parseJson(x.body)) : null;
   const responseId = own(x.response, 'id');

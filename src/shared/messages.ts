@@ -68,7 +68,9 @@ export const MAX_EVENT_DEPTH = 24;
 export function depthOver(value: unknown, limit: number, depth = 0): boolean {
   if (!value || typeof value !== 'object') return false;
   if (depth >= limit) return true;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) if (depthOver(child, limit, depth + 1)) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    if (depthOver(child, limit, depth + 1)) return true;
+  }
   return false;
 }
 
