@@ -6,18 +6,34 @@
  * Messages a page script dispatches on the document under our event name are never taken:
  * they are counted and reported as page-sent.
  */
-import browser from 'webextension-polyfill';
 import { acceptChannel } from '../shared/channel';
 import { PAGE_EVENT_NAME } from '../shared/constants';
 import type { HookEvent } from '../shared/events';
 import { parsePageMessage, type RejectReason, type RelayDropReason, type RelayMessage } from '../shared/messages';
 import { createDeliveryQueue } from './queue';
 
+/**
+ * The extension API without webextension-polyfill (kept out of the script injected into every page):
+ * Firefox's `browser` (Firefox has `chrome` too), else Chromium's `chrome`; both return a promise from
+ * `runtime.sendMessage` when no callback is given (Chromium since MV3). `browser` must hold a real
+ * runtime: in Chromium `window.browser` could be a page element with that id.
+ */
+type Runtime = { sendMessage(message: RelayMessage): Promise<unknown> };
+const runtimeOf = (api: unknown): Runtime | undefined => {
+  const runtime = (api as { runtime?: Runtime } | undefined)?.runtime;
+  return typeof runtime?.sendMessage === 'function' ? runtime : undefined;
+};
+const api = globalThis as { browser?: unknown; chrome?: unknown };
+const runtime = (runtimeOf(api.browser) ?? runtimeOf(api.chrome))!;
+
 // Random per document, so retried batches can be recognised (and stored once) by the background.
 const relayId = Math.random().toString(36).slice(2, 10);
 
 /** How long to wait for the background's acknowledgement before resending (same batch id). */
 const ACK_TIMEOUT_MS = 2_000;
+
+/** Characters of JSON each accepted event accounts for (its page message's length shared among its events). */
+const sizes = new WeakMap<HookEvent, number>();
 
 const queue = createDeliveryQueue<HookEvent>({
   async send(events, batchId) {
@@ -28,7 +44,7 @@ const queue = createDeliveryQueue<HookEvent>({
       timer = setTimeout(() => reject(new Error('no acknowledgement')), ACK_TIMEOUT_MS);
     });
     try {
-      const answer = (await Promise.race([browser.runtime.sendMessage(message), timeout])) as { ok?: boolean } | undefined;
+      const answer = (await Promise.race([runtime.sendMessage(message), timeout])) as { ok?: boolean } | undefined;
       if (!answer?.ok) throw new Error('background did not store the batch');
     } finally {
       clearTimeout(timer);
@@ -36,7 +52,8 @@ const queue = createDeliveryQueue<HookEvent>({
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   // Bounded in bytes too (characters of JSON): a batch stays well under the runtime's message limit.
-  sizeOf: (event) => JSON.stringify(event).length,
+  // An event's size is its share of the page message it came in (not serialised a second time).
+  sizeOf: (event) => sizes.get(event) ?? JSON.stringify(event).length,
   maxBatchBytes: 1024 * 1024,
   maxQueuedBytes: 64 * 1024 * 1024,
   // Never a silent loss: what the queue had to give up is counted and reported.
@@ -63,7 +80,7 @@ function coalesced<K>(report: (counts: Map<K, number>) => void) {
   };
 }
 
-const send = (message: RelayMessage) => void browser.runtime.sendMessage(message).catch(() => undefined);
+const send = (message: RelayMessage) => void runtime.sendMessage(message).catch(() => undefined);
 const rejected = coalesced<RejectReason>((counts) =>
   send({ type: 'relay-rejected', count: [...counts.values()].reduce((a, b) => a + b, 0), reasons: [...counts.keys()] }),
 );
@@ -79,8 +96,13 @@ function reportRejected(reasons: readonly RejectReason[]) {
 // The hook's messages: only from the private channel. Their content is still validated (known kinds,
 // right shapes, bounded size): the hook copies page values, which are untrusted.
 acceptChannel(document, PAGE_EVENT_NAME, (event) => {
-  const { events, rejected } = parsePageMessage((event as CustomEvent).detail);
-  if (events.length > 0) queue.push(...events);
+  const detail: unknown = (event as CustomEvent).detail;
+  const { events, rejected } = parsePageMessage(detail);
+  if (events.length > 0) {
+    const share = Math.ceil((detail as string).length / events.length);
+    for (const e of events) sizes.set(e, share);
+    queue.push(...events);
+  }
   if (rejected.length > 0) reportRejected(rejected);
 });
 

@@ -14,11 +14,11 @@
  * `passed`. Other values pass without a record.
  */
 import type { HookContext } from './context';
-import { own, summarizeActivity } from './activity';
+import { own, summarizeActivity } from '../shared/activity';
 import type { PageWindow } from './natives';
-import { summarizeError } from './summarize';
+import { summarizeError } from '../shared/summarize';
 import { createWrapper, fixConstructorLink, isWrapper, replaceValue, wrapOnce } from './wrap';
-import { isArray, reflectGet } from './builtins';
+import { isArray, reflectGet } from '../shared/builtins';
 
 const SIGN_IN_CARD_TYPES = new Set(['application/vnd.microsoft.card.signin', 'application/vnd.microsoft.card.oauth']);
 

@@ -11,7 +11,7 @@
 import type { HookContext } from './context';
 import { parseDottedPath, readDataPath } from './namespace';
 import type { PageWindow } from './natives';
-import { clip } from './summarize';
+import { clip } from '../shared/summarize';
 import { replaceValue } from './wrap';
 
 export interface AuthFunctionWatcher {

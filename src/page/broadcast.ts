@@ -12,11 +12,11 @@
  * twice (posted here and echoed to the second channel, or re-sent) has one `eventId`: it is recorded once.
  */
 import type { HookContext } from './context';
-import { own } from './activity';
-import { clip, summarize } from './summarize';
+import { own } from '../shared/activity';
+import { clip, summarize } from '../shared/summarize';
 import { createWrapper, fixConstructorLink, replaceValue } from './wrap';
 import type { PageWindow } from './natives';
-import { getOwnDescriptor } from './builtins';
+import { getOwnDescriptor } from '../shared/builtins';
 
 /** How many recent (channel, eventId) pairs are remembered to fold duplicates. */
 const SEEN_LIMIT = 2_000;

@@ -3,11 +3,9 @@
  * generation, the event emitter and error reporting.
  */
 import type { HookEvent } from '../shared/events';
+import type { Unstamped } from '../shared/unstamped';
 import type { Natives } from './natives';
-import { summarizeError } from './summarize';
-
-/** A hook event before the clock fields are stamped. */
-export type Unstamped<E> = E extends HookEvent ? Omit<E, 't' | 'at'> : never;
+import { summarizeError } from '../shared/summarize';
 
 export interface HookContext {
   natives: Natives;

@@ -18,7 +18,7 @@ import { createProviderWrappers } from './providers';
 import { createSdkInstrumenter } from './sdk';
 import { installWebChatHooks } from './webchat';
 import { installWebSocketCapture } from './websocket';
-import { clip } from './summarize';
+import { clip } from '../shared/summarize';
 
 export interface InstalledHook {
   ctx: HookContext;

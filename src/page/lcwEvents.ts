@@ -11,10 +11,10 @@
  * Events: https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/omnichannel-reference#events
  */
 import type { HookContext } from './context';
-import { clip, summarize } from './summarize';
+import { clip, summarize } from '../shared/summarize';
 import { createWrapper, replaceValue } from './wrap';
 import type { PageWindow } from './natives';
-import { hasOwn, protoOf } from './builtins';
+import { hasOwn, protoOf } from '../shared/builtins';
 
 /** Documented and known-undocumented `lcw:*` events. */
 export const KNOWN_LCW_EVENTS = [

@@ -6,7 +6,7 @@
  * So namespaces are not trapped; they are read at moments the page cannot tell apart from normal
  * running (discovery.ts), through property descriptors only, so no page getter ever runs.
  */
-import { getOwnDescriptor } from './builtins';
+import { getOwnDescriptor } from '../shared/builtins';
 
 /** The namespace path of the LCW SDK, from `window`. */
 export const SDK_PATH = ['Microsoft', 'Omnichannel', 'LiveChatWidget', 'SDK'] as const;

@@ -6,20 +6,20 @@
  *  - the widget's `…/api/sas/gettesturl` look-up for a sign-in card without a sasUrl;
  *  - Omnichannel `livechatconnector` calls, with whether `AuthenticatedUserToken` was sent and the
  *    auth client function a config response names (shared/omnichannel.ts);
- *  - Direct Line v3 traffic on any host (see directLineNet.ts).
+ *  - Direct Line v3 traffic on any host (see src/shared/directLine.ts).
  * Everything else passes through untouched. The XHR object is the page's own; a watched fetch's
  * promise settles like the native one, one microtask later (wrap.ts, tapPromise).
  */
 import { AUTHENTICATED_USER_TOKEN_HEADER, authClientFunctionOf, connectorEndpoint } from '../shared/omnichannel';
 import { MAX_TOKEN } from '../shared/constants';
 import type { HookContext } from './context';
-import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl, type DirectLineRequest } from './directLineNet';
-import { own, summarizeActivity } from './activity';
-import { clip } from './summarize';
+import { classifyDirectLine, directLineEventOf, parseJson, type DirectLineRequest } from '../shared/directLine';
+import { own } from '../shared/activity';
+import { clip } from '../shared/summarize';
 import { createWrapper, replaceValue, tapPromise } from './wrap';
 import type { BotUrlRegistry } from './providers';
 import type { PageWindow } from './natives';
-import { isArray, ownKeys, reflectApply, URLCtor } from './builtins';
+import { isArray, ownKeys, reflectApply, URLCtor } from '../shared/builtins';
 
 /** Path of the Bot Framework token service's tokenPostResource endpoint. */
 const POST_TOKEN_PATH = /\/api\/sas\/posttoken$/i;
@@ -150,37 +150,8 @@ function recordFinished(rec: Recorder, watch: Watch, r: Finished): void {
     if (authClientFunction !== undefined) ctx.guard('auth client function', () => rec.onConfig(authClientFunction));
     return;
   }
-  const { dl } = watch;
-  const ok = r.status !== null && r.status >= 200 && r.status < 300;
-  if (dl.op === 'get-activities' && ok) {
-    // Polls: only the ones that brought activities (an empty poll every few hundred ms is noise).
-    const set = parseActivitySet(r.response);
-    if (set && set.activities.length > 0) {
-      ctx.emit({ kind: 'directline.activities', via: r.api, ...(dl.conversationId ? { conversationId: dl.conversationId } : {}), ...set }, r.t0);
-    }
-    return;
-  }
-  const activity = dl.op === 'post-activity' ? summarizeActivity(parseJson(r.body)) : null;
-  const responseId = own(r.response, 'id');
-  const conversationId = dl.conversationId ?? own(r.response, 'conversationId');
-  const error = r.error ?? (ok ? undefined : errorMessageOf(r.response));
-  ctx.emit(
-    {
-      kind: 'directline.http',
-      requestId: ctx.newId('d'),
-      api: r.api,
-      method: clip(r.method, 16),
-      url: redactDirectLineUrl(watch.url),
-      op: dl.op,
-      status: r.status,
-      elapsedMs,
-      ...(typeof conversationId === 'string' ? { conversationId: clip(conversationId, 200) } : {}),
-      ...(activity ? { activity } : {}),
-      ...(typeof responseId === 'string' ? { responseId: clip(responseId, 200) } : {}),
-      ...(error ? { error: clip(error, 1000) } : {}),
-    },
-    r.t0,
-  );
+  const event = directLineEventOf({ ...r, url: watch.url, dl: watch.dl, elapsedMs, requestId: () => ctx.newId('d') });
+  if (event) ctx.emit(event, r.t0);
 }
 
 /** Whether the response body is worth reading for this watch. */

@@ -5,8 +5,8 @@
  * listeners run in capture phase on window, before the page's.
  */
 import type { HookContext } from './context';
-import { own } from './activity';
-import { clip, summarizeError } from './summarize';
+import { own } from '../shared/activity';
+import { clip, summarizeError } from '../shared/summarize';
 import type { PageWindow } from './natives';
 
 /** Most page errors recorded per document; later ones are counted in one final note. */

@@ -16,9 +16,9 @@
 import { MAX_TOKEN } from '../shared/constants';
 import type { ProviderRole } from '../shared/events';
 import type { HookContext } from './context';
-import { clip, summarize, summarizeError } from './summarize';
+import { clip, summarize, summarizeError } from '../shared/summarize';
 import { createWrapper, tapPromise, wrapOnce, type CallObserver } from './wrap';
-import { getOwnDescriptor, URLCtor } from './builtins';
+import { getOwnDescriptor, URLCtor } from '../shared/builtins';
 
 /** Lets the network watcher attribute a POST to botTokenUrl to the bot provider invocation that made it. */
 export interface BotUrlRegistry {

@@ -9,7 +9,7 @@
  */
 import type { HookContext } from './context';
 import type { createProviderWrappers } from './providers';
-import { clip, summarize, summarizeError } from './summarize';
+import { clip, summarize, summarizeError } from '../shared/summarize';
 import { createWrapper, replaceValue, tapPromise, unwrap } from './wrap';
 
 export interface SdkInstrumenter {
@@ -88,8 +88,15 @@ export function createSdkInstrumenter(ctx: HookContext, providers: ReturnType<ty
     return w;
   };
 
+  // Runs after every SDK call: no closure or label per member unless one fails.
   const scanMembers = (sdk: object) => {
-    for (const key of natives.keys(sdk)) ctx.guard(`wrap SDK.${key}`, () => replaceValue(sdk, key, wrapperFor(key), natives));
+    for (const key of natives.keys(sdk)) {
+      try {
+        replaceValue(sdk, key, wrapperFor(key), natives);
+      } catch (e) {
+        ctx.report(`wrap SDK.${key}`, e);
+      }
+    }
   };
 
   const methodNames = (sdk: object) =>

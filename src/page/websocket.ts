@@ -7,10 +7,10 @@
  * `WebSocket.prototype.constructor === WebSocket` still holds, and the socket object is the real one.
  */
 import type { HookContext } from './context';
-import { classifyDirectLine, parseActivitySet, parseJson } from './directLineNet';
+import { classifyDirectLine, parseActivitySet, parseJson } from '../shared/directLine';
 import type { PageWindow } from './natives';
 import { createWrapper, fixConstructorLink, replaceValue } from './wrap';
-import { URLCtor } from './builtins';
+import { URLCtor } from '../shared/builtins';
 
 export function installWebSocketCapture(ctx: HookContext, win: PageWindow): void {
   const Original = win.WebSocket;

@@ -6,16 +6,20 @@
  *   relay ──runtime.sendMessage(RelayMessage)──▶ background
  *   panel ◀──runtime.Port(PanelPortMessage / PanelRequest)──▶ background
  */
-import * as v from 'valibot';
 import { MAX_EVENTS_PER_MESSAGE, MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_PROTOCOL } from './constants';
-import { HookEventSchema, type HookEvent, type LogEntry } from './events';
+import type { HookEvent, LogEntry } from './events';
+import { readHookEvent } from './hookEventCheck';
 
-/** The envelope the page hook sends: `{ channel, v, events }`. */
-export const PageEnvelopeSchema = v.object({
-  channel: v.literal(PAGE_CHANNEL),
-  v: v.literal(PAGE_PROTOCOL),
-  events: v.pipe(v.array(v.unknown()), v.minLength(1), v.maxLength(MAX_EVENTS_PER_MESSAGE)),
-});
+/**
+ * The envelope the page hook sends: `{ channel: PAGE_CHANNEL, v: PAGE_PROTOCOL, events }`, with 1 to
+ * MAX_EVENTS_PER_MESSAGE events. Returns the events, or null for anything else.
+ */
+export function readPageEnvelope(data: unknown): unknown[] | null {
+  if (!data || typeof data !== 'object') return null;
+  const { channel, v, events } = data as Record<string, unknown>;
+  if (channel !== PAGE_CHANNEL || v !== PAGE_PROTOCOL || !Array.isArray(events)) return null;
+  return events.length >= 1 && events.length <= MAX_EVENTS_PER_MESSAGE ? events : null;
+}
 
 /** Why the relay refused (part of) a page message. */
 export type RejectReason = 'not-a-string' | 'oversized' | 'not-json' | 'bad-envelope' | 'bad-event' | 'queue-overflow' | 'page-sent';
@@ -27,7 +31,8 @@ export interface ParsedPageMessage {
 }
 
 /**
- * Validates a page message (the `detail` of a PAGE_EVENT_NAME event).
+ * Validates a page message (the `detail` of a PAGE_EVENT_NAME event): the envelope, then each event with
+ * the hand-written check `readHookEvent` (as strict as `HookEventSchema`, and small enough for the relay).
  * Never throws: anything malformed is counted in `rejected` and dropped.
  * Oversized messages (> MAX_MESSAGE_CHARS) are dropped whole without parsing.
  */
@@ -40,23 +45,15 @@ export function parsePageMessage(detail: unknown): ParsedPageMessage {
   } catch {
     return { events: [], rejected: ['not-json'] }; // malformed, or nested deeper than the parser's stack
   }
-  const envelope = v.safeParse(PageEnvelopeSchema, data);
-  if (!envelope.success) return { events: [], rejected: ['bad-envelope'] };
+  const items = readPageEnvelope(data);
+  if (!items) return { events: [], rejected: ['bad-envelope'] };
   const events: HookEvent[] = [];
   const rejected: RejectReason[] = [];
-  for (const item of envelope.output.events) {
-    // The schemas recurse (summaries): bound the depth first, so validation never overflows the stack.
-    if (depthOver(item, MAX_EVENT_DEPTH)) {
-      rejected.push('bad-event');
-      continue;
-    }
-    try {
-      const parsed = v.safeParse(HookEventSchema, item);
-      if (parsed.success) events.push(parsed.output);
-      else rejected.push('bad-event');
-    } catch {
-      rejected.push('bad-event');
-    }
+  for (const item of items) {
+    // Summaries recurse: bound the depth first (the background's schema check must not overflow the stack either).
+    const event = depthOver(item, MAX_EVENT_DEPTH) ? null : readHookEvent(item);
+    if (event) events.push(event);
+    else rejected.push('bad-event');
   }
   return { events, rejected };
 }
@@ -64,14 +61,15 @@ export function parsePageMessage(detail: unknown): ParsedPageMessage {
 /** Deepest nesting a hook event may have (summaries are 4 levels deep inside events of 3 or 4). */
 export const MAX_EVENT_DEPTH = 24;
 
-/** True when `value` nests objects or arrays deeper than `limit`. Iterative: never overflows the stack. */
-export function depthOver(value: unknown, limit: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, d] = stack.pop()!;
-    if (!v || typeof v !== 'object') continue;
-    if (d >= limit) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, d + 1]);
+/**
+ * True when `value` nests objects or arrays deeper than `limit`. Recursion stops at `limit`, so however
+ * deep the input, the stack never grows past `limit` frames.
+ */
+export function depthOver(value: unknown, limit: number, depth = 0): boolean {
+  if (!value || typeof value !== 'object') return false;
+  if (depth >= limit) return true;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    if (depthOver(child, limit, depth + 1)) return true;
   }
   return false;
 }

@@ -14,7 +14,7 @@ import { useDemoAndExtension } from '../helpers/e2e';
 
 const env = useDemoAndExtension();
 
-/** The marker clip() leaves where it cut (src/page/summarize.ts). */
+/** The marker clip() leaves where it cut (src/shared/summarize.ts). */
 const CUT = /…\[\+\d+ chars\]$/;
 
 it('long page URL, error message, token POST URL and SDK argument are cut with a marker, not dropped', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { summarizeActivity } from '../../src/page/activity';
-import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl } from '../../src/page/directLineNet';
+import { summarizeActivity } from '../../src/shared/activity';
+import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl } from '../../src/shared/directLine';
 
 const u = (s: string) => new URL(s);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clip, summarize, summarizeError } from '../../src/page/summarize';
+import { clip, summarize, summarizeError } from '../../src/shared/summarize';
 
 describe('summarize (hostile page values)', () => {
   it('never runs getters and marks them', () => {

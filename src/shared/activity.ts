@@ -1,10 +1,11 @@
 /**
  * Copies the SSO-relevant parts of a Bot Framework activity out of the page
  * (https://github.com/microsoft/botframework-sdk/blob/main/specs/botframework-activity/botframework-activity.md).
- * Reads own data properties only (no getters run), bounded, never throws.
+ * Reads own data properties only (no getters run), bounded, never throws. Shared by the page hook and
+ * the HAR import (src/analysis/har.ts), so a HAR reads activities exactly as the hook does.
  */
-import { MAX_TOKEN } from '../shared/constants';
-import type { ActivitySummary } from '../shared/events';
+import { MAX_TOKEN } from './constants';
+import type { ActivitySummary } from './events';
 import { clip, summarize } from './summarize';
 import { getOwnDescriptor, isArray, ownKeys } from './builtins';
 

@@ -5,8 +5,8 @@
  * We read only own data properties through property descriptors (never invoking
  * getters), cap depth, width and string length, and never throw.
  */
-import { MAX_STRING } from '../shared/constants';
-import type { ErrorSummary, Summary } from '../shared/events';
+import { MAX_STRING } from './constants';
+import type { ErrorSummary, Summary } from './events';
 import { getOwnDescriptor, isArray, NodeCtor, ownKeys, PromiseCtor, protoOf, tagOf } from './builtins';
 
 const MAX_DEPTH = 4;
@@ -38,7 +38,7 @@ function isErrorLike(value: object): boolean {
  * otherwise `{ $type: 'undefined' | 'function' | 'error' | 'node' | 'promise' | 'getter' | 'cycle' | 'object' | 'more' | 'unreadable' | 'bigint' | 'symbol' | 'number', … }`.
  * Never throws.
  */
-export function summarize(value: unknown, depth = MAX_DEPTH, seen: Set<object> = new Set()): Summary {
+export function summarize(value: unknown, depth = MAX_DEPTH, seenSoFar?: Set<object>): Summary {
   try {
     switch (typeof value) {
       case 'string':
@@ -60,6 +60,8 @@ export function summarize(value: unknown, depth = MAX_DEPTH, seen: Set<object> =
     }
     if (value === null) return null;
     const obj = value as object;
+    // Made for the first object only: most summarized values (SDK arguments) are primitives.
+    const seen = seenSoFar ?? new Set<object>();
     if (seen.has(obj)) return { $type: 'cycle' };
     if (isErrorLike(obj)) return { $type: 'error', ...summarizeError(obj) };
     if (NodeCtor && obj instanceof NodeCtor) return { $type: 'node', name: clip(String((obj as Node).nodeName), 100) };

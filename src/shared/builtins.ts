@@ -2,7 +2,9 @@
  * Built-ins the hook calls, captured when the hook's bundle is evaluated: at document_start, before any
  * page script, so a page that later replaces `Object.getOwnPropertyDescriptor`, `Array.isArray`,
  * `JSON.parse` or `Reflect.get` can neither break nor steer the hook. Module constants, reachable from
- * no page object. (natives.ts keeps the per-window ones: timers, the page clock, `Promise`.)
+ * no page object. (src/page/natives.ts keeps the per-window ones: timers, the page clock, `Promise`.)
+ * In src/shared because the parsers and the summariser the hook shares with the HAR import use them;
+ * outside the page (the HAR import, tests) they are simply the realm's own.
  */
 export const getOwnDescriptor = Object.getOwnPropertyDescriptor;
 export const ownKeys = Object.keys;

@@ -4,9 +4,11 @@
  *  - REST over XMLHttpRequest (what DirectLineJS uses, with `responseType: 'json'`) or fetch, on any host:
  *    every POST …/activities with its HTTP status, conversation starts, non-empty GET …/activities polls;
  *  - the WebSocket stream (`…/conversations/{id}/stream`): JSON activity sets; empty frames are keep-alives.
- * Pure parsing here; network.ts and websocket.ts feed it.
+ * Pure parsing here: the page hook (src/page/network.ts, websocket.ts) and the HAR import
+ * (src/analysis/har.ts) feed it.
  */
-import type { ActivitySummary, DirectLineOp } from '../shared/events';
+import type { ActivitySummary, DirectLineOp, EventOf } from './events';
+import type { Unstamped } from './unstamped';
 import { own, summarizeActivity } from './activity';
 import { clip } from './summarize';
 import { isArray, parseJson as nativeParseJson, URLCtor } from './builtins';
@@ -85,4 +87,62 @@ export function errorMessageOf(body: unknown): string | undefined {
   const code = own(error, 'code');
   if (typeof message !== 'string' && typeof code !== 'string') return undefined;
   return clip([typeof code === 'string' ? code : '', typeof message === 'string' ? message : ''].filter(Boolean).join(': '), 1000);
+}
+
+/** One finished Direct Line v3 REST request, as the hook sees it on the page or the HAR import reads it. */
+export interface DirectLineExchange {
+  api: 'fetch' | 'xhr';
+  method: string;
+  url: URL;
+  /** What `classifyDirectLine` made of it. */
+  dl: DirectLineRequest;
+  /** HTTP status, or null when the request failed before a response. */
+  status: number | null;
+  /** ms from the request to its outcome. */
+  elapsedMs: number;
+  /** The request body (text or object); read for post-activity. */
+  body?: unknown;
+  /** The parsed response body, when read. */
+  response?: unknown;
+  /** A network error message. */
+  error?: string;
+  /** Makes the event's request id (called only when a `directline.http` event is made). */
+  requestId(): string;
+}
+
+/**
+ * The event for one Direct Line REST request: `directline.activities` for a GET activities poll that
+ * brought activities, nothing for an empty poll (noise, every few hundred ms), otherwise `directline.http`
+ * (with the posted activity, the answered id and an error message from the body, when there are).
+ * The one home of this event for the hook (src/page/network.ts) and the HAR import (src/analysis/har.ts).
+ */
+export function directLineEventOf(
+  x: DirectLineExchange,
+): Unstamped<EventOf<'directline.http' | 'directline.activities'>> | null {
+  const { dl } = x;
+  const ok = x.status !== null && x.status >= 200 && x.status < 300;
+  const conversation = dl.conversationId ? { conversationId: dl.conversationId } : {};
+  if (dl.op === 'get-activities' && ok) {
+    const set = parseActivitySet(x.response);
+    if (!set || set.activities.length === 0) return null;
+    return { kind: 'directline.activities', via: x.api, ...conversation, ...set };
+  }
+  const activity = dl.op === 'post-activity' ? summarizeActivity(parseJson(x.body)) : null;
+  const responseId = own(x.response, 'id');
+  const conversationId = dl.conversationId ?? own(x.response, 'conversationId');
+  const error = x.error ?? (ok ? undefined : errorMessageOf(x.response));
+  return {
+    kind: 'directline.http',
+    requestId: x.requestId(),
+    api: x.api,
+    method: clip(x.method, 16),
+    url: redactDirectLineUrl(x.url),
+    op: dl.op,
+    status: x.status,
+    elapsedMs: x.elapsedMs,
+    ...(typeof conversationId === 'string' ? { conversationId: clip(conversationId, 200) } : {}),
+    ...(activity ? { activity } : {}),
+    ...(typeof responseId === 'string' ? { responseId: clip(responseId, 200) } : {}),
+    ...(error ? { error: clip(error, 1000) } : {}),
+  };
 }
