@@ -6,7 +6,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDemoServer } from '../demo/server.mjs';
-import { launchPlainChromium, launchWithExtension, tabIdOf } from './lib/chromium.mjs';
+import { launchPlainChromium, launchWithExtension } from './lib/chromium.mjs';
 import { measurePageLoad } from './bench/pageLoad.mjs';
 import { measureBurst, measureGrowingLog, summariseGrowingLog } from './bench/panel.mjs';
 import { measureSdkCall } from './bench/sdkCall.mjs';

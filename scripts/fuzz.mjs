@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
-let code = 1;
+let code;
 try {
   const outfile = join(dir, 'fuzz.mjs');
   await esbuild.build({ entryPoints: [join(root, 'test/fuzz/cli.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile, logLevel: 'warning' });

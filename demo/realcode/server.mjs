@@ -294,7 +294,7 @@ export function createRealcodeRoutes({ base }) {
     const state = url.searchParams.get('state') ?? '';
     const run = bySignInId.get(state);
     const status = run ? (run.scenario.postTokenStatus ?? 200) : 404;
-    let bodyHasJwt = false;
+    let bodyHasJwt;
     try {
       const parsed = JSON.parse(body);
       const text = typeof parsed === 'string' ? parsed : JSON.stringify(parsed);

@@ -1,6 +1,7 @@
 // STAND-IN for the closed-source LiveChatBootstrapper.js (it is not on npm): the shape of its namespace
 // code (TypeScript namespace emit, `Microsoft || (Microsoft = {})` level by level, reusing what is there)
 // and SDK members assigned one at a time. Method bodies are small and deterministic; not Microsoft code.
+/* eslint-disable @typescript-eslint/no-unused-vars, no-useless-assignment -- TypeScript namespace emit, kept as the real bootstrapper has it */
 var Microsoft;
 (function (Microsoft) {
   var Omnichannel;

@@ -497,7 +497,7 @@
     rec(k + 'toString of assorted functions', function () {
       var bound = function boundTarget(a, b) { return a + b; }.bind(null);
       var getter = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie').get;
-      return [Math.max, bound, getter, class Widget { render() {} }, async function a() {}, function* g() {}, (x) => x, { method(y) {} }.method].map(function (f) {
+      return [Math.max, bound, getter, class Widget { render() {} }, async function a() {}, function* g() {}, (x) => x, { method(_y) {} }.method].map(function (f) {
         return Function.prototype.toString.call(f);
       });
     });

@@ -36,7 +36,7 @@ export async function runRealcodeScenario(browserOrContext, baseUrl, scenario, {
   } catch (e) {
     const state = await page.evaluate(() => JSON.stringify(window.__realcode ?? null)).catch((x) => String(x));
     await page.close().catch(() => undefined);
-    throw new Error(`${scenario.id} did not finish: ${e?.message ?? e}\npage state: ${String(state).slice(0, 4000)}\nconsole:\n${consoleLines.slice(-30).join('\n')}`);
+    throw new Error(`${scenario.id} did not finish: ${e?.message ?? e}\npage state: ${String(state).slice(0, 4000)}\nconsole:\n${consoleLines.slice(-30).join('\n')}`, { cause: e });
   }
   const truth = await page.evaluate(() => JSON.parse(JSON.stringify(window.__realcode)));
   if (!keepOpen) await page.close().catch(() => undefined);

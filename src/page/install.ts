@@ -45,7 +45,7 @@ export function installHook(win: Window & typeof globalThis, sink: (event: HookE
 
   ctx.emit({ kind: 'hook.installed', url: clip(String(win.location?.href ?? '')), top: win === win.top, readyState: clip(String(win.document?.readyState ?? ''), 50) });
   ctx.guard('toString', () => installToStringDisguise(ctx, win));
-  let authFunction: ReturnType<typeof createAuthFunctionWatcher> | undefined;
+  let authFunction: ReturnType<typeof createAuthFunctionWatcher> | undefined = undefined;
   const network = ctx.guard('network', () =>
     createNetworkWatcher(ctx, win, (name) => authFunction?.configured(name), () => discovery.soon()),
   ) ?? { expect() {}, classify: () => null };

@@ -270,6 +270,7 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
    * name first to wrap the function in time.
    */
   const onReadyState = function (this: XMLHttpRequest) {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the XHR the listener is on, named for the closures below
     const xhr = this;
     if (xhr.readyState !== 4) return;
     const s = sent.get(xhr);

@@ -57,6 +57,8 @@ export function summarize(value: unknown, depth = MAX_DEPTH, seenSoFar?: Set<obj
         const name = describeOwn(value, 'name')?.value;
         return { $type: 'function', name: typeof name === 'string' ? clip(name, 200) : '' };
       }
+      case 'object':
+        break; // below: null, then objects
     }
     if (value === null) return null;
     const obj = value as object;

@@ -66,7 +66,10 @@ const opaque = (n: number) => randomBytes(n).toString('base64');
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(k), strings(v, out);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) {
+    out.push(k);
+    strings(v, out);
+  }
   return out;
 }
 

@@ -704,7 +704,10 @@ function redactionEntries(rng: Rng): { entries: LogEntry[]; needles: Needle[] } 
 function allStrings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) value.forEach((v) => allStrings(v, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) out.push(k), allStrings(v, out);
+  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) {
+    out.push(k);
+    allStrings(v, out);
+  }
   return out;
 }
 

@@ -96,8 +96,7 @@ describe('delivery queue resends', () => {
   it('resends exactly the same batch under the same id, even when items arrived meanwhile', async () => {
     const sent: { id: string; batch: number[] }[] = [];
     let fail = true;
-    let q!: ReturnType<typeof createDeliveryQueue<number>>;
-    q = createDeliveryQueue<number>({
+    const q: ReturnType<typeof createDeliveryQueue<number>> = createDeliveryQueue<number>({
       maxBatch: 10,
       sleep: async () => {
         q.push(3, 4); // arrives while the first attempt is failing
@@ -216,8 +215,7 @@ describe('delivery queue bounds', () => {
     const sent: number[][] = [];
     const drops: [number, string][] = [];
     let fail = 2;
-    let q!: ReturnType<typeof createDeliveryQueue<number>>;
-    q = createDeliveryQueue<number>({
+    const q: ReturnType<typeof createDeliveryQueue<number>> = createDeliveryQueue<number>({
       maxBatch: 2,
       maxQueued: 4,
       sleep: async () => {
