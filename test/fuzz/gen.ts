@@ -38,6 +38,9 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
  * `stringify(value)` writes the value with every marker replaced by its fragment, unquoted.
  * Fragments are what a hostile writer can put in a file but JSON.stringify never produces.
  */
+/** Characters raw fragments may add to one JSON text. */
+const MAX_EXPANDED_CHARS = 16_000_000;
+
 export class JsonText {
   private readonly fragments: string[] = [];
   private readonly tag: string;
@@ -55,7 +58,14 @@ export class JsonText {
     const text = JSON.stringify(value, null, indent) ?? 'null';
     if (this.fragments.length === 0) return text;
     const re = new RegExp(`"${this.tag.replace(/[$]/g, '\\$')}(\\d+)@@"`, 'g');
-    return text.replace(re, (_m, i: string) => this.fragments[Number(i)]!);
+    // A slot holding a fragment can be copied many times (mutate.ts): each copy expands in full, so
+    // past MAX_EXPANDED_CHARS later copies become null rather than outgrow the engine's largest string.
+    let expanded = 0;
+    return text.replace(re, (_m, i: string) => {
+      const fragment = this.fragments[Number(i)]!;
+      expanded += fragment.length;
+      return expanded <= MAX_EXPANDED_CHARS ? fragment : 'null';
+    });
   }
 }
 
