@@ -1,7 +1,7 @@
 /** Details of an OAuthCard or a signin/tokenExchange invoke: the card's SSO fields, each exchange attempt, the outcome. */
-import { formatDuration } from '../src/analysis/format';
-import type { CardAttempt, InvokeAttempt } from '../src/analysis/webchat';
-import { audienceText, LAYER_NAME } from '../src/analysis/webchatRows';
+import { formatDuration } from '../src/analysis/model/format';
+import type { CardAttempt, InvokeAttempt } from '../src/analysis/model/webchat';
+import { audienceText, LAYER_NAME } from '../src/analysis/rows/webchatRows';
 import { JwtDetails } from './JwtDetails';
 
 function Kv({ items }: { items: [string, string | undefined][] }) {

@@ -1,11 +1,11 @@
 /** Details of the selected event: its invocation's chain, a decoded token, and the raw event. */
 import { forwardRef } from 'preact/compat';
-import type { Invocation } from '../src/analysis/invocations';
+import type { Invocation } from '../src/analysis/model/invocations';
 import { copyText } from './clipboard';
-import { budgetStatus } from '../src/analysis/invocations';
-import { formatClock, formatDuration, safeJson } from '../src/analysis/format';
-import type { TimelineRow } from '../src/analysis/timeline';
-import type { CardAttempt } from '../src/analysis/webchat';
+import { budgetStatus } from '../src/analysis/model/invocations';
+import { formatClock, formatDuration, safeJson } from '../src/analysis/model/format';
+import type { TimelineRow } from '../src/analysis/rows/timeline';
+import type { CardAttempt } from '../src/analysis/model/webchat';
 import { CardDetails } from './CardDetails';
 import { ErrorBoundary } from './ErrorBoundary';
 import { JwtDetails } from './JwtDetails';

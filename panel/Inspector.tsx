@@ -7,12 +7,12 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { diagnose } from '../src/analysis/diagnosis';
-import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/filter';
-import { errorMessage } from '../src/analysis/format';
-import { budgetStatus, collectInvocations, type Invocation } from '../src/analysis/invocations';
-import { collectWidgetCards } from '../src/analysis/widgetCards';
-import { buildTimeline, type TimelineRow } from '../src/analysis/timeline';
-import { collectCardAttempts, type CardAttempt } from '../src/analysis/webchat';
+import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/rows/filter';
+import { errorMessage } from '../src/analysis/model/format';
+import { budgetStatus, collectInvocations, type Invocation } from '../src/analysis/model/invocations';
+import { collectWidgetCards } from '../src/analysis/model/widgetCards';
+import { buildTimeline, type TimelineRow } from '../src/analysis/rows/timeline';
+import { collectCardAttempts, type CardAttempt } from '../src/analysis/model/webchat';
 import type { LogEntry } from '../src/shared/events';
 import type { LogState } from '../src/shared/messages';
 import type { Diagnosis } from '../src/analysis/diagnosis';

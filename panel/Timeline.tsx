@@ -3,8 +3,8 @@
  * text. Long logs are virtualized (only rows in view are in the DOM); short ones render whole.
  */
 import { useEffect, useRef } from 'preact/hooks';
-import type { TimelineRow } from '../src/analysis/timeline';
-import { formatClock, formatDuration } from '../src/analysis/format';
+import type { TimelineRow } from '../src/analysis/rows/timeline';
+import { formatClock, formatDuration } from '../src/analysis/model/format';
 import { useVirtualizer } from './useVirtualizer';
 
 const MARK = { info: '', warning: '⚠', error: '✖' } as const;

@@ -2,14 +2,14 @@
  * Groups a capture into SSO attempts (per auth token provider invocation, per bot sign-in card
  * (signInId), per OAuthCard) and tells, for each, the chain of steps and its outcome in one sentence.
  */
-import { errorMessage, formatDuration, safeText } from '../format';
-import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
-import { isShown, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../widgetCards';
-import { LCW_ERROR_CODES } from '../lcwErrors';
-import { redactionOf } from '../redact';
-import { tokenOneLiner } from '../timeline';
-import type { CardAttempt } from '../webchat';
-import { audienceText } from '../webchatRows';
+import { errorMessage, formatDuration, safeText } from '../model/format';
+import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../model/invocations';
+import { isShown, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../model/widgetCards';
+import { LCW_ERROR_CODES } from '../model/lcwErrors';
+import { redactionOf } from '../formats/redact';
+import { tokenOneLiner } from '../rows/timeline';
+import type { CardAttempt } from '../model/webchat';
+import { audienceText } from '../rows/webchatRows';
 import { cardAttemptId, invokeEvidence, invokeStatus } from './botFramework';
 import type { Model } from './model';
 import { postOf } from './omnichannelBot';

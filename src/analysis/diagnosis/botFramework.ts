@@ -5,9 +5,9 @@
  * 502 on Azure Direct Line, which DirectLineJS turns into 'retry'), and whether the card was hidden.
  * https://learn.microsoft.com/azure/bot-service/bot-builder-webchat-sso
  */
-import { formatDuration, isoTime, safeText } from '../format';
-import { decodeJwtView } from '../jwt';
-import { sightingsOf, type CardAttempt, type InvokeAttempt } from '../webchat';
+import { formatDuration, isoTime, safeText } from '../model/format';
+import { decodeJwtView } from '../model/jwt';
+import { sightingsOf, type CardAttempt, type InvokeAttempt } from '../model/webchat';
 import { DOCS } from './docs';
 import type { Model } from './model';
 import type { Check, RawFinding } from './types';

@@ -5,7 +5,7 @@
 import type { LogEntry } from '../../shared/events';
 import { collectAttempts } from './attempts';
 import { BOT_FRAMEWORK_CHECKS } from './botFramework';
-import { errorMessage } from '../format';
+import { errorMessage } from '../model/format';
 import { buildModel } from './model';
 import { OMNICHANNEL_AUTH_CHECKS } from './omnichannelAuth';
 import { OMNICHANNEL_BOT_CHECKS } from './omnichannelBot';
@@ -15,7 +15,7 @@ import type { Check, Diagnosis, Finding } from './types';
 export type { Attempt, Check, Diagnosis, Finding, FindingSeverity, Step } from './types';
 export { CLOCK_SKEW_SECONDS } from './model';
 export { LCW_ERROR_CAUSES } from './omnichannelAuth';
-export { LCW_ERROR_CODES } from '../lcwErrors';
+export { LCW_ERROR_CODES } from '../model/lcwErrors';
 
 /** The catalog, in documentation order (docs/checks.md lists every id). */
 export const CHECKS: readonly Check[] = [...OMNICHANNEL_AUTH_CHECKS, ...OMNICHANNEL_BOT_CHECKS, ...OMNICHANNEL_WIDGET_CHECKS, ...BOT_FRAMEWORK_CHECKS];

@@ -3,9 +3,9 @@
  * lcw:* events and SDK calls, indexed once. Pure.
  */
 import type { EventOf, LogEntry } from '../../shared/events';
-import { collectInvocations, type Invocation } from '../invocations';
-import { collectActivities, collectCardAttempts, type ActivityRecord, type CardAttempt } from '../webchat';
-import { collectWidgetCards, linkCardInvocations, type WidgetCard } from '../widgetCards';
+import { collectInvocations, type Invocation } from '../model/invocations';
+import { collectActivities, collectCardAttempts, type ActivityRecord, type CardAttempt } from '../model/webchat';
+import { collectWidgetCards, linkCardInvocations, type WidgetCard } from '../model/widgetCards';
 
 export type Entry<K extends LogEntry['event']['kind']> = LogEntry & { event: EventOf<K> };
 

@@ -3,11 +3,11 @@
  * (setAuthTokenProvider), the JWT it hands over, its `lwicontexts`, and `lcw:error`.
  */
 import { AUTH_PROVIDER_BUDGET_MS } from '../../shared/constants';
-import { formatDuration, isoTime, kindOf, listText, safeText } from '../format';
-import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
-import { decodeJwtView, type JwtView } from '../jwt';
-import { LCW_ERROR_CODES } from '../lcwErrors';
-import { redactionOf } from '../redact';
+import { formatDuration, isoTime, kindOf, listText, safeText } from '../model/format';
+import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../model/invocations';
+import { decodeJwtView, type JwtView } from '../model/jwt';
+import { LCW_ERROR_CODES } from '../model/lcwErrors';
+import { redactionOf } from '../formats/redact';
 import { DOCS } from './docs';
 import type { Entry, Model } from './model';
 import type { Check, RawFinding } from './types';

@@ -4,9 +4,9 @@
  * Status meanings: 200 signed in; 202 and 404 already signed in; anything else: the card is shown
  * (https://github.com/microsoft/omnichannel-chat-sdk/blob/main/docs/scenarios/SINGLE_SIGN_ON_FOR_BOTS.md).
  */
-import { formatDuration, safeText } from '../format';
-import type { Invocation } from '../invocations';
-import { WIDGET_DECISION_WINDOW_MS } from '../widgetCards';
+import { formatDuration, safeText } from '../model/format';
+import type { Invocation } from '../model/invocations';
+import { WIDGET_DECISION_WINDOW_MS } from '../model/widgetCards';
 import { DOCS } from './docs';
 import type { Model } from './model';
 import type { Check } from './types';

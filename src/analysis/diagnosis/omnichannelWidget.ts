@@ -4,11 +4,11 @@
  * configuration names, `livechatconnector` answers, and page errors that keep the chat from loading.
  * The widget's behaviour is read from its published code (see widgetCards.ts for the sign-in path).
  */
-import { formatDuration, safeText } from '../format';
-import { providerLabel } from '../invocations';
-import { decodeJwtView } from '../jwt';
-import { redactionOf } from '../redact';
-import { WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../widgetCards';
+import { formatDuration, safeText } from '../model/format';
+import { providerLabel } from '../model/invocations';
+import { decodeJwtView } from '../model/jwt';
+import { redactionOf } from '../formats/redact';
+import { WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../model/widgetCards';
 import { connectorOperation } from '../../shared/omnichannel';
 import { DOCS } from './docs';
 import type { Entry, Model } from './model';

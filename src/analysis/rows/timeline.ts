@@ -2,13 +2,13 @@
  * Turns log entries into timeline rows: time, source, kind, one-line summary and
  * severity. Pure, so the panel and the headless printer show the same words.
  */
-import type { LogEntry, Summary } from '../shared/events';
-import { errorMessage, formatDuration, kindOf, listText, safeText, summaryText } from './format';
-import { budgetStatus, collectInvocations, providerLabel, type Invocation } from './invocations';
-import { collectWidgetCards, linkCardInvocations, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from './widgetCards';
-import { decodeJwtView } from './jwt';
-import { redactionOf } from './redact';
-import { describeLcwError } from './lcwErrors';
+import type { LogEntry, Summary } from '../../shared/events';
+import { errorMessage, formatDuration, kindOf, listText, safeText, summaryText } from '../model/format';
+import { budgetStatus, collectInvocations, providerLabel, type Invocation } from '../model/invocations';
+import { collectWidgetCards, linkCardInvocations, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../model/widgetCards';
+import { decodeJwtView } from '../model/jwt';
+import { redactionOf } from '../formats/redact';
+import { describeLcwError } from '../model/lcwErrors';
 import { createWebChatRows, isWebChatEvent } from './webchatRows';
 
 export type Severity = 'info' | 'warning' | 'error';

@@ -5,7 +5,7 @@
  * Wire shapes: https://learn.microsoft.com/azure/bot-service/bot-builder-webchat-sso and
  * https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-send-activity
  */
-import type { ActivitySummary, EventOf, LogEntry } from '../shared/events';
+import type { ActivitySummary, EventOf, LogEntry } from '../../shared/events';
 import { decodeJwtView } from './jwt';
 
 /** Where an activity was seen. */
@@ -92,44 +92,66 @@ const sourceKey = (entry: LogEntry) => (entry.event.kind === 'webchat.action' ? 
 const fingerprint = (a: ActivitySummary) => `${a.type}|${a.name ?? ''}|${a.tokenExchange?.id ?? ''}|${a.tokenExchange?.token?.slice(-16) ?? ''}|${a.text ?? ''}`;
 
 /**
- * Merges activity sightings into records, deduplicating by activity `id` and
- * `channelData.clientActivityID` (and, for outgoing activities with neither, by content).
- * Returns records in order of first sighting.
+ * Merges activity sightings into records entry by entry, deduplicating by activity `id` and
+ * `channelData.clientActivityID` (and, for outgoing activities with neither, by content). `add`
+ * costs the entry's own sightings, so a live log grows its records with each batch.
  */
-export function collectActivities(entries: readonly LogEntry[]): ActivityRecord[] {
-  const records: ActivityRecord[] = [];
-  const byId = new Map<string, ActivityRecord>();
-  const byCid = new Map<string, ActivityRecord>();
-  const byPrint = new Map<string, ActivityRecord>();
-  for (const entry of entries) {
+export class ActivityFold {
+  /** In order of first sighting. */
+  readonly records: ActivityRecord[] = [];
+  /** Each record's place in `records`. */
+  readonly order = new Map<ActivityRecord, number>();
+  private readonly byId = new Map<string, ActivityRecord>();
+  private readonly byCid = new Map<string, ActivityRecord>();
+  private readonly byPrint = new Map<string, ActivityRecord>();
+
+  /** Adds one entry's sightings; returns the records it created or completed (each once). */
+  add(entry: LogEntry): ActivityRecord[] {
+    const touched = new Set<ActivityRecord>();
     for (const { layer, activity, hint } of sightingsOf(entry)) {
       const role = activity.from?.role;
       const direction = role === 'bot' ? 'in' : role === 'user' ? 'out' : hint;
       const anonymousOut = direction === 'out' && !activity.id && !activity.clientActivityID;
       // Content match only for outgoing activities that the record could be another copy of:
       // not when ids differ, and not when this layer already saw that record (a real duplicate post).
-      const printed = direction === 'out' ? byPrint.get(fingerprint(activity)) : undefined;
+      const printed = direction === 'out' ? this.byPrint.get(fingerprint(activity)) : undefined;
       const printMatch =
         printed &&
         !(activity.id && printed.activity.id && activity.id !== printed.activity.id) &&
         !printed.sightings.some((x) => x.layer === layer && sourceKey(x.entry) === sourceKey(entry))
           ? printed
           : undefined;
-      let record = (activity.id && byId.get(activity.id)) || (activity.clientActivityID && byCid.get(activity.clientActivityID)) || printMatch;
+      let record =
+        (activity.id && this.byId.get(activity.id)) || (activity.clientActivityID && this.byCid.get(activity.clientActivityID)) || printMatch;
       if (!record) {
-        record = { key: activity.id ?? activity.clientActivityID ?? `${fingerprint(activity)}#${entry.seq}`, direction, activity, sightings: [] };
-        records.push(record);
+        const key = activity.id ?? activity.clientActivityID ?? `${fingerprint(activity)}#${entry.seq}`;
+        record = { key, direction, activity, sightings: [] };
+        this.order.set(record, this.records.length);
+        this.records.push(record);
       } else {
         // Complete the record with ids learned later (the service assigns `id` after the POST).
-        record.activity = { ...activity, ...record.activity, id: record.activity.id ?? activity.id, clientActivityID: record.activity.clientActivityID ?? activity.clientActivityID };
+        const known = record.activity;
+        const id = known.id ?? activity.id;
+        const clientActivityID = known.clientActivityID ?? activity.clientActivityID;
+        record.activity = { ...activity, ...known, id, clientActivityID };
       }
       record.sightings.push({ layer, entry });
-      if (record.activity.id) byId.set(record.activity.id, record);
-      if (record.activity.clientActivityID) byCid.set(record.activity.clientActivityID, record);
-      if (direction === 'out' && (anonymousOut || isTokenExchange(activity))) byPrint.set(fingerprint(activity), record);
+      if (record.activity.id) this.byId.set(record.activity.id, record);
+      if (record.activity.clientActivityID) this.byCid.set(record.activity.clientActivityID, record);
+      if (direction === 'out' && (anonymousOut || isTokenExchange(activity))) this.byPrint.set(fingerprint(activity), record);
+      touched.add(record);
     }
+    return [...touched];
   }
-  return records;
+}
+
+/**
+ * Merges activity sightings into records (see ActivityFold). Returns records in order of first sighting.
+ */
+export function collectActivities(entries: readonly LogEntry[]): ActivityRecord[] {
+  const fold = new ActivityFold();
+  for (const entry of entries) fold.add(entry);
+  return fold.records;
 }
 
 const ok = (status: number | null | undefined) => typeof status === 'number' && status >= 200 && status < 300;
@@ -164,12 +186,35 @@ function describeInvoke(inv: Omit<InvokeAttempt, 'succeeded' | 'verdict'>): Pick
   return { succeeded: undefined, verdict: 'the invoke was seen, but not its result' };
 }
 
+/** The Web Chat store's result actions for a posted activity. */
+export const isStoreResult = (x: LogEntry): x is StoreAction =>
+  x.event.kind === 'webchat.action' && RESULT_ACTIONS.has(x.event.actionType);
+/** The page's activity middleware passing an activity on to be rendered. */
+export const isPassedOn = (x: LogEntry): x is StoreAction => x.event.kind === 'webchat.action' && x.event.stage === 'passed';
+/** A record of an OAuthCard from the bot. */
+export const isCardRecord = (r: ActivityRecord) => r.direction === 'in' && !!oauthOf(r.activity);
+/** A record of a signin/tokenExchange invoke from the client. */
+export const isInvokeRecord = (r: ActivityRecord) => r.direction === 'out' && isTokenExchange(r.activity);
+
+type StoreAction = LogEntry & { event: EventOf<'webchat.action'> };
+
+/** What card attempts are made of: card and invoke records (in record order), store results and passed-on actions (in log order). */
+export interface CardInputs {
+  cards: readonly ActivityRecord[];
+  invokes: readonly ActivityRecord[];
+  storeResults: readonly StoreAction[];
+  passed: readonly StoreAction[];
+}
+
 /** Groups OAuthCards with their invokes and decides, for each, whether it was shown or hidden, and why. */
 export function collectCardAttempts(entries: readonly LogEntry[], records = collectActivities(entries)): CardAttempt[] {
-  const cards = records.filter((r) => r.direction === 'in' && oauthOf(r.activity));
-  const invokes = records.filter((r) => r.direction === 'out' && isTokenExchange(r.activity));
-  const storeResults = entries.filter((x): x is LogEntry & { event: EventOf<'webchat.action'> } => x.event.kind === 'webchat.action' && RESULT_ACTIONS.has(x.event.actionType));
-  const passed = entries.filter((x): x is LogEntry & { event: EventOf<'webchat.action'> } => x.event.kind === 'webchat.action' && x.event.stage === 'passed');
+  const cards = records.filter(isCardRecord);
+  const invokes = records.filter(isInvokeRecord);
+  return cardAttemptsOf({ cards, invokes, storeResults: entries.filter(isStoreResult), passed: entries.filter(isPassedOn) });
+}
+
+/** `collectCardAttempts` from its inputs, gathered once (ActivityFold) or as a live log grows. */
+export function cardAttemptsOf({ cards, invokes, storeResults, passed }: CardInputs): CardAttempt[] {
   // Pair each invoke with its card: by tokenExchangeResource.id, else the latest earlier card with the
   // same connectionName, else the latest earlier card (so a wrong id or connectionName is still diagnosed).
   const firstSeq = (r: ActivityRecord) => r.sightings[0]!.entry.seq;

@@ -3,8 +3,8 @@
  * token provider), each with its callbacks, end, budget flag and the POSTs it made.
  * Pure: used by the panel, the headless printer and tests.
  */
-import { AUTH_PROVIDER_BUDGET_MS } from '../shared/constants';
-import type { EventOf, LogEntry } from '../shared/events';
+import { AUTH_PROVIDER_BUDGET_MS } from '../../shared/constants';
+import type { EventOf, LogEntry } from '../../shared/events';
 
 export interface Invocation {
   invocationId: string;
@@ -25,24 +25,38 @@ export type BudgetStatus =
   | { state: 'over'; elapsedMs: number; calledBack: true }
   | { state: 'over'; elapsedMs: number; calledBack: false };
 
-/** Collects invocations from log entries (in log order). Entries of unknown invocations are ignored. */
-export function collectInvocations(entries: readonly LogEntry[]): Map<string, Invocation> {
-  const map = new Map<string, Invocation>();
-  for (const entry of entries) {
+/**
+ * Collects invocations entry by entry (in log order): `add` costs O(1), so a live log grows its
+ * invocations with each batch. Entries of unknown invocations are ignored.
+ */
+export class InvocationFold {
+  /** By invocationId, in order of first invoke. */
+  readonly map = new Map<string, Invocation>();
+
+  /** Adds one entry; returns the invocationId it names (linked or not), if any. */
+  add(entry: LogEntry): string | undefined {
     const e = entry.event;
     if (e.kind === 'provider.invoke') {
-      map.set(e.invocationId, { invocationId: e.invocationId, role: e.role, invoke: entry as Invocation['invoke'], callbacks: [], requests: [] });
-      continue;
+      const invoke = entry as Invocation['invoke'];
+      this.map.set(e.invocationId, { invocationId: e.invocationId, role: e.role, invoke, callbacks: [], requests: [] });
+      return e.invocationId;
     }
     const id = 'invocationId' in e ? e.invocationId : undefined;
-    const inv = id ? map.get(id) : undefined;
-    if (!inv) continue;
+    const inv = id ? this.map.get(id) : undefined;
+    if (!inv) return id;
     if (e.kind === 'provider.callback') inv.callbacks.push(entry as Invocation['callbacks'][number]);
     else if (e.kind === 'provider.end') inv.end = entry as Invocation['end'];
     else if (e.kind === 'budget.exceeded') inv.budgetFlag = entry as Invocation['budgetFlag'];
     else if (e.kind === 'net.request') inv.requests.push(entry as Invocation['requests'][number]);
+    return id;
   }
-  return map;
+}
+
+/** Collects invocations from log entries (in log order). Entries of unknown invocations are ignored. */
+export function collectInvocations(entries: readonly LogEntry[]): Map<string, Invocation> {
+  const fold = new InvocationFold();
+  for (const entry of entries) fold.add(entry);
+  return fold.map;
 }
 
 /**

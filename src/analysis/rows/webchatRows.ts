@@ -3,10 +3,10 @@
  * (Web Chat's store, the DirectLine object, XHR/fetch, the WebSocket stream) get one row, at
  * their first sighting; OAuthCards and signin/tokenExchange invokes carry their SSO outcome.
  */
-import type { ActivitySummary, CapturedEvent, EventOf, LogEntry } from '../shared/events';
-import { formatDuration } from './format';
+import type { ActivitySummary, CapturedEvent, EventOf, LogEntry } from '../../shared/events';
+import { formatDuration } from '../model/format';
 import type { RowSource, Severity, TimelineRow } from './timeline';
-import { collectActivities, collectCardAttempts, isTokenExchange, oauthOf, type ActivityRecord, type CardAttempt, type InvokeAttempt, type Layer } from './webchat';
+import { collectActivities, collectCardAttempts, isTokenExchange, oauthOf, type ActivityRecord, type CardAttempt, type InvokeAttempt, type Layer } from '../model/webchat';
 
 const WEB_CHAT_KINDS = new Set<CapturedEvent['kind']>(['webchat.detected', 'webchat.action', 'directline.post', 'directline.http', 'directline.activities']);
 

@@ -6,12 +6,12 @@
  * https://w3c.github.io/web-performance/specs/HAR/Overview.html) plus Chrome's custom fields
  * `_resourceType`, `_webSocketMessages` and `_error`. What a HAR cannot show: docs/har.md.
  */
-import type { Unstamped } from '../page/context';
-import { own, summarizeActivity } from '../page/activity';
-import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl } from '../page/directLineNet';
-import { clip } from '../page/summarize';
-import { MAX_TOKEN } from '../shared/constants';
-import type { HookEvent, LogEntry } from '../shared/events';
+import type { Unstamped } from '../../page/context';
+import { own, summarizeActivity } from '../../page/activity';
+import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl } from '../../page/directLineNet';
+import { clip } from '../../page/summarize';
+import { MAX_TOKEN } from '../../shared/constants';
+import type { HookEvent, LogEntry } from '../../shared/events';
 
 /** The result of a HAR import. */
 export interface HarImport {

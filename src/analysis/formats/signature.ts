@@ -8,7 +8,7 @@
  * Pure: WebCrypto only, no extension APIs. Only the signature is checked, never exp/nbf/iat.
  */
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, errors, importJWK, importSPKI, importX509, type JWK } from 'jose';
-import { errorMessage, safeText } from './format';
+import { errorMessage, safeText } from '../model/format';
 
 /** Where the verifying key came from: a PEM (SPKI), an X.509 certificate's key, a JWK, a JWKS member, or an Omnichannel array entry. */
 export type KeySource = 'pem' | 'x509' | 'jwk' | 'jwks' | 'omnichannel-array';
