@@ -7,6 +7,7 @@ import { collectAttempts } from './attempts';
 import { BOT_FRAMEWORK_CHECKS } from './botFramework';
 import { errorMessage } from '../model/format';
 import { buildModel } from './model';
+import type { LogIndex } from '../model/logIndex';
 import { OMNICHANNEL_AUTH_CHECKS } from './omnichannelAuth';
 import { OMNICHANNEL_BOT_CHECKS } from './omnichannelBot';
 import { OMNICHANNEL_WIDGET_CHECKS } from './omnichannelWidget';
@@ -22,13 +23,21 @@ export const CHECKS: readonly Check[] = [...OMNICHANNEL_AUTH_CHECKS, ...OMNICHAN
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
+export interface DiagnoseOptions {
+  /** ms since the Unix epoch. */
+  nowMs?: number;
+  clockSkewSeconds?: number;
+  /** The live index of exactly these entries (the panel's), read instead of indexing them again. */
+  index?: LogIndex;
+}
+
 /**
  * Diagnoses a capture. `nowMs` (ms since the Unix epoch) decides what counts as "still waiting";
  * it defaults to the last event's time, so an imported capture gives the same answer every time.
  * A check that fails on odd input is reported as a finding of its own, never thrown.
  */
-export function diagnose(entries: readonly LogEntry[], opts: { nowMs?: number; clockSkewSeconds?: number } = {}): Diagnosis {
-  const model = buildModel(entries, opts);
+export function diagnose(entries: readonly LogEntry[], opts: DiagnoseOptions = {}): Diagnosis {
+  const model = buildModel(entries, opts, opts.index);
   const findings: Finding[] = [];
   const symptom = new Set(CHECKS.filter((c) => c.symptom).map((c) => c.id));
   for (const check of CHECKS) {

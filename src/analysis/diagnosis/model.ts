@@ -2,12 +2,13 @@
  * The pre-digested view of a capture that every check reads: invocations, activities, cards,
  * lcw:* events and SDK calls, indexed once. Pure.
  */
-import type { EventOf, LogEntry } from '../../shared/events';
-import { collectInvocations, type Invocation } from '../model/invocations';
-import { collectActivities, collectCardAttempts, type ActivityRecord, type CardAttempt } from '../model/webchat';
-import { collectWidgetCards, linkCardInvocations, type WidgetCard } from '../model/widgetCards';
+import type { LogEntry } from '../../shared/events';
+import type { Invocation } from '../model/invocations';
+import { LogIndex, type Entry } from '../model/logIndex';
+import type { ActivityRecord, CardAttempt } from '../model/webchat';
+import type { WidgetCard } from '../model/widgetCards';
 
-export type Entry<K extends LogEntry['event']['kind']> = LogEntry & { event: EventOf<K> };
+export type { Entry } from '../model/logIndex';
 
 /** Clock-skew allowance for time claims, in seconds (the common 5-minute default of JWT validators). */
 export const CLOCK_SKEW_SECONDS = 300;
@@ -33,27 +34,27 @@ export interface Model {
   ofKind<K extends LogEntry['event']['kind']>(kind: K): Entry<K>[];
 }
 
-/** Builds the model. `nowMs`: ms since the Unix epoch; defaults to the last event's time. */
-export function buildModel(entries: readonly LogEntry[], opts: { nowMs?: number; clockSkewSeconds?: number } = {}): Model {
-  const ofKind = <K extends LogEntry['event']['kind']>(kind: K) => entries.filter((e): e is Entry<K> => e.event.kind === kind);
-  const records = collectActivities(entries);
-  const nowMs = opts.nowMs ?? entries.reduce((max, e) => Math.max(max, e.event.at), 0);
-  const invocations = [...collectInvocations(entries).values()];
-  const widgetCards = collectWidgetCards(entries, nowMs);
+/**
+ * Builds the model. `nowMs`: ms since the Unix epoch; defaults to the last event's time. `index`: the
+ * live index of exactly these entries (the panel's), to read instead of indexing them again.
+ */
+export function buildModel(entries: readonly LogEntry[], opts: { nowMs?: number; clockSkewSeconds?: number } = {}, index?: LogIndex): Model {
+  const log = index ?? LogIndex.of(entries);
+  const ofKind = <K extends LogEntry['event']['kind']>(kind: K) => log.ofKind(kind).slice();
+  const nowMs = opts.nowMs ?? log.lastAt;
   return {
-    entries,
+    entries: log.entries,
     nowMs,
     clockSkewSeconds: opts.clockSkewSeconds ?? CLOCK_SKEW_SECONDS,
-    invocations,
-    widgetCards,
-    cardInvocations: linkCardInvocations(widgetCards, invocations),
+    invocations: [...log.invocations.values()],
+    widgetCards: log.widgetCards(nowMs),
+    cardInvocations: new Map(log.cardInvocations),
     connector: ofKind('omnichannel.http'),
-    records,
-    cards: collectCardAttempts(entries, records),
+    records: log.records.slice(),
+    cards: log.cardAttempts.slice(),
     lcw: ofKind('lcw.event'),
     sdkCalls: ofKind('sdk.call'),
     netRequests: ofKind('net.request'),
     ofKind,
   };
 }
-

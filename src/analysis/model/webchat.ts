@@ -198,23 +198,31 @@ export const isInvokeRecord = (r: ActivityRecord) => r.direction === 'out' && is
 
 type StoreAction = LogEntry & { event: EventOf<'webchat.action'> };
 
-/** What card attempts are made of: card and invoke records (in record order), store results and passed-on actions (in log order). */
+/**
+ * What card attempts are made of: card and invoke records (in record order), and look-ups of the
+ * first (in log order) store result for a clientActivityID and passed-on action for an id or clientActivityID.
+ */
 export interface CardInputs {
   cards: readonly ActivityRecord[];
   invokes: readonly ActivityRecord[];
-  storeResults: readonly StoreAction[];
-  passed: readonly StoreAction[];
+  storeResultFor(clientActivityID: string): StoreAction | undefined;
+  passedOnFor(ids: ReadonlySet<string>): StoreAction | undefined;
 }
 
 /** Groups OAuthCards with their invokes and decides, for each, whether it was shown or hidden, and why. */
 export function collectCardAttempts(entries: readonly LogEntry[], records = collectActivities(entries)): CardAttempt[] {
-  const cards = records.filter(isCardRecord);
-  const invokes = records.filter(isInvokeRecord);
-  return cardAttemptsOf({ cards, invokes, storeResults: entries.filter(isStoreResult), passed: entries.filter(isPassedOn) });
+  const storeResults = entries.filter(isStoreResult);
+  const passed = entries.filter(isPassedOn);
+  return cardAttemptsOf({
+    cards: records.filter(isCardRecord),
+    invokes: records.filter(isInvokeRecord),
+    storeResultFor: (cid) => storeResults.find((r) => r.event.clientActivityID === cid || r.event.activity?.clientActivityID === cid),
+    passedOnFor: (ids) => passed.find((p) => p.event.activity && (ids.has(p.event.activity.id!) || ids.has(p.event.activity.clientActivityID!))),
+  });
 }
 
-/** `collectCardAttempts` from its inputs, gathered once (ActivityFold) or as a live log grows. */
-export function cardAttemptsOf({ cards, invokes, storeResults, passed }: CardInputs): CardAttempt[] {
+/** `collectCardAttempts` from its inputs, gathered once (ActivityFold) or as a live log grows (LogIndex). */
+export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: CardInputs): CardAttempt[] {
   // Pair each invoke with its card: by tokenExchangeResource.id, else the latest earlier card with the
   // same connectionName, else the latest earlier card (so a wrong id or connectionName is still diagnosed).
   const firstSeq = (r: ActivityRecord) => r.sightings[0]!.entry.seq;
@@ -235,15 +243,15 @@ export function cardAttemptsOf({ cards, invokes, storeResults, passed }: CardInp
       const http = record.sightings.find((s) => s.entry.event.kind === 'directline.http')?.entry as InvokeAttempt['http'];
       const post = record.sightings.find((s) => s.entry.event.kind === 'directline.post')?.entry as InvokeAttempt['post'];
       const cid = record.activity.clientActivityID;
-      const storeResult = cid ? storeResults.find((r) => r.event.clientActivityID === cid || r.event.activity?.clientActivityID === cid) : undefined;
+      const storeResult = cid ? storeResultFor(cid) : undefined;
       const token = record.activity.tokenExchange?.token;
       const view = token ? decodeJwtView(token, record.sightings[0]!.entry.event.at) : undefined;
       const aud = view?.ok ? view.payload.aud : undefined;
       const base = { record, ...(http ? { http } : {}), ...(post ? { post } : {}), ...(storeResult ? { storeResult } : {}), ...(typeof aud === 'string' ? { tokenAud: aud } : {}) };
       return { ...base, ...describeInvoke(base) };
     });
-    const ids = new Set([card.activity.id, card.activity.clientActivityID].filter(Boolean));
-    const passedOn = passed.find((p) => p.event.activity && (ids.has(p.event.activity.id) || ids.has(p.event.activity.clientActivityID)));
+    const ids = new Set([card.activity.id, card.activity.clientActivityID].filter((x): x is string => !!x));
+    const passedOn = passedOnFor(ids);
     const storeSawCard = card.sightings.some((s) => s.layer === 'store');
     const last = attempts.at(-1);
     const invokeText = last ? `the token exchange invoke: ${last.verdict}` : 'no signin/tokenExchange invoke was sent for it';
@@ -265,4 +273,29 @@ export function cardAttemptsOf({ cards, invokes, storeResults, passed }: CardInp
     }
     return { record: card, oauth, invokes: attempts, ...(passedOn ? { passedOn } : {}), storeSawCard, outcome, basis, reason };
   });
+}
+
+/** Each OAuthCard and invoke record's attempt, and the attempt each invoke's HTTP, post and store result belong to. */
+export class CardLinks {
+  readonly cardOf = new Map<ActivityRecord, CardAttempt>();
+  readonly invokeOf = new Map<ActivityRecord, { attempt: InvokeAttempt; card: CardAttempt }>();
+  readonly attemptBySeq = new Map<number, InvokeAttempt>();
+  /** Seqs of the entries whose rows read these links. */
+  readonly seqs = new Set<number>();
+
+  constructor(cards: readonly CardAttempt[]) {
+    for (const card of cards) {
+      this.cardOf.set(card.record, card);
+      this.seqs.add(card.record.sightings[0]!.entry.seq);
+      for (const attempt of card.invokes) {
+        this.invokeOf.set(attempt.record, { attempt, card });
+        this.seqs.add(attempt.record.sightings[0]!.entry.seq);
+        for (const e of [attempt.http, attempt.post, attempt.storeResult]) {
+          if (!e) continue;
+          this.attemptBySeq.set(e.seq, attempt);
+          this.seqs.add(e.seq);
+        }
+      }
+    }
+  }
 }
