@@ -10,7 +10,7 @@ import { CardDetails } from './CardDetails';
 import { ErrorBoundary } from './ErrorBoundary';
 import { JwtDetails } from './JwtDetails';
 
-function tokenOf(row: TimelineRow, invocations: Map<string, Invocation>): { token: string; at: number } | null {
+function tokenOf(row: TimelineRow, invocations: ReadonlyMap<string, Invocation>): { token: string; at: number } | null {
   const e = row.entry.event;
   if (e.kind === 'provider.callback' && e.token !== undefined) return { token: e.token, at: e.at };
   // The customer's JWT as livechatconnector received it (AuthenticatedUserToken request header).
@@ -40,7 +40,7 @@ function BudgetLine({ inv, now }: { inv: Invocation; now: number }) {
   );
 }
 
-type DetailsProps = { row: TimelineRow | null; rows: TimelineRow[]; invocations: Map<string, Invocation>; cards: CardAttempt[]; now: number };
+type DetailsProps = { row: TimelineRow | null; rows: TimelineRow[]; invocations: ReadonlyMap<string, Invocation>; cards: readonly CardAttempt[]; now: number };
 
 export const Details = forwardRef<HTMLElement, DetailsProps>(function Details({ row, rows, invocations, cards, now }, ref) {
   if (!row) {

@@ -4,15 +4,15 @@
  *
  * Each part (timeline, details, diagnosis) is its own error boundary, and each analysis it needs is
  * computed guarded: a log the analysis chokes on costs one part, which says so, never the panel.
+ * Every analysis reads one LogModel: the live log's (fed batch by batch), or one built for a file.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { diagnose } from '../src/analysis/diagnosis';
+import { LogModel } from '../src/analysis/logModel';
 import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/rows/filter';
 import { errorMessage } from '../src/analysis/model/format';
-import { budgetStatus, collectInvocations, type Invocation } from '../src/analysis/model/invocations';
-import { collectWidgetCards } from '../src/analysis/model/widgetCards';
+import { budgetStatus, BUDGET_TEXT } from '../src/analysis/model/invocations';
 import { buildTimeline, type TimelineRow } from '../src/analysis/rows/timeline';
-import { collectCardAttempts, type CardAttempt } from '../src/analysis/model/webchat';
 import type { LogEntry } from '../src/shared/events';
 import type { LogState } from '../src/shared/messages';
 import type { Diagnosis } from '../src/analysis/diagnosis';
@@ -25,6 +25,8 @@ import { Timeline, type TimeMode } from './Timeline';
 
 export interface InspectorProps {
   entries: LogEntry[];
+  /** The model of exactly `entries`, kept by the live log; without it, the Inspector builds one. */
+  model?: LogModel;
   mode: 'live' | 'file';
   /** Right-hand status text, e.g. "tab 12: connected" or the file name. */
   status: string;
@@ -55,52 +57,55 @@ function guard<T>(compute: () => T, fallback: T): Guarded<T> {
   }
 }
 
-const NO_INVOCATIONS = new Map<string, Invocation>();
 const NO_ROWS: TimelineRow[] = [];
-const NO_CARDS: CardAttempt[] = [];
 const NO_DIAGNOSIS: Diagnosis = { attempts: [], findings: [] };
 
-export function Inspector({ entries, mode, status, statusClass, logState, onClear, onSetPreserveLog, onSetMaxEntries, extensionVersion, empty, tools }: InspectorProps) {
+export function Inspector(props: InspectorProps) {
+  const { entries, mode, status, statusClass, logState, onClear, onSetPreserveLog, onSetMaxEntries, extensionVersion, empty, tools } = props;
   const [selected, setSelected] = useState<string | null>(null);
   const [view, setView] = useState<'timeline' | 'diagnosis'>('timeline');
   const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
   const [timeMode, setTimeMode] = useState<TimeMode>('relative');
-  // Files are analysed as of their last event; a live log as of now, ticking while a provider waits.
-  const lastAt = entries.length ? Math.max(...entries.slice(-50).map((e) => e.event.at)) : 0;
-  const [now, setNow] = useState(() => Date.now());
   const searchRef = useRef<HTMLInputElement>(null);
   const detailsRef = useRef<HTMLElement>(null);
-  const nowMs = mode === 'file' ? lastAt : now;
+  const ownModel = useMemo(() => (props.model ? null : LogModel.of(entries)), [props.model, entries]);
+  const model = props.model ?? ownModel!;
+  const log = model.index;
+  const version = model.version;
+  // Files are analysed as of their last event; a live log as of now: the time of its latest change,
+  // or of the clock's tick while a provider waits.
+  const [tick, setTick] = useState(0);
+  const now = useMemo(() => Date.now(), [version, tick]);
+  const nowMs = mode === 'file' ? log.lastAt : now;
 
-  const invocationsResult = useMemo(() => guard(() => collectInvocations(entries), NO_INVOCATIONS), [entries]);
-  const invocations = invocationsResult.value;
+  const invocations = log.invocations;
   // Also while the live chat widget holds a card it has said nothing about (it becomes "dropped" after a second).
   const waiting = useMemo(
     () =>
       mode === 'live' &&
-      ([...invocations.values()].some((inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw')) ||
-        guard(() => collectWidgetCards(entries, now), []).value.some((c) => c.decision === 'pending' && c.held && c.entries.length === 1)),
-    [invocations, entries, now, mode],
+      ([...invocations.values()].some(
+        (inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw'),
+      ) ||
+        guard(() => log.widgetCards(now), []).value.some((c) => c.decision === 'pending' && c.held && c.entries.length === 1)),
+    [log, invocations, version, now, mode],
   );
   useEffect(() => {
     if (!waiting) return;
-    const id = setInterval(() => setNow(Date.now()), 250);
+    const id = setInterval(() => setTick((n) => n + 1), 250);
     return () => clearInterval(id);
   }, [waiting]);
-  useEffect(() => {
-    if (mode === 'live') setNow(Date.now());
-  }, [entries, mode]);
 
-  const timeline = useMemo(() => guard(() => buildTimeline(entries, nowMs), NO_ROWS), [entries, nowMs]);
+  const timeline = useMemo(() => guard(() => buildTimeline(log.entries, nowMs, model.timeline), NO_ROWS), [model, version, nowMs]);
   const rows = timeline.value;
-  const timelineError = timeline.error ?? invocationsResult.error;
+  const timelineError = timeline.error;
   const shownRows = useMemo(() => guard(() => filterRows(rows, filter), rows).value, [rows, filter]);
-  const kinds = useMemo(() => [...new Set(rows.map((r) => r.kind))].sort(), [rows]);
-  const cards = useMemo(() => guard(() => collectCardAttempts(entries), NO_CARDS).value, [entries]);
-  const diagnosed = useMemo(() => guard(() => diagnose(entries, { nowMs }), NO_DIAGNOSIS), [entries, nowMs]);
+  const stats = useMemo(() => rowStats(rows), [rows]);
+  const kinds = stats.kinds;
+  const cards = guard(() => log.cardAttempts, []).value;
+  const diagnosed = useMemo(() => guard(() => diagnose(log.entries, { nowMs, index: log }), NO_DIAGNOSIS), [log, version, nowMs]);
   const diagnosis = diagnosed.value;
-  const selectedRow = rows.find((r) => r.id === selected) ?? null;
-  const problems = rows.filter((r) => r.severity !== 'info').length;
+  const selectedRow = useMemo(() => (selected === null ? null : (rows.find((r) => r.id === selected) ?? null)), [rows, selected]);
+  const problems = stats.problems;
   const overBudget = guard(() => [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, nowMs).state === 'over').length, 0).value;
   const errors = diagnosis.findings.filter((f) => f.severity === 'error').length;
   const warnings = diagnosis.findings.filter((f) => f.severity === 'warning').length;
@@ -172,7 +177,7 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
         <ExportMenu entries={entries} extensionVersion={extensionVersion} {...(logState?.dropped ? { dropped: logState.dropped } : {})} />
         {tools}
         <span class="counts" data-testid="counts">
-          {rows.length.toLocaleString('en-US')} events · {problems} problems{overBudget ? ` · ${overBudget} over the 10 s budget` : ''}
+          {rows.length.toLocaleString('en-US')} events · {problems} problems{overBudget ? ` · ${overBudget} over the ${BUDGET_TEXT} budget` : ''}
         </span>
         <span class={`status ${statusClass ?? ''}`} data-testid="status">
           {status}
@@ -219,4 +224,15 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
       )}
     </div>
   );
+}
+
+/** The kinds (sorted) and the number of warning and error rows, in one pass over the rows. */
+function rowStats(rows: readonly TimelineRow[]): { kinds: string[]; problems: number } {
+  const kinds = new Set<string>();
+  let problems = 0;
+  for (const row of rows) {
+    kinds.add(row.kind);
+    if (row.severity !== 'info') problems++;
+  }
+  return { kinds: [...kinds].sort(), problems };
 }

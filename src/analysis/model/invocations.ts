@@ -59,6 +59,12 @@ export function collectInvocations(entries: readonly LogEntry[]): Map<string, In
   return fold.map;
 }
 
+/** The budget as sentences say it: "10 s" (AUTH_PROVIDER_BUDGET_MS). */
+export const BUDGET_TEXT = `${AUTH_PROVIDER_BUDGET_MS / 1000} s`;
+
+/** Whether an auth callback after `elapsedMs` (ms since the invocation) came over the budget. */
+export const isOverBudget = (elapsedMs: number, limitMs = AUTH_PROVIDER_BUDGET_MS): boolean => elapsedMs > limitMs;
+
 /**
  * The budget status of an auth invocation at `nowMs` (ms since the Unix epoch). An invocation
  * without a callback is "over" once `limitMs` have passed, even if no flag was logged yet (the
@@ -68,7 +74,7 @@ export function budgetStatus(inv: Invocation, nowMs: number, limitMs = AUTH_PROV
   const first = inv.callbacks[0];
   if (first) {
     const elapsedMs = first.event.elapsedMs;
-    return elapsedMs > limitMs || inv.budgetFlag ? { state: 'over', elapsedMs, calledBack: true } : { state: 'within', elapsedMs };
+    return isOverBudget(elapsedMs, limitMs) || inv.budgetFlag ? { state: 'over', elapsedMs, calledBack: true } : { state: 'within', elapsedMs };
   }
   const elapsedMs = nowMs - inv.invoke.event.at;
   return elapsedMs >= limitMs || inv.budgetFlag ? { state: 'over', elapsedMs, calledBack: false } : { state: 'waiting', elapsedMs };
