@@ -2,10 +2,10 @@
 import { forwardRef } from 'preact/compat';
 import type { Invocation } from '../src/analysis/model/invocations';
 import { copyText } from './clipboard';
-import { budgetStatus } from '../src/analysis/model/invocations';
+import { budgetStatus, BUDGET_TEXT } from '../src/analysis/model/invocations';
 import { formatClock, formatDuration, safeJson } from '../src/analysis/model/format';
 import type { TimelineRow } from '../src/analysis/rows/timeline';
-import type { CardAttempt } from '../src/analysis/model/webchat';
+import type { OAuthCardOutcome } from '../src/analysis/model/webchat';
 import { CardDetails } from './CardDetails';
 import { ErrorBoundary } from './ErrorBoundary';
 import { JwtDetails } from './JwtDetails';
@@ -27,12 +27,12 @@ function BudgetLine({ inv, now }: { inv: Invocation; now: number }) {
   const s = budgetStatus(inv, now);
   const text =
     s.state === 'within'
-      ? `Called back after ${formatDuration(s.elapsedMs)}: within the 10 s budget.`
+      ? `Called back after ${formatDuration(s.elapsedMs)}: within the ${BUDGET_TEXT} budget.`
       : s.state === 'waiting'
         ? `Waiting for the callback: ${formatDuration(s.elapsedMs)} so far.`
         : s.calledBack
-          ? `Over the 10 s budget: called back after ${formatDuration(s.elapsedMs)}.`
-          : `Over the 10 s budget: never called back (${formatDuration(s.elapsedMs)} so far).`;
+          ? `Over the ${BUDGET_TEXT} budget: called back after ${formatDuration(s.elapsedMs)}.`
+          : `Over the ${BUDGET_TEXT} budget: never called back (${formatDuration(s.elapsedMs)} so far).`;
   return (
     <p class={`budget budget-${s.state}`} data-testid="budget">
       {text}
@@ -40,7 +40,7 @@ function BudgetLine({ inv, now }: { inv: Invocation; now: number }) {
   );
 }
 
-type DetailsProps = { row: TimelineRow | null; rows: TimelineRow[]; invocations: ReadonlyMap<string, Invocation>; cards: readonly CardAttempt[]; now: number };
+type DetailsProps = { row: TimelineRow | null; rows: TimelineRow[]; invocations: ReadonlyMap<string, Invocation>; cards: readonly OAuthCardOutcome[]; now: number };
 
 export const Details = forwardRef<HTMLElement, DetailsProps>(function Details({ row, rows, invocations, cards, now }, ref) {
   if (!row) {

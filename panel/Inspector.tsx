@@ -58,6 +58,32 @@ function guard<T>(compute: () => T, fallback: T): Guarded<T> {
 }
 
 const NO_ROWS: TimelineRow[] = [];
+
+/**
+ * The diagnosis runs its checks over the whole log (rows cost only what changed): during a burst it
+ * follows the log at most this often, ms; after a quiet moment it follows at once.
+ */
+const DIAGNOSIS_INTERVAL_MS = 250;
+
+/**
+ * `version`, or during a stream of changes the one seen at most `intervalMs` ago (a timer catches up
+ * with the latest). With `intervalMs` 0, always `version`.
+ */
+function useThrottledVersion(version: number, intervalMs: number): number {
+  const seen = useRef({ version, at: Date.now() });
+  const [, wake] = useState(0);
+  const now = Date.now();
+  if (seen.current.version !== version && (intervalMs === 0 || now - seen.current.at >= intervalMs)) {
+    seen.current = { version, at: now };
+  }
+  const shown = seen.current.version;
+  useEffect(() => {
+    if (shown === version) return;
+    const id = setTimeout(() => wake((n) => n + 1), Math.max(0, seen.current.at + intervalMs - Date.now()));
+    return () => clearTimeout(id);
+  }, [shown, version, intervalMs]);
+  return shown;
+}
 const NO_DIAGNOSIS: Diagnosis = { attempts: [], findings: [] };
 
 export function Inspector(props: InspectorProps) {
@@ -102,8 +128,19 @@ export function Inspector(props: InspectorProps) {
   const stats = useMemo(() => rowStats(rows), [rows]);
   const kinds = stats.kinds;
   const cards = guard(() => log.cardAttempts, []).value;
-  const diagnosed = useMemo(() => guard(() => diagnose(log.entries, { nowMs, index: log }), NO_DIAGNOSIS), [log, version, nowMs]);
+  const diagnosisVersion = useThrottledVersion(version, mode === 'live' ? DIAGNOSIS_INTERVAL_MS : 0);
+  // The clock the diagnosis reads moves with it (and with the ticks while something waits).
+  const diagnosisNowMs = useMemo(() => nowMs, [diagnosisVersion, tick, mode === 'file' ? nowMs : 0]);
+  const diagnosed = useMemo(
+    () => ({
+      ...guard(() => diagnose(log.entries, { nowMs: diagnosisNowMs, index: log }), NO_DIAGNOSIS),
+      lastSeq: log.entries.at(-1)?.seq ?? 0,
+    }),
+    [log, diagnosisVersion, diagnosisNowMs],
+  );
   const diagnosis = diagnosed.value;
+  // The newest entry both the rows and the diagnosis have taken in (tests wait on it, not on a delay).
+  const lastSeq = Math.min(entries.at(-1)?.seq ?? 0, diagnosed.lastSeq);
   const selectedRow = useMemo(() => (selected === null ? null : (rows.find((r) => r.id === selected) ?? null)), [rows, selected]);
   const problems = stats.problems;
   const overBudget = guard(() => [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, nowMs).state === 'over').length, 0).value;
@@ -136,7 +173,7 @@ export function Inspector(props: InspectorProps) {
 
   return (
     // data-last-seq: the newest log entry this view has rendered (lets tests wait for a condition, not a delay).
-    <div class="app" data-last-seq={entries.at(-1)?.seq ?? 0}>
+    <div class="app" data-last-seq={lastSeq}>
       <header class="toolbar" role="toolbar" aria-label="Chat SSO toolbar">
         <strong class="title">Chat SSO</strong>
         <div class="views" role="tablist" aria-label="Views">

@@ -13,10 +13,9 @@ import { OMNICHANNEL_BOT_CHECKS } from './omnichannelBot';
 import { OMNICHANNEL_WIDGET_CHECKS } from './omnichannelWidget';
 import type { Check, Diagnosis, Finding } from './types';
 
-export type { Attempt, Check, Diagnosis, Finding, FindingSeverity, Step } from './types';
+export type { SsoAttempt, Check, Diagnosis, Finding, FindingSeverity, Step } from './types';
 export { CLOCK_SKEW_SECONDS } from './model';
-export { LCW_ERROR_CAUSES } from './omnichannelAuth';
-export { LCW_ERROR_CODES } from '../model/lcwErrors';
+export { LCW_ERROR_CAUSES, LCW_ERROR_CODES } from '../model/lcwErrors';
 
 /** The catalog, in documentation order (docs/checks.md lists every id). */
 export const CHECKS: readonly Check[] = [...OMNICHANNEL_AUTH_CHECKS, ...OMNICHANNEL_BOT_CHECKS, ...OMNICHANNEL_WIDGET_CHECKS, ...BOT_FRAMEWORK_CHECKS];

@@ -11,16 +11,14 @@ import { redactionOf } from '../formats/redact';
 import { WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../model/widgetCards';
 import { connectorOperation } from '../../shared/omnichannel';
 import { DOCS } from './docs';
-import type { Entry, Model } from './model';
+import { widgetAttemptId, type Entry, type Model } from './model';
 import type { Check, RawFinding } from './types';
-import { algText, claimText, LCW_ERROR_CAUSES } from './omnichannelAuth';
+import { LCW_ERROR_CAUSES } from '../model/lcwErrors';
+import { algText, claimText } from './omnichannelAuth';
 
 /** The widget's source, where its sign-in card handling can be read. */
 const WIDGET_SIGN_IN_SOURCE =
   'https://github.com/microsoft/omnichannel-chat-widget/blob/main/chat-widget/src/components/livechatwidget/common/ActivitySubscriber/BotAuthActivitySubscriber.ts';
-
-/** The attempt id of a widget card (attempts.ts uses the same). */
-export const widgetAttemptId = (card: WidgetCard) => card.id;
 
 const ofDecision = (m: Model, ...decisions: WidgetCard['decision'][]) => m.widgetCards.filter((c) => decisions.includes(c.decision));
 const seqsOf = (...xs: ({ seq: number } | undefined)[]) => xs.filter((x): x is { seq: number } => !!x).map((x) => x.seq);

@@ -96,3 +96,30 @@ export function ProviderLabel(inv: Pick<Invocation, 'role' | 'invoke'>): string 
   const label = providerLabel(inv);
   return label.charAt(0).toUpperCase() + label.slice(1);
 }
+
+/**
+ * What the token service's answer to the POST of the token to botTokenUrl (the card's sasUrl) means:
+ * 200 signed in, 202 and 404 already signed in (the card should be hidden); any other status, or no
+ * response (null), the card should be shown.
+ * https://github.com/microsoft/omnichannel-chat-sdk/blob/main/docs/scenarios/SINGLE_SIGN_ON_FOR_BOTS.md
+ */
+export type TokenPostMeaning = 'signed-in' | 'already-signed-in' | 'not-signed-in' | 'no-response';
+
+/** The meaning of a token POST's HTTP status (null or undefined: no response). */
+export function tokenPostMeaning(status: number | null | undefined): TokenPostMeaning {
+  if (status === 200) return 'signed-in';
+  if (status === 202 || status === 404) return 'already-signed-in';
+  return status === null || status === undefined ? 'no-response' : 'not-signed-in';
+}
+
+/** Whether a token POST's status means the user is signed in (200, 202, 404): the card should be hidden. */
+export function tokenPostSignedIn(status: number | null | undefined): boolean {
+  const meaning = tokenPostMeaning(status);
+  return meaning === 'signed-in' || meaning === 'already-signed-in';
+}
+
+/** " (signed in)", " (already signed in)" or nothing: the note after a token POST's status in sentences. */
+export function tokenPostNote(status: number | null | undefined): string {
+  const meaning = tokenPostMeaning(status);
+  return meaning === 'signed-in' ? ' (signed in)' : meaning === 'already-signed-in' ? ' (already signed in)' : '';
+}

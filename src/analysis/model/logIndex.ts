@@ -9,8 +9,8 @@
  * `update` of a counted entry (relay.rejected, log.dropped) is O(log n); any other update, and a trim
  * that leaves more than a quarter of the entries dropped, rebuilds the index (rare: amortised O(1) per entry).
  *
- * Each change records the seqs of the entries whose timeline rows may now read differently (`takeDirty`),
- * so the timeline recomputes only those rows.
+ * Each change records which entries' timeline rows may now read differently (`takeDirty`): those
+ * appended since, and the seqs of older ones a later entry changed; the timeline recomputes only those rows.
  */
 import type { EventOf, LogEntry } from '../../shared/events';
 import { InvocationFold, type Invocation } from './invocations';
@@ -23,7 +23,7 @@ import {
   isPassedOn,
   isStoreResult,
   type ActivityRecord,
-  type CardAttempt,
+  type OAuthCardOutcome,
 } from './webchat';
 import { isWidgetCardEntry, linkCardInvocations, WidgetCardFold, type WidgetCard } from './widgetCards';
 
@@ -80,7 +80,7 @@ export class LogIndex {
   private invokeRecords = new Set<ActivityRecord>();
   private storeResultByCid = new Map<string, StoreAction>();
   private passedById = new Map<string, StoreAction>();
-  private attempts: CardAttempt[] = [];
+  private attempts: OAuthCardOutcome[] = [];
   /** Card attempts and widget-card links to recompute before the next read. */
   private cardsStale = false;
   private linksStale = false;
@@ -88,6 +88,8 @@ export class LogIndex {
   private widgetLinks = new Map<string, Invocation>();
   private widgetCardByInvocation = new Map<string, WidgetCard>();
   private dirty = new Set<number>();
+  /** Entries from this index on were appended since the last `takeDirty`. */
+  private untaken = 0;
 
   /** An index of `entries` (seq-sorted). */
   static of(entries: readonly LogEntry[]): LogIndex {
@@ -160,7 +162,7 @@ export class LogIndex {
   }
 
   /** OAuthCards with their token exchange attempts. */
-  get cardAttempts(): readonly CardAttempt[] {
+  get cardAttempts(): readonly OAuthCardOutcome[] {
     this.settle();
     return this.attempts;
   }
@@ -204,12 +206,17 @@ export class LogIndex {
     return entry?.seq === seq ? entry : undefined;
   }
 
-  /** Seqs of the entries whose rows may have changed since the last call; the caller takes them. */
-  takeDirty(): Set<number> {
+  /**
+   * What changed since the last call, for the caller to recompute: `from`, the index of the first
+   * entry appended since (all after it are new too), and `seqs`, older entries whose rows may read
+   * differently (it may also name new ones).
+   */
+  takeDirty(): { from: number; seqs: Set<number> } {
     this.settle();
-    const dirty = this.dirty;
+    const taken = { from: this.untaken, seqs: this.dirty };
     this.dirty = new Set();
-    return dirty;
+    this.untaken = this.entries.length;
+    return taken;
   }
 
   /** Seqs of the entries whose rows depend on the clock: invokes of auth token providers still waiting. */
@@ -234,7 +241,6 @@ export class LogIndex {
   private add(entry: LogEntry): void {
     const e = entry.event;
     const seq = entry.seq;
-    this.dirty.add(seq);
     this.lastAt = Math.max(this.lastAt, e.at);
     const list = this.byKind.get(e.kind);
     if (list) list.push(entry);

@@ -28,7 +28,7 @@ export interface ActivityRecord {
 type OAuth = NonNullable<NonNullable<ActivitySummary['attachments']>[number]['oauth']>;
 
 /** A signin/tokenExchange invoke and everything known about how it went. */
-export interface InvokeAttempt {
+export interface TokenExchangeInvoke {
   record: ActivityRecord;
   /** The HTTP POST of the invoke, when seen on the wire. */
   http?: LogEntry & { event: EventOf<'directline.http'> };
@@ -45,10 +45,10 @@ export interface InvokeAttempt {
 }
 
 /** An OAuthCard from the bot, with its SSO attempts and what became of the card. */
-export interface CardAttempt {
+export interface OAuthCardOutcome {
   record: ActivityRecord;
   oauth: OAuth;
-  invokes: InvokeAttempt[];
+  invokes: TokenExchangeInvoke[];
   /** The page's middleware passed the card on to be rendered (store layer), when seen. */
   passedOn?: LogEntry;
   /** Whether the store layer saw the card arrive (so its silence means "swallowed"). */
@@ -91,6 +91,8 @@ const sourceKey = (entry: LogEntry) => (entry.event.kind === 'webchat.action' ? 
 /** A fingerprint for outgoing activities that carry neither id nor clientActivityID (a failed direct postActivity). */
 const fingerprint = (a: ActivitySummary) => `${a.type}|${a.name ?? ''}|${a.tokenExchange?.id ?? ''}|${a.tokenExchange?.token?.slice(-16) ?? ''}|${a.text ?? ''}`;
 
+const NO_RECORDS: readonly ActivityRecord[] = [];
+
 /**
  * Merges activity sightings into records entry by entry, deduplicating by activity `id` and
  * `channelData.clientActivityID` (and, for outgoing activities with neither, by content). `add`
@@ -106,9 +108,11 @@ export class ActivityFold {
   private readonly byPrint = new Map<string, ActivityRecord>();
 
   /** Adds one entry's sightings; returns the records it created or completed (each once). */
-  add(entry: LogEntry): ActivityRecord[] {
+  add(entry: LogEntry): readonly ActivityRecord[] {
+    const sightings = sightingsOf(entry);
+    if (sightings.length === 0) return NO_RECORDS;
     const touched = new Set<ActivityRecord>();
-    for (const { layer, activity, hint } of sightingsOf(entry)) {
+    for (const { layer, activity, hint } of sightings) {
       const role = activity.from?.role;
       const direction = role === 'bot' ? 'in' : role === 'user' ? 'out' : hint;
       const anonymousOut = direction === 'out' && !activity.id && !activity.clientActivityID;
@@ -156,7 +160,7 @@ export function collectActivities(entries: readonly LogEntry[]): ActivityRecord[
 
 const ok = (status: number | null | undefined) => typeof status === 'number' && status >= 200 && status < 300;
 
-function describeInvoke(inv: Omit<InvokeAttempt, 'succeeded' | 'verdict'>): Pick<InvokeAttempt, 'succeeded' | 'verdict'> {
+function describeInvoke(inv: Omit<TokenExchangeInvoke, 'succeeded' | 'verdict'>): Pick<TokenExchangeInvoke, 'succeeded' | 'verdict'> {
   const status = inv.http?.event.status;
   const post = inv.post?.event;
   const store = inv.storeResult?.event;
@@ -210,7 +214,7 @@ export interface CardInputs {
 }
 
 /** Groups OAuthCards with their invokes and decides, for each, whether it was shown or hidden, and why. */
-export function collectCardAttempts(entries: readonly LogEntry[], records = collectActivities(entries)): CardAttempt[] {
+export function collectCardAttempts(entries: readonly LogEntry[], records = collectActivities(entries)): OAuthCardOutcome[] {
   const storeResults = entries.filter(isStoreResult);
   const passed = entries.filter(isPassedOn);
   return cardAttemptsOf({
@@ -222,7 +226,7 @@ export function collectCardAttempts(entries: readonly LogEntry[], records = coll
 }
 
 /** `collectCardAttempts` from its inputs, gathered once (ActivityFold) or as a live log grows (LogIndex). */
-export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: CardInputs): CardAttempt[] {
+export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: CardInputs): OAuthCardOutcome[] {
   // Pair each invoke with its card: by tokenExchangeResource.id, else the latest earlier card with the
   // same connectionName, else the latest earlier card (so a wrong id or connectionName is still diagnosed).
   const firstSeq = (r: ActivityRecord) => r.sightings[0]!.entry.seq;
@@ -239,9 +243,9 @@ export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: 
   return cards.map((card) => {
     const oauth = oauthOf(card.activity)!;
     const mine = invokes.filter((inv) => cardOfInvoke.get(inv) === card);
-    const attempts: InvokeAttempt[] = mine.map((record) => {
-      const http = record.sightings.find((s) => s.entry.event.kind === 'directline.http')?.entry as InvokeAttempt['http'];
-      const post = record.sightings.find((s) => s.entry.event.kind === 'directline.post')?.entry as InvokeAttempt['post'];
+    const attempts: TokenExchangeInvoke[] = mine.map((record) => {
+      const http = record.sightings.find((s) => s.entry.event.kind === 'directline.http')?.entry as TokenExchangeInvoke['http'];
+      const post = record.sightings.find((s) => s.entry.event.kind === 'directline.post')?.entry as TokenExchangeInvoke['post'];
       const cid = record.activity.clientActivityID;
       const storeResult = cid ? storeResultFor(cid) : undefined;
       const token = record.activity.tokenExchange?.token;
@@ -255,8 +259,8 @@ export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: 
     const storeSawCard = card.sightings.some((s) => s.layer === 'store');
     const last = attempts.at(-1);
     const invokeText = last ? `the token exchange invoke: ${last.verdict}` : 'no signin/tokenExchange invoke was sent for it';
-    let outcome: CardAttempt['outcome'];
-    let basis: CardAttempt['basis'];
+    let outcome: OAuthCardOutcome['outcome'];
+    let basis: OAuthCardOutcome['basis'];
     let reason: string;
     if (!oauth.tokenExchangeResource) {
       outcome = passedOn || !storeSawCard ? 'shown' : 'hidden';
@@ -277,13 +281,13 @@ export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: 
 
 /** Each OAuthCard and invoke record's attempt, and the attempt each invoke's HTTP, post and store result belong to. */
 export class CardLinks {
-  readonly cardOf = new Map<ActivityRecord, CardAttempt>();
-  readonly invokeOf = new Map<ActivityRecord, { attempt: InvokeAttempt; card: CardAttempt }>();
-  readonly attemptBySeq = new Map<number, InvokeAttempt>();
+  readonly cardOf = new Map<ActivityRecord, OAuthCardOutcome>();
+  readonly invokeOf = new Map<ActivityRecord, { attempt: TokenExchangeInvoke; card: OAuthCardOutcome }>();
+  readonly attemptBySeq = new Map<number, TokenExchangeInvoke>();
   /** Seqs of the entries whose rows read these links. */
   readonly seqs = new Set<number>();
 
-  constructor(cards: readonly CardAttempt[]) {
+  constructor(cards: readonly OAuthCardOutcome[]) {
     for (const card of cards) {
       this.cardOf.set(card.record, card);
       this.seqs.add(card.record.sightings[0]!.entry.seq);

@@ -6,7 +6,7 @@
  */
 import type { LogEntry, Summary } from '../../shared/events';
 import { errorMessage, formatDuration, kindOf, listText, safeText, summaryText } from '../model/format';
-import { budgetStatus, providerLabel, type Invocation } from '../model/invocations';
+import { budgetStatus, BUDGET_TEXT, isOverBudget, providerLabel, tokenPostSignedIn, type Invocation } from '../model/invocations';
 import { WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../model/widgetCards';
 import { decodeJwtView } from '../model/jwt';
 import { redactionOf } from '../formats/redact';
@@ -118,10 +118,10 @@ function invocationSummary(inv: Invocation, nowMs: number, card: WidgetCard | un
       return { text: `${label} invoked: waiting for the callback (${formatDuration(status.elapsedMs)} so far)`, severity: 'info' };
     case 'over':
       return status.calledBack
-        ? { text: `${label} invoked: over the 10 s budget, called back after ${formatDuration(status.elapsedMs)}`, severity: 'error' }
+        ? { text: `${label} invoked: over the ${BUDGET_TEXT} budget, called back after ${formatDuration(status.elapsedMs)}`, severity: 'error' }
         : inv.end?.event.outcome === 'threw'
           ? { text: `${label} invoked: threw and never called back`, severity: 'error' }
-          : { text: `${label} invoked: over the 10 s budget, never called back (${formatDuration(status.elapsedMs)} so far)`, severity: 'error' };
+          : { text: `${label} invoked: over the ${BUDGET_TEXT} budget, never called back (${formatDuration(status.elapsedMs)} so far)`, severity: 'error' };
   }
 }
 
@@ -194,7 +194,7 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
       return row('Omnichannel', e.source === 'client-function' ? 'auth function' : e.role === 'auth' ? 'auth provider' : 'bot provider', text, severity, e.invocationId);
     }
     case 'provider.callback': {
-      const late = e.role === 'auth' && e.elapsedMs > 10_000;
+      const late = e.role === 'auth' && isOverBudget(e.elapsedMs);
       const when = `after ${formatDuration(e.elapsedMs)}${e.sync ? ', synchronously' : ''}${e.callCount > 1 ? ` (call #${e.callCount})` : ''}`;
       if (e.role === 'bot') {
         // What the page asked for is not what happened: the widget decides, and says so on its bus.
@@ -244,7 +244,7 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
       if (e.purpose === 'gettesturl') {
         return row('network', 'gettesturl', `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)}: the widget asking for the sasUrl a sign-in card lacked`, e.status === 200 ? 'info' : 'warning');
       }
-      const ok = e.status !== null && (e.status === 200 || e.status === 202 || e.status === 404);
+      const ok = tokenPostSignedIn(e.status);
       return row('network', 'POST token', `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)} via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}`, e.status === null ? 'error' : ok ? 'info' : 'warning', e.invocationId);
     }
     case 'omnichannel.http': {

@@ -4,7 +4,7 @@
  * rows that may read differently, and a tick of the clock only those of providers still waiting.
  */
 import type { LogEntry } from '../../shared/events';
-import { LogIndex } from '../model/logIndex';
+import { LogIndex, lowerBoundSeq } from '../model/logIndex';
 import { entryRows, type RowContext } from './omnichannelRows';
 import { compareRows, type TimelineRow } from './types';
 
@@ -17,7 +17,8 @@ const RESORT_SHARE = 0.125;
 /** The rows of a LogIndex, kept up to date as it changes. */
 export class TimelineIndex {
   private generation = -1;
-  private rowsBySeq = new Map<number, TimelineRow[]>();
+  /** Each entry's rows, by its index in the log's entries. */
+  private rowsAt: TimelineRow[][] = [];
   /** Every row, in timeline order. */
   private sorted: TimelineRow[] = [];
   private nowMs = Number.NaN;
@@ -36,28 +37,37 @@ export class TimelineIndex {
     const log = this.log;
     if (log.generation !== this.generation) {
       this.generation = log.generation;
-      this.rowsBySeq.clear();
+      this.rowsAt = [];
       this.sorted = [];
       this.unordered = false;
+      this.shown = null;
     }
-    const dirty = log.takeDirty();
+    const { from, seqs } = log.takeDirty();
     if (nowMs !== this.nowMs) {
-      for (const seq of log.clockSeqs()) dirty.add(seq);
+      for (const seq of log.clockSeqs()) seqs.add(seq);
       this.nowMs = nowMs;
     }
-    if (dirty.size > 0) {
-      this.recompute(dirty, nowMs);
+    const entries = log.entries;
+    // Older entries to redo (new ones are all redone from `from`).
+    const older: number[] = [];
+    for (const seq of seqs) {
+      const i = lowerBoundSeq(entries, seq);
+      if (i < from && entries[i]?.seq === seq) older.push(i);
+    }
+    if (older.length > 0 || from < entries.length) {
+      this.recompute(older.sort((a, b) => a - b), from, nowMs);
       this.shown = null;
     }
     if (!this.shown) {
-      const from = log.liveFrom;
-      this.shown = log.hasDropped ? this.sorted.filter((row) => row.seq >= from) : this.sorted.slice();
+      const first = log.liveFrom;
+      this.shown = log.hasDropped ? this.sorted.filter((row) => row.seq >= first) : this.sorted.slice();
     }
     return this.shown;
   }
 
-  private recompute(dirty: Set<number>, nowMs: number): void {
+  private recompute(older: readonly number[], from: number, nowMs: number): void {
     const log = this.log;
+    const entries = log.entries;
     const context: RowContext = {
       nowMs,
       firstTopSeq: log.firstTopSeq,
@@ -66,25 +76,24 @@ export class TimelineIndex {
       firstSeenAt: (seq) => log.firstSeenAt(seq),
       links: log.cardLinks,
     };
-    const resort = this.unordered || dirty.size > this.sorted.length * RESORT_SHARE;
-    const seqs = [...dirty].sort((a, b) => a - b);
-    for (const seq of seqs) {
-      const entry = log.entryAt(seq);
-      const before = this.rowsBySeq.get(seq);
-      const after = entry ? entryRows(entry, context) : [];
-      if (after.length) this.rowsBySeq.set(seq, after);
-      else this.rowsBySeq.delete(seq);
+    const resort = this.unordered || older.length + entries.length - from > this.sorted.length * RESORT_SHARE;
+    const redo = (i: number) => {
+      const before = this.rowsAt[i];
+      const after = entryRows(entries[i]!, context);
+      this.rowsAt[i] = after;
       if (after.some((row) => !Number.isFinite(row.at))) this.unordered = true;
-      if (!resort) this.place(before, after);
-    }
+      if (!resort && !this.unordered) this.place(before, after);
+    };
+    for (const i of older) redo(i);
+    for (let i = from; i < entries.length; i++) redo(i);
     if (resort || this.unordered) {
       // As a from-scratch build: rows in log order, then one stable sort.
-      this.sorted = log.entries.flatMap((entry) => this.rowsBySeq.get(entry.seq) ?? []).sort(compareRows);
+      this.sorted = this.rowsAt.flat().sort(compareRows);
     }
   }
 
   /** Replaces an entry's rows in the sorted list (they share the entry's time and seq). */
-  private place(before: TimelineRow[] | undefined, after: TimelineRow[]): void {
+  private place(before: readonly TimelineRow[] | undefined, after: readonly TimelineRow[]): void {
     const sorted = this.sorted;
     let at = -1;
     if (before?.length) {

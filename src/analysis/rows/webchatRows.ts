@@ -6,7 +6,7 @@
 import type { ActivitySummary, CapturedEvent, EventOf, LogEntry } from '../../shared/events';
 import { formatDuration } from '../model/format';
 import type { RowBody, RowSource, Severity, TimelineRow } from './types';
-import { isTokenExchange, type ActivityRecord, type CardAttempt, type CardLinks, type InvokeAttempt, type Layer } from '../model/webchat';
+import { isTokenExchange, type ActivityRecord, type OAuthCardOutcome, type CardLinks, type TokenExchangeInvoke, type Layer } from '../model/webchat';
 
 const WEB_CHAT_KINDS = new Set<CapturedEvent['kind']>(['webchat.detected', 'webchat.action', 'directline.post', 'directline.http', 'directline.activities']);
 
@@ -38,14 +38,14 @@ function who(record: ActivityRecord): string {
 }
 
 /** Whether the invoke's token audience matches the card's tokenExchangeResource.uri. */
-export function audienceText(inv: InvokeAttempt, card: CardAttempt): string {
+export function audienceText(inv: TokenExchangeInvoke, card: OAuthCardOutcome): string {
   const uri = card.oauth.tokenExchangeResource?.uri;
   if (!inv.record.activity.tokenExchange?.token) return 'no token';
   if (!inv.tokenAud) return 'token has no aud';
   return inv.tokenAud === uri ? `token aud = card uri` : `token aud ${inv.tokenAud} ≠ card uri ${uri ?? '(none)'}`;
 }
 
-function activityRow(record: ActivityRecord, card: CardAttempt | undefined, invoke: { attempt: InvokeAttempt; card: CardAttempt } | undefined): RowBody {
+function activityRow(record: ActivityRecord, card: OAuthCardOutcome | undefined, invoke: { attempt: TokenExchangeInvoke; card: OAuthCardOutcome } | undefined): RowBody {
   const a: ActivitySummary = record.activity;
   const source = LAYER_SOURCE[record.sightings[0]!.layer];
   if (card) {
@@ -155,7 +155,7 @@ export function webChatRows(entry: LogEntry, context: WebChatRowContext): Timeli
   return rows;
 }
 
-function actionRow(e: EventOf<'webchat.action'>, attempt: InvokeAttempt | undefined): RowBody {
+function actionRow(e: EventOf<'webchat.action'>, attempt: TokenExchangeInvoke | undefined): RowBody {
   const short = e.actionType.replace(/^(DIRECT_LINE|WEB_CHAT)\//, '');
   const cid = e.clientActivityID ?? e.activity?.clientActivityID;
   let severity: Severity = /REJECTED|IMPEDED|SAGA_ERROR/.test(e.actionType) ? 'error' : 'info';
