@@ -1,5 +1,5 @@
 /** Details of the selected event: its invocation's chain, a decoded token, and the raw event. */
-import { forwardRef } from 'preact/compat';
+import type { Ref } from 'preact';
 import type { Invocation } from '../src/analysis/model/invocations';
 import { copyText } from './clipboard';
 import { budgetStatus, BUDGET_TEXT } from '../src/analysis/model/invocations';
@@ -40,9 +40,18 @@ function BudgetLine({ inv, now }: { inv: Invocation; now: number }) {
   );
 }
 
-type DetailsProps = { row: TimelineRow | null; rows: TimelineRow[]; invocations: ReadonlyMap<string, Invocation>; cards: readonly OAuthCardOutcome[]; now: number };
+type DetailsProps = {
+  row: TimelineRow | null;
+  rows: TimelineRow[];
+  invocations: ReadonlyMap<string, Invocation>;
+  cards: readonly OAuthCardOutcome[];
+  now: number;
+  /** The details element (the timeline's Enter moves focus to it). */
+  elementRef?: Ref<HTMLElement>;
+};
 
-export const Details = forwardRef<HTMLElement, DetailsProps>(function Details({ row, rows, invocations, cards, now }, ref) {
+// A ref prop of its own, not forwardRef: preact/compat would hook every vnode of the panel.
+export function Details({ row, rows, invocations, cards, now, elementRef: ref }: DetailsProps) {
   if (!row) {
     return (
       <aside class="details empty-details" aria-label="Event details" ref={ref} tabIndex={-1}>
@@ -102,4 +111,4 @@ export const Details = forwardRef<HTMLElement, DetailsProps>(function Details({ 
       </section>
     </aside>
   );
-});
+}

@@ -12,7 +12,7 @@ import { LogModel } from '../src/analysis/logModel';
 import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/rows/filter';
 import { errorMessage } from '../src/analysis/model/format';
 import { budgetStatus, BUDGET_TEXT } from '../src/analysis/model/invocations';
-import { buildTimeline, type TimelineRow } from '../src/analysis/rows/timeline';
+import { buildTimeline, rowStatsOf, type TimelineRow } from '../src/analysis/rows/timeline';
 import type { LogEntry } from '../src/shared/events';
 import type { LogState } from '../src/shared/messages';
 import type { Diagnosis } from '../src/analysis/diagnosis';
@@ -125,7 +125,8 @@ export function Inspector(props: InspectorProps) {
   const rows = timeline.value;
   const timelineError = timeline.error;
   const shownRows = useMemo(() => guard(() => filterRows(rows, filter), rows).value, [rows, filter]);
-  const stats = useMemo(() => rowStats(rows), [rows]);
+  // Kept by the model as rows change; counted here only when the timeline failed (its rows are then empty).
+  const stats = useMemo(() => (timeline.error ? rowStatsOf(rows) : model.timeline.rowStats()), [rows]);
   const kinds = stats.kinds;
   const cards = guard(() => log.cardAttempts, []).value;
   const diagnosisVersion = useThrottledVersion(version, mode === 'live' ? DIAGNOSIS_INTERVAL_MS : 0);
@@ -254,22 +255,11 @@ export function Inspector(props: InspectorProps) {
               )}
             </ErrorBoundary>
             <ErrorBoundary part="details" resetKey={selectedRow}>
-              <Details ref={detailsRef} row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={nowMs} />
+              <Details elementRef={detailsRef} row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={nowMs} />
             </ErrorBoundary>
           </main>
         </>
       )}
     </div>
   );
-}
-
-/** The kinds (sorted) and the number of warning and error rows, in one pass over the rows. */
-function rowStats(rows: readonly TimelineRow[]): { kinds: string[]; problems: number } {
-  const kinds = new Set<string>();
-  let problems = 0;
-  for (const row of rows) {
-    kinds.add(row.kind);
-    if (row.severity !== 'info') problems++;
-  }
-  return { kinds: [...kinds].sort(), problems };
 }

@@ -69,7 +69,7 @@ export function Timeline({ rows, start, timeMode, selected, onSelect, onOpen, dr
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = rows.length >= VIRTUALIZE_FROM;
   const virtualizer = useVirtualizer({ count: rows.length, rowHeight: ROW_HEIGHT, getScrollElement: () => scroller.current, enabled: virtual });
-  const index = rows.findIndex((r) => r.id === selected);
+  const index = selected === null ? -1 : rows.findIndex((r) => r.id === selected);
 
   // Keep the selected row in view (keyboard navigation, evidence links).
   useEffect(() => {

@@ -13,7 +13,7 @@ import { LogIndex } from '../../src/analysis/model/logIndex';
 import { CardLinks, collectActivities, collectCardAttempts, type ActivityRecord } from '../../src/analysis/model/webchat';
 import { collectWidgetCards, linkCardInvocations, WidgetCardFold } from '../../src/analysis/model/widgetCards';
 import { entryRows, type RowContext } from '../../src/analysis/rows/omnichannelRows';
-import { buildTimeline, TimelineIndex } from '../../src/analysis/rows/timeline';
+import { buildTimeline, rowStatsOf, TimelineIndex } from '../../src/analysis/rows/timeline';
 import { compareRows, type TimelineRow } from '../../src/analysis/rows/types';
 import { CAPTURE_IDS, capture } from '../helpers/captures';
 
@@ -105,6 +105,7 @@ describe('incremental model = from-scratch build', () => {
         const context = `seed ${seed}, now = last + ${nowMs - end} ms`;
         expect(model.rows(nowMs), context).toEqual(referenceTimeline(fed, nowMs));
         expect(model.rows(nowMs), context).toEqual(buildTimeline(fed, nowMs));
+        expect(model.timeline.rowStats(), context).toEqual(rowStatsOf(model.rows(nowMs)));
         expect(model.index.cardAttempts, context).toEqual(collectCardAttempts(fed));
         expect(model.index.widgetCards(nowMs), context).toEqual(collectWidgetCards(fed, nowMs));
         expect(model.diagnose(nowMs), context).toEqual(diagnose(fed, { nowMs }));
@@ -162,6 +163,7 @@ describe('LogModel', () => {
     const shown = model.rows(nowMs);
     expect(shown.every((row) => row.seq >= 11)).toBe(true);
     expect(shown).toEqual(buildTimeline(long, nowMs).filter((row) => row.seq >= 11));
+    expect(model.timeline.rowStats()).toEqual(rowStatsOf(shown));
 
     const firstKept = Math.floor(long.length / 2);
     model.trimTo(firstKept);

@@ -26,6 +26,10 @@ export class TimelineIndex {
   private shown: TimelineRow[] | null = null;
   /** Some row has a time that does not compare (NaN): keep the order the way a full sort gives it. */
   private unordered = false;
+  /** Rows per kind, and warning and error rows, kept as rows change. */
+  private kindCounts = new Map<string, number>();
+  private problems = 0;
+  private stats: RowStats | null = null;
 
   constructor(readonly log: LogIndex) {}
 
@@ -41,6 +45,8 @@ export class TimelineIndex {
       this.sorted = [];
       this.unordered = false;
       this.shown = null;
+      this.kindCounts.clear();
+      this.problems = 0;
     }
     const { from, seqs } = log.takeDirty();
     if (nowMs !== this.nowMs) {
@@ -57,6 +63,7 @@ export class TimelineIndex {
     if (older.length > 0 || from < entries.length) {
       this.recompute(older.sort((a, b) => a - b), from, nowMs);
       this.shown = null;
+      this.stats = null;
     }
     if (!this.shown) {
       const first = log.liveFrom;
@@ -82,6 +89,8 @@ export class TimelineIndex {
       const after = entryRows(entries[i]!, context);
       this.rowsAt[i] = after;
       if (after.some((row) => !Number.isFinite(row.at))) this.unordered = true;
+      this.count(before, -1);
+      this.count(after, 1);
       if (!resort && !this.unordered) this.place(before, after);
     };
     for (const i of older) redo(i);
@@ -89,6 +98,24 @@ export class TimelineIndex {
     if (resort || this.unordered) {
       // As a from-scratch build: rows in log order, then one stable sort.
       this.sorted = this.rowsAt.flat().sort(compareRows);
+    }
+  }
+
+  /**
+   * The kinds of the rows `rows` last returned (sorted) and how many are warnings or errors: kept as
+   * rows change, so reading them costs the number of kinds (a pass over the rows while dropped entries wait).
+   */
+  rowStats(): RowStats {
+    if (this.stats) return this.stats;
+    if (this.log.hasDropped) return (this.stats = rowStatsOf(this.shown ?? []));
+    const kinds = [...this.kindCounts].filter(([, n]) => n > 0).map(([kind]) => kind);
+    return (this.stats = { kinds: kinds.sort(), problems: this.problems });
+  }
+
+  private count(rows: readonly TimelineRow[] | undefined, by: 1 | -1): void {
+    for (const row of rows ?? []) {
+      this.kindCounts.set(row.kind, (this.kindCounts.get(row.kind) ?? 0) + by);
+      if (row.severity !== 'info') this.problems += by;
     }
   }
 
@@ -123,6 +150,23 @@ export class TimelineIndex {
     }
     return lo;
   }
+}
+
+/** The kinds of a list of rows (sorted), and how many are warnings or errors. */
+export interface RowStats {
+  kinds: string[];
+  problems: number;
+}
+
+/** RowStats in one pass over the rows. */
+export function rowStatsOf(rows: readonly TimelineRow[]): RowStats {
+  const kinds = new Set<string>();
+  let problems = 0;
+  for (const row of rows) {
+    kinds.add(row.kind);
+    if (row.severity !== 'info') problems++;
+  }
+  return { kinds: [...kinds].sort(), problems };
 }
 
 /**
