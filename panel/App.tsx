@@ -20,6 +20,7 @@ export function App({ tabId }: { tabId: number }) {
     <ErrorBoundary part="panel" resetKey={live.entries} extra={<p class="muted">tab {tabId}: {STATUS_TEXT[live.status]}</p>}>
       <Inspector
         entries={live.entries}
+        model={live.model}
         mode="live"
         status={`tab ${tabId}: ${STATUS_TEXT[live.status]}`}
         statusClass={`status-${live.status}`}

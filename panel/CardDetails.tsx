@@ -1,7 +1,7 @@
 /** Details of an OAuthCard or a signin/tokenExchange invoke: the card's SSO fields, each exchange attempt, the outcome. */
-import { formatDuration } from '../src/analysis/format';
-import type { CardAttempt, InvokeAttempt } from '../src/analysis/webchat';
-import { audienceText, LAYER_NAME } from '../src/analysis/webchatRows';
+import { formatDuration } from '../src/analysis/model/format';
+import type { OAuthCardOutcome, TokenExchangeInvoke } from '../src/analysis/model/webchat';
+import { audienceText, LAYER_NAME } from '../src/analysis/rows/webchatRows';
 import { JwtDetails } from './JwtDetails';
 
 function Kv({ items }: { items: [string, string | undefined][] }) {
@@ -12,7 +12,7 @@ function Kv({ items }: { items: [string, string | undefined][] }) {
   );
 }
 
-function Attempt({ attempt, card, index }: { attempt: InvokeAttempt; card: CardAttempt; index: number }) {
+function InvokeDetails({ attempt, card, index }: { attempt: TokenExchangeInvoke; card: OAuthCardOutcome; index: number }) {
   const v = attempt.record.activity.tokenExchange;
   const http = attempt.http?.event;
   const post = attempt.post?.event;
@@ -39,7 +39,7 @@ function Attempt({ attempt, card, index }: { attempt: InvokeAttempt; card: CardA
   );
 }
 
-export function CardDetails({ card, focusKey }: { card: CardAttempt; focusKey?: string }) {
+export function CardDetails({ card, focusKey }: { card: OAuthCardOutcome; focusKey?: string }) {
   const ter = card.oauth.tokenExchangeResource;
   const attempts = focusKey && card.invokes.some((i) => i.record.key === focusKey) ? card.invokes.filter((i) => i.record.key === focusKey) : card.invokes;
   return (
@@ -62,7 +62,7 @@ export function CardDetails({ card, focusKey }: { card: CardAttempt; focusKey?: 
           ]}
         />
       </section>
-      {attempts.length === 0 ? <p class="sev-warning">⚠ No signin/tokenExchange invoke was sent for this card.</p> : attempts.map((a, i) => <Attempt key={a.record.key} attempt={a} card={card} index={i} />)}
+      {attempts.length === 0 ? <p class="sev-warning">⚠ No signin/tokenExchange invoke was sent for this card.</p> : attempts.map((a, i) => <InvokeDetails key={a.record.key} attempt={a} card={card} index={i} />)}
     </div>
   );
 }

@@ -1,16 +1,16 @@
 /** Details of the selected event: its invocation's chain, a decoded token, and the raw event. */
-import { forwardRef } from 'preact/compat';
-import type { Invocation } from '../src/analysis/invocations';
+import type { Ref } from 'preact';
+import type { Invocation } from '../src/analysis/model/invocations';
 import { copyText } from './clipboard';
-import { budgetStatus } from '../src/analysis/invocations';
-import { formatClock, formatDuration, safeJson } from '../src/analysis/format';
-import type { TimelineRow } from '../src/analysis/timeline';
-import type { CardAttempt } from '../src/analysis/webchat';
+import { budgetStatus, BUDGET_TEXT } from '../src/analysis/model/invocations';
+import { formatClock, formatDuration, safeJson } from '../src/analysis/model/format';
+import type { TimelineRow } from '../src/analysis/rows/timeline';
+import type { OAuthCardOutcome } from '../src/analysis/model/webchat';
 import { CardDetails } from './CardDetails';
 import { ErrorBoundary } from './ErrorBoundary';
 import { JwtDetails } from './JwtDetails';
 
-function tokenOf(row: TimelineRow, invocations: Map<string, Invocation>): { token: string; at: number } | null {
+function tokenOf(row: TimelineRow, invocations: ReadonlyMap<string, Invocation>): { token: string; at: number } | null {
   const e = row.entry.event;
   if (e.kind === 'provider.callback' && e.token !== undefined) return { token: e.token, at: e.at };
   // The customer's JWT as livechatconnector received it (AuthenticatedUserToken request header).
@@ -27,12 +27,12 @@ function BudgetLine({ inv, now }: { inv: Invocation; now: number }) {
   const s = budgetStatus(inv, now);
   const text =
     s.state === 'within'
-      ? `Called back after ${formatDuration(s.elapsedMs)}: within the 10 s budget.`
+      ? `Called back after ${formatDuration(s.elapsedMs)}: within the ${BUDGET_TEXT} budget.`
       : s.state === 'waiting'
         ? `Waiting for the callback: ${formatDuration(s.elapsedMs)} so far.`
         : s.calledBack
-          ? `Over the 10 s budget: called back after ${formatDuration(s.elapsedMs)}.`
-          : `Over the 10 s budget: never called back (${formatDuration(s.elapsedMs)} so far).`;
+          ? `Over the ${BUDGET_TEXT} budget: called back after ${formatDuration(s.elapsedMs)}.`
+          : `Over the ${BUDGET_TEXT} budget: never called back (${formatDuration(s.elapsedMs)} so far).`;
   return (
     <p class={`budget budget-${s.state}`} data-testid="budget">
       {text}
@@ -40,9 +40,18 @@ function BudgetLine({ inv, now }: { inv: Invocation; now: number }) {
   );
 }
 
-type DetailsProps = { row: TimelineRow | null; rows: TimelineRow[]; invocations: Map<string, Invocation>; cards: CardAttempt[]; now: number };
+type DetailsProps = {
+  row: TimelineRow | null;
+  rows: TimelineRow[];
+  invocations: ReadonlyMap<string, Invocation>;
+  cards: readonly OAuthCardOutcome[];
+  now: number;
+  /** The details element (the timeline's Enter moves focus to it). */
+  elementRef?: Ref<HTMLElement>;
+};
 
-export const Details = forwardRef<HTMLElement, DetailsProps>(function Details({ row, rows, invocations, cards, now }, ref) {
+// A ref prop of its own, not forwardRef: preact/compat would hook every vnode of the panel.
+export function Details({ row, rows, invocations, cards, now, elementRef: ref }: DetailsProps) {
   if (!row) {
     return (
       <aside class="details empty-details" aria-label="Event details" ref={ref} tabIndex={-1}>
@@ -102,4 +111,4 @@ export const Details = forwardRef<HTMLElement, DetailsProps>(function Details({ 
       </section>
     </aside>
   );
-});
+}

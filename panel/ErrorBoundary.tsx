@@ -5,7 +5,7 @@
  * error class.
  */
 import { Component, type ComponentChildren } from 'preact';
-import { errorMessage } from '../src/analysis/format';
+import { errorMessage } from '../src/analysis/model/format';
 
 /** The sentence shown in place of a part that failed. `message`: what failed, as text. */
 export function partFailedText(message: string): string {

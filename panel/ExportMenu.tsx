@@ -1,8 +1,8 @@
 /** Export of the capture (versioned JSON, redacted by default) and of the Web Chat transcript. */
 import { useState } from 'preact/hooks';
-import { buildCaptureFile } from '../src/analysis/capture';
-import type { RedactionProfile } from '../src/analysis/redact';
-import { buildTranscript } from '../src/analysis/transcript';
+import { buildCaptureFile } from '../src/analysis/formats/capture';
+import type { RedactionProfile } from '../src/analysis/formats/redact';
+import { buildTranscript } from '../src/analysis/formats/transcript';
 import type { LogEntry } from '../src/shared/events';
 
 /** Offers `text` as a file download (an object URL on a temporary anchor). */

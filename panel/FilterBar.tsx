@@ -1,7 +1,7 @@
 /** Search and filters above the timeline. `/` focuses the search field (see Inspector). */
 import type { Ref } from 'preact';
-import type { RowFilter } from '../src/analysis/filter';
-import type { RowSource } from '../src/analysis/timeline';
+import type { RowFilter } from '../src/analysis/rows/filter';
+import type { RowSource } from '../src/analysis/rows/timeline';
 
 const SOURCES: RowSource[] = ['Omnichannel', 'Web Chat', 'Direct Line', 'network', 'page', 'extension'];
 

@@ -1,5 +1,5 @@
 /** The diagnosis view: SSO attempts with their step chains, then findings sorted by severity. */
-import type { Attempt, Diagnosis, Finding } from '../src/analysis/diagnosis';
+import type { SsoAttempt, Diagnosis, Finding } from '../src/analysis/diagnosis';
 
 const MARK = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
 const STEP_MARK = { ok: '✔', fail: '✖', info: '•' } as const;
@@ -18,7 +18,7 @@ function Evidence({ seqs, onShow }: { seqs: number[]; onShow(seq: number): void 
   );
 }
 
-function AttemptCard({ attempt, onShow }: { attempt: Attempt; onShow(seq: number): void }) {
+function AttemptCard({ attempt, onShow }: { attempt: SsoAttempt; onShow(seq: number): void }) {
   const bad = attempt.outcome === 'card shown' || attempt.outcome === 'chat failed' || attempt.outcome === 'card dropped';
   return (
     <li class="attempt" data-testid="attempt" data-kind={attempt.kind} data-outcome={attempt.outcome}>

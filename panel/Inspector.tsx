@@ -4,15 +4,15 @@
  *
  * Each part (timeline, details, diagnosis) is its own error boundary, and each analysis it needs is
  * computed guarded: a log the analysis chokes on costs one part, which says so, never the panel.
+ * Every analysis reads one LogModel: the live log's (fed batch by batch), or one built for a file.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { diagnose } from '../src/analysis/diagnosis';
-import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/filter';
-import { errorMessage } from '../src/analysis/format';
-import { budgetStatus, collectInvocations, type Invocation } from '../src/analysis/invocations';
-import { collectWidgetCards } from '../src/analysis/widgetCards';
-import { buildTimeline, type TimelineRow } from '../src/analysis/timeline';
-import { collectCardAttempts, type CardAttempt } from '../src/analysis/webchat';
+import { LogModel } from '../src/analysis/logModel';
+import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/rows/filter';
+import { errorMessage } from '../src/analysis/model/format';
+import { budgetStatus, BUDGET_TEXT } from '../src/analysis/model/invocations';
+import { buildTimeline, rowStatsOf, type TimelineRow } from '../src/analysis/rows/timeline';
 import type { LogEntry } from '../src/shared/events';
 import type { LogState } from '../src/shared/messages';
 import type { Diagnosis } from '../src/analysis/diagnosis';
@@ -25,6 +25,8 @@ import { Timeline, type TimeMode } from './Timeline';
 
 export interface InspectorProps {
   entries: LogEntry[];
+  /** The model of exactly `entries`, kept by the live log; without it, the Inspector builds one. */
+  model?: LogModel;
   mode: 'live' | 'file';
   /** Right-hand status text, e.g. "tab 12: connected" or the file name. */
   status: string;
@@ -55,52 +57,93 @@ function guard<T>(compute: () => T, fallback: T): Guarded<T> {
   }
 }
 
-const NO_INVOCATIONS = new Map<string, Invocation>();
 const NO_ROWS: TimelineRow[] = [];
-const NO_CARDS: CardAttempt[] = [];
+
+/**
+ * The diagnosis runs its checks over the whole log (rows cost only what changed): during a burst it
+ * follows the log at most this often, ms; after a quiet moment it follows at once.
+ */
+const DIAGNOSIS_INTERVAL_MS = 250;
+
+/**
+ * `version`, or during a stream of changes the one seen at most `intervalMs` ago (a timer catches up
+ * with the latest). With `intervalMs` 0, always `version`.
+ */
+function useThrottledVersion(version: number, intervalMs: number): number {
+  const seen = useRef({ version, at: Date.now() });
+  const [, wake] = useState(0);
+  const now = Date.now();
+  if (seen.current.version !== version && (intervalMs === 0 || now - seen.current.at >= intervalMs)) {
+    seen.current = { version, at: now };
+  }
+  const shown = seen.current.version;
+  useEffect(() => {
+    if (shown === version) return;
+    const id = setTimeout(() => wake((n) => n + 1), Math.max(0, seen.current.at + intervalMs - Date.now()));
+    return () => clearTimeout(id);
+  }, [shown, version, intervalMs]);
+  return shown;
+}
 const NO_DIAGNOSIS: Diagnosis = { attempts: [], findings: [] };
 
-export function Inspector({ entries, mode, status, statusClass, logState, onClear, onSetPreserveLog, onSetMaxEntries, extensionVersion, empty, tools }: InspectorProps) {
+export function Inspector(props: InspectorProps) {
+  const { entries, mode, status, statusClass, logState, onClear, onSetPreserveLog, onSetMaxEntries, extensionVersion, empty, tools } = props;
   const [selected, setSelected] = useState<string | null>(null);
   const [view, setView] = useState<'timeline' | 'diagnosis'>('timeline');
   const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
   const [timeMode, setTimeMode] = useState<TimeMode>('relative');
-  // Files are analysed as of their last event; a live log as of now, ticking while a provider waits.
-  const lastAt = entries.length ? Math.max(...entries.slice(-50).map((e) => e.event.at)) : 0;
-  const [now, setNow] = useState(() => Date.now());
   const searchRef = useRef<HTMLInputElement>(null);
   const detailsRef = useRef<HTMLElement>(null);
-  const nowMs = mode === 'file' ? lastAt : now;
+  const ownModel = useMemo(() => (props.model ? null : LogModel.of(entries)), [props.model, entries]);
+  const model = props.model ?? ownModel!;
+  const log = model.index;
+  const version = model.version;
+  // Files are analysed as of their last event; a live log as of now: the time of its latest change,
+  // or of the clock's tick while a provider waits.
+  const [tick, setTick] = useState(0);
+  const now = useMemo(() => Date.now(), [version, tick]);
+  const nowMs = mode === 'file' ? log.lastAt : now;
 
-  const invocationsResult = useMemo(() => guard(() => collectInvocations(entries), NO_INVOCATIONS), [entries]);
-  const invocations = invocationsResult.value;
+  const invocations = log.invocations;
   // Also while the live chat widget holds a card it has said nothing about (it becomes "dropped" after a second).
   const waiting = useMemo(
     () =>
       mode === 'live' &&
-      ([...invocations.values()].some((inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw')) ||
-        guard(() => collectWidgetCards(entries, now), []).value.some((c) => c.decision === 'pending' && c.held && c.entries.length === 1)),
-    [invocations, entries, now, mode],
+      ([...invocations.values()].some(
+        (inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw'),
+      ) ||
+        guard(() => log.widgetCards(now), []).value.some((c) => c.decision === 'pending' && c.held && c.entries.length === 1)),
+    [log, invocations, version, now, mode],
   );
   useEffect(() => {
     if (!waiting) return;
-    const id = setInterval(() => setNow(Date.now()), 250);
+    const id = setInterval(() => setTick((n) => n + 1), 250);
     return () => clearInterval(id);
   }, [waiting]);
-  useEffect(() => {
-    if (mode === 'live') setNow(Date.now());
-  }, [entries, mode]);
 
-  const timeline = useMemo(() => guard(() => buildTimeline(entries, nowMs), NO_ROWS), [entries, nowMs]);
+  const timeline = useMemo(() => guard(() => buildTimeline(log.entries, nowMs, model.timeline), NO_ROWS), [model, version, nowMs]);
   const rows = timeline.value;
-  const timelineError = timeline.error ?? invocationsResult.error;
+  const timelineError = timeline.error;
   const shownRows = useMemo(() => guard(() => filterRows(rows, filter), rows).value, [rows, filter]);
-  const kinds = useMemo(() => [...new Set(rows.map((r) => r.kind))].sort(), [rows]);
-  const cards = useMemo(() => guard(() => collectCardAttempts(entries), NO_CARDS).value, [entries]);
-  const diagnosed = useMemo(() => guard(() => diagnose(entries, { nowMs }), NO_DIAGNOSIS), [entries, nowMs]);
+  // Kept by the model as rows change; counted here only when the timeline failed (its rows are then empty).
+  const stats = useMemo(() => (timeline.error ? rowStatsOf(rows) : model.timeline.rowStats()), [rows]);
+  const kinds = stats.kinds;
+  const cards = guard(() => log.cardAttempts, []).value;
+  const diagnosisVersion = useThrottledVersion(version, mode === 'live' ? DIAGNOSIS_INTERVAL_MS : 0);
+  // The clock the diagnosis reads moves with it (and with the ticks while something waits).
+  const diagnosisNowMs = useMemo(() => nowMs, [diagnosisVersion, tick, mode === 'file' ? nowMs : 0]);
+  const diagnosed = useMemo(
+    () => ({
+      ...guard(() => diagnose(log.entries, { nowMs: diagnosisNowMs, index: log }), NO_DIAGNOSIS),
+      lastSeq: log.entries.at(-1)?.seq ?? 0,
+    }),
+    [log, diagnosisVersion, diagnosisNowMs],
+  );
   const diagnosis = diagnosed.value;
-  const selectedRow = rows.find((r) => r.id === selected) ?? null;
-  const problems = rows.filter((r) => r.severity !== 'info').length;
+  // The newest entry both the rows and the diagnosis have taken in (tests wait on it, not on a delay).
+  const lastSeq = Math.min(entries.at(-1)?.seq ?? 0, diagnosed.lastSeq);
+  const selectedRow = useMemo(() => (selected === null ? null : (rows.find((r) => r.id === selected) ?? null)), [rows, selected]);
+  const problems = stats.problems;
   const overBudget = guard(() => [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, nowMs).state === 'over').length, 0).value;
   const errors = diagnosis.findings.filter((f) => f.severity === 'error').length;
   const warnings = diagnosis.findings.filter((f) => f.severity === 'warning').length;
@@ -131,7 +174,7 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
 
   return (
     // data-last-seq: the newest log entry this view has rendered (lets tests wait for a condition, not a delay).
-    <div class="app" data-last-seq={entries.at(-1)?.seq ?? 0}>
+    <div class="app" data-last-seq={lastSeq}>
       <header class="toolbar" role="toolbar" aria-label="Chat SSO toolbar">
         <strong class="title">Chat SSO</strong>
         <div class="views" role="tablist" aria-label="Views">
@@ -172,7 +215,7 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
         <ExportMenu entries={entries} extensionVersion={extensionVersion} {...(logState?.dropped ? { dropped: logState.dropped } : {})} />
         {tools}
         <span class="counts" data-testid="counts">
-          {rows.length.toLocaleString('en-US')} events · {problems} problems{overBudget ? ` · ${overBudget} over the 10 s budget` : ''}
+          {rows.length.toLocaleString('en-US')} events · {problems} problems{overBudget ? ` · ${overBudget} over the ${BUDGET_TEXT} budget` : ''}
         </span>
         <span class={`status ${statusClass ?? ''}`} data-testid="status">
           {status}
@@ -212,7 +255,7 @@ export function Inspector({ entries, mode, status, statusClass, logState, onClea
               )}
             </ErrorBoundary>
             <ErrorBoundary part="details" resetKey={selectedRow}>
-              <Details ref={detailsRef} row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={nowMs} />
+              <Details elementRef={detailsRef} row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={nowMs} />
             </ErrorBoundary>
           </main>
         </>

@@ -2,10 +2,10 @@
  * A decoded JWT: header, payload, time claims with their age at capture, and `lwicontexts` as a table.
  * Header and claims are the page's (any JSON): they are written with the safe helpers of format.ts.
  */
-import { cut, safeJson, safeText } from '../src/analysis/format';
-import { decodeJwtView } from '../src/analysis/jwt';
-import { redactionOf } from '../src/analysis/redact';
-import type { LwiContextsView } from '../src/analysis/lwicontexts';
+import { cut, safeJson, safeText } from '../src/analysis/model/format';
+import { decodeJwtView } from '../src/analysis/model/jwt';
+import { redactionOf } from '../src/analysis/formats/redact';
+import type { LwiContextsView } from '../src/analysis/model/lwicontexts';
 import { SignatureCheck } from './SignatureCheck';
 import { copyText } from './clipboard';
 

@@ -3,7 +3,7 @@
  * Nothing is sent anywhere and nothing is stored; page-supplied strings are rendered as text only.
  */
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
-import { describeKeyInput, verifyTokenSignature, type SignatureVerdict } from '../src/analysis/signature';
+import { describeKeyInput, verifyTokenSignature, type SignatureVerdict } from '../src/analysis/formats/signature';
 
 type State = { phase: 'idle' } | { phase: 'verifying' } | { phase: 'done'; verdict: SignatureVerdict };
 

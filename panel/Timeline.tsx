@@ -3,8 +3,8 @@
  * text. Long logs are virtualized (only rows in view are in the DOM); short ones render whole.
  */
 import { useEffect, useRef } from 'preact/hooks';
-import type { TimelineRow } from '../src/analysis/timeline';
-import { formatClock, formatDuration } from '../src/analysis/format';
+import type { TimelineRow } from '../src/analysis/rows/timeline';
+import { formatClock, formatDuration } from '../src/analysis/model/format';
 import { useVirtualizer } from './useVirtualizer';
 
 const MARK = { info: '', warning: '⚠', error: '✖' } as const;
@@ -69,7 +69,7 @@ export function Timeline({ rows, start, timeMode, selected, onSelect, onOpen, dr
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = rows.length >= VIRTUALIZE_FROM;
   const virtualizer = useVirtualizer({ count: rows.length, rowHeight: ROW_HEIGHT, getScrollElement: () => scroller.current, enabled: virtual });
-  const index = rows.findIndex((r) => r.id === selected);
+  const index = selected === null ? -1 : rows.findIndex((r) => r.id === selected);
 
   // Keep the selected row in view (keyboard navigation, evidence links).
   useEffect(() => {

@@ -6,9 +6,9 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { parseCaptureFile } from '../src/analysis/capture';
-import { errorMessage } from '../src/analysis/format';
-import { harToEntries, isHar } from '../src/analysis/har';
+import { parseCaptureFile } from '../src/analysis/formats/capture';
+import { errorMessage } from '../src/analysis/model/format';
+import { harToEntries, isHar } from '../src/analysis/formats/har';
 import type { LogEntry } from '../src/shared/events';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Inspector } from './Inspector';

@@ -27,6 +27,7 @@
  * are updated in place (`upsertMarker`); the current version lives in the meta until the slot closes.
  */
 import type { CapturedEvent, LogEntry } from '../shared/events';
+import type { LogState } from '../shared/messages';
 import { plainCodec, type ChunkCodec } from './chunkCodec';
 import { CHUNK_CHARS, CHUNK_ENTRIES, MAX_TAB_CHARS, STORAGE_BUDGET_CHARS } from './limits';
 import type { DocState } from './navigation';
@@ -119,14 +120,8 @@ interface TabLog {
   wipe: boolean;
 }
 
-/** What the panel needs to know about a tab's log besides its entries. */
-export interface TabLogState {
-  dropped: number;
-  preserveLog: boolean;
-  maxEntries: number;
-  /** Seq of the oldest entry kept: a panel drops what it holds before it. */
-  firstSeq: number;
-}
+/** What the panel needs to know about a tab's log besides its entries (LogState), with `firstSeq` always known. */
+export type TabLogState = LogState & Required<Pick<LogState, 'firstSeq'>>;
 
 export interface TabLogOptions {
   maxTabChars?: number;

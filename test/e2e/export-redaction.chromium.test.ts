@@ -15,7 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/analysis/diagnosis';
-import { decodeJwtView } from '../../src/analysis/jwt';
+import { decodeJwtView } from '../../src/analysis/model/jwt';
 import type { LogEntry } from '../../src/shared/events';
 import { entriesOf, openPanel, tabIdOf } from '../../scripts/lib/chromium.mjs';
 import { useDemoAndExtension } from '../helpers/e2e';

@@ -15,7 +15,7 @@ import { useDemoAndExtension } from '../helpers/e2e';
 
 const env = useDemoAndExtension();
 
-/** The row text for messages a page dispatched under the extension's event name (src/analysis/timeline.ts). */
+/** The row text for messages a page dispatched under the extension's event name (src/analysis/rows/timeline.ts). */
 const PAGE_SENT_TEXT = "message(s) a page script dispatched under the extension's event name were ignored (page-sent)";
 
 type Panel = Awaited<ReturnType<typeof runScenario>>['panel'];

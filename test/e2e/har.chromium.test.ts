@@ -16,7 +16,7 @@ import { webchatScenarioById } from '../../demo/webchat/scenarios.js';
 import { chromiumPath, entriesOf, tabIdOf } from '../../scripts/lib/chromium.mjs';
 import { mapLimit } from '../../scripts/lib/scenarios.mjs';
 import { diagnose } from '../../src/analysis/diagnosis';
-import { harToEntries } from '../../src/analysis/har';
+import { harToEntries } from '../../src/analysis/formats/har';
 import type { EventOf, LogEntry } from '../../src/shared/events';
 
 const root = join(import.meta.dirname, '../..');

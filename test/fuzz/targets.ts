@@ -9,16 +9,16 @@
  * throwing (buildTimeline, tokenOneLiner, filterRows) are what the panel renders: a throw blanks it,
  * so any throw counts.
  */
-import { parseCaptureFile, CAPTURE_FORMAT } from '../../src/analysis/capture';
+import { parseCaptureFile, CAPTURE_FORMAT } from '../../src/analysis/formats/capture';
 import { diagnose } from '../../src/analysis/diagnosis';
 import { collectAttempts } from '../../src/analysis/diagnosis/attempts';
 import { buildModel } from '../../src/analysis/diagnosis/model';
-import { filterRows, type RowFilter } from '../../src/analysis/filter';
-import { harToEntries, isHar } from '../../src/analysis/har';
-import { decodeJwtView } from '../../src/analysis/jwt';
-import { parseLwiContexts } from '../../src/analysis/lwicontexts';
-import { redactEntries, redactString } from '../../src/analysis/redact';
-import { buildTimeline, tokenOneLiner, type RowSource } from '../../src/analysis/timeline';
+import { filterRows, type RowFilter } from '../../src/analysis/rows/filter';
+import { harToEntries, isHar } from '../../src/analysis/formats/har';
+import { decodeJwtView } from '../../src/analysis/model/jwt';
+import { parseLwiContexts } from '../../src/analysis/model/lwicontexts';
+import { redactEntries, redactString } from '../../src/analysis/formats/redact';
+import { buildTimeline, tokenOneLiner, type RowSource } from '../../src/analysis/rows/timeline';
 import { parsePageMessage } from '../../src/shared/messages';
 import { MAX_TOKEN } from '../../src/shared/constants';
 import type { LogEntry } from '../../src/shared/events';

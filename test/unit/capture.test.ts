@@ -3,8 +3,8 @@
  * files that are not captures, newer versions and invalid entries.
  */
 import { describe, expect, it } from 'vitest';
-import { buildCaptureFile, CAPTURE_FORMAT, CAPTURE_VERSION, parseCaptureFile } from '../../src/analysis/capture';
-import { redactEntries } from '../../src/analysis/redact';
+import { buildCaptureFile, CAPTURE_FORMAT, CAPTURE_VERSION, parseCaptureFile } from '../../src/analysis/formats/capture';
+import { redactEntries } from '../../src/analysis/formats/redact';
 import type { LogEntry } from '../../src/shared/events';
 import { capture, CAPTURE_IDS } from '../helpers/captures';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { filterRows, NO_FILTER } from '../../src/analysis/filter';
-import { buildTimeline } from '../../src/analysis/timeline';
+import { filterRows, NO_FILTER } from '../../src/analysis/rows/filter';
+import { buildTimeline } from '../../src/analysis/rows/timeline';
 import { capture } from '../helpers/captures';
 
 describe('timeline filters', () => {

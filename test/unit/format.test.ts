@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NASTY_JSON } from '../helpers/nasty';
-import { cut, errorMessage, formatClock, formatDuration, isoTime, kindOf, listText, ownValue, safeJson, safeText, summaryText } from '../../src/analysis/format';
+import { cut, errorMessage, formatClock, formatDuration, isoTime, kindOf, listText, ownValue, safeJson, safeText, summaryText } from '../../src/analysis/model/format';
 
 /** A value whose every method and getter records being called (and throws), to prove nothing runs. */
 function booby(calls: string[]) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/analysis/diagnosis';
-import { harToEntries, isHar } from '../../src/analysis/har';
+import { harToEntries, isHar } from '../../src/analysis/formats/har';
 import { HookEventSchema, type EventOf, type LogEntry } from '../../src/shared/events';
 import { capture } from '../helpers/captures';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJwtView, readTimeClaim } from '../../src/analysis/jwt';
-import { parseLwiContexts } from '../../src/analysis/lwicontexts';
+import { decodeJwtView, readTimeClaim } from '../../src/analysis/model/jwt';
+import { parseLwiContexts } from '../../src/analysis/model/lwicontexts';
 import { b64url, jwt } from '../helpers/tokens';
 
 const CAPTURE = Date.UTC(2026, 10, 21, 12, 0, 0); // ms

@@ -16,12 +16,12 @@ import { jwt } from '../helpers/tokens';
 
 /** Switches that make one analysis throw, to prove the boundaries (vi.mock is hoisted above the imports). */
 const fail = vi.hoisted(() => ({ timeline: false, decode: false, diagnose: false }));
-vi.mock('../../src/analysis/timeline', async (original) => {
-  const mod = await original<typeof import('../../src/analysis/timeline')>();
+vi.mock('../../src/analysis/rows/timeline', async (original) => {
+  const mod = await original<typeof import('../../src/analysis/rows/timeline')>();
   return { ...mod, buildTimeline: (...args: Parameters<typeof mod.buildTimeline>) => (fail.timeline ? boom('timeline exploded') : mod.buildTimeline(...args)) };
 });
-vi.mock('../../src/analysis/jwt', async (original) => {
-  const mod = await original<typeof import('../../src/analysis/jwt')>();
+vi.mock('../../src/analysis/model/jwt', async (original) => {
+  const mod = await original<typeof import('../../src/analysis/model/jwt')>();
   return { ...mod, decodeJwtView: (...args: Parameters<typeof mod.decodeJwtView>) => (fail.decode ? boom('decoder exploded') : mod.decodeJwtView(...args)) };
 });
 vi.mock('../../src/analysis/diagnosis', async (original) => {

@@ -4,11 +4,11 @@
  */
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { BackgroundEventSchema } from '../../src/analysis/capture';
+import { BackgroundEventSchema } from '../../src/analysis/formats/capture';
 import { diagnose } from '../../src/analysis/diagnosis';
-import { decodeJwtView } from '../../src/analysis/jwt';
-import { fingerprint, MASK, redactEntries, redactionOf, redactSecret, redactString, REDACTED_SIGNATURE, type ScanWork } from '../../src/analysis/redact';
-import { scanSecrets } from '../../src/analysis/tokenizer';
+import { decodeJwtView } from '../../src/analysis/model/jwt';
+import { fingerprint, MASK, redactEntries, redactionOf, redactSecret, redactString, REDACTED_SIGNATURE, type ScanWork } from '../../src/analysis/formats/redact';
+import { scanSecrets } from '../../src/analysis/formats/tokenizer';
 import { HookEventSchema, type ActivitySummary, type LogEntry } from '../../src/shared/events';
 import { capture, CAPTURE_IDS } from '../helpers/captures';
 import { jwt } from '../helpers/tokens';

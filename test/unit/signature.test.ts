@@ -1,7 +1,7 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { SignJWT, exportJWK, exportSPKI, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeKeyInput, verifyTokenSignature, type SignatureVerdict } from '../../src/analysis/signature';
+import { describeKeyInput, verifyTokenSignature, type SignatureVerdict } from '../../src/analysis/formats/signature';
 import { b64url } from '../helpers/tokens';
 
 type Pair = { publicKey: CryptoKey; privateKey: CryptoKey };

@@ -3,10 +3,10 @@
  * stack captures): shape, order, the OAuthCard and the token exchange invoke, and redaction.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeJwtView } from '../../src/analysis/jwt';
-import { REDACTED_SIGNATURE } from '../../src/analysis/redact';
-import { buildTranscript, type TranscriptActivity } from '../../src/analysis/transcript';
-import { collectActivities } from '../../src/analysis/webchat';
+import { decodeJwtView } from '../../src/analysis/model/jwt';
+import { REDACTED_SIGNATURE } from '../../src/analysis/formats/redact';
+import { buildTranscript, type TranscriptActivity } from '../../src/analysis/formats/transcript';
+import { collectActivities } from '../../src/analysis/model/webchat';
 import { capture } from '../helpers/captures';
 
 const OAUTH = 'application/vnd.microsoft.card.oauth';

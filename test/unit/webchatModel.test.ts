@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { collectActivities, collectCardAttempts } from '../../src/analysis/webchat';
-import { buildTimeline } from '../../src/analysis/timeline';
+import { collectActivities, collectCardAttempts } from '../../src/analysis/model/webchat';
+import { buildTimeline } from '../../src/analysis/rows/timeline';
 import type { ActivitySummary, CapturedEvent, LogEntry } from '../../src/shared/events';
 import { jwt } from '../helpers/tokens';
 

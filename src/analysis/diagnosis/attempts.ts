@@ -2,26 +2,26 @@
  * Groups a capture into SSO attempts (per auth token provider invocation, per bot sign-in card
  * (signInId), per OAuthCard) and tells, for each, the chain of steps and its outcome in one sentence.
  */
-import { errorMessage, formatDuration, safeText } from '../format';
-import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
-import { isShown, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../widgetCards';
-import { LCW_ERROR_CODES } from '../lcwErrors';
-import { redactionOf } from '../redact';
-import { tokenOneLiner } from '../timeline';
-import type { CardAttempt } from '../webchat';
-import { audienceText } from '../webchatRows';
-import { cardAttemptId, invokeEvidence, invokeStatus } from './botFramework';
-import type { Model } from './model';
-import { postOf } from './omnichannelBot';
-import { widgetAttemptId } from './omnichannelWidget';
-import { lcwErrorsAfter, registrationCallOf, tokenOfInvocation } from './omnichannelAuth';
-import type { Attempt, Step } from './types';
-
-function errorCode(detail: unknown): number | undefined {
-  const code = detail && typeof detail === 'object' ? (detail as Record<string, unknown>).errorCode : undefined;
-  const n = typeof code === 'string' ? Number(code) : code;
-  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}
+import { errorMessage, formatDuration, safeText } from '../model/format';
+import { budgetStatus, ProviderLabel, providerLabel, tokenPostNote, tokenPostSignedIn, BUDGET_TEXT, type Invocation } from '../model/invocations';
+import { isShown, WIDGET_BUS, WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../model/widgetCards';
+import { lcwErrorCode, lcwErrorName } from '../model/lcwErrors';
+import { redactionOf } from '../formats/redact';
+import { tokenOneLiner } from '../rows/timeline';
+import type { OAuthCardOutcome } from '../model/webchat';
+import { audienceText } from '../rows/webchatRows';
+import {
+  cardAttemptId,
+  invokeEvidence,
+  invokeStatus,
+  lcwErrorsAfter,
+  postOf,
+  registrationCallOf,
+  tokenOfInvocation,
+  widgetAttemptId,
+  type Model,
+} from './model';
+import type { SsoAttempt, Step } from './types';
 
 /**
  * How many times the widget invoked the same auth function before `inv` since the frame's last chat
@@ -75,7 +75,7 @@ function supersededBy(m: Model, inv: Invocation, count: { n: number; of: number 
   return m.invocations.find((o) => o.role === 'auth' && o !== inv && o.invoke.frameId === inv.invoke.frameId && o.invoke.seq > inv.invoke.seq && o.invoke.event.source === inv.invoke.event.source && m.connector.some((c) => c.event.authenticatedUserToken !== undefined && connectorUse(m, o, c.event.authenticatedUserToken) === c));
 }
 
-function authAttempt(m: Model, inv: Invocation): Attempt {
+function authAttempt(m: Model, inv: Invocation): SsoAttempt {
   const count = callNumberInChatStart(m, inv);
   const label = providerLabel(inv);
   const steps: Step[] = [{ text: `The widget invoked the ${label}${count.of > 1 ? ` (call ${count.n} of ${count.of} in this chat start)` : ''}`, status: 'info', evidence: [inv.invoke.seq] }];
@@ -87,14 +87,14 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
     problem = `the ${label} ${inv.end.event.outcome === 'threw' ? 'threw' : 'rejected'} (${inv.end.event.error?.message ?? 'error'})`;
     steps.push({ text: `The ${label} ${inv.end.event.outcome} after ${formatDuration(inv.end.event.elapsedMs)}: ${inv.end.event.error?.name}: ${inv.end.event.error?.message}`, status: 'fail', evidence: [inv.end.seq] });
   }
-  if (inv.budgetFlag) steps.push({ text: 'No callback within the documented 10 s', status: 'fail', evidence: [inv.budgetFlag.seq] });
+  if (inv.budgetFlag) steps.push({ text: `No callback within the documented ${BUDGET_TEXT}`, status: 'fail', evidence: [inv.budgetFlag.seq] });
   if (cb) {
     const late = s.state === 'over';
     const how = cb.event.via === 'promise' ? 'resolved with a value' : cb.event.via === 'return' ? 'returned a value' : 'called back';
-    steps.push({ text: `The ${label} ${how} after ${formatDuration(cb.event.elapsedMs)}${cb.event.sync ? ', synchronously' : ''}${late ? ' (over 10 s)' : ''}`, status: late ? 'fail' : 'ok', evidence: [cb.seq] });
-    if (late) problem ??= `the ${label} took ${formatDuration(cb.event.elapsedMs)}, over the 10 s limit`;
+    steps.push({ text: `The ${label} ${how} after ${formatDuration(cb.event.elapsedMs)}${cb.event.sync ? ', synchronously' : ''}${late ? ` (over ${BUDGET_TEXT})` : ''}`, status: late ? 'fail' : 'ok', evidence: [cb.seq] });
+    if (late) problem ??= `the ${label} took ${formatDuration(cb.event.elapsedMs)}, over the ${BUDGET_TEXT} limit`;
   } else if (!problem && s.state === 'over') {
-    problem = `the ${label} never handed over a token within 10 s`;
+    problem = `the ${label} never handed over a token within ${BUDGET_TEXT}`;
   }
   if (t) {
     const line = tokenOneLiner(t.cb.event.token!, t.cb.event.at);
@@ -120,8 +120,8 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
   }
   const errors = lcwErrorsAfter(m, inv);
   for (const e of errors) {
-    const code = errorCode(e.event.detail);
-    steps.push({ text: `The widget raised lcw:error${code !== undefined ? ` ${code}` : ''}${code !== undefined && LCW_ERROR_CODES[code] ? ` (${LCW_ERROR_CODES[code]})` : ''}`, status: 'fail', evidence: [e.seq] });
+    const code = lcwErrorCode(e.event.detail);
+    steps.push({ text: `The widget raised ${lcwErrorName(code)}`, status: 'fail', evidence: [e.seq] });
   }
   const next = m.invocations.find((o) => o.role === 'auth' && o.invoke.frameId === inv.invoke.frameId && o.invoke.seq > inv.invoke.seq);
   const queued = m.lcw.find((e) => (e.event.name === 'lcw:chatQueued' || e.event.name === 'lcw:chatRetrieved') && e.frameId === inv.invoke.frameId && e.seq > inv.invoke.seq && (!next || e.seq < next.invoke.seq));
@@ -132,13 +132,13 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
     steps.splice(1, 0, { text: 'The widget called the provider inside setAuthTokenProvider and read the token at once', status: 'fail', evidence: [reg.seq] });
     problem = `the provider called back asynchronously (${formatDuration(cb.event.elapsedMs)} later) while the widget read the token synchronously at registration`;
   }
-  let outcome: Attempt['outcome'];
+  let outcome: SsoAttempt['outcome'];
   let sentence: string;
   const accepted = used && used.event.status !== null && used.event.status < 400;
   if (errors.length) {
-    const code = errorCode(errors[0]!.event.detail);
+    const code = lcwErrorCode(errors[0]!.event.detail);
     outcome = 'chat failed';
-    sentence = `Authenticated chat failed with lcw:error${code !== undefined ? ` ${code}` : ''}${code !== undefined && LCW_ERROR_CODES[code] ? ` (${LCW_ERROR_CODES[code]})` : ''}${problem ? ` because ${problem}` : ''}.`;
+    sentence = `Authenticated chat failed with ${lcwErrorName(code)}${problem ? ` because ${problem}` : ''}.`;
   } else if (verdict && !verdict.ok) {
     outcome = 'chat failed';
     sentence = `Authenticated chat failed: the widget rejected the token${verdict.why ? ` (${verdict.why})` : ''}${problem && !problem.startsWith('the widget rejected') ? ` because ${problem}` : ''}.`;
@@ -165,7 +165,7 @@ function authAttempt(m: Model, inv: Invocation): Attempt {
   return { id: `auth:${inv.invocationId}`, kind: 'auth-provider', title, outcome, sentence, steps, startSeq: inv.invoke.seq };
 }
 
-function botAttempt(m: Model, inv: Invocation): Attempt {
+function botAttempt(m: Model, inv: Invocation): SsoAttempt {
   const e = inv.invoke.event;
   const steps: Step[] = [];
   const card = m.lcw.filter((x) => x.event.name === 'lcw:signInCardReceived' && x.frameId === inv.invoke.frameId && x.seq < inv.invoke.seq).at(-1);
@@ -173,13 +173,13 @@ function botAttempt(m: Model, inv: Invocation): Attempt {
   steps.push({ text: `The bot auth token provider was invoked for signInId ${e.signInId ?? '(none)'}`, status: e.signInId ? 'info' : 'fail', evidence: [inv.invoke.seq] });
   const post = postOf(inv);
   const s = post?.event.status;
-  const postOk = s === 200 || s === 202 || s === 404;
-  if (post) steps.push({ text: `The token POST to botTokenUrl was answered ${s === null ? 'nothing' : s}${s === 200 ? ' (signed in)' : s === 202 || s === 404 ? ' (already signed in)' : ''}`, status: postOk ? 'ok' : 'fail', evidence: [post.seq] });
+  const postOk = tokenPostSignedIn(s);
+  if (post) steps.push({ text: `The token POST to botTokenUrl was answered ${s === null ? 'nothing' : s}${tokenPostNote(s)}`, status: postOk ? 'ok' : 'fail', evidence: [post.seq] });
   else steps.push({ text: 'No POST to botTokenUrl was seen', status: 'fail', evidence: [inv.invoke.seq] });
   const cb = inv.callbacks[0];
   if (cb) steps.push({ text: `callback({show: ${safeText(cb.event.show)}}) after ${formatDuration(cb.event.elapsedMs)}`, status: cb.event.show === false && cb.event.elapsedMs <= WIDGET_DECISION_WINDOW_MS ? 'ok' : 'fail', evidence: [cb.seq] });
   else if (inv.end) steps.push({ text: 'The provider finished without calling the callback', status: 'fail', evidence: [inv.end.seq] });
-  let outcome: Attempt['outcome'];
+  let outcome: SsoAttempt['outcome'];
   let sentence: string;
   if (cb && cb.event.show === false && cb.event.elapsedMs <= WIDGET_DECISION_WINDOW_MS) {
     outcome = 'card hidden';
@@ -199,7 +199,7 @@ function botAttempt(m: Model, inv: Invocation): Attempt {
   return { id: `bot:${inv.invocationId}`, kind: 'bot-signin', title: `Bot sign-in card ${e.signInId ?? ''}`.trim(), outcome, sentence, steps, startSeq: card?.seq ?? inv.invoke.seq };
 }
 
-function cardAttempt(card: CardAttempt): Attempt {
+function cardAttempt(card: OAuthCardOutcome): SsoAttempt {
   const ter = card.oauth.tokenExchangeResource;
   const start = card.record.sightings[0]!.entry.seq;
   const steps: Step[] = [
@@ -240,7 +240,7 @@ function cardAttempt(card: CardAttempt): Attempt {
  * One LCW v2 sign-in card, told from the widget's own events: the outcome is the widget's decision,
  * never the page's callback value alone (a callback {show: false} after the window still leaves the card shown).
  */
-function widgetCardAttempt(m: Model, card: WidgetCard): Attempt {
+function widgetCardAttempt(m: Model, card: WidgetCard): SsoAttempt {
   const steps: Step[] = [];
   const start = card.held ?? card.received ?? card.entries[0]!;
   if (card.held) steps.push({ text: 'A sign-in card arrived; the widget held it back while deciding', status: 'info', evidence: [card.held.seq] });
@@ -255,8 +255,8 @@ function widgetCardAttempt(m: Model, card: WidgetCard): Attempt {
     const post = postOf(inv);
     if (post) {
       const st = post.event.status;
-      const ok = st === 200 || st === 202 || st === 404;
-      steps.push({ text: `Its token POST to the sasUrl was answered ${st ?? 'nothing'}${st === 200 ? ' (signed in)' : st === 202 || st === 404 ? ' (already signed in)' : ''}`, status: ok ? 'ok' : 'fail', evidence: [post.seq] });
+      const ok = tokenPostSignedIn(st);
+      steps.push({ text: `Its token POST to the sasUrl was answered ${st ?? 'nothing'}${tokenPostNote(st)}`, status: ok ? 'ok' : 'fail', evidence: [post.seq] });
     }
     const cb = inv.callbacks[0];
     if (cb) {
@@ -281,14 +281,14 @@ function widgetCardAttempt(m: Model, card: WidgetCard): Attempt {
   if (card.passed) steps.push({ text: 'The card reached Web Chat', status: 'fail', evidence: [card.passed.seq] });
   const post = inv ? postOf(inv) : undefined;
   const cb = inv?.callbacks[0];
-  let outcome: Attempt['outcome'] = isShown(card.decision) ? 'card shown' : card.decision === 'hidden' ? 'card hidden' : card.decision === 'dropped-seen' ? 'card dropped' : 'unknown';
+  let outcome: SsoAttempt['outcome'] = isShown(card.decision) ? 'card shown' : card.decision === 'hidden' ? 'card hidden' : card.decision === 'dropped-seen' ? 'card dropped' : 'unknown';
   let sentence: string;
   switch (card.decision) {
     case 'hidden':
       sentence = `Sign-in card hidden: the widget got {show: false}${post ? ` after the token POST was answered ${post.event.status ?? 'nothing'}` : ''} within its window.`;
       break;
     case 'shown':
-      sentence = `Sign-in card shown because the page answered {show: ${safeText(card.responseValue, 80)}}${post && post.event.status !== 200 && post.event.status !== 202 && post.event.status !== 404 ? ` after its token POST was answered ${post.event.status ?? 'nothing'}` : ''}.`;
+      sentence = `Sign-in card shown because the page answered {show: ${safeText(card.responseValue, 80)}}${post && !tokenPostSignedIn(post.event.status) ? ` after its token POST was answered ${post.event.status ?? 'nothing'}` : ''}.`;
       break;
     case 'shown-no-answer':
       sentence = cb
@@ -317,7 +317,7 @@ const seqsOf = (...xs: ({ seq: number } | undefined)[]) => xs.filter((x): x is {
  * An attempt that could not be told (odd input the analysis did not expect): it says so, with its
  * first event as evidence, instead of taking the other attempts down with it.
  */
-function guarded(id: string, kind: Attempt['kind'], title: string, startSeq: number, tell: () => Attempt): Attempt {
+function guarded(id: string, kind: SsoAttempt['kind'], title: string, startSeq: number, tell: () => SsoAttempt): SsoAttempt {
   try {
     return tell();
   } catch (e) {
@@ -327,7 +327,7 @@ function guarded(id: string, kind: Attempt['kind'], title: string, startSeq: num
 }
 
 /** Every attempt of the capture, in the order they started. */
-export function collectAttempts(m: Model): Attempt[] {
+export function collectAttempts(m: Model): SsoAttempt[] {
   const linked = new Set(m.cardInvocations.values());
   return [
     ...m.invocations.filter((i) => i.role === 'auth').map((i) => guarded(`auth:${i.invocationId}`, 'auth-provider', 'Auth token provider invocation', i.invoke.seq, () => authAttempt(m, i))),

@@ -5,39 +5,22 @@
  * 502 on Azure Direct Line, which DirectLineJS turns into 'retry'), and whether the card was hidden.
  * https://learn.microsoft.com/azure/bot-service/bot-builder-webchat-sso
  */
-import { formatDuration, isoTime, safeText } from '../format';
-import { decodeJwtView } from '../jwt';
-import { sightingsOf, type CardAttempt, type InvokeAttempt } from '../webchat';
+import { formatDuration, isoTime, safeText } from '../model/format';
+import { decodeJwtView } from '../model/jwt';
+import { sightingsOf, type OAuthCardOutcome, type TokenExchangeInvoke } from '../model/webchat';
 import { DOCS } from './docs';
-import type { Model } from './model';
+import { cardAttemptId, firstSighting, invokeEvidence, invokeStatus, type Model } from './model';
 import type { Check, RawFinding } from './types';
 
 type Raw = RawFinding;
 
-export const cardAttemptId = (card: CardAttempt) => `oauthcard:${card.record.key}`;
-const first = (r: { sightings: { entry: { seq: number } }[] }) => r.sightings[0]!.entry.seq;
-
-/** Evidence for an invoke: its first sighting, HTTP POST, postActivity result and Web Chat's result action. */
-export function invokeEvidence(inv: InvokeAttempt): number[] {
-  return [first(inv.record), inv.http?.seq, inv.post?.seq, inv.storeResult?.seq].filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
-}
-
-/** The HTTP status the invoke got, from the wire or from DirectLineJS's error; 'retry' when only that is known. */
-export function invokeStatus(inv: InvokeAttempt): number | 'retry' | null | undefined {
-  if (inv.http) return inv.http.event.status;
-  if (inv.post?.event.outcome === 'retry') return 'retry';
-  if (inv.post?.event.outcome === 'error') return inv.post.event.status ?? null;
-  if (inv.post?.event.outcome === 'id') return 200;
-  return undefined;
-}
-
 /** Runs `test` on every invoke of every card. */
-function perInvoke(test: (inv: InvokeAttempt, card: CardAttempt, m: Model) => Omit<Raw, 'evidence' | 'attemptId'> | null) {
+function perInvoke(test: (inv: TokenExchangeInvoke, card: OAuthCardOutcome, m: Model) => Omit<Raw, 'evidence' | 'attemptId'> | null) {
   return (m: Model): Raw[] =>
     m.cards.flatMap((card) =>
       card.invokes.flatMap((inv) => {
         const r = test(inv, card, m);
-        return r ? [{ ...r, evidence: [first(card.record), ...invokeEvidence(inv)], attemptId: cardAttemptId(card) }] : [];
+        return r ? [{ ...r, evidence: [firstSighting(card.record), ...invokeEvidence(inv)], attemptId: cardAttemptId(card) }] : [];
       }),
     );
 }
@@ -69,7 +52,7 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     run: (m) =>
       m.cards
         .filter((c) => !c.oauth.tokenExchangeResource)
-        .map((c) => ({ severity: 'warning' as const, title: `OAuthCard for connection ${c.oauth.connectionName ?? '(none)'} has no tokenExchangeResource`, explanation: 'The token service only adds tokenExchangeResource when the OAuth connection has a Token Exchange URL; without it the client cannot exchange a token and the user must sign in on the card.', evidence: [first(c.record)], attemptId: cardAttemptId(c) })),
+        .map((c) => ({ severity: 'warning' as const, title: `OAuthCard for connection ${c.oauth.connectionName ?? '(none)'} has no tokenExchangeResource`, explanation: 'The token service only adds tokenExchangeResource when the OAuth connection has a Token Exchange URL; without it the client cannot exchange a token and the user must sign in on the card.', evidence: [firstSighting(c.record)], attemptId: cardAttemptId(c) })),
   },
   {
     id: 'bf.no-invoke',
@@ -82,7 +65,7 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     run: (m) =>
       m.cards
         .filter((c) => c.oauth.tokenExchangeResource && c.invokes.length === 0)
-        .map((c) => ({ severity: 'warning' as const, title: 'No signin/tokenExchange invoke was sent for an SSO-capable OAuthCard', explanation: `The card offered tokenExchangeResource ${c.oauth.tokenExchangeResource!.id ?? ''} (uri ${c.oauth.tokenExchangeResource!.uri ?? '(none)'}) and was ${c.outcome}; nothing tried the exchange.`, evidence: [first(c.record)], attemptId: cardAttemptId(c) })),
+        .map((c) => ({ severity: 'warning' as const, title: 'No signin/tokenExchange invoke was sent for an SSO-capable OAuthCard', explanation: `The card offered tokenExchangeResource ${c.oauth.tokenExchangeResource!.id ?? ''} (uri ${c.oauth.tokenExchangeResource!.uri ?? '(none)'}) and was ${c.outcome}; nothing tried the exchange.`, evidence: [firstSighting(c.record)], attemptId: cardAttemptId(c) })),
   },
   {
     id: 'bf.audience-mismatch',
@@ -248,7 +231,7 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     run: (m) =>
       m.cards
         .filter((c) => c.invokes.length > 1)
-        .map((c) => ({ severity: 'warning' as const, title: `${c.invokes.length} token exchange invokes for one OAuthCard`, explanation: `Statuses: ${c.invokes.map((i) => safeText(invokeStatus(i) ?? 'unknown')).join(', ')}. The bot may accept the first and answer the others differently.`, evidence: [first(c.record), ...c.invokes.flatMap(invokeEvidence)], attemptId: cardAttemptId(c) })),
+        .map((c) => ({ severity: 'warning' as const, title: `${c.invokes.length} token exchange invokes for one OAuthCard`, explanation: `Statuses: ${c.invokes.map((i) => safeText(invokeStatus(i) ?? 'unknown')).join(', ')}. The bot may accept the first and answer the others differently.`, evidence: [firstSighting(c.record), ...c.invokes.flatMap(invokeEvidence)], attemptId: cardAttemptId(c) })),
   },
   {
     id: 'bf.card-shown-despite-success',
@@ -261,7 +244,7 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     run: (m) =>
       m.cards
         .filter((c) => c.outcome === 'shown' && c.basis === 'store' && c.invokes.some((i) => i.succeeded === true))
-        .map((c) => ({ severity: 'warning' as const, title: 'OAuthCard shown although the token exchange succeeded', explanation: 'The invoke was accepted, so the user is signed in, but the card was rendered anyway and may invite a second sign-in.', evidence: [first(c.record), ...c.invokes.flatMap(invokeEvidence), ...(c.passedOn ? [c.passedOn.seq] : [])], attemptId: cardAttemptId(c) })),
+        .map((c) => ({ severity: 'warning' as const, title: 'OAuthCard shown although the token exchange succeeded', explanation: 'The invoke was accepted, so the user is signed in, but the card was rendered anyway and may invite a second sign-in.', evidence: [firstSighting(c.record), ...c.invokes.flatMap(invokeEvidence), ...(c.passedOn ? [c.passedOn.seq] : [])], attemptId: cardAttemptId(c) })),
   },
   {
     id: 'bf.sso-succeeded',
@@ -277,7 +260,7 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
         .map((c) => {
           const ok = c.invokes.find((i) => i.succeeded === true)!;
           const ms = ok.http?.event.elapsedMs ?? ok.post?.event.elapsedMs;
-          return { severity: 'info' as const, title: `SSO succeeded: token exchanged${ms !== undefined ? ` in ${formatDuration(ms)}` : ''}, card hidden`, explanation: `connectionName ${c.oauth.connectionName ?? ''}; ${ok.verdict}.`, evidence: [first(c.record), ...invokeEvidence(ok)], attemptId: cardAttemptId(c) };
+          return { severity: 'info' as const, title: `SSO succeeded: token exchanged${ms !== undefined ? ` in ${formatDuration(ms)}` : ''}, card hidden`, explanation: `connectionName ${c.oauth.connectionName ?? ''}; ${ok.verdict}.`, evidence: [firstSighting(c.record), ...invokeEvidence(ok)], attemptId: cardAttemptId(c) };
         }),
   },
 ];

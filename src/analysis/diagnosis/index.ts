@@ -5,30 +5,38 @@
 import type { LogEntry } from '../../shared/events';
 import { collectAttempts } from './attempts';
 import { BOT_FRAMEWORK_CHECKS } from './botFramework';
-import { errorMessage } from '../format';
+import { errorMessage } from '../model/format';
 import { buildModel } from './model';
+import type { LogIndex } from '../model/logIndex';
 import { OMNICHANNEL_AUTH_CHECKS } from './omnichannelAuth';
 import { OMNICHANNEL_BOT_CHECKS } from './omnichannelBot';
 import { OMNICHANNEL_WIDGET_CHECKS } from './omnichannelWidget';
 import type { Check, Diagnosis, Finding } from './types';
 
-export type { Attempt, Check, Diagnosis, Finding, FindingSeverity, Step } from './types';
+export type { SsoAttempt, Check, Diagnosis, Finding, FindingSeverity, Step } from './types';
 export { CLOCK_SKEW_SECONDS } from './model';
-export { LCW_ERROR_CAUSES } from './omnichannelAuth';
-export { LCW_ERROR_CODES } from '../lcwErrors';
+export { LCW_ERROR_CAUSES, LCW_ERROR_CODES } from '../model/lcwErrors';
 
 /** The catalog, in documentation order (docs/checks.md lists every id). */
 export const CHECKS: readonly Check[] = [...OMNICHANNEL_AUTH_CHECKS, ...OMNICHANNEL_BOT_CHECKS, ...OMNICHANNEL_WIDGET_CHECKS, ...BOT_FRAMEWORK_CHECKS];
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
+export interface DiagnoseOptions {
+  /** ms since the Unix epoch. */
+  nowMs?: number;
+  clockSkewSeconds?: number;
+  /** The live index of exactly these entries (the panel's), read instead of indexing them again. */
+  index?: LogIndex;
+}
+
 /**
  * Diagnoses a capture. `nowMs` (ms since the Unix epoch) decides what counts as "still waiting";
  * it defaults to the last event's time, so an imported capture gives the same answer every time.
  * A check that fails on odd input is reported as a finding of its own, never thrown.
  */
-export function diagnose(entries: readonly LogEntry[], opts: { nowMs?: number; clockSkewSeconds?: number } = {}): Diagnosis {
-  const model = buildModel(entries, opts);
+export function diagnose(entries: readonly LogEntry[], opts: DiagnoseOptions = {}): Diagnosis {
+  const model = buildModel(entries, opts, opts.index);
   const findings: Finding[] = [];
   const symptom = new Set(CHECKS.filter((c) => c.symptom).map((c) => c.id));
   for (const check of CHECKS) {

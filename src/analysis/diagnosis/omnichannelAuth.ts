@@ -3,42 +3,19 @@
  * (setAuthTokenProvider), the JWT it hands over, its `lwicontexts`, and `lcw:error`.
  */
 import { AUTH_PROVIDER_BUDGET_MS } from '../../shared/constants';
-import { formatDuration, isoTime, kindOf, listText, safeText } from '../format';
-import { budgetStatus, ProviderLabel, providerLabel, type Invocation } from '../invocations';
-import { decodeJwtView, type JwtView } from '../jwt';
-import { LCW_ERROR_CODES } from '../lcwErrors';
-import { redactionOf } from '../redact';
+import { formatDuration, isoTime, kindOf, listText, safeText } from '../model/format';
+import { budgetStatus, BUDGET_TEXT, ProviderLabel, providerLabel, type Invocation } from '../model/invocations';
+import { decodeJwtView, type JwtView } from '../model/jwt';
+import { LCW_ERROR_CAUSES, LCW_ERROR_CODES } from '../model/lcwErrors';
+import { redactionOf } from '../formats/redact';
 import { DOCS } from './docs';
-import type { Entry, Model } from './model';
+import { authInvocations, registrationCallOf, tokenOfInvocation, type Model } from './model';
 import type { Check, RawFinding } from './types';
 
 type Raw = RawFinding;
 
-const authInvocations = (m: Model) => m.invocations.filter((i) => i.role === 'auth');
 const attemptId = (inv: Invocation) => `auth:${inv.invocationId}`;
 const seqs = (...xs: ({ seq: number } | undefined)[]) => xs.filter((x): x is { seq: number } => !!x).map((x) => x.seq);
-
-/** The first callback that carried a string token, and its decoded view at capture time. */
-export function tokenOfInvocation(inv: Invocation): { cb: Invocation['callbacks'][number]; view: JwtView } | undefined {
-  // A token removed by an export's redaction is not evidence of anything: leave it out.
-  const cb = inv.callbacks.find((c) => typeof c.event.token === 'string' && redactionOf(c.event.token) !== 'token');
-  return cb ? { cb, view: decodeJwtView(cb.event.token, cb.event.at) } : undefined;
-}
-
-/** lcw:error events of the invocation's frame between it and the frame's next auth invocation. */
-export function lcwErrorsAfter(m: Model, inv: Invocation): Entry<'lcw.event'>[] {
-  const next = authInvocations(m).find((o) => o.invoke.frameId === inv.invoke.frameId && o.invoke.seq > inv.invoke.seq);
-  return m.lcw.filter((e) => e.event.name === 'lcw:error' && e.frameId === inv.invoke.frameId && e.seq > inv.invoke.seq && (!next || e.seq < next.invoke.seq));
-}
-
-/**
- * The setAuthTokenProvider call during which the widget invoked the provider (LCW v1 does that), if any.
- * An SDK call is logged when it returns, so a provider invoked inside it is logged before it; the
- * clock alone cannot tell (Firefox's performance.now() is coarse, so calls a moment apart look simultaneous).
- */
-export function registrationCallOf(m: Model, inv: Invocation): Entry<'sdk.call'> | undefined {
-  return m.sdkCalls.find((c) => c.event.method === 'setAuthTokenProvider' && c.frameId === inv.invoke.frameId && c.seq > inv.invoke.seq && inv.invoke.event.t >= c.event.t);
-}
 
 /** A token check: runs `test` on every decodable token an auth provider handed over. */
 function perToken(test: (view: Extract<JwtView, { ok: true }>, inv: Invocation, cb: Invocation['callbacks'][number], m: Model) => Omit<Raw, 'evidence' | 'attemptId'> | null) {
@@ -70,15 +47,15 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     id: 'auth.provider-over-budget',
     area: 'Omnichannel auth',
     severity: 'error',
-    name: 'Auth token provider over 10 s',
-    meaning: 'The auth token provider (or the auth client function the widget\'s configuration names) handed over the token, but more than 10 s after the widget invoked it.',
-    fix: 'Make the provider answer within 10 s: fetch the JWT ahead of time (e.g. on page load) and call back with a cached token, or speed up the token endpoint.',
+    name: `Auth token provider over ${BUDGET_TEXT}`,
+    meaning: `The auth token provider (or the auth client function the widget's configuration names) handed over the token, but more than ${BUDGET_TEXT} after the widget invoked it.`,
+    fix: `Make the provider answer within ${BUDGET_TEXT}: fetch the JWT ahead of time (e.g. on page load) and call back with a cached token, or speed up the token endpoint.`,
     doc: DOCS.sendAuthToken,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
         const s = budgetStatus(inv, m.nowMs);
         if (s.state !== 'over' || !s.calledBack) return [];
-        return [{ severity: 'error' as const, title: `${ProviderLabel(inv)} called back after ${formatDuration(s.elapsedMs)}, over the 10 s limit`, explanation: `The widget invoked the ${providerLabel(inv)} and waited ${formatDuration(s.elapsedMs)} for the token; the documented limit is ${formatDuration(AUTH_PROVIDER_BUDGET_MS)}, after which the widget gives up.`, evidence: seqs(inv.invoke, inv.budgetFlag, inv.callbacks[0]), attemptId: attemptId(inv) }];
+        return [{ severity: 'error' as const, title: `${ProviderLabel(inv)} called back after ${formatDuration(s.elapsedMs)}, over the ${BUDGET_TEXT} limit`, explanation: `The widget invoked the ${providerLabel(inv)} and waited ${formatDuration(s.elapsedMs)} for the token; the documented limit is ${formatDuration(AUTH_PROVIDER_BUDGET_MS)}, after which the widget gives up.`, evidence: seqs(inv.invoke, inv.budgetFlag, inv.callbacks[0]), attemptId: attemptId(inv) }];
       }),
   },
   {
@@ -86,14 +63,14 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     area: 'Omnichannel auth',
     severity: 'error',
     name: 'Auth token provider never called back',
-    meaning: 'The auth token provider (or configured auth client function) was invoked, did not throw, and 10 s passed without a token: no callback, and no promise resolved with one.',
-    fix: 'Call the callback on every path, including errors (call it with nothing only if you want the chat to fail fast), and within 10 s.',
+    meaning: `The auth token provider (or configured auth client function) was invoked, did not throw, and ${BUDGET_TEXT} passed without a token: no callback, and no promise resolved with one.`,
+    fix: `Call the callback on every path, including errors (call it with nothing only if you want the chat to fail fast), and within ${BUDGET_TEXT}.`,
     doc: DOCS.sendAuthToken,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
         const s = budgetStatus(inv, m.nowMs);
         if (s.state !== 'over' || s.calledBack || inv.end?.event.outcome === 'threw' || inv.end?.event.outcome === 'rejected') return [];
-        return [{ severity: 'error' as const, title: `${ProviderLabel(inv)} never called back`, explanation: `The ${providerLabel(inv)} ${inv.end ? `returned after ${formatDuration(inv.end.event.elapsedMs)}` : 'was invoked'} but its callback was not called (${formatDuration(s.elapsedMs)} so far); the widget waits at most 10 s.`, evidence: seqs(inv.invoke, inv.end, inv.budgetFlag), attemptId: attemptId(inv) }];
+        return [{ severity: 'error' as const, title: `${ProviderLabel(inv)} never called back`, explanation: `The ${providerLabel(inv)} ${inv.end ? `returned after ${formatDuration(inv.end.event.elapsedMs)}` : 'was invoked'} but its callback was not called (${formatDuration(s.elapsedMs)} so far); the widget waits at most ${BUDGET_TEXT}.`, evidence: seqs(inv.invoke, inv.end, inv.budgetFlag), attemptId: attemptId(inv) }];
       }),
   },
   {
@@ -293,7 +270,7 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     area: 'Omnichannel auth',
     severity: 'info',
     name: 'Auth token provider answered',
-    meaning: 'The provider called back within 10 s with a decodable RS256 JWT that is not expired.',
+    meaning: `The provider called back within ${BUDGET_TEXT} with a decodable RS256 JWT that is not expired.`,
     fix: 'Nothing to fix. Signature validity is checked on the server; verify it here with the public key if chat still fails.',
     doc: DOCS.sendAuthToken,
     run: (m) =>
@@ -334,13 +311,3 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
         }),
   },
 ];
-
-/** Usual causes of the documented lcw:error codes, and what to do. */
-export const LCW_ERROR_CAUSES: Readonly<Record<number, string>> = {
-  1: 'The function given to setContextProvider threw. Fix the context provider (it runs when the chat starts); for authenticated chat pass context in lwicontexts instead.',
-  2: 'The auth token provider threw. Catch errors inside it and call back deliberately.',
-  3: 'The auth token provider gave no token: it called back with nothing (or an empty string), or not within the widget\'s wait. Make it call back with the JWT within 10 s.',
-  4: 'The token was rejected: not a JWT, expired, not RS256, or its signature does not match the public key URL of the chat authentication settings.',
-  7: 'The widget scripts failed to load (for example browser storage disabled, or a blocked CDN). Check errorDetail and the network panel.',
-  8: 'The JavaScript client function named in the chat authentication settings does not exist on the page. Define it on window (dotted names are resolved from window) before the chat starts.',
-};

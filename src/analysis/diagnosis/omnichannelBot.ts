@@ -4,11 +4,11 @@
  * Status meanings: 200 signed in; 202 and 404 already signed in; anything else: the card is shown
  * (https://github.com/microsoft/omnichannel-chat-sdk/blob/main/docs/scenarios/SINGLE_SIGN_ON_FOR_BOTS.md).
  */
-import { formatDuration, safeText } from '../format';
-import type { Invocation } from '../invocations';
-import { WIDGET_DECISION_WINDOW_MS } from '../widgetCards';
+import { formatDuration, safeText } from '../model/format';
+import { tokenPostMeaning, tokenPostSignedIn, type Invocation } from '../model/invocations';
+import { WIDGET_DECISION_WINDOW_MS } from '../model/widgetCards';
 import { DOCS } from './docs';
-import type { Model } from './model';
+import { postOf, type Model } from './model';
 import type { Check } from './types';
 
 
@@ -20,9 +20,6 @@ export function widgetDecided(m: Model, inv: Invocation) {
   return undefined;
 }
 const attemptId = (inv: Invocation) => `bot:${inv.invocationId}`;
-
-/** The POST to this invocation's botTokenUrl (first one), if seen. */
-export const postOf = (inv: Invocation) => inv.requests[0];
 
 export const OMNICHANNEL_BOT_CHECKS: Check[] = [
   {
@@ -37,9 +34,9 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
       botInvocations(m).flatMap((inv) =>
         inv.requests.map((r) => {
           const s = r.event.status;
-          const meaning = s === 200 ? 'signed in: the card should be hidden' : s === 202 || s === 404 ? 'the user is already signed in: the card should be hidden' : s === null ? `no response (${r.event.error ?? 'network error'}): the card will be shown` : `not a success status: the card will be shown`;
+          const meaning = tokenPostMeaning(s) === 'signed-in' ? 'signed in: the card should be hidden' : tokenPostMeaning(s) === 'already-signed-in' ? 'the user is already signed in: the card should be hidden' : s === null ? `no response (${r.event.error ?? 'network error'}): the card will be shown` : `not a success status: the card will be shown`;
           return {
-            severity: s === 200 || s === 202 || s === 404 ? ('info' as const) : s === null ? ('error' as const) : ('warning' as const),
+            severity: tokenPostSignedIn(s) ? ('info' as const) : s === null ? ('error' as const) : ('warning' as const),
             title: `Token POST to botTokenUrl answered ${s ?? 'nothing'}: ${meaning}`,
             explanation: `The bot auth token provider POSTed the token for signInId ${inv.invoke.event.signInId ?? '(none)'}; the token service answered ${s ?? 'nothing'} after ${formatDuration(r.event.elapsedMs)}.`,
             evidence: [inv.invoke.seq, r.seq],

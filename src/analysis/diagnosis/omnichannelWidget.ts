@@ -4,23 +4,21 @@
  * configuration names, `livechatconnector` answers, and page errors that keep the chat from loading.
  * The widget's behaviour is read from its published code (see widgetCards.ts for the sign-in path).
  */
-import { formatDuration, safeText } from '../format';
-import { providerLabel } from '../invocations';
-import { decodeJwtView } from '../jwt';
-import { redactionOf } from '../redact';
-import { WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../widgetCards';
+import { formatDuration, safeText } from '../model/format';
+import { providerLabel } from '../model/invocations';
+import { decodeJwtView } from '../model/jwt';
+import { redactionOf } from '../formats/redact';
+import { WIDGET_DECISION_WINDOW_MS, type WidgetCard } from '../model/widgetCards';
 import { connectorOperation } from '../../shared/omnichannel';
 import { DOCS } from './docs';
-import type { Entry, Model } from './model';
+import { widgetAttemptId, type Entry, type Model } from './model';
 import type { Check, RawFinding } from './types';
-import { algText, claimText, LCW_ERROR_CAUSES } from './omnichannelAuth';
+import { LCW_ERROR_CAUSES } from '../model/lcwErrors';
+import { algText, claimText } from './omnichannelAuth';
 
 /** The widget's source, where its sign-in card handling can be read. */
 const WIDGET_SIGN_IN_SOURCE =
   'https://github.com/microsoft/omnichannel-chat-widget/blob/main/chat-widget/src/components/livechatwidget/common/ActivitySubscriber/BotAuthActivitySubscriber.ts';
-
-/** The attempt id of a widget card (attempts.ts uses the same). */
-export const widgetAttemptId = (card: WidgetCard) => card.id;
 
 const ofDecision = (m: Model, ...decisions: WidgetCard['decision'][]) => m.widgetCards.filter((c) => decisions.includes(c.decision));
 const seqsOf = (...xs: ({ seq: number } | undefined)[]) => xs.filter((x): x is { seq: number } => !!x).map((x) => x.seq);

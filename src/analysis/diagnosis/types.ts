@@ -62,7 +62,7 @@ export interface Step {
 }
 
 /** One SSO attempt and how it ended. */
-export interface Attempt {
+export interface SsoAttempt {
   /** e.g. "oauthcard:<activity key>", "auth:<invocationId>", "bot:<invocationId>". */
   id: string;
   kind: 'oauthcard' | 'auth-provider' | 'bot-signin';
@@ -77,7 +77,7 @@ export interface Attempt {
 
 /** The diagnosis of a capture. Findings are sorted by severity, then by first evidence. */
 export interface Diagnosis {
-  attempts: Attempt[];
+  attempts: SsoAttempt[];
   findings: Finding[];
   /** The most important finding (first of `findings`), if any. */
   headline?: Finding;

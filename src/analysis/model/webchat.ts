@@ -5,7 +5,7 @@
  * Wire shapes: https://learn.microsoft.com/azure/bot-service/bot-builder-webchat-sso and
  * https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-send-activity
  */
-import type { ActivitySummary, EventOf, LogEntry } from '../shared/events';
+import type { ActivitySummary, EventOf, LogEntry } from '../../shared/events';
 import { decodeJwtView } from './jwt';
 
 /** Where an activity was seen. */
@@ -28,7 +28,7 @@ export interface ActivityRecord {
 type OAuth = NonNullable<NonNullable<ActivitySummary['attachments']>[number]['oauth']>;
 
 /** A signin/tokenExchange invoke and everything known about how it went. */
-export interface InvokeAttempt {
+export interface TokenExchangeInvoke {
   record: ActivityRecord;
   /** The HTTP POST of the invoke, when seen on the wire. */
   http?: LogEntry & { event: EventOf<'directline.http'> };
@@ -45,10 +45,10 @@ export interface InvokeAttempt {
 }
 
 /** An OAuthCard from the bot, with its SSO attempts and what became of the card. */
-export interface CardAttempt {
+export interface OAuthCardOutcome {
   record: ActivityRecord;
   oauth: OAuth;
-  invokes: InvokeAttempt[];
+  invokes: TokenExchangeInvoke[];
   /** The page's middleware passed the card on to be rendered (store layer), when seen. */
   passedOn?: LogEntry;
   /** Whether the store layer saw the card arrive (so its silence means "swallowed"). */
@@ -91,50 +91,76 @@ const sourceKey = (entry: LogEntry) => (entry.event.kind === 'webchat.action' ? 
 /** A fingerprint for outgoing activities that carry neither id nor clientActivityID (a failed direct postActivity). */
 const fingerprint = (a: ActivitySummary) => `${a.type}|${a.name ?? ''}|${a.tokenExchange?.id ?? ''}|${a.tokenExchange?.token?.slice(-16) ?? ''}|${a.text ?? ''}`;
 
+const NO_RECORDS: readonly ActivityRecord[] = [];
+
 /**
- * Merges activity sightings into records, deduplicating by activity `id` and
- * `channelData.clientActivityID` (and, for outgoing activities with neither, by content).
- * Returns records in order of first sighting.
+ * Merges activity sightings into records entry by entry, deduplicating by activity `id` and
+ * `channelData.clientActivityID` (and, for outgoing activities with neither, by content). `add`
+ * costs the entry's own sightings, so a live log grows its records with each batch.
  */
-export function collectActivities(entries: readonly LogEntry[]): ActivityRecord[] {
-  const records: ActivityRecord[] = [];
-  const byId = new Map<string, ActivityRecord>();
-  const byCid = new Map<string, ActivityRecord>();
-  const byPrint = new Map<string, ActivityRecord>();
-  for (const entry of entries) {
-    for (const { layer, activity, hint } of sightingsOf(entry)) {
+export class ActivityFold {
+  /** In order of first sighting. */
+  readonly records: ActivityRecord[] = [];
+  /** Each record's place in `records`. */
+  readonly order = new Map<ActivityRecord, number>();
+  private readonly byId = new Map<string, ActivityRecord>();
+  private readonly byCid = new Map<string, ActivityRecord>();
+  private readonly byPrint = new Map<string, ActivityRecord>();
+
+  /** Adds one entry's sightings; returns the records it created or completed (each once). */
+  add(entry: LogEntry): readonly ActivityRecord[] {
+    const sightings = sightingsOf(entry);
+    if (sightings.length === 0) return NO_RECORDS;
+    const touched = new Set<ActivityRecord>();
+    for (const { layer, activity, hint } of sightings) {
       const role = activity.from?.role;
       const direction = role === 'bot' ? 'in' : role === 'user' ? 'out' : hint;
       const anonymousOut = direction === 'out' && !activity.id && !activity.clientActivityID;
       // Content match only for outgoing activities that the record could be another copy of:
       // not when ids differ, and not when this layer already saw that record (a real duplicate post).
-      const printed = direction === 'out' ? byPrint.get(fingerprint(activity)) : undefined;
+      const printed = direction === 'out' ? this.byPrint.get(fingerprint(activity)) : undefined;
       const printMatch =
         printed &&
         !(activity.id && printed.activity.id && activity.id !== printed.activity.id) &&
         !printed.sightings.some((x) => x.layer === layer && sourceKey(x.entry) === sourceKey(entry))
           ? printed
           : undefined;
-      let record = (activity.id && byId.get(activity.id)) || (activity.clientActivityID && byCid.get(activity.clientActivityID)) || printMatch;
+      let record =
+        (activity.id && this.byId.get(activity.id)) || (activity.clientActivityID && this.byCid.get(activity.clientActivityID)) || printMatch;
       if (!record) {
-        record = { key: activity.id ?? activity.clientActivityID ?? `${fingerprint(activity)}#${entry.seq}`, direction, activity, sightings: [] };
-        records.push(record);
+        const key = activity.id ?? activity.clientActivityID ?? `${fingerprint(activity)}#${entry.seq}`;
+        record = { key, direction, activity, sightings: [] };
+        this.order.set(record, this.records.length);
+        this.records.push(record);
       } else {
         // Complete the record with ids learned later (the service assigns `id` after the POST).
-        record.activity = { ...activity, ...record.activity, id: record.activity.id ?? activity.id, clientActivityID: record.activity.clientActivityID ?? activity.clientActivityID };
+        const known = record.activity;
+        const id = known.id ?? activity.id;
+        const clientActivityID = known.clientActivityID ?? activity.clientActivityID;
+        record.activity = { ...activity, ...known, id, clientActivityID };
       }
       record.sightings.push({ layer, entry });
-      if (record.activity.id) byId.set(record.activity.id, record);
-      if (record.activity.clientActivityID) byCid.set(record.activity.clientActivityID, record);
-      if (direction === 'out' && (anonymousOut || isTokenExchange(activity))) byPrint.set(fingerprint(activity), record);
+      if (record.activity.id) this.byId.set(record.activity.id, record);
+      if (record.activity.clientActivityID) this.byCid.set(record.activity.clientActivityID, record);
+      if (direction === 'out' && (anonymousOut || isTokenExchange(activity))) this.byPrint.set(fingerprint(activity), record);
+      touched.add(record);
     }
+    return [...touched];
   }
-  return records;
+}
+
+/**
+ * Merges activity sightings into records (see ActivityFold). Returns records in order of first sighting.
+ */
+export function collectActivities(entries: readonly LogEntry[]): ActivityRecord[] {
+  const fold = new ActivityFold();
+  for (const entry of entries) fold.add(entry);
+  return fold.records;
 }
 
 const ok = (status: number | null | undefined) => typeof status === 'number' && status >= 200 && status < 300;
 
-function describeInvoke(inv: Omit<InvokeAttempt, 'succeeded' | 'verdict'>): Pick<InvokeAttempt, 'succeeded' | 'verdict'> {
+function describeInvoke(inv: Omit<TokenExchangeInvoke, 'succeeded' | 'verdict'>): Pick<TokenExchangeInvoke, 'succeeded' | 'verdict'> {
   const status = inv.http?.event.status;
   const post = inv.post?.event;
   const store = inv.storeResult?.event;
@@ -164,12 +190,43 @@ function describeInvoke(inv: Omit<InvokeAttempt, 'succeeded' | 'verdict'>): Pick
   return { succeeded: undefined, verdict: 'the invoke was seen, but not its result' };
 }
 
+/** The Web Chat store's result actions for a posted activity. */
+export const isStoreResult = (x: LogEntry): x is StoreAction =>
+  x.event.kind === 'webchat.action' && RESULT_ACTIONS.has(x.event.actionType);
+/** The page's activity middleware passing an activity on to be rendered. */
+export const isPassedOn = (x: LogEntry): x is StoreAction => x.event.kind === 'webchat.action' && x.event.stage === 'passed';
+/** A record of an OAuthCard from the bot. */
+export const isCardRecord = (r: ActivityRecord) => r.direction === 'in' && !!oauthOf(r.activity);
+/** A record of a signin/tokenExchange invoke from the client. */
+export const isInvokeRecord = (r: ActivityRecord) => r.direction === 'out' && isTokenExchange(r.activity);
+
+type StoreAction = LogEntry & { event: EventOf<'webchat.action'> };
+
+/**
+ * What card attempts are made of: card and invoke records (in record order), and look-ups of the
+ * first (in log order) store result for a clientActivityID and passed-on action for an id or clientActivityID.
+ */
+export interface CardInputs {
+  cards: readonly ActivityRecord[];
+  invokes: readonly ActivityRecord[];
+  storeResultFor(clientActivityID: string): StoreAction | undefined;
+  passedOnFor(ids: ReadonlySet<string>): StoreAction | undefined;
+}
+
 /** Groups OAuthCards with their invokes and decides, for each, whether it was shown or hidden, and why. */
-export function collectCardAttempts(entries: readonly LogEntry[], records = collectActivities(entries)): CardAttempt[] {
-  const cards = records.filter((r) => r.direction === 'in' && oauthOf(r.activity));
-  const invokes = records.filter((r) => r.direction === 'out' && isTokenExchange(r.activity));
-  const storeResults = entries.filter((x): x is LogEntry & { event: EventOf<'webchat.action'> } => x.event.kind === 'webchat.action' && RESULT_ACTIONS.has(x.event.actionType));
-  const passed = entries.filter((x): x is LogEntry & { event: EventOf<'webchat.action'> } => x.event.kind === 'webchat.action' && x.event.stage === 'passed');
+export function collectCardAttempts(entries: readonly LogEntry[], records = collectActivities(entries)): OAuthCardOutcome[] {
+  const storeResults = entries.filter(isStoreResult);
+  const passed = entries.filter(isPassedOn);
+  return cardAttemptsOf({
+    cards: records.filter(isCardRecord),
+    invokes: records.filter(isInvokeRecord),
+    storeResultFor: (cid) => storeResults.find((r) => r.event.clientActivityID === cid || r.event.activity?.clientActivityID === cid),
+    passedOnFor: (ids) => passed.find((p) => p.event.activity && (ids.has(p.event.activity.id!) || ids.has(p.event.activity.clientActivityID!))),
+  });
+}
+
+/** `collectCardAttempts` from its inputs, gathered once (ActivityFold) or as a live log grows (LogIndex). */
+export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: CardInputs): OAuthCardOutcome[] {
   // Pair each invoke with its card: by tokenExchangeResource.id, else the latest earlier card with the
   // same connectionName, else the latest earlier card (so a wrong id or connectionName is still diagnosed).
   const firstSeq = (r: ActivityRecord) => r.sightings[0]!.entry.seq;
@@ -186,24 +243,24 @@ export function collectCardAttempts(entries: readonly LogEntry[], records = coll
   return cards.map((card) => {
     const oauth = oauthOf(card.activity)!;
     const mine = invokes.filter((inv) => cardOfInvoke.get(inv) === card);
-    const attempts: InvokeAttempt[] = mine.map((record) => {
-      const http = record.sightings.find((s) => s.entry.event.kind === 'directline.http')?.entry as InvokeAttempt['http'];
-      const post = record.sightings.find((s) => s.entry.event.kind === 'directline.post')?.entry as InvokeAttempt['post'];
+    const attempts: TokenExchangeInvoke[] = mine.map((record) => {
+      const http = record.sightings.find((s) => s.entry.event.kind === 'directline.http')?.entry as TokenExchangeInvoke['http'];
+      const post = record.sightings.find((s) => s.entry.event.kind === 'directline.post')?.entry as TokenExchangeInvoke['post'];
       const cid = record.activity.clientActivityID;
-      const storeResult = cid ? storeResults.find((r) => r.event.clientActivityID === cid || r.event.activity?.clientActivityID === cid) : undefined;
+      const storeResult = cid ? storeResultFor(cid) : undefined;
       const token = record.activity.tokenExchange?.token;
       const view = token ? decodeJwtView(token, record.sightings[0]!.entry.event.at) : undefined;
       const aud = view?.ok ? view.payload.aud : undefined;
       const base = { record, ...(http ? { http } : {}), ...(post ? { post } : {}), ...(storeResult ? { storeResult } : {}), ...(typeof aud === 'string' ? { tokenAud: aud } : {}) };
       return { ...base, ...describeInvoke(base) };
     });
-    const ids = new Set([card.activity.id, card.activity.clientActivityID].filter(Boolean));
-    const passedOn = passed.find((p) => p.event.activity && (ids.has(p.event.activity.id) || ids.has(p.event.activity.clientActivityID)));
+    const ids = new Set([card.activity.id, card.activity.clientActivityID].filter((x): x is string => !!x));
+    const passedOn = passedOnFor(ids);
     const storeSawCard = card.sightings.some((s) => s.layer === 'store');
     const last = attempts.at(-1);
     const invokeText = last ? `the token exchange invoke: ${last.verdict}` : 'no signin/tokenExchange invoke was sent for it';
-    let outcome: CardAttempt['outcome'];
-    let basis: CardAttempt['basis'];
+    let outcome: OAuthCardOutcome['outcome'];
+    let basis: OAuthCardOutcome['basis'];
     let reason: string;
     if (!oauth.tokenExchangeResource) {
       outcome = passedOn || !storeSawCard ? 'shown' : 'hidden';
@@ -220,4 +277,29 @@ export function collectCardAttempts(entries: readonly LogEntry[], records = coll
     }
     return { record: card, oauth, invokes: attempts, ...(passedOn ? { passedOn } : {}), storeSawCard, outcome, basis, reason };
   });
+}
+
+/** Each OAuthCard and invoke record's attempt, and the attempt each invoke's HTTP, post and store result belong to. */
+export class CardLinks {
+  readonly cardOf = new Map<ActivityRecord, OAuthCardOutcome>();
+  readonly invokeOf = new Map<ActivityRecord, { attempt: TokenExchangeInvoke; card: OAuthCardOutcome }>();
+  readonly attemptBySeq = new Map<number, TokenExchangeInvoke>();
+  /** Seqs of the entries whose rows read these links. */
+  readonly seqs = new Set<number>();
+
+  constructor(cards: readonly OAuthCardOutcome[]) {
+    for (const card of cards) {
+      this.cardOf.set(card.record, card);
+      this.seqs.add(card.record.sightings[0]!.entry.seq);
+      for (const attempt of card.invokes) {
+        this.invokeOf.set(attempt.record, { attempt, card });
+        this.seqs.add(attempt.record.sightings[0]!.entry.seq);
+        for (const e of [attempt.http, attempt.post, attempt.storeResult]) {
+          if (!e) continue;
+          this.attemptBySeq.set(e.seq, attempt);
+          this.seqs.add(e.seq);
+        }
+      }
+    }
+  }
 }

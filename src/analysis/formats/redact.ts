@@ -12,8 +12,8 @@
  *   cookies): `•••` plus a fingerprint, in both 'mask' and 'remove'.
  * Rules and markers are documented in docs/capture-format.md ("Export file", "Redaction").
  */
-import { MAX_STRING } from '../shared/constants';
-import type { CapturedEvent, LogEntry } from '../shared/events';
+import { MAX_STRING } from '../../shared/constants';
+import type { CapturedEvent, LogEntry } from '../../shared/events';
 import { isSecretKeyName, scanSecrets, type JoseToken, type Scan, type ScanWork } from './tokenizer';
 
 export type { ScanWork } from './tokenizer';

@@ -6,12 +6,12 @@
  * https://w3c.github.io/web-performance/specs/HAR/Overview.html) plus Chrome's custom fields
  * `_resourceType`, `_webSocketMessages` and `_error`. What a HAR cannot show: docs/har.md.
  */
-import type { Unstamped } from '../shared/unstamped';
-import { own, summarizeActivity } from '../shared/activity';
-import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl } from '../shared/directLine';
-import { clip } from '../shared/summarize';
-import { MAX_TOKEN } from '../shared/constants';
-import type { HookEvent, LogEntry } from '../shared/events';
+import type { Unstamped } from '../../shared/unstamped';
+import { own, summarizeActivity } from '../../shared/activity';
+import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl } from '../../shared/directLine';
+import { clip } from '../../shared/summarize';
+import { MAX_TOKEN } from '../../shared/constants';
+import type { HookEvent, LogEntry } from '../../shared/events';
 
 /** The result of a HAR import. */
 export interface HarImport {

@@ -4,10 +4,10 @@
  * Format, redaction profiles and versioning policy: docs/capture-format.md ("Export file").
  */
 import * as v from 'valibot';
-import { MAX_STRING } from '../shared/constants';
-import { HookEventSchema, type BackgroundEvent, type LogEntry } from '../shared/events';
-import { depthOver, MAX_EVENT_DEPTH } from '../shared/messages';
-import { safeText } from './format';
+import { MAX_STRING } from '../../shared/constants';
+import { HookEventSchema, type BackgroundEvent, type LogEntry } from '../../shared/events';
+import { depthOver, MAX_EVENT_DEPTH } from '../../shared/messages';
+import { safeText } from '../model/format';
 import { REDACTION_PROFILES, redactEntries, redactString, type RedactionProfile } from './redact';
 
 /** The `format` string every export file carries. */

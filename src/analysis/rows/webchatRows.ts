@@ -3,10 +3,10 @@
  * (Web Chat's store, the DirectLine object, XHR/fetch, the WebSocket stream) get one row, at
  * their first sighting; OAuthCards and signin/tokenExchange invokes carry their SSO outcome.
  */
-import type { ActivitySummary, CapturedEvent, EventOf, LogEntry } from '../shared/events';
-import { formatDuration } from './format';
-import type { RowSource, Severity, TimelineRow } from './timeline';
-import { collectActivities, collectCardAttempts, isTokenExchange, oauthOf, type ActivityRecord, type CardAttempt, type InvokeAttempt, type Layer } from './webchat';
+import type { ActivitySummary, CapturedEvent, EventOf, LogEntry } from '../../shared/events';
+import { formatDuration } from '../model/format';
+import type { RowBody, RowSource, Severity, TimelineRow } from './types';
+import { isTokenExchange, type ActivityRecord, type OAuthCardOutcome, type CardLinks, type TokenExchangeInvoke, type Layer } from '../model/webchat';
 
 const WEB_CHAT_KINDS = new Set<CapturedEvent['kind']>(['webchat.detected', 'webchat.action', 'directline.post', 'directline.http', 'directline.activities']);
 
@@ -38,14 +38,14 @@ function who(record: ActivityRecord): string {
 }
 
 /** Whether the invoke's token audience matches the card's tokenExchangeResource.uri. */
-export function audienceText(inv: InvokeAttempt, card: CardAttempt): string {
+export function audienceText(inv: TokenExchangeInvoke, card: OAuthCardOutcome): string {
   const uri = card.oauth.tokenExchangeResource?.uri;
   if (!inv.record.activity.tokenExchange?.token) return 'no token';
   if (!inv.tokenAud) return 'token has no aud';
   return inv.tokenAud === uri ? `token aud = card uri` : `token aud ${inv.tokenAud} ≠ card uri ${uri ?? '(none)'}`;
 }
 
-function activityRow(record: ActivityRecord, card: CardAttempt | undefined, invoke: { attempt: InvokeAttempt; card: CardAttempt } | undefined): Omit<TimelineRow, 'id' | 'seq' | 'at' | 'entry'> {
+function activityRow(record: ActivityRecord, card: OAuthCardOutcome | undefined, invoke: { attempt: TokenExchangeInvoke; card: OAuthCardOutcome } | undefined): RowBody {
   const a: ActivitySummary = record.activity;
   const source = LAYER_SOURCE[record.sightings[0]!.layer];
   if (card) {
@@ -99,68 +99,63 @@ const OP_TEXT: Record<string, string> = {
   other: '',
 };
 
-/** Precomputes the Web Chat model for a log; `rowsFor(entry)` gives that entry's rows. */
-export function createWebChatRows(entries: readonly LogEntry[]) {
-  const records = collectActivities(entries);
-  const cards = collectCardAttempts(entries, records);
-  const firstSighting = new Map<number, ActivityRecord[]>();
-  for (const r of records) {
-    const seq = r.sightings[0]!.entry.seq;
-    firstSighting.set(seq, [...(firstSighting.get(seq) ?? []), r]);
-  }
-  const cardOf = new Map(cards.map((c) => [c.record, c]));
-  const invokeOf = new Map<ActivityRecord, { attempt: InvokeAttempt; card: CardAttempt }>();
-  const attemptBySeq = new Map<number, InvokeAttempt>();
-  for (const card of cards) {
-    for (const attempt of card.invokes) {
-      invokeOf.set(attempt.record, { attempt, card });
-      for (const e of [attempt.http, attempt.post, attempt.storeResult]) if (e) attemptBySeq.set(e.seq, attempt);
-    }
-  }
-
-  const rowsFor = (entry: LogEntry): TimelineRow[] => {
-    const e = entry.event;
-    const make = (i: number, r: Omit<TimelineRow, 'id' | 'seq' | 'at' | 'entry'>): TimelineRow => ({ id: i === 0 ? String(entry.seq) : `${entry.seq}.${i}`, seq: entry.seq, at: e.at, entry, ...r });
-    const rows: TimelineRow[] = [];
-    switch (e.kind) {
-      case 'webchat.detected':
-        rows.push(make(0, { source: 'Web Chat', kind: 'Web Chat found', summary: `window.WebChat assigned${e.version ? ` (Web Chat ${e.version})` : ''}: ${e.members.filter((m) => /^create/.test(m)).join(', ') || e.members.slice(0, 8).join(', ')}`, severity: 'info' }));
-        break;
-      case 'webchat.action':
-        if (e.stage === 'dispatched' && ACTION_ROWS.test(e.actionType)) {
-          rows.push(make(0, actionRow(e, attemptBySeq.get(entry.seq))));
-        }
-        break;
-      case 'directline.post': {
-        const attempt = attemptBySeq.get(entry.seq);
-        const what = isInvokeSummary(e.activity) ? 'invoke signin/tokenExchange' : e.activity.type;
-        const result = e.outcome === 'id' ? `id ${e.id}` : e.outcome === 'retry' ? "'retry'" : `error${e.status ? ` (HTTP ${e.status})` : ''}: ${e.error ?? ''}`;
-        const severity: Severity = e.outcome === 'id' ? 'info' : attempt || isInvokeSummary(e.activity) ? 'error' : 'warning';
-        rows.push(make(0, { source: 'Web Chat', kind: 'postActivity', summary: `directLine.postActivity(${what}) → ${result} after ${formatDuration(e.elapsedMs)}`, severity }));
-        break;
-      }
-      case 'directline.http': {
-        const ok = e.status !== null && e.status >= 200 && e.status < 300;
-        const what = e.activity ? ` (${isInvokeSummary(e.activity) ? 'invoke signin/tokenExchange' : e.activity.type})` : '';
-        const status = e.status === null ? 'failed' : String(e.status);
-        const err = e.error ? `: ${e.error}` : '';
-        const op = e.op === 'start-conversation' ? `conversations (conversation ${e.conversationId ?? '?'} started)` : (OP_TEXT[e.op] ?? e.op) || e.url;
-        const severity: Severity = ok ? 'info' : isInvokeSummary(e.activity) || e.op === 'start-conversation' ? 'error' : 'warning';
-        rows.push(make(0, { source: 'Direct Line', kind: `HTTP ${e.method}`, summary: `${e.method} ${op}${what} → ${status} after ${formatDuration(e.elapsedMs)} via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}${err}`, severity }));
-        break;
-      }
-      default:
-        break;
-    }
-    for (const record of firstSighting.get(entry.seq) ?? []) {
-      rows.push(make(rows.length, activityRow(record, cardOf.get(record), invokeOf.get(record))));
-    }
-    return rows;
-  };
-  return { rowsFor, records, cards };
+/** What Web Chat rows read besides their entry. */
+export interface WebChatRowContext {
+  /** The activity records first seen in the entry with this seq, in order. */
+  firstSeenAt(seq: number): readonly ActivityRecord[] | undefined;
+  links: CardLinks;
 }
 
-function actionRow(e: EventOf<'webchat.action'>, attempt: InvokeAttempt | undefined): Omit<TimelineRow, 'id' | 'seq' | 'at' | 'entry'> {
+/** The rows of a Web Chat or Direct Line entry (isWebChatEvent): its own row, then one per activity first seen in it. */
+export function webChatRows(entry: LogEntry, context: WebChatRowContext): TimelineRow[] {
+  const e = entry.event;
+  const { links } = context;
+  const make = (i: number, r: RowBody): TimelineRow => ({ id: i === 0 ? String(entry.seq) : `${entry.seq}.${i}`, seq: entry.seq, at: e.at, entry, ...r });
+  const rows: TimelineRow[] = [];
+  switch (e.kind) {
+    case 'webchat.detected': {
+      const creators = e.members.filter((m) => /^create/.test(m)).join(', ') || e.members.slice(0, 8).join(', ');
+      const version = e.version ? ` (Web Chat ${e.version})` : '';
+      rows.push(make(0, { source: 'Web Chat', kind: 'Web Chat found', summary: `window.WebChat assigned${version}: ${creators}`, severity: 'info' }));
+      break;
+    }
+    case 'webchat.action':
+      if (e.stage === 'dispatched' && ACTION_ROWS.test(e.actionType)) {
+        rows.push(make(0, actionRow(e, links.attemptBySeq.get(entry.seq))));
+      }
+      break;
+    case 'directline.post': {
+      const attempt = links.attemptBySeq.get(entry.seq);
+      const what = isInvokeSummary(e.activity) ? 'invoke signin/tokenExchange' : e.activity.type;
+      const result =
+        e.outcome === 'id' ? `id ${e.id}` : e.outcome === 'retry' ? "'retry'" : `error${e.status ? ` (HTTP ${e.status})` : ''}: ${e.error ?? ''}`;
+      const severity: Severity = e.outcome === 'id' ? 'info' : attempt || isInvokeSummary(e.activity) ? 'error' : 'warning';
+      const summary = `directLine.postActivity(${what}) → ${result} after ${formatDuration(e.elapsedMs)}`;
+      rows.push(make(0, { source: 'Web Chat', kind: 'postActivity', summary, severity }));
+      break;
+    }
+    case 'directline.http': {
+      const ok = e.status !== null && e.status >= 200 && e.status < 300;
+      const what = e.activity ? ` (${isInvokeSummary(e.activity) ? 'invoke signin/tokenExchange' : e.activity.type})` : '';
+      const status = e.status === null ? 'failed' : String(e.status);
+      const err = e.error ? `: ${e.error}` : '';
+      const op = e.op === 'start-conversation' ? `conversations (conversation ${e.conversationId ?? '?'} started)` : (OP_TEXT[e.op] ?? e.op) || e.url;
+      const severity: Severity = ok ? 'info' : isInvokeSummary(e.activity) || e.op === 'start-conversation' ? 'error' : 'warning';
+      const api = e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch';
+      const summary = `${e.method} ${op}${what} → ${status} after ${formatDuration(e.elapsedMs)} via ${api}${err}`;
+      rows.push(make(0, { source: 'Direct Line', kind: `HTTP ${e.method}`, summary, severity }));
+      break;
+    }
+    default:
+      break;
+  }
+  for (const record of context.firstSeenAt(entry.seq) ?? []) {
+    rows.push(make(rows.length, activityRow(record, links.cardOf.get(record), links.invokeOf.get(record))));
+  }
+  return rows;
+}
+
+function actionRow(e: EventOf<'webchat.action'>, attempt: TokenExchangeInvoke | undefined): RowBody {
   const short = e.actionType.replace(/^(DIRECT_LINE|WEB_CHAT)\//, '');
   const cid = e.clientActivityID ?? e.activity?.clientActivityID;
   let severity: Severity = /REJECTED|IMPEDED|SAGA_ERROR/.test(e.actionType) ? 'error' : 'info';

@@ -19,7 +19,7 @@
  * The widget handles one activity at a time, so these events come in this order, card after card.
  * Source: omnichannel-chat-widget lib/esm/components/livechatwidget/common/ActivitySubscriber/BotAuthActivitySubscriber.js.
  */
-import type { EventOf, LogEntry } from '../shared/events';
+import type { EventOf, LogEntry } from '../../shared/events';
 import type { Invocation } from './invocations';
 
 type E<K extends LogEntry['event']['kind']> = LogEntry & { event: EventOf<K> };
@@ -116,28 +116,50 @@ function payloadField(e: EventOf<'bus.message'>, key: string): unknown {
   return p && typeof p === 'object' && !Array.isArray(p) && Object.hasOwn(p, key) ? (p as Record<string, unknown>)[key] : undefined;
 }
 
-/**
- * Collects the widget's sign-in cards, in log order, per frame. `nowMs` (ms since the Unix epoch)
- * tells a card still being decided from one the widget dropped.
- */
-export function collectWidgetCards(entries: readonly LogEntry[], nowMs: number): WidgetCard[] {
-  const cards: WidgetCard[] = [];
-  const open = new Map<number, WidgetCard>(); // frameId → the card being decided
-  const start = (entry: LogEntry): WidgetCard => {
-    const card: WidgetCard = { id: `widget:${entry.frameId}:${entry.seq}`, frameId: entry.frameId, entries: [], requests: [], decision: 'pending' };
-    cards.push(card);
-    open.set(entry.frameId, card);
-    return card;
-  };
-  const current = (entry: LogEntry) => open.get(entry.frameId) ?? start(entry);
-  const decide = (card: WidgetCard, entry: E<'bus.message'>, decision: WidgetDecision) => {
-    card.decisionEntry = entry;
-    card.decision = decision;
-    open.delete(card.frameId);
-  };
+/** True for the entries the widget's card records are made of; collectWidgetCards ignores all others. */
+export function isWidgetCardEntry(entry: LogEntry): boolean {
+  const e = entry.event;
+  if (e.kind === 'adapter.activity') return true;
+  if (e.kind === 'net.request') return e.purpose === 'gettesturl';
+  if (e.kind !== 'bus.message' || !e.eventName) return false;
+  const name = e.eventName;
+  return name === WIDGET_BUS.signInCardReceived || name === WIDGET_BUS.configRequest || name === WIDGET_BUS.configResponse || Object.hasOwn(DECISIONS, name);
+}
 
-  for (const entry of entries) {
+/**
+ * The widget's sign-in cards, entry by entry (in log order), per frame: `add` costs O(1) but for a
+ * look-back over this frame's recent cards. `cards(nowMs)` gives the records as of `nowMs`.
+ */
+export class WidgetCardFold {
+  /** The cards so far, before the time rule of `cards` (a silent card is not yet called dropped). */
+  readonly list: WidgetCard[] = [];
+  /** frameId → the card being decided. */
+  private readonly open = new Map<number, WidgetCard>();
+
+  private start(entry: LogEntry): WidgetCard {
+    const card: WidgetCard = { id: `widget:${entry.frameId}:${entry.seq}`, frameId: entry.frameId, entries: [], requests: [], decision: 'pending' };
+    this.list.push(card);
+    this.open.set(entry.frameId, card);
+    return card;
+  }
+
+  private current(entry: LogEntry): WidgetCard {
+    return this.open.get(entry.frameId) ?? this.start(entry);
+  }
+
+  /** The latest card of the frame that `test` accepts. */
+  private latest(frameId: number, test: (card: WidgetCard) => boolean): WidgetCard | undefined {
+    for (let i = this.list.length - 1; i >= 0; i--) {
+      const card = this.list[i]!;
+      if (card.frameId === frameId && test(card)) return card;
+    }
+    return undefined;
+  }
+
+  /** Adds one entry; returns the card it changed, if any. */
+  add(entry: LogEntry): WidgetCard | undefined {
     const e = entry.event;
+    const open = this.open;
     if (e.kind === 'adapter.activity') {
       const x = entry as E<'adapter.activity'>;
       if (e.stage === 'held') {
@@ -147,67 +169,99 @@ export function collectWidgetCards(entries: readonly LogEntry[], nowMs: number):
           previous.decision = 'dropped-seen';
           open.delete(entry.frameId);
         }
-        const card = start(entry);
+        const card = this.start(entry);
         card.held = x;
         card.entries.push(entry);
-      } else if (e.stage === 'passed') {
+        return card;
+      }
+      if (e.stage === 'passed') {
         // The card a decision just let through: the latest shown card of this frame not yet passed.
-        const card = [...cards].reverse().find((c) => c.frameId === entry.frameId && c.decision.startsWith('shown') && !c.passed);
+        const card = this.latest(entry.frameId, (c) => c.decision.startsWith('shown') && !c.passed);
         if (card) {
           card.passed = x;
           card.entries.push(entry);
           const button = e.activity?.attachments?.[0]?.oauth?.buttons?.[0]?.value;
           card.signInId = widgetSignInId(button) ?? card.signInId;
         }
+        return card;
       }
-      continue;
+      return undefined;
     }
     if (e.kind === 'net.request' && e.purpose === 'gettesturl') {
       // Logged when it finishes but stamped when it started: it belongs to the card held just before it started.
-      const card = [...cards].reverse().find((c) => c.frameId === entry.frameId && c.held && c.held.event.at <= e.at && !c.received && !c.getTestUrl) ?? current(entry);
+      const card =
+        this.latest(entry.frameId, (c) => !!c.held && c.held.event.at <= e.at && !c.received && !c.getTestUrl) ?? this.current(entry);
       card.getTestUrl = entry as E<'net.request'>;
       card.entries.push(entry);
       if (card.decision === 'dropped-seen') {
         card.decision = 'pending';
         if (!card.decisionEntry) open.set(card.frameId, card);
       }
-      continue;
+      return card;
     }
-    if (e.kind !== 'bus.message' || !e.eventName) continue;
+    if (e.kind !== 'bus.message' || !e.eventName) return undefined;
     const bus = entry as E<'bus.message'>;
     if (e.eventName === WIDGET_BUS.signInCardReceived) {
       const previous = open.get(entry.frameId);
-      const card = previous && !previous.received ? previous : start(entry);
+      const card = previous && !previous.received ? previous : this.start(entry);
       card.received = bus;
       const sasUrl = payloadField(e, 'sasUrl');
       if (typeof sasUrl === 'string') card.sasUrl = sasUrl;
       card.signInId ??= stateOf(card.sasUrl);
       card.entries.push(entry);
-    } else if (e.eventName === WIDGET_BUS.configRequest) {
+      return card;
+    }
+    if (e.eventName === WIDGET_BUS.configRequest) {
       const card = open.get(entry.frameId);
       if (card) {
         card.requests.push(bus);
         card.entries.push(entry);
       }
-    } else if (e.eventName === WIDGET_BUS.configResponse) {
-      const card = open.get(entry.frameId);
-      if (card && !card.response) {
-        card.response = bus;
-        card.responseValue = payloadField(e, 'response');
-        card.entries.push(entry);
-      }
-    } else if (Object.hasOwn(DECISIONS, e.eventName)) {
-      // An own key only: the page names its bus events, and "constructor" or "toString" are names too.
-      const card = current(entry);
-      card.entries.push(entry);
-      decide(card, bus, DECISIONS[e.eventName]!);
+      return card;
     }
+    if (e.eventName === WIDGET_BUS.configResponse) {
+      const card = open.get(entry.frameId);
+      if (!card || card.response) return undefined;
+      card.response = bus;
+      card.responseValue = payloadField(e, 'response');
+      card.entries.push(entry);
+      return card;
+    }
+    if (Object.hasOwn(DECISIONS, e.eventName)) {
+      // An own key only: the page names its bus events, and "constructor" or "toString" are names too.
+      const card = this.current(entry);
+      card.entries.push(entry);
+      card.decisionEntry = bus;
+      card.decision = DECISIONS[e.eventName]!;
+      open.delete(card.frameId);
+      return card;
+    }
+    return undefined;
   }
-  // A card held back that the widget never said a word about: dropped as already seen.
-  for (const card of open.values()) {
-    if (isSilent(card) && nowMs - card.held!.event.at > WIDGET_FIRST_WORD_MS) card.decision = 'dropped-seen';
+
+  /**
+   * The cards as of `nowMs` (ms since the Unix epoch): a card held back that the widget never said a
+   * word about is dropped as already seen once WIDGET_FIRST_WORD_MS have passed (a copy says so; the
+   * fold's own record stays open for what comes next).
+   */
+  cards(nowMs: number): WidgetCard[] {
+    const dropped = new Set<WidgetCard>();
+    for (const card of this.open.values()) {
+      if (isSilent(card) && nowMs - card.held!.event.at > WIDGET_FIRST_WORD_MS) dropped.add(card);
+    }
+    if (dropped.size === 0) return this.list.slice();
+    return this.list.map((card) => (dropped.has(card) ? { ...card, decision: 'dropped-seen' } : card));
   }
-  return cards;
+}
+
+/**
+ * Collects the widget's sign-in cards, in log order, per frame. `nowMs` (ms since the Unix epoch)
+ * tells a card still being decided from one the widget dropped.
+ */
+export function collectWidgetCards(entries: readonly LogEntry[], nowMs: number): WidgetCard[] {
+  const fold = new WidgetCardFold();
+  for (const entry of entries) fold.add(entry);
+  return fold.cards(nowMs);
 }
 
 /** A card held back with nothing else seen for it (no sasUrl look-up, no broadcast, no decision). */

@@ -4,9 +4,9 @@
  * activity shape of https://github.com/microsoft/botframework-sdk/blob/main/specs/botframework-activity/botframework-activity.md.
  * Built from a redacted copy of the log, so tokens in it follow the chosen profile.
  */
-import type { ActivitySummary, LogEntry, Summary } from '../shared/events';
+import type { ActivitySummary, LogEntry, Summary } from '../../shared/events';
 import { DEFAULT_REDACTION_PROFILE, redactEntries, type RedactionProfile } from './redact';
-import { collectActivities, isTokenExchange, type ActivityRecord } from './webchat';
+import { collectActivities, isTokenExchange, type ActivityRecord } from '../model/webchat';
 
 /** A conversation member: `role` is "user" or "bot". */
 export interface TranscriptAccount {

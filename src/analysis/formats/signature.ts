@@ -8,7 +8,7 @@
  * Pure: WebCrypto only, no extension APIs. Only the signature is checked, never exp/nbf/iat.
  */
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, errors, importJWK, importSPKI, importX509, type JWK } from 'jose';
-import { errorMessage, safeText } from './format';
+import { errorMessage, safeText } from '../model/format';
 
 /** Where the verifying key came from: a PEM (SPKI), an X.509 certificate's key, a JWK, a JWKS member, or an Omnichannel array entry. */
 export type KeySource = 'pem' | 'x509' | 'jwk' | 'jwks' | 'omnichannel-array';
@@ -321,10 +321,10 @@ function selectCandidates(p: ParsedKeys, kid: string | undefined): Candidate[] |
   return `No key in ${set} has kid ${q(kid)}; ${has}. Paste the keys your token service currently publishes, or check the kid it puts in the token header.`;
 }
 
-type Attempt = 'verified' | 'mismatch' | { badToken: string } | { wrongType: string } | { bad: string };
+type KeyCheck = 'verified' | 'mismatch' | { badToken: string } | { wrongType: string } | { bad: string };
 
 /** One RFC 7515 §5.2 verification with jose, its errors turned into outcomes. */
-async function attempt(jws: string, key: VerifyKey, alg: string, name: string): Promise<Attempt> {
+async function attempt(jws: string, key: VerifyKey, alg: string, name: string): Promise<KeyCheck> {
   try {
     await (typeof key === 'function' ? compactVerify(jws, key, { algorithms: [alg] }) : compactVerify(jws, key, { algorithms: [alg] }));
     return 'verified';
