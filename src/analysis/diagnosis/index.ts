@@ -49,7 +49,7 @@ export function diagnose(entries: readonly LogEntry[], opts: DiagnoseOptions = {
   findings.sort(
     (a, b) => RANK[a.severity] - RANK[b.severity] || Number(symptom.has(a.id)) - Number(symptom.has(b.id)) || (a.evidence[0] ?? 0) - (b.evidence[0] ?? 0),
   );
-  let attempts: Diagnosis['attempts'] = [];
+  let attempts: Diagnosis['attempts'];
   try {
     attempts = collectAttempts(model);
   } catch {

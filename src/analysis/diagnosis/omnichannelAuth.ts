@@ -5,9 +5,8 @@
 import { AUTH_PROVIDER_BUDGET_MS } from '../../shared/constants';
 import { formatDuration, isoTime, kindOf, listText, safeText } from '../model/format';
 import { budgetStatus, BUDGET_TEXT, ProviderLabel, providerLabel, type Invocation } from '../model/invocations';
-import { decodeJwtView, type JwtView } from '../model/jwt';
+import type { JwtView } from '../model/jwt';
 import { LCW_ERROR_CAUSES, LCW_ERROR_CODES } from '../model/lcwErrors';
-import { redactionOf } from '../formats/redact';
 import { DOCS } from './docs';
 import { authInvocations, registrationCallOf, tokenOfInvocation, type Model } from './model';
 import type { Check, RawFinding } from './types';

@@ -303,7 +303,7 @@ function decodeGroups(ch: Chars, cs: number, r1: number, k: number, out: Uint8Ar
   if (k >= 2) {
     const n = (SEXTET[ch.code(i)]! << 18) | (SEXTET[ch.code(i + 1)]! << 12) | (k === 3 ? SEXTET[ch.code(i + 2)]! << 6 : 0);
     out[o++] = n >> 16;
-    if (k === 3) out[o++] = (n >> 8) & 255;
+    if (k === 3) out[o] = (n >> 8) & 255; // the last byte of the group
   }
 }
 
@@ -676,7 +676,7 @@ function cookiePairs(ch: Chars, p: number, level: number, stops: Stops, values: 
     const n0 = p;
     p = Math.min(stops.nextEquals(p), stops.next(p, level)); // the name, looked up: never scanned twice
     if (p === n0 || p >= m || ch.code(p) !== EQUALS) break;
-    const v0 = ++p;
+    const v0 = p + 1;
     p = stops.next(v0, level);
     values.push({ start: v0, end: p });
     resume = v0;

@@ -153,6 +153,8 @@ export function safeJson(value: unknown, opts: SafeJsonOptions = {}): string {
       case 'function':
         push(`ƒ ${functionName(v)}`);
         return;
+      case 'object':
+        break; // below: null, then arrays and objects
     }
     if (v === null) return push('null');
     const obj = v as object;
