@@ -13,11 +13,20 @@ import { WEBCHAT_SCENARIOS } from './webchat/scenarios.js';
 import { createTokenMinter } from './tokens.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.json': 'application/json' };
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+};
 
 function indexPage() {
-  const items = SCENARIOS.map((s) => `<li><a href="/omnichannel/?scenario=${s.id}">${s.title}</a> <code>${s.id}</code></li>`).join('\n');
-  const webchatItems = WEBCHAT_SCENARIOS.map((s) => `<li><a href="/webchat/?${s.query}">${s.title}</a> <code>${s.id}</code></li>`).join('\n');
+  const items = SCENARIOS.map(
+    (s) => `<li><a href="/omnichannel/?scenario=${s.id}">${s.title}</a> <code>${s.id}</code></li>`,
+  ).join('\n');
+  const webchatItems = WEBCHAT_SCENARIOS.map(
+    (s) => `<li><a href="/webchat/?${s.query}">${s.title}</a> <code>${s.id}</code></li>`,
+  ).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Chat SSO Inspector demo</title><link rel="stylesheet" href="/demo.css"></head><body>
 <h1>Chat SSO Inspector demo</h1>
 <p class="banner">Everything here runs on 127.0.0.1. The Omnichannel pages use a SIMULATOR of the live chat widget's documented page contract.</p>
@@ -52,7 +61,13 @@ export async function startDemoServer({ port = 0 } = {}) {
         const config = { ...(scenario?.widget ?? {}) };
         if (scenario?.bot) {
           const signInId = `sim-signin-${++signInCounter.n}`;
-          const q = new URLSearchParams({ expiry: String(Math.floor(Date.now() / 1000) + 900), id: 'key2', state: signInId, hmac: 'simulated-hmac', sim_status: String(scenario.postStatus ?? 200) });
+          const q = new URLSearchParams({
+            expiry: String(Math.floor(Date.now() / 1000) + 900),
+            id: 'key2',
+            state: signInId,
+            hmac: 'simulated-hmac',
+            sim_status: String(scenario.postStatus ?? 200),
+          });
           config.signInCard = { signInId, sasUrl: `${base}/api/sas/postToken?${q}` };
         }
         return send(200, JSON.stringify(config), TYPES['.json']);

@@ -49,7 +49,11 @@ export function createTokenMinter(issuer) {
         case 'hs256':
           return hs256(claims());
         case 'lwi-nested':
-          return rs256(claims({ lwicontexts: JSON.stringify({ msdyn_cartvalue: '10000', msdyn_cart: { items: 3, total: 10000 } }) }));
+          return rs256(
+            claims({
+              lwicontexts: JSON.stringify({ msdyn_cartvalue: '10000', msdyn_cart: { items: 3, total: 10000 } }),
+            }),
+          );
         case 'lwi-object':
           return rs256(claims({ lwicontexts: { msdyn_cartvalue: '10000', msdyn_isvip: 'false' } }));
         case 'malformed':
@@ -65,7 +69,11 @@ export function createTokenMinter(issuer) {
         case 'hostile':
           return hostile();
         case 'lwi-long':
-          return rs256(claims({ lwicontexts: JSON.stringify({ ['msdyn_' + 'x'.repeat(120)]: '1', msdyn_notes: 'n'.repeat(4100) }) }));
+          return rs256(
+            claims({
+              lwicontexts: JSON.stringify({ ['msdyn_' + 'x'.repeat(120)]: '1', msdyn_notes: 'n'.repeat(4100) }),
+            }),
+          );
         default:
           return rs256(claims());
       }

@@ -6,13 +6,19 @@ import { JwtDetails } from './JwtDetails';
 
 function Kv({ items }: { items: [string, string | undefined][] }) {
   return (
-    <dl class="kv">
-      {items.map(([k, v]) => [<dt key={`${k}-k`}>{k}</dt>, <dd key={`${k}-v`}>{v ?? '(none)'}</dd>])}
-    </dl>
+    <dl class="kv">{items.map(([k, v]) => [<dt key={`${k}-k`}>{k}</dt>, <dd key={`${k}-v`}>{v ?? '(none)'}</dd>])}</dl>
   );
 }
 
-function InvokeDetails({ attempt, card, index }: { attempt: TokenExchangeInvoke; card: OAuthCardOutcome; index: number }) {
+function InvokeDetails({
+  attempt,
+  card,
+  index,
+}: {
+  attempt: TokenExchangeInvoke;
+  card: OAuthCardOutcome;
+  index: number;
+}) {
   const v = attempt.record.activity.tokenExchange;
   const http = attempt.http?.event;
   const post = attempt.post?.event;
@@ -21,27 +27,60 @@ function InvokeDetails({ attempt, card, index }: { attempt: TokenExchangeInvoke;
   return (
     <section data-testid="invoke-attempt">
       <h3>Token exchange invoke #{index + 1}</h3>
-      <p class={cls}>{attempt.succeeded === true ? '✔ Succeeded' : attempt.succeeded === false ? '✖ Failed' : '⚠ Result unknown'}: {attempt.verdict}.</p>
+      <p class={cls}>
+        {attempt.succeeded === true ? '✔ Succeeded' : attempt.succeeded === false ? '✖ Failed' : '⚠ Result unknown'}:{' '}
+        {attempt.verdict}.
+      </p>
       <Kv
         items={[
-          ['value.id', `${v?.id ?? '(none)'}${v?.id && v.id === card.oauth.tokenExchangeResource?.id ? ' (= tokenExchangeResource.id)' : ' (≠ tokenExchangeResource.id)'}`],
+          [
+            'value.id',
+            `${v?.id ?? '(none)'}${v?.id && v.id === card.oauth.tokenExchangeResource?.id ? ' (= tokenExchangeResource.id)' : ' (≠ tokenExchangeResource.id)'}`,
+          ],
           ['value.connectionName', v?.connectionName],
           ['from.id', attempt.record.activity.from?.id],
           ['token audience', audienceText(attempt, card)],
-          ['HTTP POST', http ? `${http.status ?? 'no response'} after ${formatDuration(http.elapsedMs)}${http.error ? ` (${http.error})` : ''}` : 'not seen'],
-          ['postActivity()', post ? (post.outcome === 'id' ? `id ${post.id}` : post.outcome === 'retry' ? "'retry'" : `error: ${post.error}`) : 'not seen'],
+          [
+            'HTTP POST',
+            http
+              ? `${http.status ?? 'no response'} after ${formatDuration(http.elapsedMs)}${http.error ? ` (${http.error})` : ''}`
+              : 'not seen',
+          ],
+          [
+            'postActivity()',
+            post
+              ? post.outcome === 'id'
+                ? `id ${post.id}`
+                : post.outcome === 'retry'
+                  ? "'retry'"
+                  : `error: ${post.error}`
+              : 'not seen',
+          ],
           ['Web Chat', store ? store.actionType : 'not seen'],
-          ['seen by', attempt.record.sightings.map((s) => LAYER_NAME[s.layer]).filter((x, i, a) => a.indexOf(x) === i).join(', ')],
+          [
+            'seen by',
+            attempt.record.sightings
+              .map((s) => LAYER_NAME[s.layer])
+              .filter((x, i, a) => a.indexOf(x) === i)
+              .join(', '),
+          ],
         ]}
       />
-      {v?.token !== undefined ? <JwtDetails token={v.token} capturedAt={attempt.record.sightings[0]!.entry.event.at} /> : <p class="sev-error">✖ The invoke carries no token.</p>}
+      {v?.token !== undefined ? (
+        <JwtDetails token={v.token} capturedAt={attempt.record.sightings[0]!.entry.event.at} />
+      ) : (
+        <p class="sev-error">✖ The invoke carries no token.</p>
+      )}
     </section>
   );
 }
 
 export function CardDetails({ card, focusKey }: { card: OAuthCardOutcome; focusKey?: string }) {
   const ter = card.oauth.tokenExchangeResource;
-  const attempts = focusKey && card.invokes.some((i) => i.record.key === focusKey) ? card.invokes.filter((i) => i.record.key === focusKey) : card.invokes;
+  const attempts =
+    focusKey && card.invokes.some((i) => i.record.key === focusKey)
+      ? card.invokes.filter((i) => i.record.key === focusKey)
+      : card.invokes;
   return (
     <div data-testid="card-details">
       <section>
@@ -58,11 +97,21 @@ export function CardDetails({ card, focusKey }: { card: OAuthCardOutcome; focusK
             ['tokenPostResource.sasUrl', card.oauth.tokenPostResource?.sasUrl],
             ['text', card.oauth.text],
             ['activity id', card.record.activity.id],
-            ['seen by', card.record.sightings.map((s) => LAYER_NAME[s.layer]).filter((x, i, a) => a.indexOf(x) === i).join(', ')],
+            [
+              'seen by',
+              card.record.sightings
+                .map((s) => LAYER_NAME[s.layer])
+                .filter((x, i, a) => a.indexOf(x) === i)
+                .join(', '),
+            ],
           ]}
         />
       </section>
-      {attempts.length === 0 ? <p class="sev-warning">⚠ No signin/tokenExchange invoke was sent for this card.</p> : attempts.map((a, i) => <InvokeDetails key={a.record.key} attempt={a} card={card} index={i} />)}
+      {attempts.length === 0 ? (
+        <p class="sev-warning">⚠ No signin/tokenExchange invoke was sent for this card.</p>
+      ) : (
+        attempts.map((a, i) => <InvokeDetails key={a.record.key} attempt={a} card={card} index={i} />)
+      )}
     </div>
   );
 }

@@ -14,7 +14,8 @@ function tokenOf(row: TimelineRow, invocations: ReadonlyMap<string, Invocation>)
   const e = row.entry.event;
   if (e.kind === 'provider.callback' && e.token !== undefined) return { token: e.token, at: e.at };
   // The customer's JWT as livechatconnector received it (AuthenticatedUserToken request header).
-  if (e.kind === 'omnichannel.http' && e.authenticatedUserToken !== undefined) return { token: e.authenticatedUserToken, at: e.at };
+  if (e.kind === 'omnichannel.http' && e.authenticatedUserToken !== undefined)
+    return { token: e.authenticatedUserToken, at: e.at };
   if (row.invocationId) {
     const cb = invocations.get(row.invocationId)?.callbacks.find((c) => c.event.token !== undefined);
     if (cb?.event.token !== undefined) return { token: cb.event.token, at: cb.event.at };
@@ -62,7 +63,9 @@ export function Details({ row, rows, invocations, cards, now, elementRef: ref }:
   const inv = row.invocationId ? invocations.get(row.invocationId) : undefined;
   const chain = inv ? rows.filter((r) => r.invocationId === inv.invocationId) : [];
   const token = tokenOf(row, invocations);
-  const card = row.activityKey ? cards.find((c) => c.record.key === row.activityKey || c.invokes.some((i) => i.record.key === row.activityKey)) : undefined;
+  const card = row.activityKey
+    ? cards.find((c) => c.record.key === row.activityKey || c.invokes.some((i) => i.record.key === row.activityKey))
+    : undefined;
   return (
     <aside class="details" aria-label="Event details" data-testid="details" ref={ref} tabIndex={-1}>
       <h2>
@@ -92,7 +95,10 @@ export function Details({ row, rows, invocations, cards, now, elementRef: ref }:
       )}
       {card && (
         <ErrorBoundary part="card details" resetKey={row}>
-          <CardDetails card={card} {...(row.tag === 'invoke' && row.activityKey ? { focusKey: row.activityKey } : {})} />
+          <CardDetails
+            card={card}
+            {...(row.tag === 'invoke' && row.activityKey ? { focusKey: row.activityKey } : {})}
+          />
         </ErrorBoundary>
       )}
       {token && (
@@ -103,11 +109,23 @@ export function Details({ row, rows, invocations, cards, now, elementRef: ref }:
       <section>
         <h3>
           Event{' '}
-          <button type="button" class="link" onClick={() => void copyText(safeJson(row.entry, { indent: 2, max: 10_000_000 }))} data-testid="copy-event">
+          <button
+            type="button"
+            class="link"
+            onClick={() => void copyText(safeJson(row.entry, { indent: 2, max: 10_000_000 }))}
+            data-testid="copy-event"
+          >
             copy JSON
           </button>
         </h3>
-        <pre class="json">{safeJson(row.entry, { indent: 2, max: 200_000, replace: (k, v) => (k === 'token' && typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v) })}</pre>
+        <pre class="json">
+          {safeJson(row.entry, {
+            indent: 2,
+            max: 200_000,
+            replace: (k, v) =>
+              k === 'token' && typeof v === 'string' && v.length > 80 ? `${v.slice(0, 40)}…(${v.length} chars)` : v,
+          })}
+        </pre>
       </section>
     </aside>
   );

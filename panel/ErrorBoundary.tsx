@@ -13,7 +13,15 @@ export function partFailedText(message: string): string {
 }
 
 /** The notice shown in place of a part that failed (also used where a computation, not a render, failed). */
-export function PartFailed({ part, message, children }: { part: string; message: string; children?: ComponentChildren }) {
+export function PartFailed({
+  part,
+  message,
+  children,
+}: {
+  part: string;
+  message: string;
+  children?: ComponentChildren;
+}) {
   return (
     <div class="part-failed sev-error" role="alert" data-testid="part-failed" data-part={part}>
       <p>✖ {partFailedText(message)}</p>

@@ -19,12 +19,28 @@ export function download(name: string, text: string, type = 'application/json'):
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
-export function ExportMenu({ entries, extensionVersion, tabUrl, dropped }: { entries: LogEntry[]; extensionVersion: string; tabUrl?: string; dropped?: number }) {
+export function ExportMenu({
+  entries,
+  extensionVersion,
+  tabUrl,
+  dropped,
+}: {
+  entries: LogEntry[];
+  extensionVersion: string;
+  tabUrl?: string;
+  dropped?: number;
+}) {
   const [profile, setProfile] = useState<RedactionProfile>('mask');
   const disabled = entries.length === 0;
   return (
     <span class="export" role="group" aria-label="Export">
-      <select aria-label="Redaction of exports" value={profile} onChange={(e) => setProfile(e.currentTarget.value as RedactionProfile)} data-testid="redaction" title="Tokens: mask keeps claims and drops signatures; remove drops tokens; none keeps them (secrets!)">
+      <select
+        aria-label="Redaction of exports"
+        value={profile}
+        onChange={(e) => setProfile(e.currentTarget.value as RedactionProfile)}
+        data-testid="redaction"
+        title="Tokens: mask keeps claims and drops signatures; remove drops tokens; none keeps them (secrets!)"
+      >
         <option value="mask">redact: mask</option>
         <option value="remove">redact: remove</option>
         <option value="none">redact: none (contains secrets)</option>
@@ -35,7 +51,13 @@ export function ExportMenu({ entries, extensionVersion, tabUrl, dropped }: { ent
         data-testid="export-capture"
         title="Save this tab's capture as a JSON file"
         onClick={() => {
-          const file = buildCaptureFile(entries, { exportedAt: Date.now(), extensionVersion, redaction: profile, ...(tabUrl ? { tabUrl } : {}), ...(dropped ? { dropped } : {}) });
+          const file = buildCaptureFile(entries, {
+            exportedAt: Date.now(),
+            extensionVersion,
+            redaction: profile,
+            ...(tabUrl ? { tabUrl } : {}),
+            ...(dropped ? { dropped } : {}),
+          });
           download(`chat-sso-capture-${stamp()}.json`, JSON.stringify(file, null, 1));
         }}
       >
@@ -46,7 +68,9 @@ export function ExportMenu({ entries, extensionVersion, tabUrl, dropped }: { ent
         disabled={disabled}
         data-testid="export-transcript"
         title="Save the Web Chat activities as a Bot Framework Emulator .transcript file"
-        onClick={() => download(`chat-sso-${stamp()}.transcript`, JSON.stringify(buildTranscript(entries, profile), null, 1))}
+        onClick={() =>
+          download(`chat-sso-${stamp()}.transcript`, JSON.stringify(buildTranscript(entries, profile), null, 1))
+        }
       >
         Export .transcript
       </button>

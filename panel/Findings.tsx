@@ -19,11 +19,15 @@ function Evidence({ seqs, onShow }: { seqs: number[]; onShow(seq: number): void 
 }
 
 function AttemptCard({ attempt, onShow }: { attempt: SsoAttempt; onShow(seq: number): void }) {
-  const bad = attempt.outcome === 'card shown' || attempt.outcome === 'chat failed' || attempt.outcome === 'card dropped';
+  const bad =
+    attempt.outcome === 'card shown' || attempt.outcome === 'chat failed' || attempt.outcome === 'card dropped';
   return (
     <li class="attempt" data-testid="attempt" data-kind={attempt.kind} data-outcome={attempt.outcome}>
       <div class="attempt-head">
-        <span class={`badge ${bad ? 'badge-bad' : attempt.outcome === 'unknown' ? 'badge-unknown' : 'badge-good'}`}>{attempt.outcome}</span> <strong>{attempt.title}</strong>
+        <span class={`badge ${bad ? 'badge-bad' : attempt.outcome === 'unknown' ? 'badge-unknown' : 'badge-good'}`}>
+          {attempt.outcome}
+        </span>{' '}
+        <strong>{attempt.title}</strong>
       </div>
       <p class="sentence" data-testid="attempt-sentence">
         {attempt.sentence}
@@ -41,9 +45,15 @@ function AttemptCard({ attempt, onShow }: { attempt: SsoAttempt; onShow(seq: num
 
 function FindingCard({ finding, onShow }: { finding: Finding; onShow(seq: number): void }) {
   return (
-    <li class={`finding sev-${finding.severity}`} data-testid="finding" data-check-id={finding.id} data-severity={finding.severity}>
+    <li
+      class={`finding sev-${finding.severity}`}
+      data-testid="finding"
+      data-check-id={finding.id}
+      data-severity={finding.severity}
+    >
       <div class="finding-title">
-        <span class="mark">{MARK[finding.severity]}</span> <strong>{finding.title}</strong> <code class="check-id">{finding.id}</code>
+        <span class="mark">{MARK[finding.severity]}</span> <strong>{finding.title}</strong>{' '}
+        <code class="check-id">{finding.id}</code>
       </div>
       <p>{finding.explanation}</p>
       <p>
@@ -65,11 +75,27 @@ export function Findings({ diagnosis, onShowEvidence }: { diagnosis: Diagnosis; 
     <div class="findings-view" data-testid="findings-view">
       <section>
         <h2>SSO attempts ({attempts.length})</h2>
-        {attempts.length === 0 ? <p class="muted">No auth token provider invocation, bot sign-in card or OAuthCard in this capture.</p> : <ul class="attempts">{attempts.map((a) => <AttemptCard key={a.id} attempt={a} onShow={onShowEvidence} />)}</ul>}
+        {attempts.length === 0 ? (
+          <p class="muted">No auth token provider invocation, bot sign-in card or OAuthCard in this capture.</p>
+        ) : (
+          <ul class="attempts">
+            {attempts.map((a) => (
+              <AttemptCard key={a.id} attempt={a} onShow={onShowEvidence} />
+            ))}
+          </ul>
+        )}
       </section>
       <section>
         <h2>Findings ({findings.length})</h2>
-        {findings.length === 0 ? <p class="muted">No findings: nothing in this capture breaks a documented rule.</p> : <ul class="findings">{findings.map((f, i) => <FindingCard key={`${f.id}-${i}`} finding={f} onShow={onShowEvidence} />)}</ul>}
+        {findings.length === 0 ? (
+          <p class="muted">No findings: nothing in this capture breaks a documented rule.</p>
+        ) : (
+          <ul class="findings">
+            {findings.map((f, i) => (
+              <FindingCard key={`${f.id}-${i}`} finding={f} onShow={onShowEvidence} />
+            ))}
+          </ul>
+        )}
       </section>
     </div>
   );

@@ -87,7 +87,19 @@ function useThrottledVersion(version: number, intervalMs: number): number {
 const NO_DIAGNOSIS: Diagnosis = { attempts: [], findings: [] };
 
 export function Inspector(props: InspectorProps) {
-  const { entries, mode, status, statusClass, logState, onClear, onSetPreserveLog, onSetMaxEntries, extensionVersion, empty, tools } = props;
+  const {
+    entries,
+    mode,
+    status,
+    statusClass,
+    logState,
+    onClear,
+    onSetPreserveLog,
+    onSetMaxEntries,
+    extensionVersion,
+    empty,
+    tools,
+  } = props;
   const [selected, setSelected] = useState<string | null>(null);
   const [view, setView] = useState<'timeline' | 'diagnosis'>('timeline');
   const [filter, setFilter] = useState<RowFilter>(NO_FILTER);
@@ -110,9 +122,15 @@ export function Inspector(props: InspectorProps) {
     () =>
       mode === 'live' &&
       ([...invocations.values()].some(
-        (inv) => inv.role === 'auth' && !inv.callbacks.length && !inv.budgetFlag && !inv.end?.event.outcome.startsWith('threw'),
+        (inv) =>
+          inv.role === 'auth' &&
+          !inv.callbacks.length &&
+          !inv.budgetFlag &&
+          !inv.end?.event.outcome.startsWith('threw'),
       ) ||
-        guard(() => log.widgetCards(now), []).value.some((c) => c.decision === 'pending' && c.held && c.entries.length === 1)),
+        guard(() => log.widgetCards(now), []).value.some(
+          (c) => c.decision === 'pending' && c.held && c.entries.length === 1,
+        )),
     [log, invocations, version, now, mode],
   );
   useEffect(() => {
@@ -121,7 +139,10 @@ export function Inspector(props: InspectorProps) {
     return () => clearInterval(id);
   }, [waiting]);
 
-  const timeline = useMemo(() => guard(() => buildTimeline(log.entries, nowMs, model.timeline), NO_ROWS), [model, version, nowMs]);
+  const timeline = useMemo(
+    () => guard(() => buildTimeline(log.entries, nowMs, model.timeline), NO_ROWS),
+    [model, version, nowMs],
+  );
   const rows = timeline.value;
   const timelineError = timeline.error;
   const shownRows = useMemo(() => guard(() => filterRows(rows, filter), rows).value, [rows, filter]);
@@ -142,9 +163,17 @@ export function Inspector(props: InspectorProps) {
   const diagnosis = diagnosed.value;
   // The newest entry both the rows and the diagnosis have taken in (tests wait on it, not on a delay).
   const lastSeq = Math.min(entries.at(-1)?.seq ?? 0, diagnosed.lastSeq);
-  const selectedRow = useMemo(() => (selected === null ? null : (rows.find((r) => r.id === selected) ?? null)), [rows, selected]);
+  const selectedRow = useMemo(
+    () => (selected === null ? null : (rows.find((r) => r.id === selected) ?? null)),
+    [rows, selected],
+  );
   const problems = stats.problems;
-  const overBudget = guard(() => [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, nowMs).state === 'over').length, 0).value;
+  const overBudget = guard(
+    () =>
+      [...invocations.values()].filter((inv) => inv.role === 'auth' && budgetStatus(inv, nowMs).state === 'over')
+        .length,
+    0,
+  ).value;
   const errors = diagnosis.findings.filter((f) => f.severity === 'error').length;
   const warnings = diagnosis.findings.filter((f) => f.severity === 'warning').length;
   const start = rows[0]?.at ?? 0;
@@ -178,21 +207,47 @@ export function Inspector(props: InspectorProps) {
       <header class="toolbar" role="toolbar" aria-label="Chat SSO toolbar">
         <strong class="title">Chat SSO</strong>
         <div class="views" role="tablist" aria-label="Views">
-          <button type="button" role="tab" aria-selected={view === 'timeline'} class={view === 'timeline' ? 'active' : ''} onClick={() => setView('timeline')} data-testid="view-timeline">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'timeline'}
+            class={view === 'timeline' ? 'active' : ''}
+            onClick={() => setView('timeline')}
+            data-testid="view-timeline"
+          >
             Timeline
           </button>
-          <button type="button" role="tab" aria-selected={view === 'diagnosis'} class={view === 'diagnosis' ? 'active' : ''} onClick={() => setView('diagnosis')} data-testid="view-diagnosis">
+          <button
+            type="button"
+            role="tab"
+            aria-selected={view === 'diagnosis'}
+            class={view === 'diagnosis' ? 'active' : ''}
+            onClick={() => setView('diagnosis')}
+            data-testid="view-diagnosis"
+          >
             Diagnosis{errors ? ` ✖${errors}` : ''}
             {warnings ? ` ⚠${warnings}` : ''}
           </button>
         </div>
         {mode === 'live' && (
           <>
-            <button type="button" onClick={onClear} disabled={entries.length === 0} title="Clear this tab's log" data-testid="clear">
+            <button
+              type="button"
+              onClick={onClear}
+              disabled={entries.length === 0}
+              title="Clear this tab's log"
+              data-testid="clear"
+            >
               Clear
             </button>
             <label class="chip" title="Keep the log when the page navigates or reloads">
-              <input type="checkbox" checked={logState?.preserveLog ?? false} onChange={(e) => onSetPreserveLog?.(e.currentTarget.checked)} data-testid="preserve-log" /> Preserve log
+              <input
+                type="checkbox"
+                checked={logState?.preserveLog ?? false}
+                onChange={(e) => onSetPreserveLog?.(e.currentTarget.checked)}
+                data-testid="preserve-log"
+              />{' '}
+              Preserve log
             </label>
             <select
               aria-label="Events kept per tab"
@@ -201,21 +256,33 @@ export function Inspector(props: InspectorProps) {
               onChange={(e) => onSetMaxEntries?.(Number(e.currentTarget.value))}
               data-testid="max-entries"
             >
-              {[...new Set([...CAPS, logState?.maxEntries ?? 20_000])].sort((a, b) => a - b).map((n) => (
-                <option key={n} value={String(n)}>
-                  keep {n.toLocaleString('en-US')}
-                </option>
-              ))}
+              {[...new Set([...CAPS, logState?.maxEntries ?? 20_000])]
+                .sort((a, b) => a - b)
+                .map((n) => (
+                  <option key={n} value={String(n)}>
+                    keep {n.toLocaleString('en-US')}
+                  </option>
+                ))}
             </select>
           </>
         )}
-        <button type="button" onClick={() => setTimeMode(timeMode === 'relative' ? 'clock' : 'relative')} title="Switch between times relative to the first event and clock times" data-testid="time-mode">
+        <button
+          type="button"
+          onClick={() => setTimeMode(timeMode === 'relative' ? 'clock' : 'relative')}
+          title="Switch between times relative to the first event and clock times"
+          data-testid="time-mode"
+        >
           {timeMode === 'relative' ? 'Times: relative' : 'Times: clock'}
         </button>
-        <ExportMenu entries={entries} extensionVersion={extensionVersion} {...(logState?.dropped ? { dropped: logState.dropped } : {})} />
+        <ExportMenu
+          entries={entries}
+          extensionVersion={extensionVersion}
+          {...(logState?.dropped ? { dropped: logState.dropped } : {})}
+        />
         {tools}
         <span class="counts" data-testid="counts">
-          {rows.length.toLocaleString('en-US')} events · {problems} problems{overBudget ? ` · ${overBudget} over the ${BUDGET_TEXT} budget` : ''}
+          {rows.length.toLocaleString('en-US')} events · {problems} problems
+          {overBudget ? ` · ${overBudget} over the ${BUDGET_TEXT} budget` : ''}
         </span>
         <span class={`status ${statusClass ?? ''}`} data-testid="status">
           {status}
@@ -228,15 +295,30 @@ export function Inspector(props: InspectorProps) {
       ) : view === 'diagnosis' ? (
         <main class="single">
           <ErrorBoundary part="diagnosis" resetKey={diagnosis}>
-            {diagnosed.error ? <PartFailed part="diagnosis" message={diagnosed.error} /> : <Findings diagnosis={diagnosis} onShowEvidence={showEvidence} />}
+            {diagnosed.error ? (
+              <PartFailed part="diagnosis" message={diagnosed.error} />
+            ) : (
+              <Findings diagnosis={diagnosis} onShowEvidence={showEvidence} />
+            )}
           </ErrorBoundary>
         </main>
       ) : (
         <>
           <ErrorBoundary part="headline" resetKey={diagnosis}>
-            {diagnosed.error ? <PartFailed part="diagnosis" message={diagnosed.error} /> : <Headline finding={diagnosis.headline} onOpen={() => setView('diagnosis')} />}
+            {diagnosed.error ? (
+              <PartFailed part="diagnosis" message={diagnosed.error} />
+            ) : (
+              <Headline finding={diagnosis.headline} onOpen={() => setView('diagnosis')} />
+            )}
           </ErrorBoundary>
-          <FilterBar filter={filter} onChange={setFilter} kinds={kinds} searchRef={searchRef} shown={shownRows.length} total={rows.length} />
+          <FilterBar
+            filter={filter}
+            onChange={setFilter}
+            kinds={kinds}
+            searchRef={searchRef}
+            shown={shownRows.length}
+            total={rows.length}
+          />
           <main class="split">
             <ErrorBoundary part="timeline" resetKey={shownRows}>
               {timelineError ? (
@@ -255,7 +337,14 @@ export function Inspector(props: InspectorProps) {
               )}
             </ErrorBoundary>
             <ErrorBoundary part="details" resetKey={selectedRow}>
-              <Details elementRef={detailsRef} row={selectedRow} rows={rows} invocations={invocations} cards={cards} now={nowMs} />
+              <Details
+                elementRef={detailsRef}
+                row={selectedRow}
+                rows={rows}
+                invocations={invocations}
+                cards={cards}
+                now={nowMs}
+              />
             </ErrorBoundary>
           </main>
         </>

@@ -10,7 +10,12 @@ import { SignatureCheck } from './SignatureCheck';
 import { copyText } from './clipboard';
 
 function LwiContexts({ view }: { view: LwiContextsView }) {
-  if (view.state === 'absent') return <p class="muted">No <code>lwicontexts</code> claim.</p>;
+  if (view.state === 'absent')
+    return (
+      <p class="muted">
+        No <code>lwicontexts</code> claim.
+      </p>
+    );
   const problem = view.state === 'ok' ? null : view.message;
   const rows = view.state === 'ok' || view.state === 'not-string' ? view.rows : [];
   return (
@@ -54,7 +59,10 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
     return (
       <section data-testid="jwt">
         <h3>Token</h3>
-        <p class="muted">The token was removed by the export's redaction ("remove" profile); only its length and fingerprint are left: {token}</p>
+        <p class="muted">
+          The token was removed by the export's redaction ("remove" profile); only its length and fingerprint are left:{' '}
+          {token}
+        </p>
       </section>
     );
   }
@@ -66,7 +74,11 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
         <p class="sev-error" data-testid="jwt-error" data-reason={view.reason}>
           ✖ Cannot decode this token: {view.message}
         </p>
-        {hidden === 'value' && <p class="muted">The export's redaction masked parts of this token (•••), so it may have decoded before export.</p>}
+        {hidden === 'value' && (
+          <p class="muted">
+            The export's redaction masked parts of this token (•••), so it may have decoded before export.
+          </p>
+        )}
         <pre class="json token-raw">{safeText(token, 401)}</pre>
       </section>
     );
@@ -75,7 +87,14 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
     <section data-testid="jwt">
       <h3>
         Token (JWT, {view.signatureLength ? 'signed' : 'no signature'}, signature not verified){' '}
-        <button type="button" class="link" onClick={() => void copyText(safeJson({ header: view.header, payload: view.payload }, { indent: 2, max: 1_000_000 }))} data-testid="copy-token">
+        <button
+          type="button"
+          class="link"
+          onClick={() =>
+            void copyText(safeJson({ header: view.header, payload: view.payload }, { indent: 2, max: 1_000_000 }))
+          }
+          data-testid="copy-token"
+        >
           copy decoded
         </button>
       </h3>
@@ -85,7 +104,9 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
         </p>
       ))}
       <h4>Header</h4>
-      <pre class="json" data-testid="jwt-header">{safeJson(view.header, { indent: 2 })}</pre>
+      <pre class="json" data-testid="jwt-header">
+        {safeJson(view.header, { indent: 2 })}
+      </pre>
       <h4>Time claims</h4>
       {view.times.length === 0 ? (
         <p class="muted">No iat, nbf or exp claims.</p>
@@ -109,8 +130,14 @@ export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: n
       <h4>lwicontexts</h4>
       <LwiContexts view={view.lwicontexts} />
       <h4>Payload</h4>
-      <pre class="json" data-testid="jwt-payload">{safeJson(view.payload, { indent: 2 })}</pre>
-      {hidden === 'signature' ? <p class="muted">The signature was removed by the export's redaction; it cannot be verified.</p> : <SignatureCheck token={token} />}
+      <pre class="json" data-testid="jwt-payload">
+        {safeJson(view.payload, { indent: 2 })}
+      </pre>
+      {hidden === 'signature' ? (
+        <p class="muted">The signature was removed by the export's redaction; it cannot be verified.</p>
+      ) : (
+        <SignatureCheck token={token} />
+      )}
     </section>
   );
 }

@@ -27,7 +27,21 @@ interface Props {
   maxEntries?: number;
 }
 
-function Row({ r, start, timeMode, selected, onSelect, style }: { r: TimelineRow; start: number; timeMode: TimeMode; selected: boolean; onSelect(id: string): void; style?: Record<string, string | number> }) {
+function Row({
+  r,
+  start,
+  timeMode,
+  selected,
+  onSelect,
+  style,
+}: {
+  r: TimelineRow;
+  start: number;
+  timeMode: TimeMode;
+  selected: boolean;
+  onSelect(id: string): void;
+  style?: Record<string, string | number>;
+}) {
   const time = timeMode === 'relative' ? `+${formatDuration(r.at - start)}` : formatClock(r.at);
   return (
     <div
@@ -46,7 +60,11 @@ function Row({ r, start, timeMode, selected, onSelect, style }: { r: TimelineRow
       data-invocation={r.invocationId ?? ''}
       onClick={() => onSelect(r.id)}
     >
-      <span role="gridcell" class="time" title={timeMode === 'relative' ? formatClock(r.at) : `+${formatDuration(r.at - start)}`}>
+      <span
+        role="gridcell"
+        class="time"
+        title={timeMode === 'relative' ? formatClock(r.at) : `+${formatDuration(r.at - start)}`}
+      >
         {time}
       </span>
       <span role="gridcell" class="source">
@@ -68,7 +86,12 @@ function Row({ r, start, timeMode, selected, onSelect, style }: { r: TimelineRow
 export function Timeline({ rows, start, timeMode, selected, onSelect, onOpen, dropped, maxEntries }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const virtual = rows.length >= VIRTUALIZE_FROM;
-  const virtualizer = useVirtualizer({ count: rows.length, rowHeight: ROW_HEIGHT, getScrollElement: () => scroller.current, enabled: virtual });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    rowHeight: ROW_HEIGHT,
+    getScrollElement: () => scroller.current,
+    enabled: virtual,
+  });
   const index = selected === null ? -1 : rows.findIndex((r) => r.id === selected);
 
   // Keep the selected row in view (keyboard navigation, evidence links).
@@ -110,7 +133,16 @@ export function Timeline({ rows, start, timeMode, selected, onSelect, onOpen, dr
   };
 
   return (
-    <div class="timeline" ref={scroller} role="grid" aria-label="Captured events" aria-rowcount={rows.length} tabIndex={0} onKeyDown={onKeyDown} data-testid="timeline">
+    <div
+      class="timeline"
+      ref={scroller}
+      role="grid"
+      aria-label="Captured events"
+      aria-rowcount={rows.length}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      data-testid="timeline"
+    >
       <div class="row head" role="row">
         <span role="columnheader">Time</span>
         <span role="columnheader" class="source">
@@ -122,7 +154,8 @@ export function Timeline({ rows, start, timeMode, selected, onSelect, onOpen, dr
       {dropped > 0 && (
         <div class="dropped" role="row" data-testid="dropped" data-dropped={dropped}>
           <span role="gridcell">
-            ⚠ {dropped.toLocaleString('en-US')} older events dropped{maxEntries ? ` (this tab keeps the last ${maxEntries.toLocaleString('en-US')})` : ''}
+            ⚠ {dropped.toLocaleString('en-US')} older events dropped
+            {maxEntries ? ` (this tab keeps the last ${maxEntries.toLocaleString('en-US')})` : ''}
           </span>
         </div>
       )}
@@ -135,11 +168,30 @@ export function Timeline({ rows, start, timeMode, selected, onSelect, onOpen, dr
         <div class="virtual-body" style={{ height: `${virtualizer.getTotalSize()}px` }}>
           {virtualizer.getVirtualItems().map((item) => {
             const r = rows[item.index]!;
-            return <Row key={r.id} r={r} start={start} timeMode={timeMode} selected={r.id === selected} onSelect={onSelect} style={{ position: 'absolute', top: 0, left: 0, right: 0, height: `${ROW_HEIGHT}px`, transform: `translateY(${item.start}px)` }} />;
+            return (
+              <Row
+                key={r.id}
+                r={r}
+                start={start}
+                timeMode={timeMode}
+                selected={r.id === selected}
+                onSelect={onSelect}
+                style={{
+                  position: 'absolute',
+                  top: 0,
+                  left: 0,
+                  right: 0,
+                  height: `${ROW_HEIGHT}px`,
+                  transform: `translateY(${item.start}px)`,
+                }}
+              />
+            );
           })}
         </div>
       ) : (
-        rows.map((r) => <Row key={r.id} r={r} start={start} timeMode={timeMode} selected={r.id === selected} onSelect={onSelect} />)
+        rows.map((r) => (
+          <Row key={r.id} r={r} start={start} timeMode={timeMode} selected={r.id === selected} onSelect={onSelect} />
+        ))
       )}
     </div>
   );

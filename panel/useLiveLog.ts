@@ -32,7 +32,12 @@ export interface LiveLog {
  * The next log from the current one: `added` appended (those not already there), `updates` replacing
  * the entries with their seq, then trimmed to what the background keeps. Returns `old` when nothing changed.
  */
-export function mergeLive(old: LogEntry[], added: LogEntry[], updates: ReadonlyMap<number, LogEntry>, state: LogState | null): LogEntry[] {
+export function mergeLive(
+  old: LogEntry[],
+  added: LogEntry[],
+  updates: ReadonlyMap<number, LogEntry>,
+  state: LogState | null,
+): LogEntry[] {
   let next = old;
   const last = old.length ? old[old.length - 1]!.seq : 0;
   const fresh = added.filter((e) => e.seq > last);
@@ -57,7 +62,12 @@ export function mergeLive(old: LogEntry[], added: LogEntry[], updates: ReadonlyM
 }
 
 /** Feeds `model` what `mergeLive` did to its log: the same appends and updates, then the same trim. */
-export function feedModel(model: LogModel, next: readonly LogEntry[], added: readonly LogEntry[], updates: ReadonlyMap<number, LogEntry>): void {
+export function feedModel(
+  model: LogModel,
+  next: readonly LogEntry[],
+  added: readonly LogEntry[],
+  updates: ReadonlyMap<number, LogEntry>,
+): void {
   model.append(added);
   for (const entry of updates.values()) model.update(entry);
   const first = next[0];

@@ -6,7 +6,13 @@ import { elementScroll, observeElementOffset, observeElementRect, Virtualizer } 
 import { useEffect, useLayoutEffect, useReducer, useState } from 'preact/hooks';
 
 /** `count` rows of `rowHeight` px inside the scroll element returned by `getScrollElement`. */
-export function useVirtualizer(opts: { count: number; rowHeight: number; getScrollElement: () => HTMLElement | null; overscan?: number; enabled: boolean }) {
+export function useVirtualizer(opts: {
+  count: number;
+  rowHeight: number;
+  getScrollElement: () => HTMLElement | null;
+  overscan?: number;
+  enabled: boolean;
+}) {
   const [, rerender] = useReducer((n: number) => n + 1, 0);
   const [virtualizer] = useState(
     () =>

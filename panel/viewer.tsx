@@ -28,15 +28,28 @@ async function load(file: File): Promise<Loaded> {
   try {
     json = JSON.parse(text);
   } catch {
-    throw new Error(`${file.name} is not JSON. Open a capture exported by Chat SSO Inspector (.json) or a HAR file (.har).`);
+    throw new Error(
+      `${file.name} is not JSON. Open a capture exported by Chat SSO Inspector (.json) or a HAR file (.har).`,
+    );
   }
   if (isHar(json)) {
     const r = harToEntries(json);
-    return { name: file.name, kind: 'HAR', entries: r.entries, warnings: [...r.warnings, ...(r.skipped ? [`${r.skipped} HAR entries could not be read and were skipped.`] : [])] };
+    return {
+      name: file.name,
+      kind: 'HAR',
+      entries: r.entries,
+      warnings: [...r.warnings, ...(r.skipped ? [`${r.skipped} HAR entries could not be read and were skipped.`] : [])],
+    };
   }
   const r = parseCaptureFile(json);
   const dropped = (r.meta as { dropped?: number }).dropped;
-  return { name: file.name, kind: 'capture', entries: r.entries, warnings: r.warnings, ...(dropped ? { dropped } : {}) };
+  return {
+    name: file.name,
+    kind: 'capture',
+    entries: r.entries,
+    warnings: r.warnings,
+    ...(dropped ? { dropped } : {}),
+  };
 }
 
 function Viewer() {
@@ -58,7 +71,13 @@ function Viewer() {
   const picker = (
     <label class="button" title="Open a capture (.json) or a HAR (.har)">
       Open file…
-      <input type="file" accept=".json,.har,application/json" class="visually-hidden" onChange={(e) => void open(e.currentTarget.files?.[0])} data-testid="file-input" />
+      <input
+        type="file"
+        accept=".json,.har,application/json"
+        class="visually-hidden"
+        onChange={(e) => void open(e.currentTarget.files?.[0])}
+        data-testid="file-input"
+      />
     </label>
   );
   return (
@@ -80,19 +99,23 @@ function Viewer() {
           entries={loaded?.entries ?? []}
           mode="file"
           status={loaded ? `${loaded.kind}: ${loaded.name}` : 'no file open'}
-          logState={loaded?.dropped ? { dropped: loaded.dropped, preserveLog: true, maxEntries: loaded.entries.length } : null}
+          logState={
+            loaded?.dropped ? { dropped: loaded.dropped, preserveLog: true, maxEntries: loaded.entries.length } : null
+          }
           extensionVersion={browser.runtime.getManifest().version}
           tools={picker}
           empty={
             <>
               <h2>Open a capture or a HAR file</h2>
               <p>
-                Drop a file here, or use <b>Open file…</b>: a capture exported from the Chat SSO panel (.json), or a HAR saved from the browser's Network panel
-                (Chrome: <i>Export HAR</i>; Firefox: <i>Save All As HAR</i>). The file is read in this page only and is not sent anywhere.
+                Drop a file here, or use <b>Open file…</b>: a capture exported from the Chat SSO panel (.json), or a HAR
+                saved from the browser's Network panel (Chrome: <i>Export HAR</i>; Firefox: <i>Save All As HAR</i>). The
+                file is read in this page only and is not sent anywhere.
               </p>
               <p>
-                From a HAR the viewer rebuilds the Direct Line traffic, token POSTs and live chat connector requests, and runs the same diagnosis. Web Chat's store,
-                SDK calls and provider timings are only visible to the live extension.
+                From a HAR the viewer rebuilds the Direct Line traffic, token POSTs and live chat connector requests,
+                and runs the same diagnosis. Web Chat's store, SDK calls and provider timings are only visible to the
+                live extension.
               </p>
             </>
           }

@@ -19,8 +19,24 @@ const quick = process.argv.includes('--quick');
 
 /** Repeats per figure; --quick trades spread for time. The 50,000-event log and the 5 s burst stay: they define the figures. */
 const PLAN = quick
-  ? { pageLoadRuns: 5, sdkCalls: 300, sdkRepeats: 3, batch: 100, growthRepeats: 3, latencySamples: 10, filterRepeats: 3 }
-  : { pageLoadRuns: 15, sdkCalls: 1000, sdkRepeats: 9, batch: 100, growthRepeats: 5, latencySamples: 40, filterRepeats: 9 };
+  ? {
+      pageLoadRuns: 5,
+      sdkCalls: 300,
+      sdkRepeats: 3,
+      batch: 100,
+      growthRepeats: 3,
+      latencySamples: 10,
+      filterRepeats: 3,
+    }
+  : {
+      pageLoadRuns: 15,
+      sdkCalls: 1000,
+      sdkRepeats: 9,
+      batch: 100,
+      growthRepeats: 5,
+      latencySamples: 40,
+      filterRepeats: 9,
+    };
 const BURST = { rate: 2_000, seconds: 5 };
 
 /** The issue 10 targets, for the table (the JSON carries only what was measured). */
@@ -65,12 +81,21 @@ try {
   out.injectedBytes = injected.total;
 
   log(`page load: ${PLAN.pageLoadRuns} interleaved pairs per page (fetch, XHR, WebSocket)`);
-  const load = await measurePageLoad({ withExt: ext.context, plain: plain.context, baseUrl: server.url, wsUrl: echo.url, runs: PLAN.pageLoadRuns });
+  const load = await measurePageLoad({
+    withExt: ext.context,
+    plain: plain.context,
+    baseUrl: server.url,
+    wsUrl: echo.url,
+    runs: PLAN.pageLoadRuns,
+  });
   out.pageLoadRatio = load.pageLoadRatio;
 
   log(`SDK call vs postMessage: ${PLAN.sdkRepeats} repeats of ${PLAN.sdkCalls} calls, with and without the extension`);
   const sdk = {};
-  for (const [name, context] of [['with', ext.context], ['without', plain.context]]) {
+  for (const [name, context] of [
+    ['with', ext.context],
+    ['without', plain.context],
+  ]) {
     const page = await context.newPage();
     await page.goto(`${server.url}/omnichannel/?scenario=fast&bench=sdk`);
     await page.waitForFunction(() => window.__sim?.finished === true, null, { timeout: 60_000, polling: 100 });
@@ -97,7 +122,12 @@ try {
     filter50kMs: grown.filter50kMs,
     details: {
       injectedFiles: injected.files,
-      pageLoad: { doneRatio: load.doneRatio, cpuRatio: load.cpuRatio, perKind: load.perKind, pairRatioSpread: mapSpread(load.pairRatios, 3) },
+      pageLoad: {
+        doneRatio: load.doneRatio,
+        cpuRatio: load.cpuRatio,
+        perKind: load.perKind,
+        pairRatioSpread: mapSpread(load.pairRatios, 3),
+      },
       sdkCall: {
         ratioSpread: mapSpread(sdkRatios, 2),
         wrappedUs: round(median(sdk.with.sdk), 1),
@@ -107,7 +137,13 @@ try {
         unwrappedVsPostMessage: round(median(ratios(sdk.without, 'sdk', 'postMessage')), 2),
       },
       panel: grown,
-      burst: { ...burst, panelBusy: round(burst.panelBusy, 3), panelScriptShare: round(burst.panelScriptShare, 3), emitMs: Math.round(burst.emitMs), catchUpMs: Math.round(burst.catchUpMs) },
+      burst: {
+        ...burst,
+        panelBusy: round(burst.panelBusy, 3),
+        panelScriptShare: round(burst.panelScriptShare, 3),
+        emitMs: Math.round(burst.emitMs),
+        catchUpMs: Math.round(burst.catchUpMs),
+      },
     },
   });
 } finally {
@@ -129,14 +165,56 @@ function printTable(r) {
   const d = r.details;
   const fmt = (x) => (typeof x === 'number' ? x.toLocaleString('en-US') : String(x));
   const rows = [
-    ['pageLoadRatio', r.pageLoadRatio, `pairs ${fmt(d.pageLoad.pairRatioSpread.min)}–${fmt(d.pageLoad.pairRatioSpread.max)}; ${Object.entries(d.pageLoad.perKind).map(([k, v]) => `${k} ${v.loadWithMs}/${v.loadWithoutMs} ms`).join(', ')}`],
-    ['page load until work done', d.pageLoad.doneRatio, Object.entries(d.pageLoad.perKind).map(([k, v]) => `${k} ${v.doneWithMs}/${v.doneWithoutMs} ms`).join(', ')],
-    ['page load CPU (with ÷ without)', d.pageLoad.cpuRatio, Object.entries(d.pageLoad.perKind).map(([k, v]) => `${k} ${v.cpuWithMs}/${v.cpuWithoutMs} ms`).join(', ')],
-    ['sdkCallVsPostMessage', r.sdkCallVsPostMessage, `repeats ${d.sdkCall.ratioSpread.min}–${d.sdkCall.ratioSpread.max}; ${d.sdkCall.wrappedUs} µs vs ${d.sdkCall.postMessageUs} µs; unwrapped ${d.sdkCall.unwrappedUs} µs`],
-    ['injectedBytes', r.injectedBytes, Object.entries(d.injectedFiles).map(([f, b]) => `${f} ${fmt(b)}`).join(', ')],
-    ['latencyP95Ms', r.latencyP95Ms, `median ${d.panel.latencyMedianMs} ms, ${d.panel.latencySpreadMs.min}–${d.panel.latencySpreadMs.max} ms`],
-    ['perEventGrowth', r.perEventGrowth, `${d.panel.panelTaskMsPerEventAt1k} → ${d.panel.panelTaskMsPerEventAt50k} ms task time per event`],
-    ['burstLost', r.burstLost, `emitted ${fmt(d.burst.emitted)}, stored ${fmt(d.burst.stored)}, shown ${fmt(d.burst.shown)}`],
+    [
+      'pageLoadRatio',
+      r.pageLoadRatio,
+      `pairs ${fmt(d.pageLoad.pairRatioSpread.min)}–${fmt(d.pageLoad.pairRatioSpread.max)}; ${Object.entries(
+        d.pageLoad.perKind,
+      )
+        .map(([k, v]) => `${k} ${v.loadWithMs}/${v.loadWithoutMs} ms`)
+        .join(', ')}`,
+    ],
+    [
+      'page load until work done',
+      d.pageLoad.doneRatio,
+      Object.entries(d.pageLoad.perKind)
+        .map(([k, v]) => `${k} ${v.doneWithMs}/${v.doneWithoutMs} ms`)
+        .join(', '),
+    ],
+    [
+      'page load CPU (with ÷ without)',
+      d.pageLoad.cpuRatio,
+      Object.entries(d.pageLoad.perKind)
+        .map(([k, v]) => `${k} ${v.cpuWithMs}/${v.cpuWithoutMs} ms`)
+        .join(', '),
+    ],
+    [
+      'sdkCallVsPostMessage',
+      r.sdkCallVsPostMessage,
+      `repeats ${d.sdkCall.ratioSpread.min}–${d.sdkCall.ratioSpread.max}; ${d.sdkCall.wrappedUs} µs vs ${d.sdkCall.postMessageUs} µs; unwrapped ${d.sdkCall.unwrappedUs} µs`,
+    ],
+    [
+      'injectedBytes',
+      r.injectedBytes,
+      Object.entries(d.injectedFiles)
+        .map(([f, b]) => `${f} ${fmt(b)}`)
+        .join(', '),
+    ],
+    [
+      'latencyP95Ms',
+      r.latencyP95Ms,
+      `median ${d.panel.latencyMedianMs} ms, ${d.panel.latencySpreadMs.min}–${d.panel.latencySpreadMs.max} ms`,
+    ],
+    [
+      'perEventGrowth',
+      r.perEventGrowth,
+      `${d.panel.panelTaskMsPerEventAt1k} → ${d.panel.panelTaskMsPerEventAt50k} ms task time per event`,
+    ],
+    [
+      'burstLost',
+      r.burstLost,
+      `emitted ${fmt(d.burst.emitted)}, stored ${fmt(d.burst.stored)}, shown ${fmt(d.burst.shown)}`,
+    ],
     ['burstPanelBusy', r.burstPanelBusy, `caught up ${fmt(d.burst.catchUpMs)} ms after the burst`],
     ['firstRender50kMs', r.firstRender50kMs, `${fmt(d.panel.eventsAtFirstRender)} events`],
     ['filter50kMs', r.filter50kMs, `${d.panel.filterSpreadMs.min}–${d.panel.filterSpreadMs.max} ms`],
@@ -145,6 +223,7 @@ function printTable(r) {
     ['storage.session (KB)', d.panel.storageSessionKb, 'at 50,000 events'],
   ];
   console.log(`\n| figure | measured | target | detail |\n|---|---|---|---|`);
-  for (const [name, value, detail] of rows) console.log(`| ${name} | ${fmt(value)} | ${TARGETS[name] ?? ''} | ${detail} |`);
+  for (const [name, value, detail] of rows)
+    console.log(`| ${name} | ${fmt(value)} | ${TARGETS[name] ?? ''} | ${detail} |`);
   console.log(`\nbench-results.json written (${r.quick ? 'quick' : 'full'} run, ${r.benchSeconds} s)`);
 }

@@ -19,7 +19,8 @@ function copyStatic() {
   manifest.version = pkg.version; // one version, from package.json
   writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2));
   cpSync(join(root, 'assets/icons'), join(out, 'icons'), { recursive: true });
-  for (const f of ['devtools.html', 'panel.html', 'viewer.html', 'panel.css']) cpSync(join(root, 'panel', f), join(out, f));
+  for (const f of ['devtools.html', 'panel.html', 'viewer.html', 'panel.css'])
+    cpSync(join(root, 'panel', f), join(out, f));
 }
 
 const options = {
@@ -44,10 +45,33 @@ const options = {
 
 /** Members of the hook's internal objects (context, natives, installers, watchers), not of page objects. */
 const HOOK_PRIVATE_PROPS = [
-  'natives', 'guard', 'report', 'emit', 'newId', 'promiseProto', 'promiseThen', 'PromiseCtor', 'onLook', 'soon',
-  'instrumentDirectLine', 'wrapCreateDirectLine', 'wrapAuthProvider', 'wrapBotProvider', 'clientFunctionWrapper',
-  'configured', 'afterResponse', 'onConfig', 'userToken', 'rescan', 'instrument', 'returned', 'threw', 'look',
-  'classify', 'expect', 'record',
+  'natives',
+  'guard',
+  'report',
+  'emit',
+  'newId',
+  'promiseProto',
+  'promiseThen',
+  'PromiseCtor',
+  'onLook',
+  'soon',
+  'instrumentDirectLine',
+  'wrapCreateDirectLine',
+  'wrapAuthProvider',
+  'wrapBotProvider',
+  'clientFunctionWrapper',
+  'configured',
+  'afterResponse',
+  'onConfig',
+  'userToken',
+  'rescan',
+  'instrument',
+  'returned',
+  'threw',
+  'look',
+  'classify',
+  'expect',
+  'record',
 ];
 
 /**

@@ -26,7 +26,10 @@ try {
     const entries = await entriesOf(browser.worker, tabId);
     const file = join(out, `${scenario.id}.json`);
     // capturedAt (ms since the Unix epoch): the diagnosis of a fixture runs as of this moment, as the live panel did.
-    writeFileSync(file, `${JSON.stringify({ scenario: scenario.id, source, capturedWith: 'scripts/capture-fixtures.mjs', capturedAt: Date.now(), entries }, null, 1)}\n`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ scenario: scenario.id, source, capturedWith: 'scripts/capture-fixtures.mjs', capturedAt: Date.now(), entries }, null, 1)}\n`,
+    );
     console.log(`${scenario.id}: ${entries.length} entries`);
   };
   await Promise.all([

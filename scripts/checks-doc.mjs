@@ -10,7 +10,14 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dir = mkdtempSync(join(tmpdir(), 'checks-doc-'));
 try {
   const outfile = join(dir, 'diagnosis.mjs');
-  await esbuild.build({ entryPoints: [join(root, 'src/analysis/diagnosis/index.ts')], bundle: true, format: 'esm', platform: 'node', outfile, logLevel: 'silent' });
+  await esbuild.build({
+    entryPoints: [join(root, 'src/analysis/diagnosis/index.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    outfile,
+    logLevel: 'silent',
+  });
   const { CHECKS, CLOCK_SKEW_SECONDS, LCW_ERROR_CODES, LCW_ERROR_CAUSES } = await import(pathToFileURL(outfile).href);
   const areas = [...new Set(CHECKS.map((c) => c.area))];
   const cell = (s) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -31,12 +38,20 @@ try {
   for (const area of areas) {
     lines.push(`## ${area}`, '', '| Id | Severity | Check | Meaning | Fix | Source |', '|---|---|---|---|---|---|');
     for (const c of CHECKS.filter((x) => x.area === area)) {
-      lines.push(`| \`${c.id}\` | ${c.severity}${c.symptom ? ' (symptom)' : ''} | ${cell(c.name)} | ${cell(c.meaning)} | ${cell(c.fix)} | [doc](${c.doc}) |`);
+      lines.push(
+        `| \`${c.id}\` | ${c.severity}${c.symptom ? ' (symptom)' : ''} | ${cell(c.name)} | ${cell(c.meaning)} | ${cell(c.fix)} | [doc](${c.doc}) |`,
+      );
     }
     lines.push('');
   }
-  lines.push('### `lcw:error` codes (`lcw.error`)', '', '| Code | Documented meaning | Usual cause and fix |', '|---|---|---|');
-  for (const [code, meaning] of Object.entries(LCW_ERROR_CODES)) lines.push(`| ${code} | ${cell(meaning)} | ${cell(LCW_ERROR_CAUSES[code] ?? '')} |`);
+  lines.push(
+    '### `lcw:error` codes (`lcw.error`)',
+    '',
+    '| Code | Documented meaning | Usual cause and fix |',
+    '|---|---|---|',
+  );
+  for (const [code, meaning] of Object.entries(LCW_ERROR_CODES))
+    lines.push(`| ${code} | ${cell(meaning)} | ${cell(LCW_ERROR_CAUSES[code] ?? '')} |`);
   lines.push('');
   lines.push(
     '## Attempts',

@@ -11,7 +11,15 @@ const dir = mkdtempSync(join(tmpdir(), 'fuzz-'));
 let code;
 try {
   const outfile = join(dir, 'fuzz.mjs');
-  await esbuild.build({ entryPoints: [join(root, 'test/fuzz/cli.ts')], bundle: true, format: 'esm', platform: 'node', target: 'node20', outfile, logLevel: 'warning' });
+  await esbuild.build({
+    entryPoints: [join(root, 'test/fuzz/cli.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+  });
   const { main } = await import(pathToFileURL(outfile).href);
   code = await main(process.argv.slice(2), { root, self: outfile });
 } catch (e) {

@@ -39,20 +39,33 @@ function inSync() {
 }
 
 if (!force && inSync()) {
-  console.log('demo/realcode: Microsoft\'s live chat packages are installed and match the lock (skipping).');
+  console.log("demo/realcode: Microsoft's live chat packages are installed and match the lock (skipping).");
   process.exit(0);
 }
 
-console.log("demo/realcode: installing Microsoft's live chat packages for the real-code bench (npm ci --ignore-scripts, about 780 MB; a minute or two)…");
+console.log(
+  "demo/realcode: installing Microsoft's live chat packages for the real-code bench (npm ci --ignore-scripts, about 780 MB; a minute or two)…",
+);
 const started = Date.now();
 // Under `npm ci`/`npm install`, npm_execpath is the npm that runs us: use the same one.
 const execPath = process.env.npm_execpath;
-const [cmd, args] = execPath && /\.[cm]?js$/.test(execPath) ? [process.execPath, [execPath]] : [process.platform === 'win32' ? 'npm.cmd' : 'npm', []];
+const [cmd, args] =
+  execPath && /\.[cm]?js$/.test(execPath)
+    ? [process.execPath, [execPath]]
+    : [process.platform === 'win32' ? 'npm.cmd' : 'npm', []];
 // The parent npm's lifecycle settings (npm_config_*, e.g. a --global or --prefix) must not leak into the sub-install.
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_(config|package|lifecycle)_/i.test(k)));
-const result = spawnSync(cmd, [...args, 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: bench, stdio: 'inherit', env });
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^npm_(config|package|lifecycle)_/i.test(k)),
+);
+const result = spawnSync(cmd, [...args, 'ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'], {
+  cwd: bench,
+  stdio: 'inherit',
+  env,
+});
 if (result.status !== 0) {
-  console.error(`demo/realcode: npm ci failed (exit ${result.status ?? result.signal}). The extension does not need it; the real-code demo pages and their tests do. Retry with: node scripts/install-realcode.mjs`);
+  console.error(
+    `demo/realcode: npm ci failed (exit ${result.status ?? result.signal}). The extension does not need it; the real-code demo pages and their tests do. Retry with: node scripts/install-realcode.mjs`,
+  );
   process.exit(result.status ?? 1);
 }
 writeFileSync(stampFile, lockHash + '\n');

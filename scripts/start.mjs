@@ -38,7 +38,9 @@ process.on('SIGINT', () => void shutdown().then(() => process.exit(130)));
 if (!headless) {
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   await page.goto(`${server.url}/`);
-  console.log('Chromium is open with DevTools: choose the "Chat SSO" panel, then a scenario. Close the browser or press Ctrl+C to stop.');
+  console.log(
+    'Chromium is open with DevTools: choose the "Chat SSO" panel, then a scenario. Close the browser or press Ctrl+C to stop.',
+  );
   await new Promise((resolve) => browser.context.on('close', resolve));
   await server.close();
 } else {
@@ -52,13 +54,28 @@ if (!headless) {
     runAllScenarios(browser, server.url, SCENARIOS, 3),
     mapLimit(WEBCHAT_SCENARIOS, 2, (s) => runWebChatScenario(browser, server.url, s)),
   ]);
-  console.log("\n════ Omnichannel live chat: Microsoft's real packages (widget 1.8.3, chat SDK 1.11.8; labelled local stand-ins) ════");
+  console.log(
+    "\n════ Omnichannel live chat: Microsoft's real packages (widget 1.8.3, chat SDK 1.11.8; labelled local stand-ins) ════",
+  );
   for (const r of realcode) {
     console.log(`\n── ${r.scenario.id}: ${r.scenario.title}`);
-    console.log(`  What the real code did: ${formatRealcodeTruth(r.truth).replace(/\n {2}/g, '\n                         ')}`);
+    console.log(
+      `  What the real code did: ${formatRealcodeTruth(r.truth).replace(/\n {2}/g, '\n                         ')}`,
+    );
     console.log(formatDiagnosis(r.diagnosis));
     // The widget's bus carries much telemetry: print its sign-in and token decisions, and problems.
-    console.log(formatRows(r.rows.filter((x) => x.kind !== 'bus.message' || x.severity !== 'info' || /^(SignInCardReceived|BotAuthConfig|NewTokenValidation|SetBotAuthProvider(HideCard|DisplayCard|NotFound)|BotAuthActivity)/.test(x.summary))));
+    console.log(
+      formatRows(
+        r.rows.filter(
+          (x) =>
+            x.kind !== 'bus.message' ||
+            x.severity !== 'info' ||
+            /^(SignInCardReceived|BotAuthConfig|NewTokenValidation|SetBotAuthProvider(HideCard|DisplayCard|NotFound)|BotAuthActivity)/.test(
+              x.summary,
+            ),
+        ),
+      ),
+    );
   }
   console.log('\n════ Omnichannel live chat (simulator) ════');
   for (const r of results) {

@@ -6,7 +6,8 @@ import botbuilder from 'botbuilder';
 import dialogs from 'botbuilder-dialogs';
 import { SSO_DEMO } from '../webchat/config.js';
 
-const { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage } = botbuilder;
+const { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, ConversationState, MemoryStorage } =
+  botbuilder;
 const { DialogSet, DialogTurnStatus, OAuthPrompt, WaterfallDialog } = dialogs;
 
 /**
@@ -26,7 +27,9 @@ class LocalBotFrameworkAuthentication extends ConfigurationBotFrameworkAuthentic
 /** Readable part of the token service stand-in's exchanged token (see tokenService.mjs). */
 function whoFrom(token) {
   try {
-    const { name, upn } = JSON.parse(Buffer.from(String(token).replace(/^exchanged-/, ''), 'base64url').toString('utf8'));
+    const { name, upn } = JSON.parse(
+      Buffer.from(String(token).replace(/^exchanged-/, ''), 'base64url').toString('utf8'),
+    );
     return name ? ` Welcome, ${name}${upn ? ` (${upn})` : ''}.` : '';
   } catch {
     return '';
@@ -41,7 +44,8 @@ class SsoBot extends ActivityHandler {
     this.dialogSet = dialogSet;
     this.onMembersAdded(async (context, next) => {
       for (const m of context.activity.membersAdded ?? []) {
-        if (m.id !== context.activity.recipient.id) await context.sendActivity('Hello! This is the local Bot Framework SSO demo bot. Say anything to sign in.');
+        if (m.id !== context.activity.recipient.id)
+          await context.sendActivity('Hello! This is the local Bot Framework SSO demo bot. Say anything to sign in.');
       }
       await next();
     });
@@ -95,14 +99,21 @@ export function createBot({ base, routeInvokeFor, failInvokeFor = () => false, l
   const conversationState = new ConversationState(new MemoryStorage());
   const dialogSet = new DialogSet(conversationState.createProperty('DialogState'));
   dialogSet.add(
-    new OAuthPrompt('OAuthPrompt', { connectionName: SSO_DEMO.connectionName, text: SSO_DEMO.text.prompt, title: 'Sign In', timeout: 300000 }),
+    new OAuthPrompt('OAuthPrompt', {
+      connectionName: SSO_DEMO.connectionName,
+      text: SSO_DEMO.text.prompt,
+      title: 'Sign In',
+      timeout: 300000,
+    }),
   );
   dialogSet.add(
     new WaterfallDialog('SignIn', [
       (step) => step.beginDialog('OAuthPrompt'),
       async (step) => {
         const tokenResponse = step.result;
-        await step.context.sendActivity(tokenResponse?.token ? `${SSO_DEMO.text.signedIn}${whoFrom(tokenResponse.token)}` : SSO_DEMO.text.failed);
+        await step.context.sendActivity(
+          tokenResponse?.token ? `${SSO_DEMO.text.signedIn}${whoFrom(tokenResponse.token)}` : SSO_DEMO.text.failed,
+        );
         return step.endDialog();
       },
     ]),
@@ -130,7 +141,11 @@ export function createBot({ base, routeInvokeFor, failInvokeFor = () => false, l
         },
         end() {
           const text = payload === undefined ? '' : typeof payload === 'string' ? payload : JSON.stringify(payload);
-          if (text && !res.hasHeader('content-type')) res.setHeader('content-type', typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8');
+          if (text && !res.hasHeader('content-type'))
+            res.setHeader(
+              'content-type',
+              typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8',
+            );
           res.writeHead(status);
           res.end(text);
           log({ hop: 'bot', conversationId: body?.conversation?.id, type: body?.type, name: body?.name, status });

@@ -26,12 +26,26 @@ export function createDirectLine({ base, sessions, log }) {
 
   const conversationOf = (session) => {
     let c = conversations.get(session.conversationId);
-    if (!c) conversations.set(session.conversationId, (c = { id: session.conversationId, session, started: false, seq: 0, history: [], sockets: new Set() }));
+    if (!c)
+      conversations.set(
+        session.conversationId,
+        (c = { id: session.conversationId, session, started: false, seq: 0, history: [], sockets: new Set() }),
+      );
     return c;
   };
   const mint = (session) => {
     const now = Math.floor(Date.now() / 1000);
-    return signHs256({ iss: 'local-directline', conv: session.conversationId, user: session.userId, iat: now, nbf: now, exp: now + TOKEN_LIFETIME_S }, tokenKey);
+    return signHs256(
+      {
+        iss: 'local-directline',
+        conv: session.conversationId,
+        user: session.userId,
+        iat: now,
+        nbf: now,
+        exp: now + TOKEN_LIFETIME_S,
+      },
+      tokenKey,
+    );
   };
   const nextId = (c) => `${c.id}|${String(c.seq++).padStart(7, '0')}`;
   const streamUrl = (c, token, watermark) =>
@@ -55,9 +69,20 @@ export function createDirectLine({ base, sessions, log }) {
 
   /** POSTs an activity to the bot; resolves with its HTTP status and raw body. */
   async function toBot(c, activity) {
-    const full = { ...activity, channelId: 'directline', serviceUrl: base, conversation: { id: c.id }, recipient: bot, timestamp: new Date().toISOString() };
+    const full = {
+      ...activity,
+      channelId: 'directline',
+      serviceUrl: base,
+      conversation: { id: c.id },
+      recipient: bot,
+      timestamp: new Date().toISOString(),
+    };
     try {
-      const r = await fetch(`${base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(full) });
+      const r = await fetch(`${base}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(full),
+      });
       return { status: r.status, body: await r.text(), type: r.headers.get('content-type') };
     } catch (e) {
       return { status: 0, body: String(e), type: 'text/plain' };
@@ -86,19 +111,30 @@ export function createDirectLine({ base, sessions, log }) {
   async function handleClient(req, res, url) {
     const path = url.pathname;
     const auth = authOf(req);
-    const forbid = () => (send(res, 403, { error: { code: 'TokenExpired', message: 'Missing, invalid or expired token' } }), true);
+    const forbid = () => (
+      send(res, 403, { error: { code: 'TokenExpired', message: 'Missing, invalid or expired token' } }),
+      true
+    );
 
     if (req.method === 'POST' && path === '/v3/directline/tokens/generate') {
       if (!auth?.secret) return forbid();
       const body = await readBody(req).catch(() => undefined);
-      const session = sessions.create({ ...(body?.user?.id ? { userId: body.user.id, userName: body.user.name ?? '' } : {}) });
+      const session = sessions.create({
+        ...(body?.user?.id ? { userId: body.user.id, userName: body.user.name ?? '' } : {}),
+      });
       conversationOf(session);
-      return send(res, 200, { conversationId: session.conversationId, token: mint(session), expires_in: TOKEN_LIFETIME_S }), true;
+      return (
+        send(res, 200, { conversationId: session.conversationId, token: mint(session), expires_in: TOKEN_LIFETIME_S }),
+        true
+      );
     }
     if (req.method === 'POST' && path === '/v3/directline/tokens/refresh') {
       const session = auth?.conv && sessions.byConversation(auth.conv);
       if (!session) return forbid();
-      return send(res, 200, { conversationId: session.conversationId, token: mint(session), expires_in: TOKEN_LIFETIME_S }), true;
+      return (
+        send(res, 200, { conversationId: session.conversationId, token: mint(session), expires_in: TOKEN_LIFETIME_S }),
+        true
+      );
     }
     if (req.method === 'POST' && path === '/v3/directline/conversations') {
       if (!auth) return forbid();
@@ -110,14 +146,20 @@ export function createDirectLine({ base, sessions, log }) {
       const c = conversationOf(session);
       const created = await start(c);
       log({ hop: 'directline', conversationId: c.id, route: 'POST /conversations', status: created ? 201 : 200 });
-      return send(res, created ? 201 : 200, conversationReply(c, mint(session), created)), true;
+      return (send(res, created ? 201 : 200, conversationReply(c, mint(session), created)), true);
     }
     let p = match('/v3/directline/conversations/:id', path);
     if (p && req.method === 'GET') {
       const c = conversations.get(p.id);
       if (!c || !auth || (!auth.secret && auth.conv !== c.id)) return forbid();
       const token = mint(c.session);
-      return send(res, 200, { ...conversationReply(c, token, false), streamUrl: streamUrl(c, token, url.searchParams.get('watermark')) }), true;
+      return (
+        send(res, 200, {
+          ...conversationReply(c, token, false),
+          streamUrl: streamUrl(c, token, url.searchParams.get('watermark')),
+        }),
+        true
+      );
     }
     p = match('/v3/directline/conversations/:id/activities', path);
     if (!p) return false;
@@ -125,13 +167,17 @@ export function createDirectLine({ base, sessions, log }) {
     if (!c || !auth || (!auth.secret && auth.conv !== c.id)) return forbid();
     if (req.method === 'GET') {
       const wm = Math.max(0, Number.parseInt(url.searchParams.get('watermark') || '0', 10) || 0);
-      return send(res, 200, { activities: c.history.slice(wm), watermark: String(c.history.length) }), true;
+      return (send(res, 200, { activities: c.history.slice(wm), watermark: String(c.history.length) }), true);
     }
-    if (req.method !== 'POST') return send(res, 405, { error: { code: 'BadArgument', message: 'Method not allowed' } }), true;
+    if (req.method !== 'POST')
+      return (send(res, 405, { error: { code: 'BadArgument', message: 'Method not allowed' } }), true);
 
     const posted = await readBody(req).catch(() => undefined);
     if (!posted || typeof posted !== 'object' || typeof posted.type !== 'string') {
-      return send(res, 400, { error: { code: 'MissingProperty', message: 'Invalid or missing activities in HTTP body' } }), true;
+      return (
+        send(res, 400, { error: { code: 'MissingProperty', message: 'Invalid or missing activities in HTTP body' } }),
+        true
+      );
     }
     // The user id embedded in the token wins over the posted from.id (documented Azure behaviour).
     const activity = {
@@ -157,37 +203,51 @@ export function createDirectLine({ base, sessions, log }) {
       res.writeHead(r.status, { 'cache-control': 'no-store', ...(r.body && r.type ? { 'content-type': r.type } : {}) });
       res.end(r.body);
     }
-    log({ hop: 'directline', conversationId: c.id, route: 'POST /activities', type: activity.type, name: activity.name, activityId: activity.id, echoed: echo, botStatus: r.status, status });
+    log({
+      hop: 'directline',
+      conversationId: c.id,
+      route: 'POST /activities',
+      type: activity.type,
+      name: activity.name,
+      activityId: activity.id,
+      echoed: echo,
+      botStatus: r.status,
+      status,
+    });
     return true;
   }
 
   /** Bot side: the Connector API (v3/conversations/…). */
   async function handleConnector(req, res, url) {
     const path = url.pathname;
-    let p = match('/v3/conversations/:id/members', path) ?? match('/v3/conversations/:id/activities/:activityId/members', path);
+    let p =
+      match('/v3/conversations/:id/members', path) ??
+      match('/v3/conversations/:id/activities/:activityId/members', path);
     if (p && req.method === 'GET') {
       const c = conversations.get(p.id);
-      if (!c) return send(res, 404, { error: { code: 'BadArgument', message: 'Conversation not found' } }), true;
-      return send(res, 200, [{ id: c.session.userId, name: c.session.userName, role: 'user' }, bot]), true;
+      if (!c) return (send(res, 404, { error: { code: 'BadArgument', message: 'Conversation not found' } }), true);
+      return (send(res, 200, [{ id: c.session.userId, name: c.session.userName, role: 'user' }, bot]), true);
     }
     p = match('/v3/conversations/:id/activities', path) ?? match('/v3/conversations/:id/activities/:activityId', path);
     if (!p) return false;
     const c = conversations.get(p.id);
-    if (!c) return send(res, 404, { error: { code: 'BadArgument', message: 'Conversation not found' } }), true;
+    if (!c) return (send(res, 404, { error: { code: 'BadArgument', message: 'Conversation not found' } }), true);
     if (req.method === 'DELETE') {
       c.history = c.history.filter((a) => a.id !== p.activityId);
-      return send(res, 200, {}), true;
+      return (send(res, 200, {}), true);
     }
     const activity = await readBody(req).catch(() => undefined);
-    if (!activity?.type) return send(res, 400, { error: { code: 'MissingProperty', message: 'Invalid or missing activity' } }), true;
+    if (!activity?.type)
+      return (send(res, 400, { error: { code: 'MissingProperty', message: 'Invalid or missing activity' } }), true);
     const { serviceUrl: _serviceUrl, ...rest } = activity;
     if (req.method === 'PUT') {
       const i = c.history.findIndex((a) => a.id === p.activityId);
-      if (i < 0) return send(res, 404, { error: { code: 'BadArgument', message: 'Activity not found' } }), true;
+      if (i < 0) return (send(res, 404, { error: { code: 'BadArgument', message: 'Activity not found' } }), true);
       deliver(c, (c.history[i] = { ...rest, id: p.activityId, conversation: { id: c.id } }), false);
-      return send(res, 200, { id: p.activityId }), true;
+      return (send(res, 200, { id: p.activityId }), true);
     }
-    if (req.method !== 'POST') return send(res, 405, { error: { code: 'BadArgument', message: 'Method not allowed' } }), true;
+    if (req.method !== 'POST')
+      return (send(res, 405, { error: { code: 'BadArgument', message: 'Method not allowed' } }), true);
     const out = {
       ...rest,
       id: nextId(c),
@@ -198,8 +258,15 @@ export function createDirectLine({ base, sessions, log }) {
       ...(p.activityId ? { replyToId: rest.replyToId ?? p.activityId } : {}),
     };
     deliver(c, out);
-    log({ hop: 'connector', conversationId: c.id, type: out.type, activityId: out.id, replyToId: out.replyToId, attachments: out.attachments?.map((a) => a.contentType) });
-    return send(res, 200, { id: out.id }), true;
+    log({
+      hop: 'connector',
+      conversationId: c.id,
+      type: out.type,
+      activityId: out.id,
+      replyToId: out.replyToId,
+      attachments: out.attachments?.map((a) => a.contentType),
+    });
+    return (send(res, 200, { id: out.id }), true);
   }
 
   return {
@@ -230,7 +297,8 @@ export function createDirectLine({ base, sessions, log }) {
         c.sockets.add(ws);
         // Replay what the client has not seen yet (activities sent before the socket opened).
         const wm = Number.parseInt(url.searchParams.get('watermark') || '0', 10) || 0;
-        if (c.history.length > wm) ws.send(JSON.stringify({ activities: c.history.slice(wm), watermark: String(c.history.length) }));
+        if (c.history.length > wm)
+          ws.send(JSON.stringify({ activities: c.history.slice(wm), watermark: String(c.history.length) }));
         const keepAlive = setInterval(() => ws.readyState === ws.OPEN && ws.send(''), KEEPALIVE_MS);
         ws.on('close', () => {
           clearInterval(keepAlive);

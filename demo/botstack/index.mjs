@@ -27,7 +27,8 @@ export function createBotStack({ base }) {
   /** Per-hop wire log (Direct Line, bot, token service), for tests and `GET /api/botstack/log`. */
   const wireLog = [];
   const log = (entry) => {
-    const conversationId = entry.conversationId ?? (entry.userId ? sessions.byUser(entry.userId)?.conversationId : undefined);
+    const conversationId =
+      entry.conversationId ?? (entry.userId ? sessions.byUser(entry.userId)?.conversationId : undefined);
     wireLog.push({ at: Date.now(), ...entry, ...(conversationId ? { conversationId } : {}) });
     if (wireLog.length > LOG_LIMIT) wireLog.splice(0, wireLog.length - LOG_LIMIT);
   };
@@ -58,14 +59,27 @@ export function createBotStack({ base }) {
         // dl_ user id embedded), plus the scenario options of this demo conversation.
         const session = sessions.create({ options: parseOptions(url.searchParams) });
         const { token, conversationId, expires_in } = directLine.tokenFor(session);
-        log({ hop: 'site', route: 'GET /api/directline/token', conversationId, userId: session.userId, options: session.options });
-        send(res, 200, { token, conversationId, expires_in, userId: session.userId, userName: session.userName, options: session.options });
+        log({
+          hop: 'site',
+          route: 'GET /api/directline/token',
+          conversationId,
+          userId: session.userId,
+          options: session.options,
+        });
+        send(res, 200, {
+          token,
+          conversationId,
+          expires_in,
+          userId: session.userId,
+          userName: session.userName,
+          options: session.options,
+        });
         return true;
       }
       if (path === '/api/messages') {
-        if (req.method !== 'POST') return send(res, 405, 'POST only'), true;
+        if (req.method !== 'POST') return (send(res, 405, 'POST only'), true);
         const body = await readBody(req).catch(() => null);
-        if (!body) return send(res, 400, 'bad JSON'), true;
+        if (!body) return (send(res, 400, 'bad JSON'), true);
         await (await bot()).handle(req, res, body);
         return true;
       }
@@ -75,7 +89,10 @@ export function createBotStack({ base }) {
         return true;
       }
       if (path === '/vendor/webchat.js' || path === '/vendor/webchat.js.LICENSE.txt') {
-        res.writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/plain; charset=utf-8', 'cache-control': 'max-age=3600' });
+        res.writeHead(200, {
+          'content-type': path.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/plain; charset=utf-8',
+          'cache-control': 'max-age=3600',
+        });
         createReadStream(join(webchatDist, path.slice('/vendor/'.length))).pipe(res);
         return true;
       }

@@ -26,7 +26,8 @@ export function verifyHs256(token, secret, now = Date.now() / 1000) {
   }
   const expected = createHmac('sha256', secret).update(`${parts[0]}.${parts[1]}`).digest();
   const got = Buffer.from(parts[2], 'base64url');
-  if (header?.alg !== 'HS256' || got.length !== expected.length || !timingSafeEqual(got, expected)) return { ok: false, reason: 'bad signature' };
+  if (header?.alg !== 'HS256' || got.length !== expected.length || !timingSafeEqual(got, expected))
+    return { ok: false, reason: 'bad signature' };
   if (typeof claims.exp !== 'number' || claims.exp <= now) return { ok: false, reason: 'token expired' };
   return { ok: true, claims };
 }

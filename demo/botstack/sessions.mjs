@@ -36,8 +36,18 @@ export function createSessions() {
   const byUser = new Map();
   return {
     /** @param {Partial<StackOptions>} options */
-    create({ options = {}, userId = newUserId(), userName = 'Ada Lovelace', conversationId = newConversationId() } = {}) {
-      const session = { conversationId, userId, userName, options: { ...parseOptions(new URLSearchParams()), ...options } };
+    create({
+      options = {},
+      userId = newUserId(),
+      userName = 'Ada Lovelace',
+      conversationId = newConversationId(),
+    } = {}) {
+      const session = {
+        conversationId,
+        userId,
+        userName,
+        options: { ...parseOptions(new URLSearchParams()), ...options },
+      };
       byConversation.set(conversationId, session);
       byUser.set(userId, session);
       return session;

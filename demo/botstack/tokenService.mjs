@@ -33,15 +33,27 @@ export function createTokenService({ base, sessions, log }) {
         const signinId = randomBytes(12).toString('base64url');
         const signInLink = `${base}/api/oauth/signin?signin=${signinId}`;
         log({ hop: 'token', route, conversationId: state.conversation?.conversation?.id });
-        if (url.pathname.endsWith('GetSignInUrl')) return send(res, 200, signInLink), true;
-        const sas = new URLSearchParams({ expiry: String(Math.floor(Date.now() / 1000) + 900), id: 'key2', state: signinId, hmac: 'simulated-hmac' });
+        if (url.pathname.endsWith('GetSignInUrl')) return (send(res, 200, signInLink), true);
+        const sas = new URLSearchParams({
+          expiry: String(Math.floor(Date.now() / 1000) + 900),
+          id: 'key2',
+          state: signinId,
+          hmac: 'simulated-hmac',
+        });
         return (
           send(res, 200, {
             signInLink,
             // An OAuth connection without a Token Exchange URL gets no tokenExchangeResource (ter=0).
-            ...(sessions.byConversation(state.conversation?.conversation?.id ?? '')?.options.tokenExchangeResource === false
+            ...(sessions.byConversation(state.conversation?.conversation?.id ?? '')?.options.tokenExchangeResource ===
+            false
               ? {}
-              : { tokenExchangeResource: { id: randomUUID(), uri: SSO_DEMO.resourceUri, providerId: SSO_DEMO.providerId } }),
+              : {
+                  tokenExchangeResource: {
+                    id: randomUUID(),
+                    uri: SSO_DEMO.resourceUri,
+                    providerId: SSO_DEMO.providerId,
+                  },
+                }),
             // Points at the existing demo postToken stand-in (demo/server.mjs); nothing here posts to it.
             tokenPostResource: { sasUrl: `${base}/api/sas/postToken?${sas}` },
           }),
@@ -53,7 +65,7 @@ export function createTokenService({ base, sessions, log }) {
         log({ hop: 'token', route, userId: q.get('userId'), status: held ? 200 : 404 });
         // "Not found" MUST be an empty 404: the SDK maps a 404 body to a TokenResponse, and a JSON
         // body would make OAuthPrompt believe the user is signed in with an undefined token.
-        return send(res, held ? 200 : 404, held), true;
+        return (send(res, held ? 200 : 404, held), true);
       }
       case 'POST /api/usertoken/exchange': {
         const body = await readBody(req).catch(() => undefined);
@@ -78,29 +90,41 @@ export function createTokenService({ base, sessions, log }) {
         };
         tokens.set(key(q), tokenResponse);
         log({ hop: 'token', route, userId: q.get('userId'), mode, status: 200 });
-        return send(res, 200, tokenResponse), true;
+        return (send(res, 200, tokenResponse), true);
       }
       case 'DELETE /api/usertoken/SignOut': {
         if (q.get('connectionName')) tokens.delete(key(q));
         else for (const k of [...tokens.keys()]) if (k.startsWith(`${q.get('userId')}|`)) tokens.delete(k);
         log({ hop: 'token', route, userId: q.get('userId') });
-        return send(res, 200, {}), true;
+        return (send(res, 200, {}), true);
       }
       case 'GET /api/usertoken/GetTokenStatus': {
         const hasToken = tokens.has(`${q.get('userId')}|${SSO_DEMO.connectionName}`);
-        return send(res, 200, [{ channelId: q.get('channelId') ?? 'directline', connectionName: SSO_DEMO.connectionName, hasToken, serviceProviderDisplayName: 'Local AADv2 stand-in' }]), true;
+        return (
+          send(res, 200, [
+            {
+              channelId: q.get('channelId') ?? 'directline',
+              connectionName: SSO_DEMO.connectionName,
+              hasToken,
+              serviceProviderDisplayName: 'Local AADv2 stand-in',
+            },
+          ]),
+          true
+        );
       }
       case 'POST /api/usertoken/GetAadTokens': {
         const body = await readBody(req).catch(() => undefined);
         const held = tokens.get(key(q));
         const out = {};
         if (held) for (const u of body?.resourceUrls ?? []) out[u] = held;
-        return send(res, 200, out), true;
+        return (send(res, 200, out), true);
       }
       case 'GET /api/oauth/signin':
         // The card's sign-in link (only on the card with showSignInLink). No real sign-in here.
         res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-        res.end('<!doctype html><title>Sign-in stand-in</title><p>Local stand-in for the Bot Framework sign-in page. This demo signs in only through the SSO token exchange.</p>');
+        res.end(
+          '<!doctype html><title>Sign-in stand-in</title><p>Local stand-in for the Bot Framework sign-in page. This demo signs in only through the SSO token exchange.</p>',
+        );
         return true;
       default:
         return false;

@@ -43,10 +43,17 @@
   }
 
   // Asynchronous like the real bootstrapper (which awaits lcwfcsdetails before building the SDK).
-  var config = await (await fetch('/omnichannel/widget-config?' + new URLSearchParams({ appId: script.dataset.appId || '' }))).json();
-  await new Promise(function (r) { setTimeout(r, 30); });
+  var config = await (
+    await fetch('/omnichannel/widget-config?' + new URLSearchParams({ appId: script.dataset.appId || '' }))
+  ).json();
+  await new Promise(function (r) {
+    setTimeout(r, 30);
+  });
   // The real widget renders long after the page's own scripts ran; wait for load so lcw:ready never races them.
-  if (document.readyState !== 'complete') await new Promise(function (r) { window.addEventListener('load', r, { once: true }); });
+  if (document.readyState !== 'complete')
+    await new Promise(function (r) {
+      window.addEventListener('load', r, { once: true });
+    });
   if (config.scriptsFail) {
     raiseError(7, { errorDetail: 'Simulated: browser storage is disabled' });
     sim.done = true;
@@ -64,33 +71,55 @@
   SDK.setAuthTokenProvider = function (provider) {
     if (typeof provider !== 'function') throw new TypeError('setAuthTokenProvider expects a function');
     state.authProvider = provider;
-    SDK.getAuthTokenProvider = function () { return provider; };
+    SDK.getAuthTokenProvider = function () {
+      return provider;
+    };
     if (config.v1) {
       // LCW v1 (the public bootstrapper copy): call the provider now and read the token right after.
       state.v1Token = undefined;
-      provider(function (token) { state.v1Token = token; });
+      provider(function (token) {
+        state.v1Token = token;
+      });
       log('v1: token read at registration: ' + (state.v1Token === undefined ? 'undefined' : 'a token'));
       state.v1TokenAtRegistration = state.v1Token;
     }
   };
-  SDK.getAuthTokenProvider = function () { return null; };
+  SDK.getAuthTokenProvider = function () {
+    return null;
+  };
   SDK.removeAuthTokenProvider = function () {
     state.authProvider = null;
-    SDK.getAuthTokenProvider = function () { return null; };
+    SDK.getAuthTokenProvider = function () {
+      return null;
+    };
   };
   SDK.setContextProvider = function (provider) {
     state.contextProvider = provider;
-    SDK.getContextProvider = function () { return provider; };
+    SDK.getContextProvider = function () {
+      return provider;
+    };
   };
-  SDK.getContextProvider = function () { return null; };
-  SDK.removeContextProvider = function () { state.contextProvider = null; };
+  SDK.getContextProvider = function () {
+    return null;
+  };
+  SDK.removeContextProvider = function () {
+    state.contextProvider = null;
+  };
   SDK.setBotAuthTokenProvider = function (provider) {
     // v1 adds one listener per registration: registering twice runs the provider twice per card.
     state.botProviders.push(provider);
   };
   SDK.getAgentAvailability = function () {
-    var detail = { queueId: 'sim-queue', isQueueAvailable: true, isAgentAvailable: true, positionInQueue: 1, averageWaitTime: 30 };
-    setTimeout(function () { raise('lcw:getAgentAvailability', detail); }, 0);
+    var detail = {
+      queueId: 'sim-queue',
+      isQueueAvailable: true,
+      isAgentAvailable: true,
+      positionInQueue: 1,
+      averageWaitTime: 30,
+    };
+    setTimeout(function () {
+      raise('lcw:getAgentAvailability', detail);
+    }, 0);
     return Promise.resolve(detail);
   };
   SDK.closeChat = function () {
@@ -111,7 +140,9 @@
       }
     }
     if (config.authFunctionName) {
-      var fn = config.authFunctionName.split('.').reduce(function (o, k) { return o && o[k]; }, window);
+      var fn = config.authFunctionName.split('.').reduce(function (o, k) {
+        return o && o[k];
+      }, window);
       if (typeof fn !== 'function') {
         raiseError(8, { errorDetail: 'Simulated: ' + config.authFunctionName + ' is not defined' });
         return finish();
@@ -173,7 +204,12 @@
   }
 
   function b64url(s) {
-    return atob(s.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(s.length / 4) * 4, '='));
+    return atob(
+      s
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(s.length / 4) * 4, '='),
+    );
   }
   function checkToken(token) {
     var parts = token.split('.');
@@ -185,9 +221,11 @@
     } catch (e) {
       return 'Failed to decode authentication token';
     }
-    if (typeof payload.exp === 'number' && payload.exp * 1000 < Date.now()) return 'New authentication token is already expired';
+    if (typeof payload.exp === 'number' && payload.exp * 1000 < Date.now())
+      return 'New authentication token is already expired';
     // The token is the page's: a header alg of {"toString": 0} must not break the simulated widget.
-    if (header.alg !== 'RS256') return 'alg ' + (typeof header.alg === 'string' ? header.alg : JSON.stringify(header.alg)) + ' is not RS256';
+    if (header.alg !== 'RS256')
+      return 'alg ' + (typeof header.alg === 'string' ? header.alg : JSON.stringify(header.alg)) + ' is not RS256';
     return null;
   }
 
@@ -207,11 +245,13 @@
     var decided = false;
     state.botProviders.forEach(function (provider) {
       try {
-        Promise.resolve(provider(sasUrl, function (cfg) {
-          measurement.elapsedMs = performance.now() - t0;
-          measurement.show = cfg && cfg.show;
-          log('bot callback({show: ' + (cfg && cfg.show) + '}) after ' + measurement.elapsedMs.toFixed(1) + ' ms');
-        })).catch(function () {});
+        Promise.resolve(
+          provider(sasUrl, function (cfg) {
+            measurement.elapsedMs = performance.now() - t0;
+            measurement.show = cfg && cfg.show;
+            log('bot callback({show: ' + (cfg && cfg.show) + '}) after ' + measurement.elapsedMs.toFixed(1) + ' ms');
+          }),
+        ).catch(function () {});
       } catch (e) {
         log('bot auth token provider threw: ' + e.message);
       }
@@ -236,6 +276,9 @@
     if (el) el.textContent = 'done';
   }
 
-  if (config.readyDelayMs) await new Promise(function (r) { setTimeout(r, config.readyDelayMs); });
+  if (config.readyDelayMs)
+    await new Promise(function (r) {
+      setTimeout(r, config.readyDelayMs);
+    });
   raise('lcw:ready');
 })();

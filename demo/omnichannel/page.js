@@ -36,10 +36,13 @@ function authProvider() {
         pending++;
         const started = performance.now();
         fetchToken(scenario.tokenKind).then((token) =>
-          setTimeout(() => {
-            pending--;
-            callback(token);
-          }, Math.max(0, 10_500 - (performance.now() - started))),
+          setTimeout(
+            () => {
+              pending--;
+              callback(token);
+            },
+            Math.max(0, 10_500 - (performance.now() - started)),
+          ),
         );
       };
     case 'never':
@@ -60,7 +63,11 @@ function authProvider() {
 /** POSTs JSON and resolves with the HTTP status, by fetch or by XMLHttpRequest. */
 function postJson(url, body) {
   if (scenario.transport !== 'xhr') {
-    return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.status);
+    return fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.status);
   }
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();

@@ -20,14 +20,21 @@ async function rootEsbuild() {
 }
 
 function listFiles(dir) {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? listFiles(join(dir, d.name)) : [join(dir, d.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? listFiles(join(dir, d.name)) : [join(dir, d.name)],
+  );
 }
 
 /** A hash of everything the bundle depends on: our sources, the lock, the installed tree's own lock, esbuild. */
 function inputsHash(esbuildVersion) {
   const h = createHash('sha256');
   h.update(esbuildVersion);
-  for (const f of [...listFiles(join(here, 'src')).sort(), join(here, 'build.mjs'), join(here, 'package-lock.json'), join(here, 'node_modules/.package-lock.json')]) {
+  for (const f of [
+    ...listFiles(join(here, 'src')).sort(),
+    join(here, 'build.mjs'),
+    join(here, 'package-lock.json'),
+    join(here, 'node_modules/.package-lock.json'),
+  ]) {
     h.update(relative(here, f));
     h.update(existsSync(f) ? readFileSync(f) : 'missing');
   }
@@ -39,7 +46,10 @@ const stubNodeBuiltins = {
   name: 'stub-node-builtins',
   setup(build) {
     build.onResolve({ filter: /^(node:)?crypto$/ }, (args) => ({ path: args.path, namespace: 'realcode-stub' }));
-    build.onLoad({ filter: /.*/, namespace: 'realcode-stub' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    build.onLoad({ filter: /.*/, namespace: 'realcode-stub' }, () => ({
+      contents: 'module.exports = {};',
+      loader: 'js',
+    }));
   },
 };
 
@@ -52,7 +62,9 @@ export async function buildRealcode({ force = false, quiet = false } = {}) {
   const started = Date.now();
   const say = (s) => quiet || console.log(s);
   if (!existsSync(join(here, 'node_modules/@microsoft/omnichannel-chat-widget/package.json'))) {
-    throw new Error('demo/realcode/node_modules is missing: run `npm ci` at the repository root (or `node scripts/install-realcode.mjs`).');
+    throw new Error(
+      'demo/realcode/node_modules is missing: run `npm ci` at the repository root (or `node scripts/install-realcode.mjs`).',
+    );
   }
   const esbuild = await rootEsbuild();
   const hash = inputsHash(esbuild.version);
@@ -100,7 +112,9 @@ export async function buildRealcode({ force = false, quiet = false } = {}) {
   writeFileSync(`${stampFile}.tmp-${process.pid}`, JSON.stringify({ hash, builtAt: new Date().toISOString() }) + '\n');
   renameSync(`${stampFile}.tmp-${process.pid}`, stampFile);
   const bytes = statSync(target).size;
-  say(`demo/realcode/dist/widget.js built in ${((Date.now() - started) / 1000).toFixed(1)} s (${(bytes / 1024 / 1024).toFixed(1)} MiB)`);
+  say(
+    `demo/realcode/dist/widget.js built in ${((Date.now() - started) / 1000).toFixed(1)} s (${(bytes / 1024 / 1024).toFixed(1)} MiB)`,
+  );
   return { built: true, ms: Date.now() - started, bytes };
 }
 

@@ -30,11 +30,31 @@ export const REAL_PACKAGES = {
 
 /** What runs as real Microsoft code and what is a local stand-in (shown on every page and in the README). */
 export const STAND_INS = [
-  { id: 'scripting-layer', where: 'demo/realcode/src/scriptingLayer.js', what: "the live chat scripting layer (LiveChatBootstrapper.js, closed source, Microsoft's CDN): window.Microsoft.Omnichannel.LiveChatWidget.SDK, lcw:* events, the auth client function, the bot auth token provider on the widget's BroadcastService" },
-  { id: 'widget-shell', where: 'demo/realcode/src/widgetHost.js', what: "the widget's React shell (LiveChatWidget, startChat.js): bench glue that calls Microsoft's modules in the order startChat.js does (FacadeChatSDK.startChat, createAdapter, Web Chat) and goes on past the chat SDK's expected MessagingClientInitializationFailure (no ACS offline)" },
-  { id: 'acs', where: 'demo/realcode/src/acsAdapter.js', what: 'the Azure Communication Services transport: a local async-iterable chat adapter that yields the scenario\'s bot activities' },
-  { id: 'token-service', where: 'demo/realcode/server.mjs', what: "the Bot Framework token service's postToken endpoint (the card's tokenPostResource.sasUrl)" },
-  { id: 'livechatconnector', where: 'demo/realcode/server.mjs', what: 'the Omnichannel service (livechatconnector): the widget configuration and the authenticated conversation call' },
+  {
+    id: 'scripting-layer',
+    where: 'demo/realcode/src/scriptingLayer.js',
+    what: "the live chat scripting layer (LiveChatBootstrapper.js, closed source, Microsoft's CDN): window.Microsoft.Omnichannel.LiveChatWidget.SDK, lcw:* events, the auth client function, the bot auth token provider on the widget's BroadcastService",
+  },
+  {
+    id: 'widget-shell',
+    where: 'demo/realcode/src/widgetHost.js',
+    what: "the widget's React shell (LiveChatWidget, startChat.js): bench glue that calls Microsoft's modules in the order startChat.js does (FacadeChatSDK.startChat, createAdapter, Web Chat) and goes on past the chat SDK's expected MessagingClientInitializationFailure (no ACS offline)",
+  },
+  {
+    id: 'acs',
+    where: 'demo/realcode/src/acsAdapter.js',
+    what: "the Azure Communication Services transport: a local async-iterable chat adapter that yields the scenario's bot activities",
+  },
+  {
+    id: 'token-service',
+    where: 'demo/realcode/server.mjs',
+    what: "the Bot Framework token service's postToken endpoint (the card's tokenPostResource.sasUrl)",
+  },
+  {
+    id: 'livechatconnector',
+    where: 'demo/realcode/server.mjs',
+    what: 'the Omnichannel service (livechatconnector): the widget configuration and the authenticated conversation call',
+  },
 ];
 
 /**
@@ -90,8 +110,21 @@ export const STAND_INS = [
  */
 
 const ok = { initialize: 'ok', errors: [] };
-const botCommon = { lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'MessagingClientInitializationFailure', authClientCalls: [], widgetAuthEvents: [], connector: ['GET config 200', 'POST conversation 200'], webChat: 'rendered' };
-const card = (o) => ({ signInCardReceived: true, providerCalled: true, callbackShow: null, rendered: o.inWebChat, ...o });
+const botCommon = {
+  lcwEvents: ['lcw:ready', 'lcw:startChat'],
+  startChat: 'MessagingClientInitializationFailure',
+  authClientCalls: [],
+  widgetAuthEvents: [],
+  connector: ['GET config 200', 'POST conversation 200'],
+  webChat: 'rendered',
+};
+const card = (o) => ({
+  signInCardReceived: true,
+  providerCalled: true,
+  callbackShow: null,
+  rendered: o.inWebChat,
+  ...o,
+});
 const authFailed = 'Authentication Setup Error: Token validation failed - GetAuthToken function is not present';
 const tokenOk = ['NewTokenValidationStarted', 'GetAuthTokenCalled', 'NewTokenValidationCompleted'];
 /** The facade's events when getting a token failed; `first` is its own reason, when it has one. */
@@ -108,12 +141,22 @@ export const REALCODE_SCENARIOS = [
   {
     id: 'rc-bot-hidden',
     title: 'Bot sign-in card hidden: postToken answered 200 fast',
-    summary: "The page's bot auth token provider posts the token (200) and calls back {show:false} within the widget's window: the widget hides the card.",
+    summary:
+      "The page's bot auth token provider posts the token (200) and calls back {show:false} within the widget's window: the widget hides the card.",
     auth: null,
     bot: {},
     cards: [{}],
     postTokenStatus: 200,
-    expect: { headline: 'botauth.token-post-status', outcomes: ['card hidden'], ...ok, ...botCommon, cards: [card({ decision: 'hidden', widgetEvent: 'SetBotAuthProviderHideCard', callbackShow: false, inWebChat: false })], tokenPosts: [200] },
+    expect: {
+      headline: 'botauth.token-post-status',
+      outcomes: ['card hidden'],
+      ...ok,
+      ...botCommon,
+      cards: [
+        card({ decision: 'hidden', widgetEvent: 'SetBotAuthProviderHideCard', callbackShow: false, inWebChat: false }),
+      ],
+      tokenPosts: [200],
+    },
   },
   {
     id: 'rc-bot-shown-500',
@@ -123,55 +166,114 @@ export const REALCODE_SCENARIOS = [
     bot: {},
     cards: [{}],
     postTokenStatus: 500,
-    expect: { headline: 'botauth.token-post-status', outcomes: ['card shown'], ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'SetBotAuthProviderDisplayCard', callbackShow: true, inWebChat: true })], tokenPosts: [500] },
+    expect: {
+      headline: 'botauth.token-post-status',
+      outcomes: ['card shown'],
+      ...ok,
+      ...botCommon,
+      cards: [
+        card({ decision: 'shown', widgetEvent: 'SetBotAuthProviderDisplayCard', callbackShow: true, inWebChat: true }),
+      ],
+      tokenPosts: [500],
+    },
   },
   {
     id: 'rc-bot-late-callback',
-    title: 'Bot sign-in card shown: the page calls back after 6 s, past the widget\'s window',
+    title: "Bot sign-in card shown: the page calls back after 6 s, past the widget's window",
     // 6 s, not just over 2 s: the widget's window and the page's delay are separate timers, and on a busy
     // machine the widget may start its own a second or more late; the margin keeps the race one-sided.
-    summary: "The token is posted with 200, but the page's callback({show:false}) comes 6 s later; the widget gave up after ~2 s without an answer and shows the card.",
+    summary:
+      "The token is posted with 200, but the page's callback({show:false}) comes 6 s later; the widget gave up after ~2 s without an answer and shows the card.",
     auth: null,
     bot: { callbackDelayMs: 6000 },
     cards: [{}],
     postTokenStatus: 200,
-    expect: { headline: 'widget.card-shown-after-window', outcomes: ['card shown'], ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'SetBotAuthProviderNotFound', callbackShow: false, inWebChat: true })], tokenPosts: [200] },
+    expect: {
+      headline: 'widget.card-shown-after-window',
+      outcomes: ['card shown'],
+      ...ok,
+      ...botCommon,
+      cards: [
+        card({ decision: 'shown', widgetEvent: 'SetBotAuthProviderNotFound', callbackShow: false, inWebChat: true }),
+      ],
+      tokenPosts: [200],
+    },
   },
   {
     id: 'rc-bot-no-sasurl',
     title: 'Sign-in card without tokenPostResource.sasUrl: gettesturl fails offline, card shown',
-    summary: 'The card has no sasUrl; the widget fetches https://token.botframework.com/api/sas/gettesturl, which fails offline (here the page CSP, like a firewall), and shows the card without asking the page.',
+    summary:
+      'The card has no sasUrl; the widget fetches https://token.botframework.com/api/sas/gettesturl, which fails offline (here the page CSP, like a firewall), and shows the card without asking the page.',
     auth: null,
     bot: {},
     cards: [{ sasUrl: false }],
     postTokenStatus: 200,
-    expect: { headline: 'widget.no-sas-url', outcomes: ['card shown'], ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'BotAuthActivityEmptySasUrl', signInCardReceived: false, providerCalled: false, inWebChat: true })], tokenPosts: [] },
+    expect: {
+      headline: 'widget.no-sas-url',
+      outcomes: ['card shown'],
+      ...ok,
+      ...botCommon,
+      cards: [
+        card({
+          decision: 'shown',
+          widgetEvent: 'BotAuthActivityEmptySasUrl',
+          signInCardReceived: false,
+          providerCalled: false,
+          inWebChat: true,
+        }),
+      ],
+      tokenPosts: [],
+    },
   },
   {
     id: 'rc-bot-unparsable-url',
     title: 'Sign-in URL the widget cannot parse (Azure Government token service): card shown, provider never called',
-    summary: "The button's URL is token.botframework.azure.us, which the widget's regex does not match: no signInId, the card is shown at once and the page's provider is never called.",
+    summary:
+      "The button's URL is token.botframework.azure.us, which the widget's regex does not match: no signInId, the card is shown at once and the page's provider is never called.",
     auth: null,
     bot: {},
     cards: [{ signInUrl: 'unparsable' }],
     postTokenStatus: 200,
-    expect: { headline: 'widget.signin-url-unparseable', outcomes: ['card shown'], ...ok, ...botCommon, cards: [card({ decision: 'shown', widgetEvent: 'BotAuthActivityUndefinedSignInId', signInCardReceived: false, providerCalled: false, inWebChat: true })], tokenPosts: [] },
+    expect: {
+      headline: 'widget.signin-url-unparseable',
+      outcomes: ['card shown'],
+      ...ok,
+      ...botCommon,
+      cards: [
+        card({
+          decision: 'shown',
+          widgetEvent: 'BotAuthActivityUndefinedSignInId',
+          signInCardReceived: false,
+          providerCalled: false,
+          inWebChat: true,
+        }),
+      ],
+      tokenPosts: [],
+    },
   },
   {
     id: 'rc-bot-duplicate-signinid',
     title: 'The same signInId twice: the second card is dropped silently',
-    summary: 'The first card is hidden (200, {show:false}); the second card carries the same signInId, and the widget drops it without any event.',
+    summary:
+      'The first card is hidden (200, {show:false}); the second card carries the same signInId, and the widget drops it without any event.',
     auth: null,
     bot: {},
     cards: [{}, { sameSignInIdAs: 0 }],
     postTokenStatus: 200,
     expect: {
-      headline: 'widget.signin-id-already-seen', outcomes: ['card hidden', 'card dropped'],
+      headline: 'widget.signin-id-already-seen',
+      outcomes: ['card hidden', 'card dropped'],
       ...ok,
       ...botCommon,
       cards: [
         card({ decision: 'hidden', widgetEvent: 'SetBotAuthProviderHideCard', callbackShow: false, inWebChat: false }),
-        card({ decision: 'dropped', widgetEvent: null, signInCardReceived: false, providerCalled: false, inWebChat: false }),
+        card({
+          decision: 'dropped',
+          widgetEvent: null,
+          signInCardReceived: false,
+          providerCalled: false,
+          inWebChat: false,
+        }),
       ],
       tokenPosts: [200],
     },
@@ -179,47 +281,112 @@ export const REALCODE_SCENARIOS = [
   {
     id: 'rc-auth-ok',
     title: 'Authenticated chat: the auth client function calls back fast with a valid JWT',
-    summary: 'The configured client function returns a valid RS256 JWT at once; the chat SDK sends it as AuthenticatedUserToken and only the (absent) ACS fails.',
+    summary:
+      'The configured client function returns a valid RS256 JWT at once; the chat SDK sends it as AuthenticatedUserToken and only the (absent) ACS fails.',
     auth: { client: 'fast', tokenKind: 'valid' },
     bot: null,
     cards: [],
-    expect: { headline: 'auth.provider-ok', outcomes: ['unknown', 'chat authenticated'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'MessagingClientInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 200 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'rendered' },
+    expect: {
+      headline: 'auth.provider-ok',
+      outcomes: ['unknown', 'chat authenticated'],
+      ...ok,
+      lcwEvents: ['lcw:ready', 'lcw:startChat'],
+      startChat: 'MessagingClientInitializationFailure',
+      authClientCalls: ['token:jwt', 'token:jwt'],
+      widgetAuthEvents: tokenOk,
+      connector: ['GET config 200', 'POST auth/conversation 200 +AuthenticatedUserToken'],
+      cards: [],
+      tokenPosts: [],
+      webChat: 'rendered',
+    },
   },
   {
     id: 'rc-auth-slow',
     title: 'Authenticated chat: the auth client function calls back after 10.5 s (over the 10 s limit)',
-    summary: 'The client function takes 10.5 s; the scripting layer stops waiting at 10 s (lcw:error 3) and the widget refuses to start the chat.',
+    summary:
+      'The client function takes 10.5 s; the scripting layer stops waiting at 10 s (lcw:error 3) and the widget refuses to start the chat.',
     auth: { client: 'slow', tokenKind: 'valid', delayMs: 10_500 },
     bot: null,
     cards: [],
-    expect: { headline: 'auth.provider-over-budget', outcomes: ['unknown', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat', 'lcw:error(3)', 'lcw:error(3)'], startChat: authFailed, authClientCalls: ['timeout', 'timeout'], widgetAuthEvents: tokenFailed(), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: {
+      headline: 'auth.provider-over-budget',
+      outcomes: ['unknown', 'chat failed'],
+      ...ok,
+      lcwEvents: ['lcw:ready', 'lcw:startChat', 'lcw:error(3)', 'lcw:error(3)'],
+      startChat: authFailed,
+      authClientCalls: ['timeout', 'timeout'],
+      widgetAuthEvents: tokenFailed(),
+      connector: ['GET config 200'],
+      cards: [],
+      tokenPosts: [],
+      webChat: 'not started',
+    },
   },
   {
     id: 'rc-auth-throws',
     title: 'Authenticated chat: the auth client function throws',
-    summary: 'The client function throws; the scripting layer raises lcw:error 2 each time it is called and the widget refuses to start the chat.',
+    summary:
+      'The client function throws; the scripting layer raises lcw:error 2 each time it is called and the widget refuses to start the chat.',
     auth: { client: 'throws' },
     bot: null,
     cards: [],
-    expect: { headline: 'auth.provider-threw', outcomes: ['chat failed', 'chat failed'], ...ok, lcwEvents: ['lcw:error(2)', 'lcw:ready', 'lcw:startChat', 'lcw:error(2)'], startChat: authFailed, authClientCalls: ['threw', 'threw'], widgetAuthEvents: tokenFailed(), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: {
+      headline: 'auth.provider-threw',
+      outcomes: ['chat failed', 'chat failed'],
+      ...ok,
+      lcwEvents: ['lcw:error(2)', 'lcw:ready', 'lcw:startChat', 'lcw:error(2)'],
+      startChat: authFailed,
+      authClientCalls: ['threw', 'threw'],
+      widgetAuthEvents: tokenFailed(),
+      connector: ['GET config 200'],
+      cards: [],
+      tokenPosts: [],
+      webChat: 'not started',
+    },
   },
   {
     id: 'rc-auth-not-jwt',
     title: 'Authenticated chat: the auth client function returns a token that is not a JWT',
-    summary: "The client function calls back with a two-segment string; the widget's facade rejects it (\"Invalid token format, must be in JWT format\") and the chat does not start.",
+    summary:
+      'The client function calls back with a two-segment string; the widget\'s facade rejects it ("Invalid token format, must be in JWT format") and the chat does not start.',
     auth: { client: 'fast', tokenKind: 'malformed' },
     bot: null,
     cards: [],
-    expect: { headline: 'auth.token-not-jwt', outcomes: ['chat failed', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: authFailed, authClientCalls: ['token:not-jwt', 'token:not-jwt'], widgetAuthEvents: tokenFailed('Invalid token format'), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: {
+      headline: 'auth.token-not-jwt',
+      outcomes: ['chat failed', 'chat failed'],
+      ...ok,
+      lcwEvents: ['lcw:ready', 'lcw:startChat'],
+      startChat: authFailed,
+      authClientCalls: ['token:not-jwt', 'token:not-jwt'],
+      widgetAuthEvents: tokenFailed('Invalid token format'),
+      connector: ['GET config 200'],
+      cards: [],
+      tokenPosts: [],
+      webChat: 'not started',
+    },
   },
   {
     id: 'rc-auth-expired',
     title: 'Authenticated chat: the auth client function returns an expired JWT',
-    summary: "The client function calls back with a JWT whose exp has passed; the widget's facade rejects it (\"New authentication token is already expired\") and the chat does not start.",
+    summary:
+      'The client function calls back with a JWT whose exp has passed; the widget\'s facade rejects it ("New authentication token is already expired") and the chat does not start.',
     auth: { client: 'fast', tokenKind: 'expired' },
     bot: null,
     cards: [],
-    expect: { headline: 'auth.token-expired', outcomes: ['chat failed', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: authFailed, authClientCalls: ['token:expired-jwt', 'token:expired-jwt'], widgetAuthEvents: tokenFailed('New token is already expired'), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: {
+      headline: 'auth.token-expired',
+      outcomes: ['chat failed', 'chat failed'],
+      ...ok,
+      lcwEvents: ['lcw:ready', 'lcw:startChat'],
+      startChat: authFailed,
+      authClientCalls: ['token:expired-jwt', 'token:expired-jwt'],
+      widgetAuthEvents: tokenFailed('New token is already expired'),
+      connector: ['GET config 200'],
+      cards: [],
+      tokenPosts: [],
+      webChat: 'not started',
+    },
   },
   {
     id: 'rc-auth-missing',
@@ -228,27 +395,66 @@ export const REALCODE_SCENARIOS = [
     auth: { client: 'missing' },
     bot: null,
     cards: [],
-    expect: { headline: 'authfn.missing', outcomes: [], ...ok, lcwEvents: ['lcw:error(8)', 'lcw:ready', 'lcw:startChat', 'lcw:error(8)'], startChat: authFailed, authClientCalls: ['missing', 'missing'], widgetAuthEvents: tokenFailed(), connector: ['GET config 200'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: {
+      headline: 'authfn.missing',
+      outcomes: [],
+      ...ok,
+      lcwEvents: ['lcw:error(8)', 'lcw:ready', 'lcw:startChat', 'lcw:error(8)'],
+      startChat: authFailed,
+      authClientCalls: ['missing', 'missing'],
+      widgetAuthEvents: tokenFailed(),
+      connector: ['GET config 200'],
+      cards: [],
+      tokenPosts: [],
+      webChat: 'not started',
+    },
   },
   {
     id: 'rc-connector-401',
     title: 'Authenticated chat: livechatconnector answers 401 to the conversation call',
-    summary: 'A valid JWT is sent as AuthenticatedUserToken, but the Omnichannel service rejects it with 401: startChat fails with ConversationInitializationFailure.',
+    summary:
+      'A valid JWT is sent as AuthenticatedUserToken, but the Omnichannel service rejects it with 401: startChat fails with ConversationInitializationFailure.',
     auth: { client: 'fast', tokenKind: 'valid' },
     bot: null,
     cards: [],
     conversationStatus: 401,
-    expect: { headline: 'lcw.connector-401', outcomes: ['unknown', 'chat failed'], ...ok, lcwEvents: ['lcw:ready', 'lcw:startChat'], startChat: 'ConversationInitializationFailure', authClientCalls: ['token:jwt', 'token:jwt'], widgetAuthEvents: tokenOk, connector: ['GET config 200', 'POST auth/conversation 401 +AuthenticatedUserToken'], cards: [], tokenPosts: [], webChat: 'not started' },
+    expect: {
+      headline: 'lcw.connector-401',
+      outcomes: ['unknown', 'chat failed'],
+      ...ok,
+      lcwEvents: ['lcw:ready', 'lcw:startChat'],
+      startChat: 'ConversationInitializationFailure',
+      authClientCalls: ['token:jwt', 'token:jwt'],
+      widgetAuthEvents: tokenOk,
+      connector: ['GET config 200', 'POST auth/conversation 401 +AuthenticatedUserToken'],
+      cards: [],
+      tokenPosts: [],
+      webChat: 'not started',
+    },
   },
   {
     id: 'rc-load-error',
-    title: "Chat never loads: another site script defined window.Microsoft as a getter that reads undefined",
-    summary: "A site namespace helper reserves window.Microsoft as a lazy getter; @microsoft/ocsdk's load-time check `\"CRM\" in window.Microsoft` throws a TypeError, and the chat bundle stops before the widget exists.",
+    title: 'Chat never loads: another site script defined window.Microsoft as a getter that reads undefined',
+    summary:
+      'A site namespace helper reserves window.Microsoft as a lazy getter; @microsoft/ocsdk\'s load-time check `"CRM" in window.Microsoft` throws a TypeError, and the chat bundle stops before the widget exists.',
     auth: null,
     bot: null,
     cards: [],
     site: { breakNamespace: true },
-    expect: { headline: 'page.error-loading-chat', outcomes: [], lcwEvents: [], initialize: 'not called', startChat: null, authClientCalls: [], widgetAuthEvents: [], connector: [], cards: [], tokenPosts: [], webChat: 'not started', errors: ['error: TypeError in /realcode/dist/widget.js'] },
+    expect: {
+      headline: 'page.error-loading-chat',
+      outcomes: [],
+      lcwEvents: [],
+      initialize: 'not called',
+      startChat: null,
+      authClientCalls: [],
+      widgetAuthEvents: [],
+      connector: [],
+      cards: [],
+      tokenPosts: [],
+      webChat: 'not started',
+      errors: ['error: TypeError in /realcode/dist/widget.js'],
+    },
   },
 ];
 
@@ -274,7 +480,13 @@ export function expectedDecisions(scenario) {
  */
 export function diffDecisions(a, b, path = 'decisions') {
   if (Object.is(a, b)) return [];
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+  if (
+    typeof a !== 'object' ||
+    typeof b !== 'object' ||
+    a === null ||
+    b === null ||
+    Array.isArray(a) !== Array.isArray(b)
+  ) {
     return [`${path}: ${JSON.stringify(a)} ≠ ${JSON.stringify(b)}`];
   }
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];

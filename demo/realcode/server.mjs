@@ -10,7 +10,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AUTH_CLIENT_FUNCTION, REAL_PACKAGES, REALCODE_ORG_ID, REALCODE_SCENARIOS, STAND_INS, realcodeScenarioById, realcodeScenarioPath } from './scenarios.js';
+import {
+  AUTH_CLIENT_FUNCTION,
+  REAL_PACKAGES,
+  REALCODE_ORG_ID,
+  REALCODE_SCENARIOS,
+  STAND_INS,
+  realcodeScenarioById,
+  realcodeScenarioPath,
+} from './scenarios.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RUN_LIMIT = 300;
@@ -23,7 +31,11 @@ const STATIC = {
   '/realcode/dist/widget.js.map': join(here, 'dist/widget.js.map'),
   '/realcode/dist/widget.js.LEGAL.txt': join(here, 'dist/widget.js.LEGAL.txt'),
 };
-const TYPES = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/json; charset=utf-8', '.txt': 'text/plain; charset=utf-8' };
+const TYPES = {
+  '.js': 'text/javascript; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+};
 /**
  * The page's Content-Security-Policy. connect-src 'self' keeps every request on 127.0.0.1: it stands for the
  * firewall that makes the widget's fetch of https://token.botframework.com/api/sas/gettesturl fail, and
@@ -31,7 +43,8 @@ const TYPES = { '.js': 'text/javascript; charset=utf-8', '.map': 'application/js
  */
 const PAGE_CSP = "connect-src 'self'";
 
-const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const escapeHtml = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const b64url = (buf) => Buffer.from(buf).toString('base64url');
 
 /** What a JWT-looking header value is, without verifying it (the stand-in only records what it was sent). */
@@ -52,7 +65,9 @@ function send(res, status, body, headers = {}) {
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, {
     'cache-control': 'no-store',
-    ...(body === undefined ? {} : { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8' }),
+    ...(body === undefined
+      ? {}
+      : { 'content-type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8' }),
     ...headers,
   });
   res.end(text);
@@ -104,7 +119,13 @@ function scriptedActivities(run, base) {
   const ids = [];
   const cards = [];
   const activities = [
-    { type: 'message', id: `${run.widgetId}-greeting`, from: bot, text: 'Hello! (a scripted greeting from the ACS stand-in)', channelData: {} },
+    {
+      type: 'message',
+      id: `${run.widgetId}-greeting`,
+      from: bot,
+      text: 'Hello! (a scripted greeting from the ACS stand-in)',
+      channelData: {},
+    },
   ];
   run.scenario.cards.forEach((spec, i) => {
     const signInId = spec.sameSignInIdAs !== undefined ? ids[spec.sameSignInIdAs] : b64url(randomBytes(18));
@@ -114,11 +135,18 @@ function scriptedActivities(run, base) {
       spec.signInUrl === 'unparsable'
         ? `https://token.botframework.azure.us/api/oauth/signin?signin=${signInId}`
         : `https://token.botframework.com/api/oauth/signin?signin=${signInId}`;
-    const q = new URLSearchParams({ expiry: String(Math.floor(Date.now() / 1000) + 900), id: 'key1', state: signInId, hmac: b64url(randomBytes(24)) });
+    const q = new URLSearchParams({
+      expiry: String(Math.floor(Date.now() / 1000) + 900),
+      id: 'key1',
+      state: signInId,
+      hmac: b64url(randomBytes(24)),
+    });
     const content = {
       text: `Sign in to continue (card ${i + 1})`,
       buttons: [{ type: 'signin', title: `Sign in (card ${i + 1})`, value: signInUrl }],
-      ...(spec.sasUrl === false ? {} : { tokenPostResource: { sasUrl: `${base}/realcode/tokenservice/api/sas/postToken?${q}` } }),
+      ...(spec.sasUrl === false
+        ? {}
+        : { tokenPostResource: { sasUrl: `${base}/realcode/tokenservice/api/sas/postToken?${q}` } }),
     };
     if (spec.contentType === 'oauth') content.connectionName = 'BenchConnection';
     const id = `${run.widgetId}-card-${i + 1}`;
@@ -127,18 +155,37 @@ function scriptedActivities(run, base) {
       id,
       from: bot,
       channelData: {},
-      attachments: [{ contentType: spec.contentType === 'oauth' ? 'application/vnd.microsoft.card.oauth' : 'application/vnd.microsoft.card.signin', content }],
+      attachments: [
+        {
+          contentType:
+            spec.contentType === 'oauth'
+              ? 'application/vnd.microsoft.card.oauth'
+              : 'application/vnd.microsoft.card.signin',
+          content,
+        },
+      ],
     });
     // For the harness only (never given to Microsoft code): which card this is and its signInId.
-    cards.push({ index: i, activityId: id, signInId, buttonTitle: `Sign in (card ${i + 1})`, hasSasUrl: spec.sasUrl !== false, signInUrl });
+    cards.push({
+      index: i,
+      activityId: id,
+      signInId,
+      buttonTitle: `Sign in (card ${i + 1})`,
+      hasSasUrl: spec.sasUrl !== false,
+      signInUrl,
+    });
   });
   return { activities, cards };
 }
 
 function pageHtml(run, base) {
   const s = run.scenario;
-  const realList = Object.entries(REAL_PACKAGES).map(([n, v]) => `<code>${escapeHtml(n)}@${escapeHtml(v)}</code>`).join(', ');
-  const standIns = STAND_INS.map((x) => `<li><b>${escapeHtml(x.id)}</b> (<code>${escapeHtml(x.where)}</code>): ${escapeHtml(x.what)}</li>`).join('');
+  const realList = Object.entries(REAL_PACKAGES)
+    .map(([n, v]) => `<code>${escapeHtml(n)}@${escapeHtml(v)}</code>`)
+    .join(', ');
+  const standIns = STAND_INS.map(
+    (x) => `<li><b>${escapeHtml(x.id)}</b> (<code>${escapeHtml(x.where)}</code>): ${escapeHtml(x.what)}</li>`,
+  ).join('');
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -150,9 +197,13 @@ function pageHtml(run, base) {
     <!-- Ground-truth recorder of the bench (not Microsoft code, not the site's code): first script on the page. -->
     <script src="/realcode/harness.js"></script>
     <!-- The site's own code: its auth client function and bot auth token provider, then startChat. -->
-    <script type="module" src="/realcode/site.js"></script>${s.site?.breakNamespace ? `
+    <script type="module" src="/realcode/site.js"></script>${
+      s.site?.breakNamespace
+        ? `
     <!-- The site's own namespace helper (rc-load-error): window.Microsoft as a getter that reads undefined. -->
-    <script src="/realcode/site-namespace.js"></script>` : ''}
+    <script src="/realcode/site-namespace.js"></script>`
+        : ''
+    }
   </head>
   <body>
     <p class="banner real">This page runs <b>Microsoft's real live chat packages</b> from npm, unmodified: ${realList}
@@ -188,7 +239,15 @@ export function createRealcodeRoutes({ base }) {
   const bySignInId = new Map();
 
   const newRun = (scenario) => {
-    const run = { widgetId: randomUUID(), scenario, createdAt: Date.now(), connector: [], tokenPosts: [], signInIds: new Set(), activities: null };
+    const run = {
+      widgetId: randomUUID(),
+      scenario,
+      createdAt: Date.now(),
+      connector: [],
+      tokenPosts: [],
+      signInIds: new Set(),
+      activities: null,
+    };
     runs.set(run.widgetId, run);
     if (runs.size > RUN_LIMIT) {
       const oldest = runs.values().next().value;
@@ -218,7 +277,14 @@ export function createRealcodeRoutes({ base }) {
         authenticatedUserToken: typeof req.headers['authenticatedusertoken'] === 'string',
         requestId: url.searchParams.get('requestId'),
         channelId: url.searchParams.get('channelId'),
-        headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0).filter((h) => !/^(host|connection|accept-encoding|accept-language|sec-|user-agent|referer|origin|content-length|priority|pragma|cache-control|te$)/i.test(h)),
+        headerNames: req.rawHeaders
+          .filter((_, i) => i % 2 === 0)
+          .filter(
+            (h) =>
+              !/^(host|connection|accept-encoding|accept-language|sec-|user-agent|referer|origin|content-length|priority|pragma|cache-control|te$)/i.test(
+                h,
+              ),
+          ),
       };
       if (!run || m[1] !== REALCODE_ORG_ID) {
         send(res, 404, { message: 'widget not found' }, { errorcode: '104' });
@@ -249,7 +315,14 @@ export function createRealcodeRoutes({ base }) {
       authCodeNonce: req.headers['authcodenonce'] ?? null, // the value sent (ocsdk rotates it from the `authcodenonce` response header)
       ocUserAgent: req.headers['ms-oc-user-agent'] ?? null,
       requestId: req.headers['request-id'] ?? null,
-      headerNames: req.rawHeaders.filter((_, i) => i % 2 === 0).filter((h) => !/^(host|connection|accept-encoding|accept-language|sec-|user-agent|referer|origin|content-length|priority|pragma|cache-control|te$)/i.test(h)),
+      headerNames: req.rawHeaders
+        .filter((_, i) => i % 2 === 0)
+        .filter(
+          (h) =>
+            !/^(host|connection|accept-encoding|accept-language|sec-|user-agent|referer|origin|content-length|priority|pragma|cache-control|te$)/i.test(
+              h,
+            ),
+        ),
       bodyKeys: (() => {
         try {
           return Object.keys(JSON.parse(body || '{}')).sort();
@@ -263,24 +336,39 @@ export function createRealcodeRoutes({ base }) {
       return true;
     }
     run.connector.push(entry);
-    const status = auth && !entry.authenticatedUserToken ? 401 : op === 'conversation' || op === 'sessioninit' ? (run.scenario.conversationStatus ?? 200) : 200;
+    const status =
+      auth && !entry.authenticatedUserToken
+        ? 401
+        : op === 'conversation' || op === 'sessioninit'
+          ? (run.scenario.conversationStatus ?? 200)
+          : 200;
     entry.status = status;
     if (status === 401) {
-      send(res, 401, { message: 'Authentication failed (stand-in: the scenario rejects the AuthenticatedUserToken)' }, { errorcode: '401' });
+      send(
+        res,
+        401,
+        { message: 'Authentication failed (stand-in: the scenario rejects the AuthenticatedUserToken)' },
+        { errorcode: '401' },
+      );
       return true;
     }
     const nonce = { authcodenonce: b64url(randomBytes(12)), 'access-control-expose-headers': 'authcodenonce' };
     if (op === 'conversation' || op === 'getchattoken' || /(^|\/)getchattoken$/.test(op)) {
       // The chat token. Token is NOT an ACS token (no ACS here): the chat SDK fails to create its ACS
       // credential and startChat ends with MessagingClientInitializationFailure, without any network call.
-      send(res, 200, {
-        ChatId: `19:realcode-${run.widgetId}@thread.v2`,
-        Token: 'realcode-stand-in-not-an-acs-token',
-        RegionGtms: JSON.stringify({ chatService: `${base}/realcode/no-acs` }),
-        ExpiresIn: 86400,
-        VisitorId: `8:acs:realcode-visitor-${run.widgetId}`,
-        ACSEndpoint: `${base}/realcode/no-acs`,
-      }, nonce);
+      send(
+        res,
+        200,
+        {
+          ChatId: `19:realcode-${run.widgetId}@thread.v2`,
+          Token: 'realcode-stand-in-not-an-acs-token',
+          RegionGtms: JSON.stringify({ chatService: `${base}/realcode/no-acs` }),
+          ExpiresIn: 86400,
+          VisitorId: `8:acs:realcode-visitor-${run.widgetId}`,
+          ACSEndpoint: `${base}/realcode/no-acs`,
+        },
+        nonce,
+      );
       return true;
     }
     send(res, 200, {}, nonce); // sessioninit, sessionclose, …: accepted
@@ -289,7 +377,7 @@ export function createRealcodeRoutes({ base }) {
 
   /** STAND-IN — not Microsoft code: the Bot Framework token service's postToken (the card's sasUrl). */
   async function postToken(req, res, url) {
-    if (req.method !== 'POST') return send(res, 405, 'POST only'), true;
+    if (req.method !== 'POST') return (send(res, 405, 'POST only'), true);
     const body = await drain(req);
     const state = url.searchParams.get('state') ?? '';
     const run = bySignInId.get(state);
@@ -303,7 +391,15 @@ export function createRealcodeRoutes({ base }) {
       bodyHasJwt = /eyJ[\w-]+\.[\w-]+\.[\w-]*/.test(body);
     }
     run?.tokenPosts.push({ state, status, contentType: req.headers['content-type'] ?? null, bodyHasJwt });
-    send(res, status, status === 200 ? { status: 'token stored (stand-in)' } : status === 404 ? { error: 'unknown state' } : { error: 'token service stand-in: scenario answers ' + status });
+    send(
+      res,
+      status,
+      status === 200
+        ? { status: 'token stored (stand-in)' }
+        : status === 404
+          ? { error: 'unknown state' }
+          : { error: 'token service stand-in: scenario answers ' + status },
+    );
     return true;
   }
 
@@ -317,23 +413,36 @@ export function createRealcodeRoutes({ base }) {
       } catch {
         /* keep the raw path */
       }
-      if (/node_modules/i.test(decoded)) return send(res, 404, 'not found'), true;
+      if (/node_modules/i.test(decoded)) return (send(res, 404, 'not found'), true);
       if (path.startsWith('/livechatconnector/')) return connector(req, res, url);
       if (path === '/realcode' || path === '/realcode/' || path === '/realcode/index.html') {
         const scenario = realcodeScenarioById(url.searchParams.get('scenario') ?? '');
         if (!scenario) {
-          const list = REALCODE_SCENARIOS.map((s) => `<li><a href="${realcodeScenarioPath(s.id)}">${escapeHtml(s.title)}</a></li>`).join('');
-          return send(res, 404, `<!doctype html><meta charset="utf-8"><title>Unknown scenario</title><p>Unknown scenario. Pick one:</p><ul>${list}</ul>`, { 'content-type': 'text/html; charset=utf-8' }), true;
+          const list = REALCODE_SCENARIOS.map(
+            (s) => `<li><a href="${realcodeScenarioPath(s.id)}">${escapeHtml(s.title)}</a></li>`,
+          ).join('');
+          return (
+            send(
+              res,
+              404,
+              `<!doctype html><meta charset="utf-8"><title>Unknown scenario</title><p>Unknown scenario. Pick one:</p><ul>${list}</ul>`,
+              { 'content-type': 'text/html; charset=utf-8' },
+            ),
+            true
+          );
         }
         const run = newRun(scenario);
-        send(res, 200, pageHtml(run, base), { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP });
+        send(res, 200, pageHtml(run, base), {
+          'content-type': 'text/html; charset=utf-8',
+          'content-security-policy': PAGE_CSP,
+        });
         return true;
       }
       if (path === '/realcode/tokenservice/api/sas/postToken') return postToken(req, res, url);
       let m = /^\/realcode\/acs\/([^/]+)\/activities$/.exec(path);
       if (m) {
         const run = runs.get(m[1]);
-        if (!run) return send(res, 404, 'unknown run'), true;
+        if (!run) return (send(res, 404, 'unknown run'), true);
         run.activities ??= scriptedActivities(run, base);
         for (const id of run.signInIds) bySignInId.set(id, run);
         send(res, 200, run.activities);
@@ -345,16 +454,23 @@ export function createRealcodeRoutes({ base }) {
         send(res, run ? 200 : 404, run ? publicRun(run) : { error: 'unknown run' });
         return true;
       }
-      if (path.startsWith('/realcode/no-acs')) return send(res, 503, 'no ACS here (stand-in)'), true;
+      if (path.startsWith('/realcode/no-acs')) return (send(res, 503, 'no ACS here (stand-in)'), true);
       if (path in STATIC) {
         const file = STATIC[path];
         const body = await readFile(file).catch(() => null);
-        if (!body) return send(res, 404, path.startsWith('/realcode/dist/') ? 'not built: run `npm run build`' : 'not found'), true;
-        res.writeHead(200, { 'content-type': TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+        if (!body)
+          return (
+            send(res, 404, path.startsWith('/realcode/dist/') ? 'not built: run `npm run build`' : 'not found'),
+            true
+          );
+        res.writeHead(200, {
+          'content-type': TYPES[file.slice(file.lastIndexOf('.'))] ?? 'application/octet-stream',
+          'cache-control': 'no-store',
+        });
         res.end(body);
         return true;
       }
-      if (path.startsWith('/realcode/')) return send(res, 404, 'not found'), true;
+      if (path.startsWith('/realcode/')) return (send(res, 404, 'not found'), true);
       return false;
     },
   };

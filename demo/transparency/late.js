@@ -215,18 +215,30 @@
         };
       };
       var store = window.WebChat.createStore(T.initialState, middleware);
-      return { storeMiddlewares: store.middlewares, stateIsPageObject: store.getState() === T.initialState, calls: T.createStoreCalls };
+      return {
+        storeMiddlewares: store.middlewares,
+        stateIsPageObject: store.getState() === T.initialState,
+        calls: T.createStoreCalls,
+      };
     });
     rec(k + 'WebChat.createDirectLine(options)', function () {
       var options = { token: 'page-direct-line-token' };
       var dl = window.WebChat.createDirectLine(options);
-      return { optionsIsPageObject: dl.options === options, ownNames: Object.getOwnPropertyNames(dl), postActivity: T.desc(Object.getOwnPropertyDescriptor(dl, 'postActivity')) };
+      return {
+        optionsIsPageObject: dl.options === options,
+        ownNames: Object.getOwnPropertyNames(dl),
+        postActivity: T.desc(Object.getOwnPropertyDescriptor(dl, 'postActivity')),
+      };
     });
     rec(k + 'new Observable(fn) and Observable.of', function () {
       var Observable = window.Observable;
       var seen = [];
       var o = Observable.of(1, 2);
-      o.subscribe({ next: function (v) { seen.push(v); } });
+      o.subscribe({
+        next: function (v) {
+          seen.push(v);
+        },
+      });
       var threw;
       try {
         Observable(function () {});
@@ -234,7 +246,12 @@
         threw = errText(e);
       }
       class Derived extends Observable {}
-      return { seen: seen, instanceofObservable: o instanceof Observable, callWithoutNew: threw, subclass: new Derived(function () {}) instanceof Observable };
+      return {
+        seen: seen,
+        instanceofObservable: o instanceof Observable,
+        callWithoutNew: threw,
+        subclass: new Derived(function () {}) instanceof Observable,
+      };
     });
   }
 
@@ -251,8 +268,16 @@
     // Requests the page starts and ignores (a real page's fire-and-forget). Port 1 refuses at once.
     var requests = [
       ['livechatconnector config', 'http://127.0.0.1:1/livechatconnector/config/x/y', undefined],
-      ['livechatconnector auth call', 'http://127.0.0.1:1/livechatconnector/auth/organization/o/widgetApp/w/conversation', { method: 'POST', headers: { AuthenticatedUserToken: 'page-token' } }],
-      ['token service postToken', 'http://127.0.0.1:1/api/sas/postToken?state=x', { method: 'POST', body: '{"token":"t"}' }],
+      [
+        'livechatconnector auth call',
+        'http://127.0.0.1:1/livechatconnector/auth/organization/o/widgetApp/w/conversation',
+        { method: 'POST', headers: { AuthenticatedUserToken: 'page-token' } },
+      ],
+      [
+        'token service postToken',
+        'http://127.0.0.1:1/api/sas/postToken?state=x',
+        { method: 'POST', body: '{"token":"t"}' },
+      ],
       ['direct line start conversation', 'http://127.0.0.1:1/v3/directline/conversations', { method: 'POST' }],
       ['unwatched url', 'http://127.0.0.1:1/transparency/nothing', undefined],
     ];
@@ -274,7 +299,11 @@
         return e.promise === p;
       });
     };
-    var all = ignored.map(function (i) { return i.promise; }).concat([control]);
+    var all = ignored
+      .map(function (i) {
+        return i.promise;
+      })
+      .concat([control]);
     // Normally every one fires within a task or two; a swallowed rejection never does (bounded wait).
     await waitFor(function () {
       return all.every(fired);
@@ -300,9 +329,16 @@
     rec(k + 'events for promises the page did not create here', function () {
       return events
         .filter(function (e) {
-          return e.promise !== control && !ignored.some(function (i) { return i.promise === e.promise; });
+          return (
+            e.promise !== control &&
+            !ignored.some(function (i) {
+              return i.promise === e.promise;
+            })
+          );
         })
-        .map(function (e) { return errText(e.reason); });
+        .map(function (e) {
+          return errText(e.reason);
+        });
     });
     rec(k + 'rejectionhandled events', function () {
       return handledLater.length;
@@ -333,11 +369,23 @@
       return describe(fetch(location.origin + '/v3/directline/conversations/transparency-probe/activities'));
     });
     await recAsync(k + 'POST direct line activity with a Request object (watched)', function () {
-      return describe(fetch(new Request(location.origin + '/v3/directline/conversations/transparency-probe/activities', { method: 'POST', body: '{"type":"message","text":"hi"}', headers: { 'content-type': 'application/json' } })));
+      return describe(
+        fetch(
+          new Request(location.origin + '/v3/directline/conversations/transparency-probe/activities', {
+            method: 'POST',
+            body: '{"type":"message","text":"hi"}',
+            headers: { 'content-type': 'application/json' },
+          }),
+        ),
+      );
     });
     // The live chat widget's configuration (names the page's token function).
     await recAsync(k + 'GET livechatconnector config (watched)', function () {
-      return describe(fetch('/transparency/livechatconnector/config/00000000-0000-4000-8000-0000000000f9/00000000-0000-4000-8000-00000000a11d.json?requestId=r-1&channelId=lcw'));
+      return describe(
+        fetch(
+          '/transparency/livechatconnector/config/00000000-0000-4000-8000-0000000000f9/00000000-0000-4000-8000-00000000a11d.json?requestId=r-1&channelId=lcw',
+        ),
+      );
     });
     // Read as a stream by the page itself.
     await recAsync(k + 'GET direct line activities read with getReader (watched)', async function () {
@@ -368,21 +416,29 @@
       };
       // `progress` is counted, not logged: how many fire, and where among the readystatechange events,
       // follows the network's chunking (it varied between runs in Firefox).
-      ['readystatechange', 'loadstart', 'progress', 'load', 'error', 'abort', 'timeout', 'loadend'].forEach(function (type) {
-        xhr.addEventListener(type, function () {
-          if (type === 'progress') progressEvents++;
-          else push(type === 'readystatechange' ? 'readystatechange:' + xhr.readyState : type);
-          if (type === 'loadend') {
-            var out = { events: log, progressFired: progressEvents > 0, status: xhr.status, ownNamesAfter: Object.getOwnPropertyNames(xhr), ownSymbolsAfter: Object.getOwnPropertySymbols(xhr).map(String) };
-            try {
-              out.response = xhr.responseType === 'json' ? ser(xhr.response) : norm(xhr.responseText);
-            } catch (e) {
-              out.response = { threw: errText(e) };
+      ['readystatechange', 'loadstart', 'progress', 'load', 'error', 'abort', 'timeout', 'loadend'].forEach(
+        function (type) {
+          xhr.addEventListener(type, function () {
+            if (type === 'progress') progressEvents++;
+            else push(type === 'readystatechange' ? 'readystatechange:' + xhr.readyState : type);
+            if (type === 'loadend') {
+              var out = {
+                events: log,
+                progressFired: progressEvents > 0,
+                status: xhr.status,
+                ownNamesAfter: Object.getOwnPropertyNames(xhr),
+                ownSymbolsAfter: Object.getOwnPropertySymbols(xhr).map(String),
+              };
+              try {
+                out.response = xhr.responseType === 'json' ? ser(xhr.response) : norm(xhr.responseText);
+              } catch (e) {
+                out.response = { threw: errText(e) };
+              }
+              resolve(Object.assign(out, steps));
             }
-            resolve(Object.assign(out, steps));
-          }
-        });
-      });
+          });
+        },
+      );
       var steps = setup(xhr);
     });
   }
@@ -392,7 +448,12 @@
     await recAsync(k + 'GET livechatconnector config with AuthenticatedUserToken (watched)', function () {
       return runXhr(function (xhr) {
         var out = {};
-        out.openReturned = ser(xhr.open('GET', '/transparency/livechatconnector/config/00000000-0000-4000-8000-0000000000f9/00000000-0000-4000-8000-00000000a11d.json?channelId=lcw'));
+        out.openReturned = ser(
+          xhr.open(
+            'GET',
+            '/transparency/livechatconnector/config/00000000-0000-4000-8000-0000000000f9/00000000-0000-4000-8000-00000000a11d.json?channelId=lcw',
+          ),
+        );
         out.setRequestHeaderReturned = ser(xhr.setRequestHeader('AuthenticatedUserToken', 'page-token'));
         out.ownNamesBeforeSend = Object.getOwnPropertyNames(xhr);
         out.sendReturned = ser(xhr.send());
@@ -465,7 +526,12 @@
     };
     var id1 = setTimeout(
       function (a, b) {
-        seen.push({ timer: 'with arguments', args: [a, b], argumentCount: arguments.length, thisIsWindow: this === window });
+        seen.push({
+          timer: 'with arguments',
+          args: [a, b],
+          argumentCount: arguments.length,
+          thisIsWindow: this === window,
+        });
       },
       0,
       'first',
@@ -491,7 +557,11 @@
       }
     }, 5);
     rec(k + 'ids', function () {
-      return { types: [typeof id1, typeof id2, typeof cancelled, typeof interval], distinct: new Set([id1, id2, cancelled, interval]).size, positive: id1 > 0 && id2 > 0 };
+      return {
+        types: [typeof id1, typeof id2, typeof cancelled, typeof interval],
+        distinct: new Set([id1, id2, cancelled, interval]).size,
+        positive: id1 > 0 && id2 > 0,
+      };
     });
     // The callbacks queued at 0 ms run before the interval's third tick and the last timer.
     var finished = await waitFor(done, 5000);
@@ -542,7 +612,9 @@
       return runSocket('ws://127.0.0.1:1/');
     });
     await recAsync(k + 'direct line stream refused (watched)', function () {
-      return runSocket(location.origin.replace(/^http/, 'ws') + '/v3/directline/conversations/transparency-probe/stream?t=not-a-token');
+      return runSocket(
+        location.origin.replace(/^http/, 'ws') + '/v3/directline/conversations/transparency-probe/stream?t=not-a-token',
+      );
     });
   }
 
@@ -567,7 +639,13 @@
       type: 'message',
       data: {
         eventName: 'SignInCardReceived',
-        payload: { sasUrl: 'https://token.botframework.com/api/sas/postToken?state=x', when: new Date(0), tags: new Set(['a']), map: new Map([['k', 1]]), nested: [{ deep: true }] },
+        payload: {
+          sasUrl: 'https://token.botframework.com/api/sas/postToken?state=x',
+          when: new Date(0),
+          tags: new Set(['a']),
+          map: new Map([['k', 1]]),
+          nested: [{ deep: true }],
+        },
         eventId: 'e-1',
       },
     };
@@ -609,13 +687,19 @@
       };
     };
     rec(k + 'received by a (the sender)', function () {
-      return got.a.map(function (e) { return describeEvent(e, a); });
+      return got.a.map(function (e) {
+        return describeEvent(e, a);
+      });
     });
     rec(k + 'received by b', function () {
-      return got.b.map(function (e) { return describeEvent(e, b); });
+      return got.b.map(function (e) {
+        return describeEvent(e, b);
+      });
     });
     rec(k + 'received by c', function () {
-      return got.c.map(function (e) { return describeEvent(e, c); });
+      return got.c.map(function (e) {
+        return describeEvent(e, c);
+      });
     });
     rec(k + 'message counts', function () {
       return { a: got.a.length, b: got.b.length, c: got.c.length };
@@ -697,10 +781,18 @@
       return fw.frameAnswers;
     });
     rec(k + "frame: this page's toString on the frame's functions", function () {
-      return { fetch: srcIn(window, fw.fetch), WebSocket: srcIn(window, fw.WebSocket), open: srcIn(window, fw.XMLHttpRequest.prototype.open) };
+      return {
+        fetch: srcIn(window, fw.fetch),
+        WebSocket: srcIn(window, fw.WebSocket),
+        open: srcIn(window, fw.XMLHttpRequest.prototype.open),
+      };
     });
     rec(k + "frame: the frame's toString on this page's functions", function () {
-      return { fetch: srcIn(fw, window.fetch), WebSocket: srcIn(fw, window.WebSocket), startChat: srcIn(fw, SDK().startChat) };
+      return {
+        fetch: srcIn(fw, window.fetch),
+        WebSocket: srcIn(fw, window.WebSocket),
+        startChat: srcIn(fw, SDK().startChat),
+      };
     });
     frame.remove();
   }

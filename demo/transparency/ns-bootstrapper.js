@@ -20,7 +20,12 @@ var Microsoft;
         T.sdkStep('0-empty', SDK);
 
         SDK.setAuthTokenProvider = function setAuthTokenProvider(fn) {
-          T.sdkCalls.push({ method: 'setAuthTokenProvider', thisIsSdk: this === SDK, argIsPageFunction: fn === window.auth.getAuthenticationToken, argType: typeof fn });
+          T.sdkCalls.push({
+            method: 'setAuthTokenProvider',
+            thisIsSdk: this === SDK,
+            argIsPageFunction: fn === window.auth.getAuthenticationToken,
+            argType: typeof fn,
+          });
           provider = fn;
         };
         T.refs['SDK.setAuthTokenProvider'] = SDK.setAuthTokenProvider;

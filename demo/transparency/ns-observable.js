@@ -10,7 +10,11 @@
     }
     static of() {
       var items = Array.prototype.slice.call(arguments);
-      return new Observable(function (o) { items.forEach(function (i) { o.next(i); }); });
+      return new Observable(function (o) {
+        items.forEach(function (i) {
+          o.next(i);
+        });
+      });
     }
   }
   Object.defineProperty(window, 'Observable', { value: Observable, configurable: true, writable: true });

@@ -9,8 +9,17 @@ window.WebChat = {
   createDirectLine: (options) => ({ options: options, postActivity: function postActivity() {} }),
   createStore: function createStore(initialState) {
     var middlewares = Array.prototype.slice.call(arguments, 1);
-    window.__transparency.createStoreCalls.push({ argumentCount: arguments.length, middlewareCount: middlewares.length, initialStateIsPageObject: initialState === window.__transparency.initialState });
-    return { getState: function () { return initialState; }, middlewares: middlewares.length };
+    window.__transparency.createStoreCalls.push({
+      argumentCount: arguments.length,
+      middlewareCount: middlewares.length,
+      initialStateIsPageObject: initialState === window.__transparency.initialState,
+    });
+    return {
+      getState: function () {
+        return initialState;
+      },
+      middlewares: middlewares.length,
+    };
   },
   buildInfo: { buildTool: 'tsup', moduleFormat: 'global', variant: 'minimal', version: '4.18.1' },
 };

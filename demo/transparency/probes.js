@@ -64,11 +64,34 @@
         return { $: 'function' }; // functions are probed idiom by idiom (fnIdioms), never summarized here
     }
     if (v === null) return null;
-    if (Array.isArray(v)) return depth <= 0 ? { $: 'array', length: v.length } : v.map(function (x) { return ser(x, depth - 1); });
+    if (Array.isArray(v))
+      return depth <= 0
+        ? { $: 'array', length: v.length }
+        : v.map(function (x) {
+            return ser(x, depth - 1);
+          });
     var tag = tagOf(v);
     if (tag === '[object Date]') return { $: 'Date', v: v.getTime() };
-    if (tag === '[object Map]') return { $: 'Map', entries: depth <= 0 ? v.size : Array.from(v.entries()).map(function (e) { return ser(e, depth - 1); }) };
-    if (tag === '[object Set]') return { $: 'Set', values: depth <= 0 ? v.size : Array.from(v.values()).map(function (e) { return ser(e, depth - 1); }) };
+    if (tag === '[object Map]')
+      return {
+        $: 'Map',
+        entries:
+          depth <= 0
+            ? v.size
+            : Array.from(v.entries()).map(function (e) {
+                return ser(e, depth - 1);
+              }),
+      };
+    if (tag === '[object Set]')
+      return {
+        $: 'Set',
+        values:
+          depth <= 0
+            ? v.size
+            : Array.from(v.values()).map(function (e) {
+                return ser(e, depth - 1);
+              }),
+      };
     if (v instanceof Error) return { $: 'Error', v: errText(v) };
     // Plain objects (the records this page builds) stay plain; other objects say what they are.
     var proto = Object.getPrototypeOf(v);
@@ -87,9 +110,21 @@
   function desc(d) {
     if (d === undefined) return { $: 'undefined' };
     if ('value' in d || 'writable' in d) {
-      return { kind: 'data', writable: d.writable, enumerable: d.enumerable, configurable: d.configurable, valueType: d.value === null ? 'null' : typeof d.value };
+      return {
+        kind: 'data',
+        writable: d.writable,
+        enumerable: d.enumerable,
+        configurable: d.configurable,
+        valueType: d.value === null ? 'null' : typeof d.value,
+      };
     }
-    return { kind: 'accessor', enumerable: d.enumerable, configurable: d.configurable, get: typeof d.get, set: typeof d.set };
+    return {
+      kind: 'accessor',
+      enumerable: d.enumerable,
+      configurable: d.configurable,
+      get: typeof d.get,
+      set: typeof d.set,
+    };
   }
 
   function harnessError(where, e) {
@@ -155,21 +190,51 @@
 
   /** What feature detection sees of a function value. `construct`: also try `new fn()` (natives only). */
   function fnIdioms(prefix, read, construct) {
-    rec(prefix + '/Function.prototype.toString.call', function () { return Function.prototype.toString.call(read()); });
-    rec(prefix + '/String()', function () { return String(read()); });
-    rec(prefix + '/.toString()', function () { return read().toString(); });
-    rec(prefix + '/includes-native-code', function () { return Function.prototype.toString.call(read()).indexOf('[native code]') !== -1; });
-    rec(prefix + '/name', function () { return read().name; });
-    rec(prefix + '/length', function () { return read().length; });
-    rec(prefix + '/prototype-in', function () { return 'prototype' in read(); });
-    rec(prefix + '/own-names-sorted', function () { return Object.getOwnPropertyNames(read()).sort(); });
-    rec(prefix + '/own-names', function () { return Object.getOwnPropertyNames(read()); });
-    rec(prefix + '/own-symbols', function () { return Object.getOwnPropertySymbols(read()).map(String); });
-    rec(prefix + '/own-descriptors', function () { return descriptorsOf(read()); });
-    rec(prefix + '/Object.prototype.toString', function () { return tagOf(read()); });
-    rec(prefix + '/getPrototypeOf', function () { return protoKind(read()); });
-    rec(prefix + '/toString-is-inherited', function () { return read().toString === Function.prototype.toString; });
-    rec(prefix + '/function-same-on-two-reads', function () { return read() === read(); });
+    rec(prefix + '/Function.prototype.toString.call', function () {
+      return Function.prototype.toString.call(read());
+    });
+    rec(prefix + '/String()', function () {
+      return String(read());
+    });
+    rec(prefix + '/.toString()', function () {
+      return read().toString();
+    });
+    rec(prefix + '/includes-native-code', function () {
+      return Function.prototype.toString.call(read()).indexOf('[native code]') !== -1;
+    });
+    rec(prefix + '/name', function () {
+      return read().name;
+    });
+    rec(prefix + '/length', function () {
+      return read().length;
+    });
+    rec(prefix + '/prototype-in', function () {
+      return 'prototype' in read();
+    });
+    rec(prefix + '/own-names-sorted', function () {
+      return Object.getOwnPropertyNames(read()).sort();
+    });
+    rec(prefix + '/own-names', function () {
+      return Object.getOwnPropertyNames(read());
+    });
+    rec(prefix + '/own-symbols', function () {
+      return Object.getOwnPropertySymbols(read()).map(String);
+    });
+    rec(prefix + '/own-descriptors', function () {
+      return descriptorsOf(read());
+    });
+    rec(prefix + '/Object.prototype.toString', function () {
+      return tagOf(read());
+    });
+    rec(prefix + '/getPrototypeOf', function () {
+      return protoKind(read());
+    });
+    rec(prefix + '/toString-is-inherited', function () {
+      return read().toString === Function.prototype.toString;
+    });
+    rec(prefix + '/function-same-on-two-reads', function () {
+      return read() === read();
+    });
     if (construct) {
       rec(prefix + '/new-without-arguments', function () {
         var F = read();
@@ -196,31 +261,75 @@
 
   /** The ways a page asks whether `holder[key]` exists, and what it is. */
   function propIdioms(prefix, holder, key) {
-    rec(prefix + '/in', function () { return key in holder; });
-    rec(prefix + '/hasOwnProperty', function () { return Object.prototype.hasOwnProperty.call(holder, key); });
-    rec(prefix + '/Object.hasOwn', function () { return Object.hasOwn(holder, key); });
-    rec(prefix + '/typeof', function () { return typeof holder[key]; });
-    rec(prefix + '/truthy', function () { return !!holder[key]; });
-    rec(prefix + '/descriptor', function () { return desc(Object.getOwnPropertyDescriptor(holder, key)); });
-    rec(prefix + '/same-on-two-reads', function () { return holder[key] === holder[key]; });
-    rec(prefix + '/propertyIsEnumerable', function () { return Object.prototype.propertyIsEnumerable.call(holder, key); });
+    rec(prefix + '/in', function () {
+      return key in holder;
+    });
+    rec(prefix + '/hasOwnProperty', function () {
+      return Object.prototype.hasOwnProperty.call(holder, key);
+    });
+    rec(prefix + '/Object.hasOwn', function () {
+      return Object.hasOwn(holder, key);
+    });
+    rec(prefix + '/typeof', function () {
+      return typeof holder[key];
+    });
+    rec(prefix + '/truthy', function () {
+      return !!holder[key];
+    });
+    rec(prefix + '/descriptor', function () {
+      return desc(Object.getOwnPropertyDescriptor(holder, key));
+    });
+    rec(prefix + '/same-on-two-reads', function () {
+      return holder[key] === holder[key];
+    });
+    rec(prefix + '/propertyIsEnumerable', function () {
+      return Object.prototype.propertyIsEnumerable.call(holder, key);
+    });
   }
 
   /** What enumeration and serialization see of an object value. */
   function objectIdioms(prefix, value) {
-    rec(prefix + '/Object.keys', function () { return Object.keys(value); });
-    rec(prefix + '/own-names', function () { return Object.getOwnPropertyNames(value); });
-    rec(prefix + '/own-symbols', function () { return Object.getOwnPropertySymbols(value).map(String); });
-    rec(prefix + '/Reflect.ownKeys', function () { return Reflect.ownKeys(value).map(String); });
-    rec(prefix + '/own-descriptors', function () { return descriptorsOf(value); });
-    rec(prefix + '/for-in', function () { return forInKeys(value); });
-    rec(prefix + '/JSON.stringify', function () { return JSON.stringify(value); });
-    rec(prefix + '/spread-keys', function () { return Object.keys(Object.assign({}, value)); });
-    rec(prefix + '/Object.entries-types', function () { return Object.entries(value).map(function (e) { return [e[0], typeof e[1]]; }); });
-    rec(prefix + '/Object.prototype.toString', function () { return tagOf(value); });
-    rec(prefix + '/getPrototypeOf', function () { return protoKind(value); });
-    rec(prefix + '/isExtensible', function () { return Object.isExtensible(value); });
-    rec(prefix + '/isFrozen', function () { return Object.isFrozen(value); });
+    rec(prefix + '/Object.keys', function () {
+      return Object.keys(value);
+    });
+    rec(prefix + '/own-names', function () {
+      return Object.getOwnPropertyNames(value);
+    });
+    rec(prefix + '/own-symbols', function () {
+      return Object.getOwnPropertySymbols(value).map(String);
+    });
+    rec(prefix + '/Reflect.ownKeys', function () {
+      return Reflect.ownKeys(value).map(String);
+    });
+    rec(prefix + '/own-descriptors', function () {
+      return descriptorsOf(value);
+    });
+    rec(prefix + '/for-in', function () {
+      return forInKeys(value);
+    });
+    rec(prefix + '/JSON.stringify', function () {
+      return JSON.stringify(value);
+    });
+    rec(prefix + '/spread-keys', function () {
+      return Object.keys(Object.assign({}, value));
+    });
+    rec(prefix + '/Object.entries-types', function () {
+      return Object.entries(value).map(function (e) {
+        return [e[0], typeof e[1]];
+      });
+    });
+    rec(prefix + '/Object.prototype.toString', function () {
+      return tagOf(value);
+    });
+    rec(prefix + '/getPrototypeOf', function () {
+      return protoKind(value);
+    });
+    rec(prefix + '/isExtensible', function () {
+      return Object.isExtensible(value);
+    });
+    rec(prefix + '/isFrozen', function () {
+      return Object.isFrozen(value);
+    });
   }
 
   // ---------------------------------------------------------------- subjects
@@ -261,7 +370,8 @@
     var o = window;
     for (var i = 0; i < path.length; i++) {
       var next = o[path[i]];
-      if (!isObj(next)) return { missing: path.slice(0, i + 1).join('.') + ' is ' + (next === null ? 'null' : typeof next) };
+      if (!isObj(next))
+        return { missing: path.slice(0, i + 1).join('.') + ' is ' + (next === null ? 'null' : typeof next) };
       o = next;
     }
     return { holder: o };
@@ -279,7 +389,9 @@
         r = { missing: 'reading the holder threw ' + errText(e) };
       }
       if (!r.holder) {
-        rec(prefix + '/holder', function () { return r.missing; });
+        rec(prefix + '/holder', function () {
+          return r.missing;
+        });
         return;
       }
       var holder = r.holder;
@@ -292,11 +404,23 @@
         return;
       }
       if (Object.prototype.hasOwnProperty.call(T.refs, label)) {
-        rec(prefix + '/same-as-page-reference', function () { return holder[key] === T.refs[label]; });
+        rec(prefix + '/same-as-page-reference', function () {
+          return holder[key] === T.refs[label];
+        });
       }
-      if (typeof value === 'function') fnIdioms(prefix, function () { return holder[key]; }, false);
+      if (typeof value === 'function')
+        fnIdioms(
+          prefix,
+          function () {
+            return holder[key];
+          },
+          false,
+        );
       else if (isObj(value)) objectIdioms(prefix, value);
-      else rec(prefix + '/value', function () { return value; });
+      else
+        rec(prefix + '/value', function () {
+          return value;
+        });
     });
   }
 
@@ -310,84 +434,304 @@
     if (d.get || d.set) {
       var getNative = !d.get || isNativeSource(d.get);
       var setNative = !d.set || isNativeSource(d.set);
-      return getNative && setNative ? null : { name: name, descriptor: desc(d), getNative: getNative, setNative: setNative };
+      return getNative && setNative
+        ? null
+        : { name: name, descriptor: desc(d), getNative: getNative, setNative: setNative };
     }
-    if (typeof d.value === 'function' && !isNativeSource(d.value)) return { name: name, descriptor: desc(d), native: false };
+    if (typeof d.value === 'function' && !isNativeSource(d.value))
+      return { name: name, descriptor: desc(d), native: false };
     return null;
   }
 
   /** The window idioms: own keys at the top of <head> (not the whole list: see T.start) and what changed since. */
   function probeWindow(m) {
     var names = Object.getOwnPropertyNames(window);
-    var WATCHED = ['fetch', 'XMLHttpRequest', 'WebSocket', 'BroadcastChannel', 'EventTarget', 'Function', 'setTimeout', 'setInterval', 'Microsoft', 'WebChat', 'Observable', 'auth'];
-    rec(m + '/window/own-symbols', function () { return Object.getOwnPropertySymbols(window).map(String); });
-    rec(m + '/window/own-names-count', function () { return names.length; });
+    var WATCHED = [
+      'fetch',
+      'XMLHttpRequest',
+      'WebSocket',
+      'BroadcastChannel',
+      'EventTarget',
+      'Function',
+      'setTimeout',
+      'setInterval',
+      'Microsoft',
+      'WebChat',
+      'Observable',
+      'auth',
+    ];
+    rec(m + '/window/own-symbols', function () {
+      return Object.getOwnPropertySymbols(window).map(String);
+    });
+    rec(m + '/window/own-names-count', function () {
+      return names.length;
+    });
     rec(m + '/window/index-in-own-names', function () {
       var out = {};
-      WATCHED.forEach(function (n) { out[n] = names.indexOf(n); });
+      WATCHED.forEach(function (n) {
+        out[n] = names.indexOf(n);
+      });
       return out;
     });
     rec(m + '/window/nonstandard-own-names', function () {
       // Accessors with a non-native getter or setter, and data properties holding non-native functions.
-      return names.map(function (n) {
-        try {
-          return nonStandard(n);
-        } catch (e) {
-          return { name: n, threw: errText(e) };
-        }
-      }).filter(Boolean);
+      return names
+        .map(function (n) {
+          try {
+            return nonStandard(n);
+          } catch (e) {
+            return { name: n, threw: errText(e) };
+          }
+        })
+        .filter(Boolean);
     });
-    rec(m + '/window/Object.keys-count', function () { return Object.keys(window).length; });
+    rec(m + '/window/Object.keys-count', function () {
+      return Object.keys(window).length;
+    });
     if (m === 'head-top') return;
     rec(m + '/window/own-names-added-since-head-top', function () {
-      return names.filter(function (n) { return start.names.indexOf(n) === -1; });
+      return names.filter(function (n) {
+        return start.names.indexOf(n) === -1;
+      });
     });
     rec(m + '/window/own-names-removed-since-head-top', function () {
-      return start.names.filter(function (n) { return names.indexOf(n) === -1; });
+      return start.names.filter(function (n) {
+        return names.indexOf(n) === -1;
+      });
     });
     rec(m + '/window/Object.keys-added-since-head-top', function () {
-      return Object.keys(window).filter(function (n) { return start.names.indexOf(n) === -1; });
+      return Object.keys(window).filter(function (n) {
+        return start.names.indexOf(n) === -1;
+      });
     });
-    rec(m + '/window/own-symbols-at-head-top', function () { return start.symbols.map(String); });
+    rec(m + '/window/own-symbols-at-head-top', function () {
+      return start.symbols.map(String);
+    });
   }
 
   // ---------------------------------------------------------------- natives the hook wraps
 
   /** [label, holder getter, key, try `new`]. */
   var NATIVES = [
-    ['fetch', function () { return window; }, 'fetch', true],
-    ['XMLHttpRequest.prototype.open', function () { return XMLHttpRequest.prototype; }, 'open', true],
-    ['XMLHttpRequest.prototype.send', function () { return XMLHttpRequest.prototype; }, 'send', true],
-    ['XMLHttpRequest.prototype.setRequestHeader', function () { return XMLHttpRequest.prototype; }, 'setRequestHeader', true],
-    ['WebSocket', function () { return window; }, 'WebSocket', true],
-    ['BroadcastChannel', function () { return window; }, 'BroadcastChannel', true],
-    ['BroadcastChannel.prototype.postMessage', function () { return BroadcastChannel.prototype; }, 'postMessage', true],
-    ['EventTarget.prototype.dispatchEvent', function () { return EventTarget.prototype; }, 'dispatchEvent', true],
-    ['Function.prototype.toString', function () { return Function.prototype; }, 'toString', true],
+    [
+      'fetch',
+      function () {
+        return window;
+      },
+      'fetch',
+      true,
+    ],
+    [
+      'XMLHttpRequest.prototype.open',
+      function () {
+        return XMLHttpRequest.prototype;
+      },
+      'open',
+      true,
+    ],
+    [
+      'XMLHttpRequest.prototype.send',
+      function () {
+        return XMLHttpRequest.prototype;
+      },
+      'send',
+      true,
+    ],
+    [
+      'XMLHttpRequest.prototype.setRequestHeader',
+      function () {
+        return XMLHttpRequest.prototype;
+      },
+      'setRequestHeader',
+      true,
+    ],
+    [
+      'WebSocket',
+      function () {
+        return window;
+      },
+      'WebSocket',
+      true,
+    ],
+    [
+      'BroadcastChannel',
+      function () {
+        return window;
+      },
+      'BroadcastChannel',
+      true,
+    ],
+    [
+      'BroadcastChannel.prototype.postMessage',
+      function () {
+        return BroadcastChannel.prototype;
+      },
+      'postMessage',
+      true,
+    ],
+    [
+      'EventTarget.prototype.dispatchEvent',
+      function () {
+        return EventTarget.prototype;
+      },
+      'dispatchEvent',
+      true,
+    ],
+    [
+      'Function.prototype.toString',
+      function () {
+        return Function.prototype;
+      },
+      'toString',
+      true,
+    ],
     // toString of toString: the holder is toString itself (an inherited read)
-    ['Function.prototype.toString.toString', function () { return Function.prototype.toString; }, 'toString', false],
-    ['setTimeout', function () { return window; }, 'setTimeout', true],
-    ['setInterval', function () { return window; }, 'setInterval', true],
+    [
+      'Function.prototype.toString.toString',
+      function () {
+        return Function.prototype.toString;
+      },
+      'toString',
+      false,
+    ],
+    [
+      'setTimeout',
+      function () {
+        return window;
+      },
+      'setTimeout',
+      true,
+    ],
+    [
+      'setInterval',
+      function () {
+        return window;
+      },
+      'setInterval',
+      true,
+    ],
     // Controls: natives no hook should touch.
-    ['XMLHttpRequest', function () { return window; }, 'XMLHttpRequest', false],
-    ['EventTarget.prototype.addEventListener', function () { return EventTarget.prototype; }, 'addEventListener', false],
-    ['Promise.prototype.then', function () { return Promise.prototype; }, 'then', false],
-    ['Object.defineProperty', function () { return Object; }, 'defineProperty', false],
-    ['Reflect.apply', function () { return Reflect; }, 'apply', false],
-    ['CustomEvent', function () { return window; }, 'CustomEvent', false],
-    ['Response.prototype.clone', function () { return Response.prototype; }, 'clone', false],
-    ['clearTimeout', function () { return window; }, 'clearTimeout', false],
-    ['queueMicrotask', function () { return window; }, 'queueMicrotask', false],
-    ['MutationObserver', function () { return window; }, 'MutationObserver', false],
-    ['Promise', function () { return window; }, 'Promise', false],
+    [
+      'XMLHttpRequest',
+      function () {
+        return window;
+      },
+      'XMLHttpRequest',
+      false,
+    ],
+    [
+      'EventTarget.prototype.addEventListener',
+      function () {
+        return EventTarget.prototype;
+      },
+      'addEventListener',
+      false,
+    ],
+    [
+      'Promise.prototype.then',
+      function () {
+        return Promise.prototype;
+      },
+      'then',
+      false,
+    ],
+    [
+      'Object.defineProperty',
+      function () {
+        return Object;
+      },
+      'defineProperty',
+      false,
+    ],
+    [
+      'Reflect.apply',
+      function () {
+        return Reflect;
+      },
+      'apply',
+      false,
+    ],
+    [
+      'CustomEvent',
+      function () {
+        return window;
+      },
+      'CustomEvent',
+      false,
+    ],
+    [
+      'Response.prototype.clone',
+      function () {
+        return Response.prototype;
+      },
+      'clone',
+      false,
+    ],
+    [
+      'clearTimeout',
+      function () {
+        return window;
+      },
+      'clearTimeout',
+      false,
+    ],
+    [
+      'queueMicrotask',
+      function () {
+        return window;
+      },
+      'queueMicrotask',
+      false,
+    ],
+    [
+      'MutationObserver',
+      function () {
+        return window;
+      },
+      'MutationObserver',
+      false,
+    ],
+    [
+      'Promise',
+      function () {
+        return window;
+      },
+      'Promise',
+      false,
+    ],
   ];
 
   var PROTOTYPES = [
-    ['XMLHttpRequest.prototype', function () { return XMLHttpRequest.prototype; }],
-    ['WebSocket.prototype', function () { return WebSocket.prototype; }],
-    ['BroadcastChannel.prototype', function () { return BroadcastChannel.prototype; }],
-    ['EventTarget.prototype', function () { return EventTarget.prototype; }],
-    ['Function.prototype', function () { return Function.prototype; }],
+    [
+      'XMLHttpRequest.prototype',
+      function () {
+        return XMLHttpRequest.prototype;
+      },
+    ],
+    [
+      'WebSocket.prototype',
+      function () {
+        return WebSocket.prototype;
+      },
+    ],
+    [
+      'BroadcastChannel.prototype',
+      function () {
+        return BroadcastChannel.prototype;
+      },
+    ],
+    [
+      'EventTarget.prototype',
+      function () {
+        return EventTarget.prototype;
+      },
+    ],
+    [
+      'Function.prototype',
+      function () {
+        return Function.prototype;
+      },
+    ],
   ];
 
   function probeNatives(m) {
@@ -397,31 +741,71 @@
       try {
         holder = n[1]();
       } catch (e) {
-        rec(prefix + '/holder', function () { throw e; });
+        rec(prefix + '/holder', function () {
+          throw e;
+        });
         return;
       }
-      rec(prefix + '/holder-descriptor', function () { return desc(Object.getOwnPropertyDescriptor(holder, n[2])); });
-      rec(prefix + '/holder-hasOwnProperty', function () { return Object.prototype.hasOwnProperty.call(holder, n[2]); });
-      rec(prefix + '/typeof', function () { return typeof holder[n[2]]; });
-      fnIdioms(prefix, function () { return holder[n[2]]; }, n[3]);
+      rec(prefix + '/holder-descriptor', function () {
+        return desc(Object.getOwnPropertyDescriptor(holder, n[2]));
+      });
+      rec(prefix + '/holder-hasOwnProperty', function () {
+        return Object.prototype.hasOwnProperty.call(holder, n[2]);
+      });
+      rec(prefix + '/typeof', function () {
+        return typeof holder[n[2]];
+      });
+      fnIdioms(
+        prefix,
+        function () {
+          return holder[n[2]];
+        },
+        n[3],
+      );
     });
     PROTOTYPES.forEach(function (p) {
       var prefix = m + '/native/' + p[0];
-      rec(prefix + '/own-names', function () { return Object.getOwnPropertyNames(p[1]()); });
-      rec(prefix + '/own-symbols', function () { return Object.getOwnPropertySymbols(p[1]()).map(String); });
-      rec(prefix + '/Object.keys', function () { return Object.keys(p[1]()); });
+      rec(prefix + '/own-names', function () {
+        return Object.getOwnPropertyNames(p[1]());
+      });
+      rec(prefix + '/own-symbols', function () {
+        return Object.getOwnPropertySymbols(p[1]()).map(String);
+      });
+      rec(prefix + '/Object.keys', function () {
+        return Object.keys(p[1]());
+      });
     });
     var k = m + '/native/';
-    rec(k + 'WebSocket.prototype.constructor === WebSocket', function () { return WebSocket.prototype.constructor === WebSocket; });
-    rec(k + 'BroadcastChannel.prototype.constructor === BroadcastChannel', function () { return BroadcastChannel.prototype.constructor === BroadcastChannel; });
-    rec(k + 'XMLHttpRequest.prototype.constructor === XMLHttpRequest', function () { return XMLHttpRequest.prototype.constructor === XMLHttpRequest; });
-    rec(k + 'WebSocket statics', function () {
-      return { CONNECTING: WebSocket.CONNECTING, OPEN: WebSocket.OPEN, CLOSING: WebSocket.CLOSING, CLOSED: WebSocket.CLOSED, protoOPEN: WebSocket.prototype.OPEN };
+    rec(k + 'WebSocket.prototype.constructor === WebSocket', function () {
+      return WebSocket.prototype.constructor === WebSocket;
     });
-    rec(k + 'WebSocket prototype descriptor', function () { return desc(Object.getOwnPropertyDescriptor(WebSocket, 'prototype')); });
-    rec(k + 'WebSocket.prototype identity', function () { return Object.getPrototypeOf(WebSocket.prototype) === EventTarget.prototype; });
-    rec(k + 'getPrototypeOf(WebSocket) === EventTarget', function () { return Object.getPrototypeOf(WebSocket) === EventTarget; });
-    rec(k + 'getPrototypeOf(BroadcastChannel) === EventTarget', function () { return Object.getPrototypeOf(BroadcastChannel) === EventTarget; });
+    rec(k + 'BroadcastChannel.prototype.constructor === BroadcastChannel', function () {
+      return BroadcastChannel.prototype.constructor === BroadcastChannel;
+    });
+    rec(k + 'XMLHttpRequest.prototype.constructor === XMLHttpRequest', function () {
+      return XMLHttpRequest.prototype.constructor === XMLHttpRequest;
+    });
+    rec(k + 'WebSocket statics', function () {
+      return {
+        CONNECTING: WebSocket.CONNECTING,
+        OPEN: WebSocket.OPEN,
+        CLOSING: WebSocket.CLOSING,
+        CLOSED: WebSocket.CLOSED,
+        protoOPEN: WebSocket.prototype.OPEN,
+      };
+    });
+    rec(k + 'WebSocket prototype descriptor', function () {
+      return desc(Object.getOwnPropertyDescriptor(WebSocket, 'prototype'));
+    });
+    rec(k + 'WebSocket.prototype identity', function () {
+      return Object.getPrototypeOf(WebSocket.prototype) === EventTarget.prototype;
+    });
+    rec(k + 'getPrototypeOf(WebSocket) === EventTarget', function () {
+      return Object.getPrototypeOf(WebSocket) === EventTarget;
+    });
+    rec(k + 'getPrototypeOf(BroadcastChannel) === EventTarget', function () {
+      return Object.getPrototypeOf(BroadcastChannel) === EventTarget;
+    });
     rec(k + 'new WebSocket(port 1)', function () {
       var ws = new WebSocket('ws://127.0.0.1:1/');
       try {
@@ -459,7 +843,12 @@
       class ReconnectingSocket extends WebSocket {}
       var ws = new ReconnectingSocket('ws://127.0.0.1:1/');
       try {
-        return { own: ws instanceof ReconnectingSocket, base: ws instanceof WebSocket, proto: Object.getPrototypeOf(ws) === ReconnectingSocket.prototype, statics: ReconnectingSocket.OPEN };
+        return {
+          own: ws instanceof ReconnectingSocket,
+          base: ws instanceof WebSocket,
+          proto: Object.getPrototypeOf(ws) === ReconnectingSocket.prototype,
+          statics: ReconnectingSocket.OPEN,
+        };
       } finally {
         ws.close();
       }
@@ -468,7 +857,11 @@
       class Bus extends BroadcastChannel {}
       var bc = new Bus('transparency-subclass-' + m);
       try {
-        return { own: bc instanceof Bus, base: bc instanceof BroadcastChannel, proto: Object.getPrototypeOf(bc) === Bus.prototype };
+        return {
+          own: bc instanceof Bus,
+          base: bc instanceof BroadcastChannel,
+          proto: Object.getPrototypeOf(bc) === Bus.prototype,
+        };
       } finally {
         bc.close();
       }
@@ -483,7 +876,12 @@
     });
     rec(k + 'fetch returns a Promise', function () {
       var p = fetch('data:text/plain,transparency');
-      return { instanceofPromise: p instanceof Promise, protoIsPromisePrototype: Object.getPrototypeOf(p) === Promise.prototype, constructorIsPromise: p.constructor === Promise, tag: tagOf(p) };
+      return {
+        instanceofPromise: p instanceof Promise,
+        protoIsPromisePrototype: Object.getPrototypeOf(p) === Promise.prototype,
+        constructorIsPromise: p.constructor === Promise,
+        tag: tagOf(p),
+      };
     });
     rec(k + 'Function.prototype.toString.call on non-functions', function () {
       return [{}, null, 1, 'x'].map(function (v) {
@@ -495,9 +893,22 @@
       });
     });
     rec(k + 'toString of assorted functions', function () {
-      var bound = function boundTarget(a, b) { return a + b; }.bind(null);
+      var bound = function boundTarget(a, b) {
+        return a + b;
+      }.bind(null);
       var getter = Object.getOwnPropertyDescriptor(Document.prototype, 'cookie').get;
-      return [Math.max, bound, getter, class Widget { render() {} }, async function a() {}, function* g() {}, (x) => x, { method(_y) {} }.method].map(function (f) {
+      return [
+        Math.max,
+        bound,
+        getter,
+        class Widget {
+          render() {}
+        },
+        async function a() {},
+        function* g() {},
+        (x) => x,
+        { method(_y) {} }.method,
+      ].map(function (f) {
         return Function.prototype.toString.call(f);
       });
     });
@@ -506,7 +917,9 @@
         XMLHttpRequest.prototype.open.call({}, 'GET', '/');
         return 'no error';
       } catch (e) {
-        info(m + '/native/XMLHttpRequest.prototype.open.call({})/stack', function () { return e.stack; });
+        info(m + '/native/XMLHttpRequest.prototype.open.call({})/stack', function () {
+          return e.stack;
+        });
         return { ctor: e.constructor.name, error: errText(e) };
       }
     });
@@ -515,7 +928,9 @@
         EventTarget.prototype.dispatchEvent.call(null, new Event('x'));
         return 'no error';
       } catch (e) {
-        info(m + '/native/dispatchEvent.call(null)/stack', function () { return e.stack; });
+        info(m + '/native/dispatchEvent.call(null)/stack', function () {
+          return e.stack;
+        });
         return { ctor: e.constructor.name, error: errText(e) };
       }
     });
@@ -524,7 +939,9 @@
         BroadcastChannel.prototype.postMessage.call({}, 1);
         return 'no error';
       } catch (e) {
-        info(m + '/native/BroadcastChannel.prototype.postMessage.call({})/stack', function () { return e.stack; });
+        info(m + '/native/BroadcastChannel.prototype.postMessage.call({})/stack', function () {
+          return e.stack;
+        });
         return { ctor: e.constructor.name, error: errText(e) };
       }
     });
@@ -535,8 +952,16 @@
   var uncaught = [];
   var reportedUncaught = 0;
   window.addEventListener('error', function (e) {
-    var file = String(e.filename || '').split('/').pop();
-    uncaught.push({ moment: T.currentMoment, file: file, line: e.lineno, message: norm(e.message), error: e.error === undefined ? null : errText(e.error) });
+    var file = String(e.filename || '')
+      .split('/')
+      .pop();
+    uncaught.push({
+      moment: T.currentMoment,
+      file: file,
+      line: e.lineno,
+      message: norm(e.message),
+      error: e.error === undefined ? null : errText(e.error),
+    });
   });
 
   // ---------------------------------------------------------------- public API of the page
@@ -545,7 +970,9 @@
   T.moment = function (m, what) {
     what = what || {};
     try {
-      rec(m + '/uncaught-errors-since-last-moment', function () { return uncaught.slice(reportedUncaught); });
+      rec(m + '/uncaught-errors-since-last-moment', function () {
+        return uncaught.slice(reportedUncaught);
+      });
       reportedUncaught = uncaught.length;
       T.currentMoment = m;
       probeSubjects(m);
@@ -559,13 +986,25 @@
   /** A quick look at the SDK between two member assignments (the bootstrapper assigns them one at a time). */
   T.sdkStep = function (step, sdk) {
     var p = 'in-bootstrapper/sdk-step/' + step;
-    rec(p + '/Object.keys', function () { return Object.keys(sdk); });
-    rec(p + '/own-names', function () { return Object.getOwnPropertyNames(sdk); });
-    rec(p + '/own-descriptors', function () { return descriptorsOf(sdk); });
-    rec(p + '/in', function () {
-      return ['startChat', 'setAuthTokenProvider', 'getAuthTokenProvider', 'closeChat', 'renderCustomPanel'].map(function (k) { return k in sdk; });
+    rec(p + '/Object.keys', function () {
+      return Object.keys(sdk);
     });
-    rec(p + '/JSON.stringify', function () { return JSON.stringify(sdk); });
+    rec(p + '/own-names', function () {
+      return Object.getOwnPropertyNames(sdk);
+    });
+    rec(p + '/own-descriptors', function () {
+      return descriptorsOf(sdk);
+    });
+    rec(p + '/in', function () {
+      return ['startChat', 'setAuthTokenProvider', 'getAuthTokenProvider', 'closeChat', 'renderCustomPanel'].map(
+        function (k) {
+          return k in sdk;
+        },
+      );
+    });
+    rec(p + '/JSON.stringify', function () {
+      return JSON.stringify(sdk);
+    });
   };
 
   T.rec = rec;

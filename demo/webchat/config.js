@@ -15,5 +15,9 @@ export const SSO_DEMO = Object.freeze({
   user: Object.freeze({ sub: '7d5f0e8e-0000-4000-8000-00000000ada1', name: 'Ada Lovelace', upn: 'ada@contoso.test' }),
   bot: Object.freeze({ id: 'sso-demo-bot', name: 'SSO Demo Bot' }),
   /** Text the bot and the page agree on (the page reads them from the DOM). */
-  text: Object.freeze({ prompt: 'Please sign in to continue.', signedIn: 'You are signed in.', failed: 'Sign-in failed.' }),
+  text: Object.freeze({
+    prompt: 'Please sign in to continue.',
+    signedIn: 'You are signed in.',
+    failed: 'Sign-in failed.',
+  }),
 });

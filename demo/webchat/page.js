@@ -43,12 +43,22 @@ const demo = (window.__webchatDemo = {
   error: undefined,
 });
 
-const b64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const b64url = (bytes) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 const b64json = (v) => b64url(new TextEncoder().encode(JSON.stringify(v)));
 
 /** Mints the "exchangeable token": an HS256 JWT signed in the browser with WebCrypto. */
 async function mintExchangeToken(aud) {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(SSO_DEMO.exchangeSecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(SSO_DEMO.exchangeSecret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  );
   const now = Math.floor(Date.now() / 1000) - (options.expired ? 7200 : 0);
   const head = `${b64json({ alg: 'HS256', typ: 'JWT' })}.${b64json({ aud, sub: SSO_DEMO.user.sub, name: SSO_DEMO.user.name, upn: SSO_DEMO.user.upn, iat: now, exp: now + 3600 })}`;
   const sig = await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(head));
@@ -101,7 +111,11 @@ async function loadWebChatPrivately() {
   });
   new Function('window', 'self', `${src}\n//# sourceURL=webchat-private.js`).call(shim, shim, shim);
   const leaked = Object.getOwnPropertyNames(window).filter((k) => !before.has(k));
-  demo.privateCheck = { windowWebChatUndefined: window.WebChat === undefined, leakedGlobals: leaked, privateGlobals: Object.keys(own) };
+  demo.privateCheck = {
+    windowWebChatUndefined: window.WebChat === undefined,
+    leakedGlobals: leaked,
+    privateGlobals: Object.keys(own),
+  };
   return own.WebChat;
 }
 
@@ -116,10 +130,14 @@ function readDom() {
   // (the rest of the article is screen-reader text such as "Bot said:").
   const articles = [...root.querySelectorAll('article')];
   const visible = (el) => (el.innerText ?? el.textContent ?? '').replace(/\s+/g, ' ').trim();
-  demo.transcript = articles.map((a) => [...a.querySelectorAll('.webchat__bubble__content')].map(visible).filter(Boolean).join(' ')).filter(Boolean);
+  demo.transcript = articles
+    .map((a) => [...a.querySelectorAll('.webchat__bubble__content')].map(visible).filter(Boolean).join(' '))
+    .filter(Boolean);
   // The OAuth card renders as an Adaptive Card with the card text and a "Sign In" button.
   demo.cardShown = articles.some(
-    (a) => [...a.querySelectorAll('button')].some((b) => visible(b) === 'Sign In') || visible(a).includes(SSO_DEMO.text.prompt),
+    (a) =>
+      [...a.querySelectorAll('button')].some((b) => visible(b) === 'Sign In') ||
+      visible(a).includes(SSO_DEMO.text.prompt),
   );
   const texts = demo.transcript;
   demo.signedIn = texts.some((t) => t.includes(SSO_DEMO.text.signedIn));
@@ -146,7 +164,9 @@ function readDom() {
 async function main() {
   document.getElementById('wc-options').textContent = JSON.stringify(options);
   const serverQuery = new URLSearchParams([...params].filter(([k]) => SERVER_KEYS.includes(k)));
-  const { token, userId, userName, conversationId } = await (await fetch(`/api/directline/token?${serverQuery}`)).json();
+  const { token, userId, userName, conversationId } = await (
+    await fetch(`/api/directline/token?${serverQuery}`)
+  ).json();
   Object.assign(demo, { userId, conversationId });
 
   const WebChat = options.private ? await loadWebChatPrivately() : await loadWebChat();
@@ -165,7 +185,11 @@ async function main() {
       ...(options.invoke === 'notoken' ? {} : { token: ssoToken }),
     };
     // The same user id Web Chat uses (the token's `user` claim), unless the scenario copies the sample's MSAL account id.
-    const from = { id: options.invoke === 'fromother' ? 'msal-00000000-0000-0000-0000-00000000acc1' : userId, name: userName, role: 'user' };
+    const from = {
+      id: options.invoke === 'fromother' ? 'msal-00000000-0000-0000-0000-00000000acc1' : userId,
+      name: userName,
+      role: 'user',
+    };
     return new Promise((resolve) => {
       directLine.postActivity({ type: 'invoke', name: 'signin/tokenExchange', value, from }).subscribe(
         (id) => {
@@ -202,7 +226,8 @@ async function main() {
     }
     if (options.sso && action.type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
       const activity = action.payload.activity;
-      const card = activity.from?.role === 'bot' && activity.attachments?.find((a) => a.contentType === OAUTH_CARD)?.content;
+      const card =
+        activity.from?.role === 'bot' && activity.attachments?.find((a) => a.contentType === OAUTH_CARD)?.content;
       if (card?.tokenExchangeResource?.uri) {
         demo.card = { connectionName: card.connectionName, tokenExchangeResource: card.tokenExchangeResource };
         exchange(card)
@@ -214,8 +239,15 @@ async function main() {
     return next(action);
   });
 
-  WebChat.renderWebChat({ directLine, store, userID: userId, username: userName, styleOptions: { hideUploadButton: true } }, document.getElementById('webchat'));
-  new MutationObserver(readDom).observe(document.getElementById('webchat'), { childList: true, subtree: true, characterData: true });
+  WebChat.renderWebChat(
+    { directLine, store, userID: userId, username: userName, styleOptions: { hideUploadButton: true } },
+    document.getElementById('webchat'),
+  );
+  new MutationObserver(readDom).observe(document.getElementById('webchat'), {
+    childList: true,
+    subtree: true,
+    characterData: true,
+  });
   setInterval(readDom, 100);
 }
 

@@ -58,7 +58,9 @@ export async function callsOf(worker, tabId, text, afterSeq = 0) {
       await ready;
       return store
         .entries(t)
-        .filter((e) => e.seq > after && e.event.kind === 'sdk.call' && JSON.stringify(e.event.args ?? '').includes(needle))
+        .filter(
+          (e) => e.seq > after && e.event.kind === 'sdk.call' && JSON.stringify(e.event.args ?? '').includes(needle),
+        )
         .map((e) => ({ seq: e.seq, at: e.event.at }));
     },
     [tabId, text, afterSeq],
@@ -71,7 +73,8 @@ export async function waitForCall(worker, tabId, text, afterSeq = 0, timeoutMs =
   for (;;) {
     const found = await callsOf(worker, tabId, text, afterSeq);
     if (found.length > 0) return found[0];
-    if (Date.now() > deadline) throw new Error(`bench: no SDK call with "${text}" reached the background within ${timeoutMs / 1000} s`);
+    if (Date.now() > deadline)
+      throw new Error(`bench: no SDK call with "${text}" reached the background within ${timeoutMs / 1000} s`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }
@@ -117,7 +120,10 @@ export async function workerHeap(context, extensionId) {
     new Promise((resolve) => {
       const i = ++id;
       waiting.set(i, resolve);
-      void session.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: i, method, params: {} }) });
+      void session.send('Target.sendMessageToTarget', {
+        sessionId,
+        message: JSON.stringify({ id: i, method, params: {} }),
+      });
     });
   return async () => {
     await call('HeapProfiler.collectGarbage');
@@ -214,7 +220,12 @@ export async function openPanelPage(context, extensionId, tabId, timeDomain = 't
       const get = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
       return { task: get('TaskDuration'), script: get('ScriptDuration') };
     },
-    arrival: (seq, timeoutMs = 120_000) => within(page.evaluate((s) => window.__benchPanel.arrival(s), seq), timeoutMs, `the panel showing seq ${seq}`),
+    arrival: (seq, timeoutMs = 120_000) =>
+      within(
+        page.evaluate((s) => window.__benchPanel.arrival(s), seq),
+        timeoutMs,
+        `the panel showing seq ${seq}`,
+      ),
     // The panel has finished the work an arrival started (effects, timers that ran at once): the next idle period.
     idle: () => page.evaluate(() => new Promise((r) => requestIdleCallback(() => r(), { timeout: 10_000 }))),
     async close() {

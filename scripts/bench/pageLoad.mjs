@@ -15,7 +15,9 @@ async function loadOnce(context, url) {
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   try {
     await page.goto(url, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.__bench?.doneAt != null || window.__bench?.error, null, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__bench?.doneAt != null || window.__bench?.error, null, {
+      timeout: 30_000,
+    });
     const t = await page.evaluate(() => ({
       load: performance.getEntriesByType('navigation')[0].loadEventEnd,
       doneAt: window.__bench.doneAt,
@@ -49,7 +51,17 @@ export async function measurePageLoad({ withExt, plain, baseUrl, wsUrl, runs }) 
   const pairRatios = [];
   const loadRatios = [];
   const cpuRatios = [];
-  for (const kind of PAGE_KINDS) perKind[kind] = { with: [], without: [], loadWith: [], loadWithout: [], ratios: [], loadRatios: [], cpuWith: [], cpuWithout: [] };
+  for (const kind of PAGE_KINDS)
+    perKind[kind] = {
+      with: [],
+      without: [],
+      loadWith: [],
+      loadWithout: [],
+      ratios: [],
+      loadRatios: [],
+      cpuWith: [],
+      cpuWithout: [],
+    };
   for (let i = 0; i < runs; i++) {
     for (const kind of PAGE_KINDS) {
       const order = i % 2 ? [plain, withExt] : [withExt, plain];

@@ -2,7 +2,17 @@
 // latency, first render and filter at 50,000 events, and a burst of 2,000 events/s. Each figure's
 // method is in docs/performance.md.
 import { tabIdOf } from '../lib/chromium.mjs';
-import { callsOf, emitCalls, logOf, openPanelPage, setMaxEntries, waitForCall, waitForCount, within, workerHeap } from './extension.mjs';
+import {
+  callsOf,
+  emitCalls,
+  logOf,
+  openPanelPage,
+  setMaxEntries,
+  waitForCall,
+  waitForCount,
+  within,
+  workerHeap,
+} from './extension.mjs';
 import { median, quantile, round, spread } from './stats.mjs';
 
 /** The per-tab cap while benchmarking: room for 50,000 events and the batches appended after them. */
@@ -91,7 +101,8 @@ async function filterOnce(panel, text) {
       const t0 = performance.now();
       input.value = t;
       input.dispatchEvent(new Event('input', { bubbles: true }));
-      while (document.querySelector('[data-testid=shown]').textContent === start) await new Promise((r) => requestAnimationFrame(r));
+      while (document.querySelector('[data-testid=shown]').textContent === start)
+        await new Promise((r) => requestAnimationFrame(r));
       return { ms: performance.now() - t0, shown: document.querySelector('[data-testid=shown]').textContent };
     }, text),
     60_000,
@@ -106,7 +117,8 @@ async function clearFilter(panel) {
       const input = document.querySelector('[data-testid=search]');
       input.value = '';
       input.dispatchEvent(new Event('input', { bubbles: true }));
-      while (/ of /.test(document.querySelector('[data-testid=shown]').textContent)) await new Promise((r) => requestAnimationFrame(r));
+      while (/ of /.test(document.querySelector('[data-testid=shown]').textContent))
+        await new Promise((r) => requestAnimationFrame(r));
     }),
     60_000,
     'the panel clearing its filter',
@@ -123,7 +135,10 @@ const shownCount = (text) => Number(/^([\d,]+)/.exec(text)?.[1]?.replace(/,/g, '
  * @param {{ context: any, extensionId: string, worker: () => Promise<any> }} ext
  * @param {{ baseUrl: string, batch: number, growthRepeats: number, latencySamples: number, filterRepeats: number }} opts
  */
-export async function measureGrowingLog(ext, { baseUrl, batch, growthRepeats, latencySamples: nLatency, filterRepeats }) {
+export async function measureGrowingLog(
+  ext,
+  { baseUrl, batch, growthRepeats, latencySamples: nLatency, filterRepeats },
+) {
   await setMaxEntries(ext.worker, BENCH_CAP);
   const heap = await workerHeap(ext.context, ext.extensionId);
   const heapBefore = await heap();

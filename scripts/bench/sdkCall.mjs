@@ -24,7 +24,8 @@ function installOps() {
     delivered++;
     waiter?.();
   });
-  const deliveredAll = (n) => (delivered >= n ? undefined : new Promise((resolve) => (waiter = () => delivered >= n && resolve())));
+  const deliveredAll = (n) =>
+    delivered >= n ? undefined : new Promise((resolve) => (waiter = () => delivered >= n && resolve()));
   const ops = {
     empty: () => undefined,
     sdk: (i) => SDK.getContextProvider(`bench call ${i}`),
@@ -69,7 +70,8 @@ export async function measureSdkCall(context, page, { calls, repeats, chunk }) {
   await page.evaluate(installOps);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
-  const taskMs = async () => ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
+  const taskMs = async () =>
+    ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')?.value ?? 0) * 1000;
   const timed = async (name, n) => {
     const t0 = await taskMs();
     await page.evaluate(([op, count]) => window.__benchSdk.run(op, count), [name, n]);
@@ -82,12 +84,14 @@ export async function measureSdkCall(context, page, { calls, repeats, chunk }) {
     const ms = { empty: 0, sdk: 0, postMessage: 0 };
     for (let c = 0; c < chunks; c++) {
       // Rotate the order so no operation always runs right after another.
-      for (let k = 0; k < NAMES.length; k++) ms[NAMES[(c + k) % NAMES.length]] += await timed(NAMES[(c + k) % NAMES.length], chunk);
+      for (let k = 0; k < NAMES.length; k++)
+        ms[NAMES[(c + k) % NAMES.length]] += await timed(NAMES[(c + k) % NAMES.length], chunk);
     }
     const us = (x) => ((x - ms.empty) * 1000) / (chunks * chunk);
     out.sdk.push(us(ms.sdk));
     out.postMessage.push(us(ms.postMessage));
-    for (const name of ['sdk', 'postMessage']) out[`${name}Sync`].push(await page.evaluate(([op, n]) => window.__benchSdk.syncOnly(op, n), [name, calls]));
+    for (const name of ['sdk', 'postMessage'])
+      out[`${name}Sync`].push(await page.evaluate(([op, n]) => window.__benchSdk.syncOnly(op, n), [name, calls]));
   }
   await cdp.detach();
   return out;

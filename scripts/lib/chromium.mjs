@@ -14,7 +14,14 @@ export function chromiumPath() {
 }
 
 /** Flags for Chromium on a machine with no outside network (see docs/architecture.md, testing). */
-const CHROMIUM_ARGS = ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'];
+const CHROMIUM_ARGS = [
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+];
 
 /**
  * Launches Chromium WITHOUT the extension, with the same flags: the baseline the transparency and
@@ -81,7 +88,8 @@ export async function tabIdOf(worker, pageUrl, timeoutMs = 10_000) {
         await ready;
         // A URL longer than the capture schema allows is stored cut, with a "…[+N chars]" marker.
         const cut = /…\[\+\d+ chars\]$/;
-        const same = (stored) => stored === url || (typeof stored === 'string' && cut.test(stored) && url.startsWith(stored.replace(cut, '')));
+        const same = (stored) =>
+          stored === url || (typeof stored === 'string' && cut.test(stored) && url.startsWith(stored.replace(cut, '')));
         for (const tabId of store.tabIds()) {
           if (store.entries(tabId).some((e) => e.event.kind === 'hook.installed' && same(e.event.url))) return tabId;
         }

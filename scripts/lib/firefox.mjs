@@ -7,7 +7,9 @@ export const FIREFOX_EXTENSION_UUID = 'd1d2d3d4-0000-4000-8000-000000000001';
 export const GECKO_ID = 'chat-sso-inspector@example.invalid';
 
 export function firefoxPath() {
-  const found = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox'].filter(Boolean).find((p) => existsSync(p));
+  const found = [process.env.FIREFOX_PATH, '/usr/bin/firefox-esr', '/usr/bin/firefox']
+    .filter(Boolean)
+    .find((p) => existsSync(p));
   if (!found) throw new Error('Firefox not found. Install it with `apt-get install firefox-esr`, or set FIREFOX_PATH.');
   return found;
 }
@@ -42,8 +44,16 @@ export async function launchFirefoxWithExtension({ extensionDir }) {
 export async function openFirefoxPanel(browser, pageUrl) {
   const panel = await browser.newPage();
   // Puppeteer reports a detached frame for moz-extension navigations; the page loads regardless.
-  await panel.goto(`moz-extension://${FIREFOX_EXTENSION_UUID}/panel.html?tabId=0`, { waitUntil: 'domcontentloaded', timeout: 10_000 }).catch(() => undefined);
-  await panel.waitForFunction(() => typeof browser !== 'undefined' && !!document.querySelector('[data-testid=status]'), { timeout: 10_000 });
+  await panel
+    .goto(`moz-extension://${FIREFOX_EXTENSION_UUID}/panel.html?tabId=0`, {
+      waitUntil: 'domcontentloaded',
+      timeout: 10_000,
+    })
+    .catch(() => undefined);
+  await panel.waitForFunction(
+    () => typeof browser !== 'undefined' && !!document.querySelector('[data-testid=status]'),
+    { timeout: 10_000 },
+  );
   const tabId = await panel.evaluate(async (url) => {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
@@ -59,7 +69,8 @@ export async function openFirefoxPanel(browser, pageUrl) {
       };
       for (const [key, value] of Object.entries(all)) {
         const m = /^log:(\d+):\d+$/.exec(key);
-        if (m && (await decode(value)).some((e) => e.event.kind === 'hook.installed' && e.event.url === url)) return Number(m[1]);
+        if (m && (await decode(value)).some((e) => e.event.kind === 'hook.installed' && e.event.url === url))
+          return Number(m[1]);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -69,7 +80,11 @@ export async function openFirefoxPanel(browser, pageUrl) {
   await panel.evaluate((id) => {
     location.search = `?tabId=${id}`;
   }, tabId);
-  await panel.waitForFunction((id) => document.querySelector('[data-testid=status]')?.textContent === `tab ${id}: connected`, { timeout: 10_000 }, tabId);
+  await panel.waitForFunction(
+    (id) => document.querySelector('[data-testid=status]')?.textContent === `tab ${id}: connected`,
+    { timeout: 10_000 },
+    tabId,
+  );
   return { panel, tabId };
 }
 
@@ -84,5 +99,9 @@ export async function waitForPanelToShowLog(panel, tabId, timeout = 15_000) {
     const meta = (await browser.storage.session.get(key))[key];
     return (meta?.nextSeq ?? 1) - 1;
   }, tabId);
-  await panel.waitForFunction((n) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= n, { timeout }, last);
+  await panel.waitForFunction(
+    (n) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= n,
+    { timeout },
+    last,
+  );
 }

@@ -36,14 +36,20 @@ export function parseDuration(text) {
   m = /(-?[\d.]+) s\b/.exec(text);
   if (m && !/min|h\b/.test(text)) return Number(m[1]) * 1000;
   let total = 0;
-  for (const [, n, unit] of text.matchAll(/(\d+) (d|h|min|s)\b/g)) total += Number(n) * { d: 86_400_000, h: 3_600_000, min: 60_000, s: 1000 }[unit];
+  for (const [, n, unit] of text.matchAll(/(\d+) (d|h|min|s)\b/g))
+    total += Number(n) * { d: 86_400_000, h: 3_600_000, min: 60_000, s: 1000 }[unit];
   return total;
 }
 
 /** Formats rows for the terminal: one line each, problems marked. */
 export function formatRows(rows) {
   const mark = { info: ' ', warning: '⚠', error: '✖' };
-  return rows.map((r) => `  ${mark[r.severity] ?? ' '} ${r.time.padStart(10)}  ${r.source.padEnd(11)} ${r.label.replace(/^[⚠✖]\s*/, '').padEnd(16)} ${r.summary}`).join('\n');
+  return rows
+    .map(
+      (r) =>
+        `  ${mark[r.severity] ?? ' '} ${r.time.padStart(10)}  ${r.source.padEnd(11)} ${r.label.replace(/^[⚠✖]\s*/, '').padEnd(16)} ${r.summary}`,
+    )
+    .join('\n');
 }
 
 /** One line per OAuthCard and its invoke, as the panel shows them: the SSO attempt at a glance. */
@@ -53,7 +59,8 @@ export function formatSsoAttempts(rows) {
   const invokes = rows.filter((r) => r.tag === 'invoke');
   return cards
     .map((c) => {
-      const invoke = invokes.map((i) => i.summary.replace(/^.*?\): /, '')).join('; ') || 'no signin/tokenExchange invoke';
+      const invoke =
+        invokes.map((i) => i.summary.replace(/^.*?\): /, '')).join('; ') || 'no signin/tokenExchange invoke';
       return `  SSO: card ${c.outcome.toUpperCase()} · invoke: ${invoke}`;
     })
     .join('\n');

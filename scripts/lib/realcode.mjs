@@ -14,7 +14,12 @@ export const REALCODE_PAGE_TIMEOUT_MS = 60_000;
  * @param {{ keepOpen?: boolean, timeoutMs?: number }} [opts]
  * @returns {Promise<{ url: string, truth: any, page: any, console: string[] }>}
  */
-export async function runRealcodeScenario(browserOrContext, baseUrl, scenario, { keepOpen = false, timeoutMs = REALCODE_PAGE_TIMEOUT_MS } = {}) {
+export async function runRealcodeScenario(
+  browserOrContext,
+  baseUrl,
+  scenario,
+  { keepOpen = false, timeoutMs = REALCODE_PAGE_TIMEOUT_MS } = {},
+) {
   // Firefox over WebDriver BiDi can refuse a new tab while another tab navigates ("no such frame"): retry once.
   const page = await browserOrContext.newPage().catch(async (e) => {
     if (!/no such frame|BrowsingContext/i.test(String(e?.message ?? e))) throw e;
@@ -36,7 +41,10 @@ export async function runRealcodeScenario(browserOrContext, baseUrl, scenario, {
   } catch (e) {
     const state = await page.evaluate(() => JSON.stringify(window.__realcode ?? null)).catch((x) => String(x));
     await page.close().catch(() => undefined);
-    throw new Error(`${scenario.id} did not finish: ${e?.message ?? e}\npage state: ${String(state).slice(0, 4000)}\nconsole:\n${consoleLines.slice(-30).join('\n')}`, { cause: e });
+    throw new Error(
+      `${scenario.id} did not finish: ${e?.message ?? e}\npage state: ${String(state).slice(0, 4000)}\nconsole:\n${consoleLines.slice(-30).join('\n')}`,
+      { cause: e },
+    );
   }
   const truth = await page.evaluate(() => JSON.parse(JSON.stringify(window.__realcode)));
   if (!keepOpen) await page.close().catch(() => undefined);
@@ -46,7 +54,12 @@ export async function runRealcodeScenario(browserOrContext, baseUrl, scenario, {
 /** A one-line summary of a ground truth, for printing. */
 export function formatRealcodeTruth(truth) {
   const d = truth.decisions;
-  const cards = d.cards.map((c, i) => `card ${i + 1} ${c.decision.toUpperCase()} (${c.widgetEvent ?? 'no widget event'}${c.inWebChat ? ', in Web Chat' : ''})`).join('; ');
+  const cards = d.cards
+    .map(
+      (c, i) =>
+        `card ${i + 1} ${c.decision.toUpperCase()} (${c.widgetEvent ?? 'no widget event'}${c.inWebChat ? ', in Web Chat' : ''})`,
+    )
+    .join('; ');
   return [
     `lcw: ${d.lcwEvents.join(' → ') || '—'}`,
     `initialize: ${d.initialize} · startChat: ${d.startChat ?? '—'}`,

@@ -31,10 +31,14 @@ async function openAndInspect(browser, url, global, label, timeout) {
   const { context, extensionId, worker } = browser;
   const page = await context.newPage();
   await page.goto(url);
-  await page.waitForFunction((g) => window[g]?.finished === true, global, { timeout, polling: 100 }).catch(async (e) => {
-    const state = await page.evaluate((g) => JSON.stringify({ state: window[g], visibility: document.visibilityState }), global).catch((x) => String(x));
-    throw new Error(`${label} did not finish: ${e.message}\npage state: ${state}`);
-  });
+  await page
+    .waitForFunction((g) => window[g]?.finished === true, global, { timeout, polling: 100 })
+    .catch(async (e) => {
+      const state = await page
+        .evaluate((g) => JSON.stringify({ state: window[g], visibility: document.visibilityState }), global)
+        .catch((x) => String(x));
+      throw new Error(`${label} did not finish: ${e.message}\npage state: ${state}`);
+    });
   const state = await page.evaluate((g) => JSON.parse(JSON.stringify(window[g])), global);
   const tabId = await tabIdOf(worker, url);
   const panel = await openPanel(context, extensionId, tabId);
@@ -68,7 +72,16 @@ export async function runScenario(browser, baseUrl, scenario, { keepOpen = false
   const url = `${baseUrl}/omnichannel/?scenario=${scenario.id}`;
   const r = await openAndInspect(browser, url, '__sim', `Scenario ${scenario.id}`, 30_000);
   const { rows, diagnosis } = await readAndClose(r, keepOpen);
-  return { scenario, tabId: r.tabId, url, rows, diagnosis, measurements: r.state.measurements, page: r.page, panel: r.panel };
+  return {
+    scenario,
+    tabId: r.tabId,
+    url,
+    rows,
+    diagnosis,
+    measurements: r.state.measurements,
+    page: r.page,
+    panel: r.panel,
+  };
 }
 
 /**
@@ -84,8 +97,18 @@ export async function runWebChatScenario(browser, baseUrl, scenario, { keepOpen 
   const url = `${baseUrl}/webchat/?${scenario.query}`;
   const r = await openAndInspect(browser, url, '__webchatDemo', `Web Chat scenario ${scenario.id}`, 90_000);
   const { panel } = r;
-  await panel.waitForFunction(() => document.querySelector('.row[data-tag="oauthcard"]') || document.querySelectorAll('.row').length > 5, null, { timeout: 10_000 }).catch(() => undefined);
-  const { rows, diagnosis, extra: cardDetails } = await readAndClose(r, keepOpen, async () => {
+  await panel
+    .waitForFunction(
+      () => document.querySelector('.row[data-tag="oauthcard"]') || document.querySelectorAll('.row').length > 5,
+      null,
+      { timeout: 10_000 },
+    )
+    .catch(() => undefined);
+  const {
+    rows,
+    diagnosis,
+    extra: cardDetails,
+  } = await readAndClose(r, keepOpen, async () => {
     if (!(await panel.$('.row[data-tag="oauthcard"]'))) return null;
     await panel.click('.row[data-tag="oauthcard"]');
     const text = await panel.textContent('[data-testid=card-details]');

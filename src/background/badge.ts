@@ -20,7 +20,11 @@ export function createBadge(store: TabLogStore) {
     try {
       await browser.action.setBadgeBackgroundColor({ tabId, color: '#b3261e' });
       await browser.action.setBadgeText({ tabId, text: errors > 0 ? String(errors) : '' });
-      await browser.action.setTitle({ tabId, title: errors > 0 ? `Chat SSO Inspector: ${errors} error${errors > 1 ? 's' : ''} in this tab` : 'Chat SSO Inspector' });
+      await browser.action.setTitle({
+        tabId,
+        title:
+          errors > 0 ? `Chat SSO Inspector: ${errors} error${errors > 1 ? 's' : ''} in this tab` : 'Chat SSO Inspector',
+      });
     } catch {
       // The tab is gone, or the browser has no action API: nothing to show.
     }
@@ -31,7 +35,10 @@ export function createBadge(store: TabLogStore) {
     update(tabId: number) {
       if (timers.has(tabId)) return;
       const wait = Math.max(0, INTERVAL_MS - (Date.now() - (last.get(tabId) ?? 0)));
-      timers.set(tabId, setTimeout(() => void render(tabId), wait));
+      timers.set(
+        tabId,
+        setTimeout(() => void render(tabId), wait),
+      );
     },
     forget(tabId: number) {
       clearTimeout(timers.get(tabId));

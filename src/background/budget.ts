@@ -88,7 +88,9 @@ export function createBudgetWatch(clock: BudgetClock, limitMs: number, onExceede
     restore(tabId: number, entries: LogEntry[]) {
       // Flags first, so an invocation flagged before the restart is not flagged twice.
       for (const entry of entries) if (entry.event.kind === 'budget.exceeded') observe(tabId, entry);
-      const calledBack = new Set(entries.flatMap((x) => (x.event.kind === 'provider.callback' ? [x.event.invocationId] : [])));
+      const calledBack = new Set(
+        entries.flatMap((x) => (x.event.kind === 'provider.callback' ? [x.event.invocationId] : [])),
+      );
       for (const entry of entries) {
         const e = entry.event;
         if (e.kind === 'provider.invoke' && !calledBack.has(e.invocationId)) observe(tabId, entry);

@@ -79,7 +79,9 @@ export const gzipCodec: ChunkCodec =
           if (plain) return plain;
           const gz = stored && typeof stored === 'object' ? (stored as { gz?: unknown }).gz : undefined;
           if (typeof gz !== 'string') throw new Error('not a stored chunk');
-          return JSON.parse(new TextDecoder().decode(await pipe(fromBase64(gz), new DecompressionStream('gzip')))) as LogEntry[];
+          return JSON.parse(
+            new TextDecoder().decode(await pipe(fromBase64(gz), new DecompressionStream('gzip'))),
+          ) as LogEntry[];
         },
         sizeOf: sizeOfStored,
       }

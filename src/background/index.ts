@@ -11,7 +11,13 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import { AUTH_PROVIDER_BUDGET_MS } from '../shared/constants';
 import type { LogEntry } from '../shared/events';
-import { SETTINGS_KEY, tabIdFromPortName, type PanelPortMessage, type PanelRequest, type Settings } from '../shared/messages';
+import {
+  SETTINGS_KEY,
+  tabIdFromPortName,
+  type PanelPortMessage,
+  type PanelRequest,
+  type Settings,
+} from '../shared/messages';
 import { createBadge } from './badge';
 import { createBudgetWatch } from './budget';
 import { gzipCodec } from './chunkCodec';
@@ -39,7 +45,9 @@ const budget = createBudgetWatch(
   },
   AUTH_PROVIDER_BUDGET_MS,
   (flag) => {
-    const entries = store.append(flag.tabId, -1, [{ kind: 'budget.exceeded', invocationId: flag.invocationId, t: flag.t, at: flag.at, limitMs: flag.limitMs }]);
+    const entries = store.append(flag.tabId, -1, [
+      { kind: 'budget.exceeded', invocationId: flag.invocationId, t: flag.t, at: flag.at, limitMs: flag.limitMs },
+    ]);
     published(flag.tabId, { appended: entries, updated: [] });
   },
 );
@@ -110,7 +118,9 @@ function sendSnapshot(port: Runtime.Port, tabId: number) {
   const parts = store.parts(tabId, PORT_MESSAGE_CHARS, PORT_MESSAGE_ENTRIES);
   const snapshotId = (snapshots += 1);
   // Posted back to back in one task: no append can come between the parts.
-  parts.forEach((entries, part) => post(port, { type: 'snapshot', tabId, snapshotId, part, parts: parts.length, entries, state }));
+  parts.forEach((entries, part) =>
+    post(port, { type: 'snapshot', tabId, snapshotId, part, parts: parts.length, entries, state }),
+  );
 }
 
 function clearTab(tabId: number) {
@@ -142,7 +152,8 @@ const refused = { ok: false } as const;
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const tabId = sender.tab?.id;
-  if (sender.id !== browser.runtime.id || typeof tabId !== 'number' || tabId < 0 || !raw || typeof raw !== 'object') return undefined;
+  if (sender.id !== browser.runtime.id || typeof tabId !== 'number' || tabId < 0 || !raw || typeof raw !== 'object')
+    return undefined;
   const message = raw as Record<string, unknown>;
   const frameId = typeof sender.frameId === 'number' && sender.frameId >= 0 ? sender.frameId : 0;
   const documentId = (sender as { documentId?: string }).documentId;
@@ -159,7 +170,8 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
       case 'hook-events': {
         const batchId = message.batchId;
         if (typeof batchId !== 'string' || batchId.length === 0 || batchId.length > 128) return refused;
-        if (!store.hasBatch(tabId, batchId)) published(tabId, ingest.hookEvents(tabId, frameId, message.events, batchId));
+        if (!store.hasBatch(tabId, batchId))
+          published(tabId, ingest.hookEvents(tabId, frameId, message.events, batchId));
         // Acknowledge only what is stored: the relay resends otherwise. A storage failure other than a
         // full quota (handled by fair eviction) must not stall the page's events forever.
         await store.flushed().catch((e) => console.warn('Chat SSO Inspector: could not persist the log', e));
@@ -167,7 +179,10 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
       }
       case 'relay-rejected':
       case 'relay-dropped': {
-        const result = message.type === 'relay-rejected' ? ingest.rejected(tabId, message.count, message.reasons) : ingest.dropped(tabId, message.count, message.reason);
+        const result =
+          message.type === 'relay-rejected'
+            ? ingest.rejected(tabId, message.count, message.reasons)
+            : ingest.dropped(tabId, message.count, message.reason);
         if (!result) return refused;
         published(tabId, result);
         await store.flushed().catch(() => undefined);

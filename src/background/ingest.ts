@@ -12,7 +12,14 @@
 import * as v from 'valibot';
 import { HookEventSchema, type CapturedEvent, type HookEvent, type LogEntry } from '../shared/events';
 import { MAX_EVENT_DEPTH, depthOver, type RelayDropReason } from '../shared/messages';
-import { MAX_EVENT_CHARS, RATE_CHARS_BURST, RATE_CHARS_PER_S, RATE_EVENTS_BURST, RATE_EVENTS_PER_S, TokenBucket } from './limits';
+import {
+  MAX_EVENT_CHARS,
+  RATE_CHARS_BURST,
+  RATE_CHARS_PER_S,
+  RATE_EVENTS_BURST,
+  RATE_EVENTS_PER_S,
+  TokenBucket,
+} from './limits';
 import type { MarkerSlot, TabLogStore } from './tabLog';
 
 /** Most events one relay message may carry; the rest are refused unread (the relay sends 500 at most). */
@@ -47,7 +54,10 @@ export interface IngestResult {
 }
 
 /** Checks one event from the relay: the event as the schema reads it and its JSON, or why not. */
-export function checkHookEvent(item: unknown, maxChars = MAX_EVENT_CHARS): { event: HookEvent; json: string } | { reason: 'background-check' | 'event-too-large' } {
+export function checkHookEvent(
+  item: unknown,
+  maxChars = MAX_EVENT_CHARS,
+): { event: HookEvent; json: string } | { reason: 'background-check' | 'event-too-large' } {
   try {
     // The schemas recurse (summaries): bound the depth first, so validation never overflows the stack.
     if (depthOver(item, MAX_EVENT_DEPTH)) return { reason: 'background-check' };
@@ -73,13 +83,20 @@ function mergeReasons(current: string[], add: Iterable<string>): string[] {
   return out;
 }
 
-export function createIngest(store: TabLogStore, now: () => number = Date.now, limits: IngestLimits = DEFAULT_INGEST_LIMITS) {
+export function createIngest(
+  store: TabLogStore,
+  now: () => number = Date.now,
+  limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+) {
   const buckets = new Map<number, { events: TokenBucket; chars: TokenBucket }>();
   const bucketsOf = (tabId: number) => {
     let b = buckets.get(tabId);
     if (!b) {
       const t = now();
-      b = { events: new TokenBucket(limits.eventsPerSecond, limits.eventsBurst, t), chars: new TokenBucket(limits.charsPerSecond, limits.charsBurst, t) };
+      b = {
+        events: new TokenBucket(limits.eventsPerSecond, limits.eventsBurst, t),
+        chars: new TokenBucket(limits.charsPerSecond, limits.charsBurst, t),
+      };
       buckets.set(tabId, b);
     }
     return b;
@@ -92,7 +109,13 @@ export function createIngest(store: TabLogStore, now: () => number = Date.now, l
     const list = [...reasons];
     const { entry, created } = store.upsertMarker(tabId, slot, (current): CapturedEvent => {
       const prev = current && current.kind === kind ? current : undefined;
-      return { kind, at: prev?.at ?? now(), t: 0, count: Math.min(MAX_COUNT, (prev?.count ?? 0) + count), reasons: mergeReasons(prev?.reasons ?? [], list) };
+      return {
+        kind,
+        at: prev?.at ?? now(),
+        t: 0,
+        count: Math.min(MAX_COUNT, (prev?.count ?? 0) + count),
+        reasons: mergeReasons(prev?.reasons ?? [], list),
+      };
     });
     (created ? into.appended : into.updated).push(entry);
   };
@@ -134,8 +157,20 @@ export function createIngest(store: TabLogStore, now: () => number = Date.now, l
         jsons.push(checked.json);
       }
       result.appended.push(...store.append(tabId, frameId, events, batchId, jsons));
-      coalesce(tabId, 'rejected', [...rejected.values()].reduce((a, n) => a + n, 0), rejected.keys(), result);
-      coalesce(tabId, 'dropped', [...dropped.values()].reduce((a, n) => a + n, 0), dropped.keys(), result);
+      coalesce(
+        tabId,
+        'rejected',
+        [...rejected.values()].reduce((a, n) => a + n, 0),
+        rejected.keys(),
+        result,
+      );
+      coalesce(
+        tabId,
+        'dropped',
+        [...dropped.values()].reduce((a, n) => a + n, 0),
+        dropped.keys(),
+        result,
+      );
       return result;
     },
 
@@ -143,7 +178,10 @@ export function createIngest(store: TabLogStore, now: () => number = Date.now, l
     rejected(tabId: number, count: unknown, reasons: unknown): IngestResult | null {
       const n = claimedCount(count);
       if (n === null) return null;
-      const list = (Array.isArray(reasons) ? reasons : []).filter((r): r is string => typeof r === 'string').map((r) => r.slice(0, 40)).slice(0, MAX_REASONS);
+      const list = (Array.isArray(reasons) ? reasons : [])
+        .filter((r): r is string => typeof r === 'string')
+        .map((r) => r.slice(0, 40))
+        .slice(0, MAX_REASONS);
       const result: IngestResult = { appended: [], updated: [] };
       coalesce(tabId, 'rejected', n, list.length ? list : ['unspecified'], result);
       return result;

@@ -28,18 +28,26 @@ export type TopFrameVerdict =
   | 'stale';
 
 function retire(state: DocState | undefined, next: string | null): DocState {
-  const retired = [...(state?.current ? [state.current] : []), ...(state?.retired ?? [])].filter((id) => id !== next).slice(0, RETIRED);
+  const retired = [...(state?.current ? [state.current] : []), ...(state?.retired ?? [])]
+    .filter((id) => id !== next)
+    .slice(0, RETIRED);
   return { current: next, retired };
 }
 
 /** The tab's top frame committed a navigation to a new document (`documentId` when the browser gives it). */
-export function commitTopDocument(state: DocState | undefined, documentId: string | undefined): { state: DocState; isNew: boolean } {
+export function commitTopDocument(
+  state: DocState | undefined,
+  documentId: string | undefined,
+): { state: DocState; isNew: boolean } {
   if (documentId && state?.current === documentId) return { state, isNew: false }; // the same commit, seen twice
   return { state: retire(state, documentId ?? null), isNew: true };
 }
 
 /** Classifies a message from the tab's top frame by its sender's `documentId`. */
-export function classifyTopFrameMessage(state: DocState | undefined, documentId: string | undefined): { state: DocState | undefined; verdict: TopFrameVerdict } {
+export function classifyTopFrameMessage(
+  state: DocState | undefined,
+  documentId: string | undefined,
+): { state: DocState | undefined; verdict: TopFrameVerdict } {
   if (!documentId) return { state, verdict: 'current' };
   if (!state) return { state: { current: documentId, retired: [] }, verdict: 'current' }; // the first document seen
   if (state.current === documentId) return { state, verdict: 'current' };

@@ -136,7 +136,8 @@ const metaKey = (tabId: number) => `log:${tabId}:meta`;
 const unitKey = (tabId: number, u: number) => `log:${tabId}:${u}`;
 
 /** JSON of an entry from the JSON of its event (no second stringify of the event). */
-export const entryJson = (seq: number, frameId: number, eventJson: string) => `{"seq":${seq},"frameId":${frameId},"event":${eventJson}}`;
+export const entryJson = (seq: number, frameId: number, eventJson: string) =>
+  `{"seq":${seq},"frameId":${frameId},"event":${eventJson}}`;
 
 /** Index of the first element of sorted `arr[from…]` whose key is ≥ `seq`. */
 function lowerBound<T>(arr: T[], from: number, seq: number, key: (x: T) => number): number {
@@ -208,7 +209,9 @@ export class TabLogStore {
         nextUnit: current && Number.isInteger(stored.nextUnit) ? stored.nextUnit! : 0,
         dropped: current && Number.isInteger(stored.dropped) ? stored.dropped! : 0,
         preserveLog: stored.preserveLog === true,
-        batches: Array.isArray(stored.batches) ? stored.batches.filter((b) => typeof b === 'string').slice(-RECENT_BATCHES) : [],
+        batches: Array.isArray(stored.batches)
+          ? stored.batches.filter((b) => typeof b === 'string').slice(-RECENT_BATCHES)
+          : [],
         markers: current && stored.markers && typeof stored.markers === 'object' ? { ...stored.markers } : {},
         ...(current && stored.docs ? { docs: stored.docs } : {}),
       };
@@ -239,7 +242,10 @@ export class TabLogStore {
           continue;
         }
         lowestFirst = Math.min(lowestFirst, first);
-        accepted.push({ unit: { u, first, last, chars: this.codec.sizeOf(value) + PER_KEY_CHARS, open: v.open === true }, entries });
+        accepted.push({
+          unit: { u, first, last, chars: this.codec.sizeOf(value) + PER_KEY_CHARS, open: v.open === true },
+          entries,
+        });
         meta.nextUnit = Math.max(meta.nextUnit, u + 1);
       }
       accepted.reverse();
@@ -267,7 +273,8 @@ export class TabLogStore {
       });
       log.openWritten = log.open.length;
       // A marker whose entry is gone (dropped before the restart) is closed.
-      for (const [slot, e] of Object.entries(meta.markers)) if (!e || e.seq < meta.firstSeq || e.seq > lastSeq) delete meta.markers[slot as MarkerSlot];
+      for (const [slot, e] of Object.entries(meta.markers))
+        if (!e || e.seq < meta.firstSeq || e.seq > lastSeq) delete meta.markers[slot as MarkerSlot];
       meta.nextSeq = Math.max(meta.nextSeq, lastSeq + 1);
       meta.firstSeq = log.entries.length === 0 ? meta.nextSeq : log.entries[0]!.seq;
       log.stored = log.units.reduce((n, x) => n + x.chars, 0) + JSON.stringify(meta).length + PER_KEY_CHARS;
@@ -356,7 +363,12 @@ export class TabLogStore {
   /** Dropped count, preserve flag, cap and first kept seq of a tab's log. */
   state(tabId: number): TabLogState {
     const meta = this.tabs.get(tabId)?.meta;
-    return { dropped: meta?.dropped ?? 0, preserveLog: meta?.preserveLog ?? false, maxEntries: this.maxEntries, firstSeq: meta?.firstSeq ?? 1 };
+    return {
+      dropped: meta?.dropped ?? 0,
+      preserveLog: meta?.preserveLog ?? false,
+      maxEntries: this.maxEntries,
+      firstSeq: meta?.firstSeq ?? 1,
+    };
   }
 
   /** True when the batch id was already stored for this tab (a retry after a lost acknowledgement). */
@@ -372,7 +384,16 @@ export class TabLogStore {
   private logOf(tabId: number): TabLog {
     let log = this.tabs.get(tabId);
     if (!log) {
-      log = this.emptyLog({ v: LAYOUT, nextSeq: 1, firstSeq: 1, nextUnit: 0, dropped: 0, preserveLog: false, batches: [], markers: {} });
+      log = this.emptyLog({
+        v: LAYOUT,
+        nextSeq: 1,
+        firstSeq: 1,
+        nextUnit: 0,
+        dropped: 0,
+        preserveLog: false,
+        batches: [],
+        markers: {},
+      });
       this.tabs.set(tabId, log);
     }
     return log;
@@ -404,7 +425,8 @@ export class TabLogStore {
     if (batchId) {
       meta.batches.push(batchId);
       log.batchSet.add(batchId);
-      if (meta.batches.length > RECENT_BATCHES) for (const old of meta.batches.splice(0, meta.batches.length - RECENT_BATCHES)) log.batchSet.delete(old);
+      if (meta.batches.length > RECENT_BATCHES)
+        for (const old of meta.batches.splice(0, meta.batches.length - RECENT_BATCHES)) log.batchSet.delete(old);
     }
     this.trimToBudgets(tabId, log);
     this.scheduleWrite(tabId, log);
@@ -421,7 +443,10 @@ export class TabLogStore {
   /** Drops the oldest entries past `maxEntries` / `maxTabChars`. Amortised O(1) per dropped entry. */
   private trimToBudgets(tabId: number, log: TabLog): void {
     let over = 0;
-    while (log.entries.length - log.head - over > 0 && (log.entries.length - log.head - over > this.maxEntries || log.chars > this.maxTabChars)) {
+    while (
+      log.entries.length - log.head - over > 0 &&
+      (log.entries.length - log.head - over > this.maxEntries || log.chars > this.maxTabChars)
+    ) {
       log.chars -= log.sizes[log.head + over]!;
       over += 1;
     }
@@ -441,12 +466,17 @@ export class TabLogStore {
       log.sizes = log.sizes.slice(log.head);
       log.head = 0;
     }
-    for (const [slot, e] of Object.entries(log.meta.markers)) if (e && e.seq < log.meta.firstSeq) delete log.meta.markers[slot as MarkerSlot];
+    for (const [slot, e] of Object.entries(log.meta.markers))
+      if (e && e.seq < log.meta.firstSeq) delete log.meta.markers[slot as MarkerSlot];
   }
 
   /** Drops the entries with seq ≤ `lastSeq` (the storage budget evicted them). */
   private dropThrough(tabId: number, log: TabLog, lastSeq: number): void {
-    this.dropFront(tabId, log, lowerBound(log.entries, log.head, lastSeq + 1, (e) => e.seq));
+    this.dropFront(
+      tabId,
+      log,
+      lowerBound(log.entries, log.head, lastSeq + 1, (e) => e.seq),
+    );
   }
 
   /**
@@ -454,7 +484,11 @@ export class TabLogStore {
    * current event (undefined for a new one) and returns the new one. A new entry is appended; an
    * existing one keeps its seq and place. Returns the entry and whether it is new.
    */
-  upsertMarker(tabId: number, slot: MarkerSlot, update: (current: CapturedEvent | undefined) => CapturedEvent): { entry: LogEntry; created: boolean } {
+  upsertMarker(
+    tabId: number,
+    slot: MarkerSlot,
+    update: (current: CapturedEvent | undefined) => CapturedEvent,
+  ): { entry: LogEntry; created: boolean } {
     const log = this.logOf(tabId);
     const current = log.meta.markers[slot];
     if (current && current.seq >= log.meta.firstSeq) {
@@ -492,7 +526,8 @@ export class TabLogStore {
   closeMarkers(tabId: number): void {
     const log = this.tabs.get(tabId);
     if (!log) return;
-    for (const entry of Object.values(log.meta.markers)) if (entry && entry.seq >= log.meta.firstSeq) this.refreshStoredCopy(log, entry);
+    for (const entry of Object.values(log.meta.markers))
+      if (entry && entry.seq >= log.meta.firstSeq) this.refreshStoredCopy(log, entry);
     log.meta.markers = {};
     this.scheduleWrite(tabId, log);
   }
@@ -603,7 +638,11 @@ export class TabLogStore {
       const first = kept[0]!.seq;
       const last = kept.at(-1)!.seq;
       const encoded = await this.codec.encode(`[${kept.map((p) => p.json).join(',')}]`);
-      adds.push({ unit: { u: log.meta.nextUnit++, first, last, chars: this.codec.sizeOf(encoded) + PER_KEY_CHARS, open: false }, value: { ...encoded, first, last }, rewrite: false });
+      adds.push({
+        unit: { u: log.meta.nextUnit++, first, last, chars: this.codec.sizeOf(encoded) + PER_KEY_CHARS, open: false },
+        value: { ...encoded, first, last },
+        rewrite: false,
+      });
     }
     // Stored copies of closed markers: the units that hold them are written again, same key, same range.
     const rewrites = new Set<Unit>();
@@ -615,16 +654,27 @@ export class TabLogStore {
       const from = lowerBound(log.entries, log.head, unit.first, (e) => e.seq);
       const to = lowerBound(log.entries, log.head, unit.last + 1, (e) => e.seq);
       if (from >= to) continue;
-      const json = `[${log.entries.slice(from, to).map((e) => JSON.stringify(e)).join(',')}]`;
+      const json = `[${log.entries
+        .slice(from, to)
+        .map((e) => JSON.stringify(e))
+        .join(',')}]`;
       const encoded = unit.open ? { json } : await this.codec.encode(json);
-      adds.push({ unit: { ...unit, chars: this.codec.sizeOf(encoded) + PER_KEY_CHARS }, value: { ...encoded, first: unit.first, last: unit.last, ...(unit.open ? { open: true } : {}) }, rewrite: true });
+      adds.push({
+        unit: { ...unit, chars: this.codec.sizeOf(encoded) + PER_KEY_CHARS },
+        value: { ...encoded, first: unit.first, last: unit.last, ...(unit.open ? { open: true } : {}) },
+        rewrite: true,
+      });
     }
     const keptPiece = pieceParts.filter((p) => p.seq >= log.meta.firstSeq);
     if (keptPiece.length > 0) {
       const first = keptPiece[0]!.seq;
       const last = keptPiece.at(-1)!.seq;
       const json = `[${keptPiece.map((p) => p.json).join(',')}]`;
-      adds.push({ unit: { u: log.meta.nextUnit++, first, last, chars: json.length + PER_KEY_CHARS, open: true }, value: { json, first, last, open: true }, rewrite: false });
+      adds.push({
+        unit: { u: log.meta.nextUnit++, first, last, chars: json.length + PER_KEY_CHARS, open: true },
+        value: { json, first, last, open: true },
+        rewrite: false,
+      });
     }
     if (this.tabs.get(tabId) !== log) return;
 
@@ -695,7 +745,8 @@ export class TabLogStore {
    * from storage and from memory (counted as dropped). Adds the tabs that lost entries to `trimmed`.
    */
   private makeRoom(tabId: number, log: TabLog, adds: Add[], removals: string[], trimmed: Set<number>): void {
-    const usage = (id: number, l: TabLog) => (id === tabId ? l.stored + adds.reduce((n, a) => n + a.unit.chars, 0) + (l.metaChars ? 0 : 256) : l.stored);
+    const usage = (id: number, l: TabLog) =>
+      id === tabId ? l.stored + adds.reduce((n, a) => n + a.unit.chars, 0) + (l.metaChars ? 0 : 256) : l.stored;
     for (;;) {
       let total = 0;
       let victim: [number, TabLog] | undefined;
@@ -713,13 +764,16 @@ export class TabLogStore {
       const [vid, vlog] = victim;
       // Its oldest unit: stored first, then (the writing tab) what it is about to write.
       const stored = vlog.units[0];
-      const pending = vid === tabId ? adds.filter((a) => !a.rewrite).sort((a, b) => a.unit.first - b.unit.first)[0] : undefined;
+      const pending =
+        vid === tabId ? adds.filter((a) => !a.rewrite).sort((a, b) => a.unit.first - b.unit.first)[0] : undefined;
       let through: number;
       if (stored && (!pending || stored.first <= pending.unit.first)) {
         vlog.units.shift();
         vlog.stored -= stored.chars;
         removals.push(unitKey(vid, stored.u));
-        if (vid === tabId) for (let i = adds.length - 1; i >= 0; i--) if (adds[i]!.rewrite && adds[i]!.unit.u === stored.u) adds.splice(i, 1);
+        if (vid === tabId)
+          for (let i = adds.length - 1; i >= 0; i--)
+            if (adds[i]!.rewrite && adds[i]!.unit.u === stored.u) adds.splice(i, 1);
         through = stored.last;
       } else {
         adds.splice(adds.indexOf(pending!), 1);

@@ -38,7 +38,8 @@ export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): {
     const forwarders = new Map<PropertyKey, { value: Function; forwarder: Function }>();
     const record = (key: PropertyKey, v: unknown) =>
       ctx.guard('activity stream', () => {
-        if (key === 'error') ctx.emit({ kind: 'adapter.activity', stream, stage: 'failed', error: summarizeError(v).message });
+        if (key === 'error')
+          ctx.emit({ kind: 'adapter.activity', stream, stage: 'failed', error: summarizeError(v).message });
         else if (v === false) ctx.emit({ kind: 'adapter.activity', stream, stage: 'held' });
         else if (hasSignInCard(v)) {
           const activity = summarizeActivity(v);
@@ -61,7 +62,11 @@ export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): {
               depth -= 1;
             };
             // Observers keep internal state keyed on themselves: a call on the proxy goes to the real one.
-            return { ...(thisArg === proxy ? { thisArg: target } : {}), returned: (v: unknown) => (leave(), v), threw: leave };
+            return {
+              ...(thisArg === proxy ? { thisArg: target } : {}),
+              returned: (v: unknown) => (leave(), v),
+              threw: leave,
+            };
           },
           natives,
           ctx.report,

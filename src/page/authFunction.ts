@@ -21,7 +21,11 @@ export interface AuthFunctionWatcher {
   look(): void;
 }
 
-export function createAuthFunctionWatcher(ctx: HookContext, win: PageWindow, wrapperFor: (name: string) => <T>(fn: T) => T): AuthFunctionWatcher {
+export function createAuthFunctionWatcher(
+  ctx: HookContext,
+  win: PageWindow,
+  wrapperFor: (name: string) => <T>(fn: T) => T,
+): AuthFunctionWatcher {
   let name: string | null = null;
   let path: string[] | null = null;
   let lastState: string | null = null;

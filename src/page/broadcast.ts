@@ -44,7 +44,10 @@ export function installBroadcastCapture(ctx: HookContext, win: PageWindow, after
   const record = (channel: object, direction: 'sent' | 'received', message: unknown) => {
     const name = channelName(channel);
     // broadcast-channel's envelope ({time, type, data}) around the widget's event ({eventName, payload, eventId}).
-    const inner = own(message, 'type') === 'message' && own(message, 'data') && typeof own(message, 'data') === 'object' ? own(message, 'data') : message;
+    const inner =
+      own(message, 'type') === 'message' && own(message, 'data') && typeof own(message, 'data') === 'object'
+        ? own(message, 'data')
+        : message;
     const eventName = own(inner, 'eventName');
     const eventId = own(inner, 'eventId');
     if (typeof eventId === 'string') {
@@ -84,7 +87,9 @@ export function installBroadcastCapture(ctx: HookContext, win: PageWindow, after
     () => () => ({
       returned(channel) {
         ctx.guard('bus listen', () =>
-          (channel as BroadcastChannel).addEventListener('message', (event) => ctx.guard('bus received', () => record(channel as object, 'received', (event as MessageEvent).data))),
+          (channel as BroadcastChannel).addEventListener('message', (event) =>
+            ctx.guard('bus received', () => record(channel as object, 'received', (event as MessageEvent).data)),
+          ),
         );
         return channel;
       },

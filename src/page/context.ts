@@ -21,7 +21,9 @@ export interface HookContext {
 
 /** Builds a context around a raw event sink (the emitter, or an array in unit tests). */
 export function createContext(natives: Natives, sink: (event: HookEvent) => void): HookContext {
-  const doc = Math.floor(natives.random() * 36 ** 6).toString(36).padStart(6, '0');
+  const doc = Math.floor(natives.random() * 36 ** 6)
+    .toString(36)
+    .padStart(6, '0');
   let counter = 0;
   let reporting = false;
   const ctx: HookContext = {

@@ -52,9 +52,13 @@ export function installDiscovery(ctx: HookContext, win: PageWindow): Discovery {
   };
   const doc = win.document;
   ctx.guard('discovery: script load', () =>
-    doc.addEventListener('load', (event) => {
-      if ((event.target as Element | null)?.nodeName === 'SCRIPT') discovery.now();
-    }, true),
+    doc.addEventListener(
+      'load',
+      (event) => {
+        if ((event.target as Element | null)?.nodeName === 'SCRIPT') discovery.now();
+      },
+      true,
+    ),
   );
   ctx.guard('discovery: document', () => {
     const Observer = win.MutationObserver;

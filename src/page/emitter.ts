@@ -6,7 +6,13 @@
  * has said it is listening, so nothing emitted at document_start is lost.
  */
 import { offerChannel } from '../shared/channel';
-import { MAX_EVENTS_PER_MESSAGE, MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_EVENT_NAME, PAGE_PROTOCOL } from '../shared/constants';
+import {
+  MAX_EVENTS_PER_MESSAGE,
+  MAX_MESSAGE_CHARS,
+  PAGE_CHANNEL,
+  PAGE_EVENT_NAME,
+  PAGE_PROTOCOL,
+} from '../shared/constants';
 import type { HookEvent } from '../shared/events';
 import type { Natives } from './natives';
 
@@ -50,7 +56,13 @@ export function createEmitter(doc: Document, natives: Natives): Emitter {
     queue = [];
     if (dropped > 0) {
       const t = natives.now();
-      events.unshift({ kind: 'hook.error', where: 'emitter', message: `${dropped} events dropped before the relay connected`, t, at: natives.timeOrigin + t });
+      events.unshift({
+        kind: 'hook.error',
+        where: 'emitter',
+        message: `${dropped} events dropped before the relay connected`,
+        t,
+        at: natives.timeOrigin + t,
+      });
       dropped = 0;
     }
     post(events);

@@ -43,11 +43,21 @@ export function installHook(win: Window & typeof globalThis, sink: (event: HookE
   const installed: InstalledHook = { ctx, look: () => discovery.now() };
   installations.set(win, installed);
 
-  ctx.emit({ kind: 'hook.installed', url: clip(String(win.location?.href ?? '')), top: win === win.top, readyState: clip(String(win.document?.readyState ?? ''), 50) });
+  ctx.emit({
+    kind: 'hook.installed',
+    url: clip(String(win.location?.href ?? '')),
+    top: win === win.top,
+    readyState: clip(String(win.document?.readyState ?? ''), 50),
+  });
   ctx.guard('toString', () => installToStringDisguise(ctx, win));
   let authFunction: ReturnType<typeof createAuthFunctionWatcher> | undefined = undefined;
   const network = ctx.guard('network', () =>
-    createNetworkWatcher(ctx, win, (name) => authFunction?.configured(name), () => discovery.soon()),
+    createNetworkWatcher(
+      ctx,
+      win,
+      (name) => authFunction?.configured(name),
+      () => discovery.soon(),
+    ),
   ) ?? { expect() {}, classify: () => null };
   const providers = createProviderWrappers(ctx, network);
   authFunction = createAuthFunctionWatcher(ctx, win, providers.clientFunctionWrapper);

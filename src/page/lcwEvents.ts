@@ -36,14 +36,22 @@ export const KNOWN_LCW_EVENTS = [
 ] as const;
 
 /** Installs the lcw:* observers on `win`; `beforeListeners` runs after each is recorded, before the page's listeners. */
-export function installLcwEventCapture(ctx: HookContext, win: PageWindow, beforeListeners: (name: string) => void): void {
+export function installLcwEventCapture(
+  ctx: HookContext,
+  win: PageWindow,
+  beforeListeners: (name: string) => void,
+): void {
   const seen = new WeakSet<Event>();
   const record = (event: Event) => {
     if (seen.has(event)) return;
     seen.add(event);
     const name = clip(event.type, 200);
     const detail = 'detail' in event ? (event as CustomEvent).detail : undefined;
-    ctx.emit({ kind: 'lcw.event', name, ...(detail === undefined || detail === null ? {} : { detail: summarize(detail) }) });
+    ctx.emit({
+      kind: 'lcw.event',
+      name,
+      ...(detail === undefined || detail === null ? {} : { detail: summarize(detail) }),
+    });
     ctx.guard('lcw event follow-up', () => beforeListeners(name));
   };
 
@@ -58,7 +66,12 @@ export function installLcwEventCapture(ctx: HookContext, win: PageWindow, before
         // Hot path for every dispatchEvent on the page: two cheap checks before anything else.
         if (thisArg !== win) return;
         const event = args[0];
-        if (event instanceof EventCtor && typeof (event as Event).type === 'string' && (event as Event).type.startsWith('lcw:')) record(event as Event);
+        if (
+          event instanceof EventCtor &&
+          typeof (event as Event).type === 'string' &&
+          (event as Event).type.startsWith('lcw:')
+        )
+          record(event as Event);
       },
       ctx.natives,
       ctx.report,

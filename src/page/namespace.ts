@@ -36,6 +36,9 @@ export function readDataPath(root: unknown, path: readonly string[]): unknown {
 
 /** Splits a dotted page path (`auth.getAuthenticationToken`, `window.auth.get`) into keys; null when it is not one. */
 export function parseDottedPath(name: string): string[] | null {
-  const keys = name.trim().replace(/^window\./, '').split('.');
+  const keys = name
+    .trim()
+    .replace(/^window\./, '')
+    .split('.');
   return keys.length > 0 && keys.length <= 8 && keys.every((k) => /^[A-Za-z_$][\w$]*$/.test(k)) ? keys : null;
 }

@@ -31,9 +31,10 @@ export function captureNatives(global: typeof globalThis): Natives {
   const now = perf && typeof perf.now === 'function' ? perf.now.bind(perf) : () => Date.now() - start;
   const start = Date.now();
   const timeOrigin = perf && typeof perf.timeOrigin === 'number' ? perf.timeOrigin : start;
-  const qm = typeof global.queueMicrotask === 'function'
-    ? global.queueMicrotask.bind(global)
-    : (cb: () => void) => void global.Promise.resolve().then(cb);
+  const qm =
+    typeof global.queueMicrotask === 'function'
+      ? global.queueMicrotask.bind(global)
+      : (cb: () => void) => void global.Promise.resolve().then(cb);
   return {
     apply: Reflect.apply,
     construct: Reflect.construct,

@@ -52,7 +52,12 @@ function absolute(url: string, base: string): URL | null {
   }
 }
 
-export function createNetworkWatcher(ctx: HookContext, win: PageWindow, onConfig: ConfigListener, afterResponse: () => void): NetworkWatcher {
+export function createNetworkWatcher(
+  ctx: HookContext,
+  win: PageWindow,
+  onConfig: ConfigListener,
+  afterResponse: () => void,
+): NetworkWatcher {
   // absolute botTokenUrl → invocation ids waiting for their POST, oldest first: a provider registered
   // twice runs twice per card and both POST to the same URL.
   const expected = new Map<string, string[]>();
@@ -142,7 +147,9 @@ function recordFinished(rec: Recorder, watch: Watch, r: Finished): void {
         status: r.status,
         elapsedMs,
         ...(r.userToken !== undefined ? { authenticatedUserToken: r.userToken.slice(0, MAX_TOKEN) } : {}),
-        ...(authClientFunction !== undefined ? { authClientFunction: authClientFunction === null ? null : clip(authClientFunction, 200) } : {}),
+        ...(authClientFunction !== undefined
+          ? { authClientFunction: authClientFunction === null ? null : clip(authClientFunction, 200) }
+          : {}),
         ...(r.error ? { error: clip(r.error, 500) } : {}),
       },
       r.t0,
@@ -201,22 +208,41 @@ function installFetch(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
     () => (_thisArg, args) => {
       const [input, init] = args;
       const isRequest = !!RequestCtor && input instanceof RequestCtor;
-      const url = isRequest ? (input as Request).url : typeof input === 'string' ? input : input instanceof URLCtor ? input.href : null;
+      const url = isRequest
+        ? (input as Request).url
+        : typeof input === 'string'
+          ? input
+          : input instanceof URLCtor
+            ? input.href
+            : null;
       if (url === null) return; // an object with its own toString: converting it would run page code
       const initMethod = own(init, 'method');
-      const method = String(typeof initMethod === 'string' ? initMethod : isRequest ? (input as Request).method : 'GET');
+      const method = String(
+        typeof initMethod === 'string' ? initMethod : isRequest ? (input as Request).method : 'GET',
+      );
       const watch = watcher.classify(method, url);
       if (!watch) return;
       const initBody = own(init, 'body');
       const body = typeof initBody === 'string' ? initBody : undefined;
       const userToken =
         watch.kind === 'connector'
-          ? headerOf(own(init, 'headers'), AUTHENTICATED_USER_TOKEN_HEADER) ??
-            (isRequest ? nativeHeadersGet((input as Request).headers, AUTHENTICATED_USER_TOKEN_HEADER) ?? undefined : undefined)
+          ? (headerOf(own(init, 'headers'), AUTHENTICATED_USER_TOKEN_HEADER) ??
+            (isRequest
+              ? (nativeHeadersGet((input as Request).headers, AUTHENTICATED_USER_TOKEN_HEADER) ?? undefined)
+              : undefined))
           : undefined;
       const t0 = ctx.natives.now();
       const done = (extra: Partial<Finished>) =>
-        recordFinished(rec, watch, { api: 'fetch', method, url, t0, status: null, body, ...(userToken !== undefined ? { userToken } : {}), ...extra });
+        recordFinished(rec, watch, {
+          api: 'fetch',
+          method,
+          url,
+          t0,
+          status: null,
+          body,
+          ...(userToken !== undefined ? { userToken } : {}),
+          ...extra,
+        });
       return {
         returned(result) {
           return tapPromise(
@@ -231,11 +257,18 @@ function installFetch(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
                   .clone()
                   .text()
                   .then(
-                    (text) => ctx.guard('fetch body', () => done({ status: res.status, response: text.length <= MAX_CONFIG_CHARS ? parseJson(text) : undefined })),
+                    (text) =>
+                      ctx.guard('fetch body', () =>
+                        done({
+                          status: res.status,
+                          response: text.length <= MAX_CONFIG_CHARS ? parseJson(text) : undefined,
+                        }),
+                      ),
                     () => ctx.guard('fetch body', () => done({ status: res.status })),
                   );
               }),
-            (error) => ctx.guard('fetch error', () => done({ error: String(own(error, 'message') ?? 'network error') })),
+            (error) =>
+              ctx.guard('fetch error', () => done({ error: String(own(error, 'message') ?? 'network error') })),
           ).promise;
         },
         threw(error) {
@@ -280,7 +313,13 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
       const status = xhr.status;
       // With responseType 'json' (DirectLineJS) `responseText` throws: read `response` instead.
       const type = xhr.responseType;
-      const response = !wantsBody(s.watch) ? undefined : type === 'json' ? xhr.response : type === '' || type === 'text' ? parseJson(xhr.responseText) : undefined;
+      const response = !wantsBody(s.watch)
+        ? undefined
+        : type === 'json'
+          ? xhr.response
+          : type === '' || type === 'text'
+            ? parseJson(xhr.responseText)
+            : undefined;
       recordFinished(rec, s.watch, {
         api: 'xhr',
         method: s.req.method,
@@ -323,7 +362,12 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
     'XMLHttpRequest.setRequestHeader',
     () => (thisArg, args) => {
       const req = opened.get(thisArg as object);
-      if (req && typeof args[0] === 'string' && typeof args[1] === 'string' && args[0].toLowerCase() === AUTHENTICATED_USER_TOKEN_HEADER.toLowerCase()) {
+      if (
+        req &&
+        typeof args[0] === 'string' &&
+        typeof args[1] === 'string' &&
+        args[0].toLowerCase() === AUTHENTICATED_USER_TOKEN_HEADER.toLowerCase()
+      ) {
         req.userToken = args[1];
       }
     },
@@ -336,7 +380,12 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
       const xhr = thisArg as XMLHttpRequest;
       const req = opened.get(xhr);
       if (!req) return;
-      sent.set(xhr, { req, watch: req.watch, t0: ctx.natives.now(), ...(typeof args[0] === 'string' ? { body: args[0] } : {}) });
+      sent.set(xhr, {
+        req,
+        watch: req.watch,
+        t0: ctx.natives.now(),
+        ...(typeof args[0] === 'string' ? { body: args[0] } : {}),
+      });
     },
     ctx.natives,
     ctx.report,

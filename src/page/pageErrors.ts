@@ -16,7 +16,8 @@ export function installPageErrorCapture(ctx: HookContext, win: PageWindow): void
   let count = 0;
   const allow = () => {
     count += 1;
-    if (count === MAX_PAGE_ERRORS + 1) ctx.report('page errors', new Error(`more than ${MAX_PAGE_ERRORS} page errors: later ones are not recorded`));
+    if (count === MAX_PAGE_ERRORS + 1)
+      ctx.report('page errors', new Error(`more than ${MAX_PAGE_ERRORS} page errors: later ones are not recorded`));
     return count <= MAX_PAGE_ERRORS;
   };
   const int = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined);
@@ -31,7 +32,12 @@ export function installPageErrorCapture(ctx: HookContext, win: PageWindow): void
           if (tag !== 'SCRIPT' && tag !== 'LINK') return;
           const url = tag === 'SCRIPT' ? (target as HTMLScriptElement).src : (target as HTMLLinkElement).href;
           if (!allow()) return;
-          ctx.emit({ kind: 'page.error', errorType: 'resource', message: `${tag.toLowerCase()} failed to load`, ...(url ? { source: clip(url, 2000) } : {}) });
+          ctx.emit({
+            kind: 'page.error',
+            errorType: 'resource',
+            message: `${tag.toLowerCase()} failed to load`,
+            ...(url ? { source: clip(url, 2000) } : {}),
+          });
           return;
         }
         if (!allow()) return;
@@ -58,8 +64,15 @@ export function installPageErrorCapture(ctx: HookContext, win: PageWindow): void
       const reason = (event as PromiseRejectionEvent).reason;
       const error = summarizeError(reason);
       const stack = own(reason, 'stack');
-      const source = typeof stack === 'string' ? /(https?:\/\/[^\s)]+?)(?::\d+){1,2}\)?(?:\n|$)/.exec(stack)?.[1] : undefined;
-      ctx.emit({ kind: 'page.error', errorType: 'unhandledrejection', name: error.name, message: clip(error.message, 2000), ...(source ? { source: clip(source, 2000) } : {}) });
+      const source =
+        typeof stack === 'string' ? /(https?:\/\/[^\s)]+?)(?::\d+){1,2}\)?(?:\n|$)/.exec(stack)?.[1] : undefined;
+      ctx.emit({
+        kind: 'page.error',
+        errorType: 'unhandledrejection',
+        name: error.name,
+        message: clip(error.message, 2000),
+        ...(source ? { source: clip(source, 2000) } : {}),
+      });
     }),
   );
 }

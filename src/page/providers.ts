@@ -50,45 +50,59 @@ export type ProviderSource = { source: 'provider' } | { source: 'client-function
 
 /** Creates the provider wrappers for one hook instance. Each is idempotent (see createWrapper). */
 export function createProviderWrappers(ctx: HookContext, bots: BotUrlRegistry) {
-  const observer = (role: ProviderRole, from: ProviderSource): ((fn: Function) => CallObserver) => () => (_thisArg, args) => {
-    const { natives } = ctx;
-    const invocationId = ctx.newId(role === 'auth' ? 'a' : 'b');
-    const t0 = natives.now();
-    const callbackIndex = role === 'auth' ? 0 : 1;
-    const origin = from.source === 'client-function' ? { source: from.source, functionName: clip(from.functionName, 200) } : {};
-    if (role === 'bot') {
-      const botTokenUrl = typeof args[0] === 'string' ? args[0] : undefined;
-      const signInId = signInIdFromBotTokenUrl(args[0]);
-      ctx.emit({ kind: 'provider.invoke', invocationId, role, botTokenUrl: botTokenUrl === undefined ? undefined : clip(botTokenUrl), signInId: signInId === null ? null : clip(signInId, 500), ...origin }, t0);
-      if (botTokenUrl) bots.expect(botTokenUrl, invocationId);
-    } else {
-      ctx.emit({ kind: 'provider.invoke', invocationId, role, ...origin }, t0);
-    }
-    let inProvider = true;
-    let callCount = 0;
-    const elapsed = (t: number) => t - t0;
-    const end = (outcome: 'returned' | 'threw' | 'fulfilled' | 'rejected', error?: unknown) =>
-      ctx.guard('provider end', () => {
-        const t = natives.now();
+  const observer =
+    (role: ProviderRole, from: ProviderSource): ((fn: Function) => CallObserver) =>
+    () =>
+    (_thisArg, args) => {
+      const { natives } = ctx;
+      const invocationId = ctx.newId(role === 'auth' ? 'a' : 'b');
+      const t0 = natives.now();
+      const callbackIndex = role === 'auth' ? 0 : 1;
+      const origin =
+        from.source === 'client-function' ? { source: from.source, functionName: clip(from.functionName, 200) } : {};
+      if (role === 'bot') {
+        const botTokenUrl = typeof args[0] === 'string' ? args[0] : undefined;
+        const signInId = signInIdFromBotTokenUrl(args[0]);
         ctx.emit(
           {
-            kind: 'provider.end',
+            kind: 'provider.invoke',
             invocationId,
             role,
-            elapsedMs: elapsed(t),
-            outcome,
-            calledBack: callCount > 0,
-            ...(error === undefined ? {} : { error: summarizeError(error) }),
+            botTokenUrl: botTokenUrl === undefined ? undefined : clip(botTokenUrl),
+            signInId: signInId === null ? null : clip(signInId, 500),
+            ...origin,
           },
-          t,
+          t0,
         );
-      });
+        if (botTokenUrl) bots.expect(botTokenUrl, invocationId);
+      } else {
+        ctx.emit({ kind: 'provider.invoke', invocationId, role, ...origin }, t0);
+      }
+      let inProvider = true;
+      let callCount = 0;
+      const elapsed = (t: number) => t - t0;
+      const end = (outcome: 'returned' | 'threw' | 'fulfilled' | 'rejected', error?: unknown) =>
+        ctx.guard('provider end', () => {
+          const t = natives.now();
+          ctx.emit(
+            {
+              kind: 'provider.end',
+              invocationId,
+              role,
+              elapsedMs: elapsed(t),
+              outcome,
+              calledBack: callCount > 0,
+              ...(error === undefined ? {} : { error: summarizeError(error) }),
+            },
+            t,
+          );
+        });
 
-    const planArgs = args.slice();
-    const callback = args[callbackIndex];
-    /** Records the value handed back: through the callback, or (an async auth function) as its result. */
-    const handedBack = (value: unknown, via: 'callback' | 'promise' | 'return') =>
-      ctx.guard('provider callback', () => {
+      const planArgs = args.slice();
+      const callback = args[callbackIndex];
+      /** Records the value handed back: through the callback, or (an async auth function) as its result. */
+      const handedBack = (value: unknown, via: 'callback' | 'promise' | 'return') =>
+        ctx.guard('provider callback', () => {
           const t = natives.now();
           callCount += 1;
           if (role === 'auth') {
@@ -103,7 +117,9 @@ export function createProviderWrappers(ctx: HookContext, bots: BotUrlRegistry) {
                 callCount,
                 valueType: value === null ? 'null' : typeof value,
                 ...(via === 'callback' ? {} : { via }),
-                ...(isString ? { token: value.slice(0, MAX_TOKEN), tokenTruncated: value.length > MAX_TOKEN } : { value: summarize(value) }),
+                ...(isString
+                  ? { token: value.slice(0, MAX_TOKEN), tokenTruncated: value.length > MAX_TOKEN }
+                  : { value: summarize(value) }),
               },
               t,
             );
@@ -123,49 +139,64 @@ export function createProviderWrappers(ctx: HookContext, bots: BotUrlRegistry) {
               t,
             );
           }
-      });
-    if (typeof callback === 'function') {
-      // The widget's callback, wrapped for this invocation: same this, arguments, return value,
-      // name, length and toString.
-      const observe: CallObserver = (_this, cbArgs) => void handedBack(cbArgs[0], 'callback');
-      planArgs[callbackIndex] = wrapOnce(callback, 'provider callback', observe, natives, ctx.report);
-    }
-    // The chat SDK's getAuthToken() takes no callback and resolves with the token.
-    const resolvesToken = role === 'auth' && typeof callback !== 'function';
-    return {
-      args: planArgs,
-      returned(result: unknown) {
-        inProvider = false;
-        const { promise, tapped } = tapPromise(
-          result,
-          natives,
-          (v) => {
-            if (resolvesToken && callCount === 0) handedBack(v, 'promise');
-            end('fulfilled');
-          },
-          (e) => end('rejected', e),
-        );
-        if (!tapped) {
-          if (resolvesToken && callCount === 0 && result !== undefined) handedBack(result, 'return');
-          end('returned');
-        }
-        return promise;
-      },
-      threw(error: unknown) {
-        inProvider = false;
-        end('threw', error);
-      },
+        });
+      if (typeof callback === 'function') {
+        // The widget's callback, wrapped for this invocation: same this, arguments, return value,
+        // name, length and toString.
+        const observe: CallObserver = (_this, cbArgs) => void handedBack(cbArgs[0], 'callback');
+        planArgs[callbackIndex] = wrapOnce(callback, 'provider callback', observe, natives, ctx.report);
+      }
+      // The chat SDK's getAuthToken() takes no callback and resolves with the token.
+      const resolvesToken = role === 'auth' && typeof callback !== 'function';
+      return {
+        args: planArgs,
+        returned(result: unknown) {
+          inProvider = false;
+          const { promise, tapped } = tapPromise(
+            result,
+            natives,
+            (v) => {
+              if (resolvesToken && callCount === 0) handedBack(v, 'promise');
+              end('fulfilled');
+            },
+            (e) => end('rejected', e),
+          );
+          if (!tapped) {
+            if (resolvesToken && callCount === 0 && result !== undefined) handedBack(result, 'return');
+            end('returned');
+          }
+          return promise;
+        },
+        threw(error: unknown) {
+          inProvider = false;
+          end('threw', error);
+        },
+      };
     };
-  };
   const clientFunctionWrappers = new Map<string, <T>(fn: T) => T>();
   return {
-    wrapAuthProvider: createWrapper('auth token provider', observer('auth', { source: 'provider' }), ctx.natives, ctx.report),
-    wrapBotProvider: createWrapper('bot auth token provider', observer('bot', { source: 'provider' }), ctx.natives, ctx.report),
+    wrapAuthProvider: createWrapper(
+      'auth token provider',
+      observer('auth', { source: 'provider' }),
+      ctx.natives,
+      ctx.report,
+    ),
+    wrapBotProvider: createWrapper(
+      'bot auth token provider',
+      observer('bot', { source: 'provider' }),
+      ctx.natives,
+      ctx.report,
+    ),
     /** The wrapper for the auth client function the widget's configuration names (`auth.getAuthenticationToken`). */
     clientFunctionWrapper(functionName: string): <T>(fn: T) => T {
       let wrap = clientFunctionWrappers.get(functionName);
       if (!wrap) {
-        wrap = createWrapper(`auth client function ${functionName}`, observer('auth', { source: 'client-function', functionName }), ctx.natives, ctx.report);
+        wrap = createWrapper(
+          `auth client function ${functionName}`,
+          observer('auth', { source: 'client-function', functionName }),
+          ctx.natives,
+          ctx.report,
+        );
         clientFunctionWrappers.set(functionName, wrap);
       }
       return wrap;

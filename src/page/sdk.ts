@@ -19,7 +19,10 @@ export interface SdkInstrumenter {
   rescan(): void;
 }
 
-export function createSdkInstrumenter(ctx: HookContext, providers: ReturnType<typeof createProviderWrappers>): SdkInstrumenter {
+export function createSdkInstrumenter(
+  ctx: HookContext,
+  providers: ReturnType<typeof createProviderWrappers>,
+): SdkInstrumenter {
   const { natives } = ctx;
   const instrumented = new Set<object>();
 
@@ -31,10 +34,16 @@ export function createSdkInstrumenter(ctx: HookContext, providers: ReturnType<ty
         const t0 = natives.now();
         const summary = args.slice(0, 50).map((a) => summarize(a));
         const planArgs = args.slice();
-        if (method === 'setAuthTokenProvider' && typeof args[0] === 'function') planArgs[0] = providers.wrapAuthProvider(args[0]);
-        if (method === 'setBotAuthTokenProvider' && typeof args[0] === 'function') planArgs[0] = providers.wrapBotProvider(args[0]);
-        if (method === 'setAuthCodeProvider' && typeof args[0] === 'function') planArgs[0] = providers.wrapAuthProvider(args[0]);
-        const record = (outcome: 'returned' | 'threw', extra: { result?: unknown; error?: unknown; returnedPromise?: boolean }) => {
+        if (method === 'setAuthTokenProvider' && typeof args[0] === 'function')
+          planArgs[0] = providers.wrapAuthProvider(args[0]);
+        if (method === 'setBotAuthTokenProvider' && typeof args[0] === 'function')
+          planArgs[0] = providers.wrapBotProvider(args[0]);
+        if (method === 'setAuthCodeProvider' && typeof args[0] === 'function')
+          planArgs[0] = providers.wrapAuthProvider(args[0]);
+        const record = (
+          outcome: 'returned' | 'threw',
+          extra: { result?: unknown; error?: unknown; returnedPromise?: boolean },
+        ) => {
           const t = natives.now();
           ctx.emit(
             {
@@ -45,7 +54,9 @@ export function createSdkInstrumenter(ctx: HookContext, providers: ReturnType<ty
               outcome,
               durationMs: t - t0,
               returnedPromise: extra.returnedPromise ?? false,
-              ...(outcome === 'returned' ? { result: summarize(unwrap(extra.result)) } : { error: summarizeError(extra.error) }),
+              ...(outcome === 'returned'
+                ? { result: summarize(unwrap(extra.result)) }
+                : { error: summarizeError(extra.error) }),
             },
             t0,
           );
@@ -58,16 +69,24 @@ export function createSdkInstrumenter(ctx: HookContext, providers: ReturnType<ty
             const settled = (outcome: 'fulfilled' | 'rejected', value: unknown) =>
               ctx.guard('sdk settled', () => {
                 const t = natives.now();
-                ctx.emit({
-                  kind: 'sdk.settled',
-                  callId,
-                  method,
-                  outcome,
-                  durationMs: t - t0,
-                  ...(outcome === 'fulfilled' ? { value: summarize(value) } : { error: summarizeError(value) }),
-                }, t);
+                ctx.emit(
+                  {
+                    kind: 'sdk.settled',
+                    callId,
+                    method,
+                    outcome,
+                    durationMs: t - t0,
+                    ...(outcome === 'fulfilled' ? { value: summarize(value) } : { error: summarizeError(value) }),
+                  },
+                  t,
+                );
               });
-            const { promise, tapped } = tapPromise(pageResult, natives, (v) => settled('fulfilled', v), (e) => settled('rejected', e));
+            const { promise, tapped } = tapPromise(
+              pageResult,
+              natives,
+              (v) => settled('fulfilled', v),
+              (e) => settled('rejected', e),
+            );
             record('returned', { result: pageResult, returnedPromise: tapped });
             ctx.guard('rescan', () => api.rescan());
             return promise;
@@ -114,7 +133,13 @@ export function createSdkInstrumenter(ctx: HookContext, providers: ReturnType<ty
       instrumented.add(obj);
       // Bounded: a page that rebuilds its SDK object many times keeps only the latest few rescanned.
       if (instrumented.size > 10) instrumented.delete(instrumented.values().next().value!);
-      ctx.emit({ kind: 'sdk.detected', via: 'scan', methods: methodNames(obj).slice(0, 200).map((k) => clip(k, 200)) });
+      ctx.emit({
+        kind: 'sdk.detected',
+        via: 'scan',
+        methods: methodNames(obj)
+          .slice(0, 200)
+          .map((k) => clip(k, 200)),
+      });
     },
     rescan() {
       for (const sdk of instrumented) scanMembers(sdk);

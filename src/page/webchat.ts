@@ -40,7 +40,10 @@ export function installWebChatHooks(ctx: HookContext, win: Window & typeof globa
       lastVersion = version;
       ctx.emit({
         kind: 'webchat.detected',
-        members: natives.keys(webChat).slice(0, 200).map((k) => clip(k, 100)),
+        members: natives
+          .keys(webChat)
+          .slice(0, 200)
+          .map((k) => clip(k, 100)),
         ...(typeof version === 'string' ? { version: clip(version, 50) } : {}),
       });
     },

@@ -22,7 +22,12 @@ export function installWebSocketCapture(ctx: HookContext, win: PageWindow): void
         if (typeof data !== 'string' || data.trim() === '') return; // keep-alive
         const set = parseActivitySet(parseJson(data));
         if (!set || set.activities.length === 0) return;
-        ctx.emit({ kind: 'directline.activities', via: 'websocket', ...(conversationId ? { conversationId } : {}), ...set });
+        ctx.emit({
+          kind: 'directline.activities',
+          via: 'websocket',
+          ...(conversationId ? { conversationId } : {}),
+          ...set,
+        });
       }),
     );
   };
@@ -36,7 +41,8 @@ export function installWebSocketCapture(ctx: HookContext, win: PageWindow): void
         returned(socket) {
           ctx.guard('websocket', () => {
             const dl = classifyDirectLine('GET', new URLCtor(url, String(win.location?.href)));
-            if (dl && /\/stream$/i.test(new URLCtor(url, String(win.location?.href)).pathname)) observe(socket as WebSocket, dl.conversationId);
+            if (dl && /\/stream$/i.test(new URLCtor(url, String(win.location?.href)).pathname))
+              observe(socket as WebSocket, dl.conversationId);
           });
           return socket;
         },

@@ -42,7 +42,8 @@ export function unwrap<T>(value: T): T {
 /** The innermost original behind wrappers of wrappers (a second hook copy wraps the first's). */
 export function unwrapAll<T>(value: T): T {
   let current = value;
-  for (let i = 0; i < 10 && typeof current === 'function' && allWrappers.has(current); i++) current = allWrappers.get(current) as T;
+  for (let i = 0; i < 10 && typeof current === 'function' && allWrappers.has(current); i++)
+    current = allWrappers.get(current) as T;
   return current;
 }
 
@@ -56,7 +57,12 @@ export function isWrapper(fn: unknown): boolean {
  * The returned `wrap(fn)` is idempotent: the same original always gives the same
  * wrapper, and a wrapper (of any purpose) is returned as it is.
  */
-export function createWrapper(purpose: string, observe: (fn: Function) => CallObserver, natives: Natives, report: ReportError) {
+export function createWrapper(
+  purpose: string,
+  observe: (fn: Function) => CallObserver,
+  natives: Natives,
+  report: ReportError,
+) {
   const cache = new WeakMap<Function, Function>(); // original → wrapper
   return function wrap<T>(fn: T): T {
     if (typeof fn !== 'function' || allWrappers.has(fn)) return fn;
@@ -72,7 +78,13 @@ export function createWrapper(purpose: string, observe: (fn: Function) => CallOb
  * One wrapper of `original` with its own observer, not cached (a provider's callback is wrapped once
  * per invocation, even when the widget passes the same function each time).
  */
-export function wrapOnce(original: Function, purpose: string, observer: CallObserver, natives: Natives, report: ReportError): Function {
+export function wrapOnce(
+  original: Function,
+  purpose: string,
+  observer: CallObserver,
+  natives: Natives,
+  report: ReportError,
+): Function {
   // Firefox creates a function's `length`, `name` and `prototype` on first touch, in the order they are
   // touched, and a read through a Proxy creates `name` alone. Enumerating the original once creates
   // them in enumeration order, which is what a page's own enumeration sees (docs/architecture.md,
@@ -154,7 +166,8 @@ export function tapPromise(
   onFulfilled: (v: unknown) => void,
   onRejected: (e: unknown) => void,
 ): { promise: unknown; tapped: boolean } {
-  if (!value || typeof value !== 'object' || natives.getPrototypeOf(value) !== natives.promiseProto) return { promise: value, tapped: false };
+  if (!value || typeof value !== 'object' || natives.getPrototypeOf(value) !== natives.promiseProto)
+    return { promise: value, tapped: false };
   const cached = tapped.get(value);
   if (cached) return { promise: cached, tapped: true };
   try {
@@ -194,7 +207,8 @@ export function fixConstructorLink(original: Function, wrapper: Function, native
     const proto = natives.getOwnPropertyDescriptor(original, 'prototype')?.value as object | undefined;
     if (!proto || (typeof proto !== 'object' && typeof proto !== 'function')) return;
     const d = natives.getOwnPropertyDescriptor(proto, 'constructor');
-    if (d && 'value' in d && d.value === original && d.writable) natives.defineProperty(proto, 'constructor', { value: wrapper });
+    if (d && 'value' in d && d.value === original && d.writable)
+      natives.defineProperty(proto, 'constructor', { value: wrapper });
   } catch {
     // A frozen prototype: leave it.
   }

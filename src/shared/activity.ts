@@ -36,11 +36,23 @@ function oauthContent(content: unknown): NonNullable<NonNullable<ActivitySummary
     ...(str(content, 'connectionName') !== undefined ? { connectionName: str(content, 'connectionName') } : {}),
     ...(str(content, 'text') !== undefined ? { text: str(content, 'text') } : {}),
     ...(ter && typeof ter === 'object'
-      ? { tokenExchangeResource: dropUndefined({ id: str(ter, 'id'), uri: str(ter, 'uri', 2000), providerId: str(ter, 'providerId') }) }
+      ? {
+          tokenExchangeResource: dropUndefined({
+            id: str(ter, 'id'),
+            uri: str(ter, 'uri', 2000),
+            providerId: str(ter, 'providerId'),
+          }),
+        }
       : {}),
-    ...(tpr && typeof tpr === 'object' ? { tokenPostResource: dropUndefined({ sasUrl: str(tpr, 'sasUrl', 4000) }) } : {}),
+    ...(tpr && typeof tpr === 'object'
+      ? { tokenPostResource: dropUndefined({ sasUrl: str(tpr, 'sasUrl', 4000) }) }
+      : {}),
     ...(isArray(buttons)
-      ? { buttons: buttons.slice(0, 10).map((b) => dropUndefined({ type: str(b, 'type'), title: str(b, 'title'), value: str(b, 'value', 2000) })) }
+      ? {
+          buttons: buttons
+            .slice(0, 10)
+            .map((b) => dropUndefined({ type: str(b, 'type'), title: str(b, 'title'), value: str(b, 'value', 2000) })),
+        }
       : {}),
   };
 }
@@ -69,13 +81,18 @@ export function summarizeActivity(a: unknown): ActivitySummary | null {
       replyToId: str(a, 'replyToId'),
       conversationId: str(conversation, 'id'),
       channelId: str(a, 'channelId'),
-      from: from && typeof from === 'object' ? dropUndefined({ id: str(from, 'id'), name: str(from, 'name'), role: str(from, 'role') }) : undefined,
+      from:
+        from && typeof from === 'object'
+          ? dropUndefined({ id: str(from, 'id'), name: str(from, 'name'), role: str(from, 'role') })
+          : undefined,
       text: str(a, 'text', 1000),
       timestamp: str(a, 'timestamp'),
       attachments: isArray(attachments)
         ? attachments.slice(0, 20).map((att) => {
             const contentType = str(att, 'contentType') ?? '';
-            return OAUTH_TYPES.has(contentType) ? { contentType, oauth: oauthContent(own(att, 'content')) } : { contentType };
+            return OAUTH_TYPES.has(contentType)
+              ? { contentType, oauth: oauthContent(own(att, 'content')) }
+              : { contentType };
           })
         : undefined,
     });

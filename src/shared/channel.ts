@@ -30,7 +30,11 @@ function untilFirstMutation(doc: Document, close: () => void): () => void {
  * `onReady` runs once a relay listens on the node. Returns the node (dispatch messages on it).
  * `dispatchOnDocument` must be the native `document.dispatchEvent`, captured before any page script.
  */
-export function offerChannel(doc: Document, dispatchOnDocument: (event: Event) => boolean, onReady: () => void): EventTarget {
+export function offerChannel(
+  doc: Document,
+  dispatchOnDocument: (event: Event) => boolean,
+  onReady: () => void,
+): EventTarget {
   const win = doc.defaultView!;
   const node = doc.createElement('span'); // never inserted: no page script can find it
   let open = true;
@@ -42,10 +46,14 @@ export function offerChannel(doc: Document, dispatchOnDocument: (event: Event) =
     doc.removeEventListener(CHANNEL_REQUEST_EVENT, offer);
     stop();
   };
-  node.addEventListener(RELAY_READY_EVENT, () => {
-    close();
-    onReady();
-  }, { once: true });
+  node.addEventListener(
+    RELAY_READY_EVENT,
+    () => {
+      close();
+      onReady();
+    },
+    { once: true },
+  );
   doc.addEventListener(CHANNEL_REQUEST_EVENT, offer);
   const stop = untilFirstMutation(doc, close);
   offer();

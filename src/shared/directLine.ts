@@ -36,13 +36,15 @@ export function classifyDirectLine(method: string, url: URL): DirectLineRequest 
   const rest = m[1]!.replace(/\/+$/, '');
   const parts = rest.split('/').map(decodeSegment);
   const post = method.toUpperCase() === 'POST';
-  if (parts[0] === 'tokens') return { op: parts[1] === 'generate' ? 'generate-token' : parts[1] === 'refresh' ? 'refresh-token' : 'other' };
+  if (parts[0] === 'tokens')
+    return { op: parts[1] === 'generate' ? 'generate-token' : parts[1] === 'refresh' ? 'refresh-token' : 'other' };
   if (parts[0] === 'session') return { op: 'session' };
   if (parts[0] !== 'conversations') return { op: 'other' };
   const conversationId = parts[1] ? clip(parts[1], 200) : undefined;
   if (!conversationId) return { op: post ? 'start-conversation' : 'other' };
   if (parts.length === 2) return { op: 'reconnect', conversationId };
-  if (parts[2] === 'activities' && parts.length === 3) return { op: post ? 'post-activity' : 'get-activities', conversationId };
+  if (parts[2] === 'activities' && parts.length === 3)
+    return { op: post ? 'post-activity' : 'get-activities', conversationId };
   if (parts[2] === 'upload') return { op: 'upload', conversationId };
   if (parts[2] === 'stream') return { op: 'other', conversationId };
   return { op: 'other', conversationId };
@@ -77,7 +79,12 @@ export function parseActivitySet(data: unknown): { activities: ActivitySummary[]
     .map((a) => summarizeActivity(a))
     .filter((a): a is ActivitySummary => a !== null);
   const watermark = own(data, 'watermark');
-  return { activities, ...(typeof watermark === 'string' || typeof watermark === 'number' ? { watermark: clip(String(watermark), 100) } : {}) };
+  return {
+    activities,
+    ...(typeof watermark === 'string' || typeof watermark === 'number'
+      ? { watermark: clip(String(watermark), 100) }
+      : {}),
+  };
 }
 
 /** An error message from a Direct Line error body (`{error: {code, message}}`), or from a bot's failure body. */
@@ -86,7 +93,10 @@ export function errorMessageOf(body: unknown): string | undefined {
   const message = own(error, 'message') ?? own(body, 'failureDetail') ?? own(body, 'message');
   const code = own(error, 'code');
   if (typeof message !== 'string' && typeof code !== 'string') return undefined;
-  return clip([typeof code === 'string' ? code : '', typeof message === 'string' ? message : ''].filter(Boolean).join(': '), 1000);
+  return clip(
+    [typeof code === 'string' ? code : '', typeof message === 'string' ? message : ''].filter(Boolean).join(': '),
+    1000,
+  );
 }
 
 /** One finished Direct Line v3 REST request, as the hook sees it on the page or the HAR import reads it. */

@@ -44,7 +44,11 @@ export const ProviderRoleSchema = v.picklist(['auth', 'bot']);
 export type ProviderRole = v.InferOutput<typeof ProviderRoleSchema>;
 
 /** Reads as `{id, uri, providerId}` of an OAuthCard's tokenExchangeResource. */
-const TokenExchangeResourceSchema = v.object({ id: v.optional(text), uri: v.optional(text), providerId: v.optional(text) });
+const TokenExchangeResourceSchema = v.object({
+  id: v.optional(text),
+  uri: v.optional(text),
+  providerId: v.optional(text),
+});
 
 /**
  * The parts of a Bot Framework activity the inspector needs, copied by the hook
@@ -75,7 +79,12 @@ export const ActivitySummarySchema = v.object({
               text: v.optional(text),
               tokenExchangeResource: v.optional(TokenExchangeResourceSchema),
               tokenPostResource: v.optional(v.object({ sasUrl: v.optional(text) })),
-              buttons: v.optional(v.pipe(v.array(v.object({ type: v.optional(text), title: v.optional(text), value: v.optional(text) })), v.maxLength(10))),
+              buttons: v.optional(
+                v.pipe(
+                  v.array(v.object({ type: v.optional(text), title: v.optional(text), value: v.optional(text) })),
+                  v.maxLength(10),
+                ),
+              ),
             }),
           ),
         }),
@@ -85,7 +94,12 @@ export const ActivitySummarySchema = v.object({
   ),
   /** `value` of a signin/tokenExchange invoke: {id, connectionName, token}. */
   tokenExchange: v.optional(
-    v.object({ id: v.optional(text), connectionName: v.optional(text), token: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN))), tokenType: text }),
+    v.object({
+      id: v.optional(text),
+      connectionName: v.optional(text),
+      token: v.optional(v.pipe(v.string(), v.maxLength(MAX_TOKEN))),
+      tokenType: text,
+    }),
   ),
   /** `value` of any other activity, summarized. */
   value: v.optional(SummarySchema),
@@ -215,7 +229,12 @@ export const HookEventSchema = v.variant('kind', [
     purpose: v.optional(v.picklist(['token-post', 'gettesturl'])),
   }),
   /** `window.WebChat` was assigned (a Web Chat bundle loaded). */
-  v.object({ ...base, kind: v.literal('webchat.detected'), members: v.pipe(v.array(text), v.maxLength(200)), version: v.optional(text) }),
+  v.object({
+    ...base,
+    kind: v.literal('webchat.detected'),
+    members: v.pipe(v.array(text), v.maxLength(200)),
+    version: v.optional(text),
+  }),
   /**
    * A Web Chat Redux action. stage `dispatched`: seen by the inspector's middleware, which runs before
    * the page's own; stage `passed`: an incoming activity that the page's middleware passed on to be rendered.
@@ -298,7 +317,12 @@ export const HookEventSchema = v.variant('kind', [
    * The auth client function named by the widget's configuration, looked up on the page: `function`
    * (found, and wrapped to be timed), `missing` (the widget raises error 8) or `not-a-function`.
    */
-  v.object({ ...base, kind: v.literal('lcw.authFunction'), name: text, state: v.picklist(['function', 'missing', 'not-a-function']) }),
+  v.object({
+    ...base,
+    kind: v.literal('lcw.authFunction'),
+    name: text,
+    state: v.picklist(['function', 'missing', 'not-a-function']),
+  }),
   /**
    * A message on a `BroadcastChannel` the page opened: the live chat widget's `BroadcastService` bus
    * (`{ time, type: 'message', data: { eventName, payload, eventId } }` on the wire). The widget's

@@ -18,28 +18,42 @@ const BAD: unique symbol = Symbol('bad');
 type Check<T = unknown> = (input: unknown) => T | typeof BAD;
 
 const isObject = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object';
-const str = (max: number): Check<string> => (x) => (typeof x === 'string' && x.length <= max ? x : BAD);
+const str =
+  (max: number): Check<string> =>
+  (x) =>
+    typeof x === 'string' && x.length <= max ? x : BAD;
 const text = str(MAX_STRING);
 const id = str(64);
 const token = str(MAX_TOKEN);
 const ms: Check<number> = (x) => (typeof x === 'number' && Number.isFinite(x) ? x : BAD);
 const int: Check<number> = (x) => (typeof x === 'number' && Number.isInteger(x) ? x : BAD);
 const bool: Check<boolean> = (x) => (typeof x === 'boolean' ? x : BAD);
-const oneOf = (...options: string[]): Check<string> => (x) => (options.includes(x as string) ? (x as string) : BAD);
-const optional = (check: Check): Check => (x) => (x === undefined ? x : check(x));
-const nullable = (check: Check): Check => (x) => (x === null ? x : check(x));
+const oneOf =
+  (...options: string[]): Check<string> =>
+  (x) =>
+    options.includes(x as string) ? (x as string) : BAD;
+const optional =
+  (check: Check): Check =>
+  (x) =>
+    x === undefined ? x : check(x);
+const nullable =
+  (check: Check): Check =>
+  (x) =>
+    x === null ? x : check(x);
 
 /** An array of at most `max` items, each passing `item`; a copy of the checked items. */
-const list = (item: Check, max: number): Check<unknown[]> => (x) => {
-  if (!Array.isArray(x) || x.length > max) return BAD;
-  const out: unknown[] = [];
-  for (const v of x) {
-    const checked = item(v);
-    if (checked === BAD) return BAD;
-    out.push(checked);
-  }
-  return out;
-};
+const list =
+  (item: Check, max: number): Check<unknown[]> =>
+  (x) => {
+    if (!Array.isArray(x) || x.length > max) return BAD;
+    const out: unknown[] = [];
+    for (const v of x) {
+      const checked = item(v);
+      if (checked === BAD) return BAD;
+      out.push(checked);
+    }
+    return out;
+  };
 
 /** Field checks by key; `?` at the end of a key marks it optional. */
 type Shape = Record<string, Check>;
@@ -127,8 +141,17 @@ const activity = object({
  * The Direct Line v3 operations a request can perform (`DirectLineOp`). events.ts spells the same list in
  * `DirectLineOpSchema`; it could read this constant (valibot-free, so the relay can import it).
  */
-export const DIRECT_LINE_OPS = ['start-conversation', 'reconnect', 'post-activity', 'get-activities', 'upload',
-  'generate-token', 'refresh-token', 'session', 'other'] as const;
+export const DIRECT_LINE_OPS = [
+  'start-conversation',
+  'reconnect',
+  'post-activity',
+  'get-activities',
+  'upload',
+  'generate-token',
+  'refresh-token',
+  'session',
+  'other',
+] as const;
 const directLineOp = oneOf(...DIRECT_LINE_OPS);
 
 /** The fields of each event kind besides `kind`, `t` and `at` (events.ts `HookEventSchema`, in its order). */

@@ -22,7 +22,8 @@ export function readPageEnvelope(data: unknown): unknown[] | null {
 }
 
 /** Why the relay refused (part of) a page message. */
-export type RejectReason = 'not-a-string' | 'oversized' | 'not-json' | 'bad-envelope' | 'bad-event' | 'queue-overflow' | 'page-sent';
+export type RejectReason =
+  'not-a-string' | 'oversized' | 'not-json' | 'bad-envelope' | 'bad-event' | 'queue-overflow' | 'page-sent';
 
 /** Result of parsing one page message: the valid events, plus one reason per rejected item. */
 export interface ParsedPageMessage {
@@ -116,7 +117,15 @@ export interface LogState {
  *  - `update`: entries already sent whose event changed (a coalesced counter: same seq, same place).
  */
 export type PanelPortMessage =
-  | { type: 'snapshot'; tabId: number; snapshotId: number; part: number; parts: number; entries: LogEntry[]; state: LogState }
+  | {
+      type: 'snapshot';
+      tabId: number;
+      snapshotId: number;
+      part: number;
+      parts: number;
+      entries: LogEntry[];
+      state: LogState;
+    }
   | { type: 'append'; tabId: number; entries: LogEntry[]; state: LogState }
   | { type: 'update'; tabId: number; entries: LogEntry[]; state: LogState }
   | { type: 'cleared'; tabId: number; state: LogState }

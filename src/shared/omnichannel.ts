@@ -36,7 +36,7 @@ export function connectorOperation(endpoint: string): string {
   const head = (segments[i] ?? '').toLowerCase();
   if (head !== 'organization') return head;
   const widgetApp = segments.findIndex((s) => s.toLowerCase() === 'widgetapp');
-  return (widgetApp >= 0 ? segments[widgetApp + 2] ?? 'widgetapp' : head).toLowerCase();
+  return (widgetApp >= 0 ? (segments[widgetApp + 2] ?? 'widgetapp') : head).toLowerCase();
 }
 
 /** True for endpoints under `…/auth/…`, the ones that need the customer's JWT. */

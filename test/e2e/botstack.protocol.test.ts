@@ -14,8 +14,22 @@ import { mapLimit } from '../../scripts/lib/scenarios.mjs';
 import { SSO_DEMO } from '../../demo/webchat/config.js';
 import { WEBCHAT_SCENARIOS, type WebchatScenario } from '../../demo/webchat/scenarios.js';
 
-type Activity = { type: string; id: string; name?: string; text?: string; replyToId?: string; from: { id: string; role?: string }; attachments?: { contentType: string; content: any }[]; value?: any };
-type OAuthCard = { connectionName: string; text: string; tokenExchangeResource: { id: string; uri: string; providerId: string }; tokenPostResource: { sasUrl: string } };
+type Activity = {
+  type: string;
+  id: string;
+  name?: string;
+  text?: string;
+  replyToId?: string;
+  from: { id: string; role?: string };
+  attachments?: { contentType: string; content: any }[];
+  value?: any;
+};
+type OAuthCard = {
+  connectionName: string;
+  text: string;
+  tokenExchangeResource: { id: string; uri: string; providerId: string };
+  tokenPostResource: { sasUrl: string };
+};
 
 const OAUTH = 'application/vnd.microsoft.card.oauth';
 const FAILURE_DETAIL = 'The bot is unable to exchange token. Proceed with regular login.';
@@ -39,10 +53,19 @@ function exchangeToken(claims: Record<string, unknown>, secret: string = SSO_DEM
 
 /** A Direct Line client over fetch: token from the site backend, then the v3 REST API. */
 async function openConversation(query: string) {
-  const site = (await (await fetch(`${server.url}/api/directline/token?${query}`)).json()) as { token: string; userId: string; conversationId: string };
+  const site = (await (await fetch(`${server.url}/api/directline/token?${query}`)).json()) as {
+    token: string;
+    userId: string;
+    conversationId: string;
+  };
   const headers = { authorization: `Bearer ${site.token}`, 'content-type': 'application/json' };
   const started = await fetch(`${server.url}/v3/directline/conversations`, { method: 'POST', headers, body: '{}' });
-  const conversation = (await started.json()) as { conversationId: string; token: string; streamUrl: string; expires_in: number };
+  const conversation = (await started.json()) as {
+    conversationId: string;
+    token: string;
+    streamUrl: string;
+    expires_in: number;
+  };
   const base = `${server.url}/v3/directline/conversations/${encodeURIComponent(conversation.conversationId)}`;
   let watermark = '';
   return {
@@ -50,18 +73,27 @@ async function openConversation(query: string) {
     startStatus: started.status,
     conversation,
     async post(activity: object) {
-      const r = await fetch(`${base}/activities`, { method: 'POST', headers, body: JSON.stringify({ from: { id: site.userId }, ...activity }) });
+      const r = await fetch(`${base}/activities`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ from: { id: site.userId }, ...activity }),
+      });
       const text = await r.text();
       return { status: r.status, body: text ? JSON.parse(text) : undefined };
     },
     /** Activities since the last call (the bot's replies are in before the POST that caused them returns). */
     async activities(): Promise<Activity[]> {
-      const r = (await (await fetch(`${base}/activities?watermark=${watermark}`, { headers })).json()) as { activities: Activity[]; watermark: string };
+      const r = (await (await fetch(`${base}/activities?watermark=${watermark}`, { headers })).json()) as {
+        activities: Activity[];
+        watermark: string;
+      };
       watermark = r.watermark;
       return r.activities;
     },
     async log(): Promise<any[]> {
-      return (await fetch(`${server.url}/api/botstack/log?conversationId=${encodeURIComponent(conversation.conversationId)}`)).json() as Promise<any[]>;
+      return (
+        await fetch(`${server.url}/api/botstack/log?conversationId=${encodeURIComponent(conversation.conversationId)}`)
+      ).json() as Promise<any[]>;
     },
   };
 }
@@ -71,7 +103,8 @@ async function untilCard(query: string) {
   const dl = await openConversation(query);
   expect((await dl.post({ type: 'message', text: 'hello' })).status).toBe(200);
   const activities = await dl.activities();
-  const card = activities.find((a) => a.attachments?.[0]?.contentType === OAUTH)?.attachments?.[0]?.content as OAuthCard | undefined;
+  const card = activities.find((a) => a.attachments?.[0]?.contentType === OAUTH)?.attachments?.[0]?.content as
+    OAuthCard | undefined;
   expect(card, JSON.stringify(activities)).toBeDefined();
   return { dl, card: card!, activities };
 }
@@ -86,7 +119,9 @@ describe('Bot Framework SSO stack: wire protocol (no browser)', () => {
   it('greets, answers hello with an OAuthCard carrying the SSO resources, and signs in on a good exchange', async () => {
     const { dl, card, activities } = await untilCard('mode=success');
     expect(dl.startStatus).toBe(201);
-    expect(dl.conversation.streamUrl).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\/.+\/stream\?t=/);
+    expect(dl.conversation.streamUrl).toMatch(
+      /^ws:\/\/127\.0\.0\.1:\d+\/v3\/directline\/conversations\/.+\/stream\?t=/,
+    );
     expect(activities.map((a) => [a.type, a.from.role])).toEqual([
       ['message', 'bot'], // greeting on conversationUpdate
       ['message', 'user'], // echo of hello
@@ -96,7 +131,11 @@ describe('Bot Framework SSO stack: wire protocol (no browser)', () => {
     expect(card).toMatchObject({
       connectionName: 'SsoConnection',
       text: 'Please sign in to continue.',
-      tokenExchangeResource: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), uri: SSO_DEMO.resourceUri, providerId: SSO_DEMO.providerId },
+      tokenExchangeResource: {
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        uri: SSO_DEMO.resourceUri,
+        providerId: SSO_DEMO.providerId,
+      },
       tokenPostResource: { sasUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/api\/sas\/postToken\?/) },
     });
 
@@ -109,15 +148,27 @@ describe('Bot Framework SSO stack: wire protocol (no browser)', () => {
 
     // The token service now holds a token: the next prompt signs in without a card (GetToken 200).
     await dl.post({ type: 'message', text: 'hello again' });
-    expect((await dl.activities()).map((a) => a.text)).toEqual(['hello again', 'You are signed in. Welcome, Ada Lovelace.']);
-    const hops = (await dl.log()).map((e) => `${e.hop} ${e.route ?? e.event ?? e.type ?? ''} ${e.status ?? e.botStatus ?? ''}`.trim());
+    expect((await dl.activities()).map((a) => a.text)).toEqual([
+      'hello again',
+      'You are signed in. Welcome, Ada Lovelace.',
+    ]);
+    const hops = (await dl.log()).map((e) =>
+      `${e.hop} ${e.route ?? e.event ?? e.type ?? ''} ${e.status ?? e.botStatus ?? ''}`.trim(),
+    );
     expect(hops).toEqual(
-      expect.arrayContaining(['token GET /api/usertoken/GetToken 404', 'token POST /api/usertoken/exchange 200', 'token GET /api/usertoken/GetToken 200', 'bot invoke 200']),
+      expect.arrayContaining([
+        'token GET /api/usertoken/GetToken 404',
+        'token POST /api/usertoken/exchange 200',
+        'token GET /api/usertoken/GetToken 200',
+        'bot invoke 200',
+      ]),
     );
   });
 
   it('answers GetToken "not found" with an EMPTY 404 body', async () => {
-    const r = await fetch(`${server.url}/api/usertoken/GetToken?userId=dl_nobody&connectionName=SsoConnection&channelId=directline`);
+    const r = await fetch(
+      `${server.url}/api/usertoken/GetToken?userId=dl_nobody&connectionName=SsoConnection&channelId=directline`,
+    );
     expect(r.status).toBe(404);
     expect(await r.text()).toBe('');
   });
@@ -129,7 +180,12 @@ describe('Bot Framework SSO stack: wire protocol (no browser)', () => {
     expect((await dl.activities()).map((a) => a.type)).toEqual(['invoke']); // no bot message: the page must show the card
     expect(await dl.log()).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ hop: 'token', route: 'POST /api/usertoken/exchange', status: 400, message: expect.stringContaining('consent_required (simulated): AADSTS65001') }),
+        expect.objectContaining({
+          hop: 'token',
+          route: 'POST /api/usertoken/exchange',
+          status: 400,
+          message: expect.stringContaining('consent_required (simulated): AADSTS65001'),
+        }),
       ]),
     );
   });
@@ -137,14 +193,22 @@ describe('Bot Framework SSO stack: wire protocol (no browser)', () => {
   it('failure mode with dl=502: the client gets 502 BotError naming the bot status, like Azure', async () => {
     const { dl, card } = await untilCard('mode=failure&dl=502');
     const res = await dl.post(invoke(card, exchangeToken({ aud: card.tokenExchangeResource.uri })));
-    expect(res).toEqual({ status: 502, body: { error: { code: 'BotError', message: 'Failed to send activity: bot returned an error (httpStatusCode: 412)' } } });
+    expect(res).toEqual({
+      status: 502,
+      body: {
+        error: { code: 'BotError', message: 'Failed to send activity: bot returned an error (httpStatusCode: 412)' },
+      },
+    });
   });
 
   it('success mode still refuses a wrong audience, an expired token and a bad signature (412 each), then accepts a good one', async () => {
     const { dl, card } = await untilCard('mode=success');
     const cases = [
       [exchangeToken({ aud: SSO_DEMO.wrongResourceUri }), 'audience mismatch'],
-      [exchangeToken({ aud: card.tokenExchangeResource.uri, exp: Math.floor(Date.now() / 1000) - 60 }), 'token expired'],
+      [
+        exchangeToken({ aud: card.tokenExchangeResource.uri, exp: Math.floor(Date.now() / 1000) - 60 }),
+        'token expired',
+      ],
       [exchangeToken({ aud: card.tokenExchangeResource.uri }, 'not-the-demo-secret'), 'bad signature'],
     ] as const;
     for (const [token] of cases) expect((await dl.post(invoke(card, token))).status).toBe(412);
@@ -152,14 +216,18 @@ describe('Bot Framework SSO stack: wire protocol (no browser)', () => {
     expect(refusals).toEqual(cases.map(([, why]) => why));
     // The OAuthPrompt is still waiting: a good token now signs in.
     expect((await dl.post(invoke(card, exchangeToken({ aud: card.tokenExchangeResource.uri })))).status).toBe(200);
-    expect((await dl.activities()).filter((a) => a.type === 'message').map((a) => a.text)).toEqual(['You are signed in. Welcome, Ada Lovelace.']);
+    expect((await dl.activities()).filter((a) => a.type === 'message').map((a) => a.text)).toEqual([
+      'You are signed in. Welcome, Ada Lovelace.',
+    ]);
   });
 
   it('route=0: a bot that does not route signin/* invokes answers 501 (botbuilder default)', async () => {
     const { dl, card } = await untilCard('mode=success&route=0');
     const res = await dl.post(invoke(card, exchangeToken({ aud: card.tokenExchangeResource.uri })));
     expect(res.status).toBe(501);
-    expect(await dl.log()).not.toEqual(expect.arrayContaining([expect.objectContaining({ route: 'POST /api/usertoken/exchange' })]));
+    expect(await dl.log()).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ route: 'POST /api/usertoken/exchange' })]),
+    );
   });
 
   it('echo=0: the invoke is not echoed, so the bot reply points at an activity the client never saw', async () => {
@@ -188,7 +256,9 @@ describe('Bot Framework SSO stack: wire protocol (no browser)', () => {
     await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
     await expect.poll(() => frames.length).toBeGreaterThan(0); // the greeting, sent before the socket opened
     await dl.post({ type: 'message', text: 'hello' });
-    await expect.poll(() => frames.flatMap((f) => f.activities).some((a) => a.attachments?.[0]?.contentType === OAUTH)).toBe(true);
+    await expect
+      .poll(() => frames.flatMap((f) => f.activities).some((a) => a.attachments?.[0]?.contentType === OAUTH))
+      .toBe(true);
     expect(frames.at(-1)!.watermark).toBe('3');
     ws.close();
   });
@@ -208,7 +278,14 @@ type DemoState = {
   privateCheck?: { windowWebChatUndefined: boolean; leakedGlobals: string[] };
   error?: string;
 };
-type PageResult = { scenario: WebchatScenario; state: DemoState; invokeStatus?: number; invokeBody?: any; messageFromIds: string[]; windowWebChat: string };
+type PageResult = {
+  scenario: WebchatScenario;
+  state: DemoState;
+  invokeStatus?: number;
+  invokeBody?: any;
+  messageFromIds: string[];
+  windowWebChat: string;
+};
 
 describe('Web Chat page in headless Chromium (no extension)', () => {
   let browser: Browser;
@@ -218,33 +295,43 @@ describe('Web Chat page in headless Chromium (no extension)', () => {
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     // Three scenarios at a time in pages of one context: all at once starves pages on a busy 2-core machine.
     const context = await browser.newContext();
     await mapLimit(WEBCHAT_SCENARIOS, 3, async (scenario) => {
-        const page = await context.newPage();
-        const posts: { request: Request; status: number }[] = [];
-        page.on('requestfinished', async (request) => {
-          if (request.method() === 'POST' && /\/v3\/directline\/conversations\/[^/]+\/activities$/.test(request.url())) {
-            posts.push({ request, status: (await request.response())?.status() ?? 0 });
-          }
-        });
-        await page.goto(`${server.url}/webchat/?${scenario.query}`);
-        await page.waitForFunction(() => (window as any).__webchatDemo?.finished === true, null, { timeout: 90_000, polling: 100 });
-        const state = (await page.evaluate(() => (window as any).__webchatDemo)) as DemoState;
-        const windowWebChat = await page.evaluate(() => typeof (window as any).WebChat);
-        const bodies = posts.map((p) => ({ status: p.status, body: p.request.postDataJSON() }));
-        const inv = bodies.find((b) => b.body?.type === 'invoke');
-        results.set(scenario.id, {
-          scenario,
-          state,
-          invokeStatus: inv?.status,
-          invokeBody: inv?.body,
-          messageFromIds: bodies.filter((b) => b.body?.type === 'message').map((b) => b.body.from?.id),
-          windowWebChat,
-        });
-        await page.close();
+      const page = await context.newPage();
+      const posts: { request: Request; status: number }[] = [];
+      page.on('requestfinished', async (request) => {
+        if (request.method() === 'POST' && /\/v3\/directline\/conversations\/[^/]+\/activities$/.test(request.url())) {
+          posts.push({ request, status: (await request.response())?.status() ?? 0 });
+        }
+      });
+      await page.goto(`${server.url}/webchat/?${scenario.query}`);
+      await page.waitForFunction(() => (window as any).__webchatDemo?.finished === true, null, {
+        timeout: 90_000,
+        polling: 100,
+      });
+      const state = (await page.evaluate(() => (window as any).__webchatDemo)) as DemoState;
+      const windowWebChat = await page.evaluate(() => typeof (window as any).WebChat);
+      const bodies = posts.map((p) => ({ status: p.status, body: p.request.postDataJSON() }));
+      const inv = bodies.find((b) => b.body?.type === 'invoke');
+      results.set(scenario.id, {
+        scenario,
+        state,
+        invokeStatus: inv?.status,
+        invokeBody: inv?.body,
+        messageFromIds: bodies.filter((b) => b.body?.type === 'message').map((b) => b.body.from?.id),
+        windowWebChat,
+      });
+      await page.close();
     });
     await context.close();
   }, 300_000);
@@ -258,14 +345,23 @@ describe('Web Chat page in headless Chromium (no extension)', () => {
     const { state, invokeStatus, invokeBody } = r;
     expect(state.error, id).toBeUndefined();
     expect(state.cardShown, id).toBe(scenario.expect.cardShown);
-    expect(state.transcript.some((t) => t.includes('You are signed in.')), id).toBe(Boolean(scenario.expect.signedIn));
+    expect(
+      state.transcript.some((t) => t.includes('You are signed in.')),
+      id,
+    ).toBe(Boolean(scenario.expect.signedIn));
     expect(state.transcript[0], id).toMatch(/^Hello! This is the local Bot Framework SSO demo bot/);
-    if (scenario.expect.cardShown && !scenario.expect.signedIn) expect(state.transcript.at(-1), id).toBe('Please sign in to continue. Sign In');
-    if (scenario.expect.cardShown && scenario.expect.signedIn) expect(state.transcript, id).toContain('Please sign in to continue. Sign In');
+    if (scenario.expect.cardShown && !scenario.expect.signedIn)
+      expect(state.transcript.at(-1), id).toBe('Please sign in to continue. Sign In');
+    if (scenario.expect.cardShown && scenario.expect.signedIn)
+      expect(state.transcript, id).toContain('Please sign in to continue. Sign In');
     expect(invokeStatus, id).toBe(scenario.expect.invokeStatus);
     expect(state.invoke?.result, id).toBe(scenario.expect.invokeResult);
     if (scenario.expect.invokeResult === 'id') expect(state.invoke!.id, id).toMatch(/\|\d{7}$/);
-    if (scenario.expect.invokeResult === 'error') expect(state.invoke, id).toMatchObject({ status: scenario.expect.invokeStatus, error: `ajax error ${scenario.expect.invokeStatus}` });
+    if (scenario.expect.invokeResult === 'error')
+      expect(state.invoke, id).toMatchObject({
+        status: scenario.expect.invokeStatus,
+        error: `ajax error ${scenario.expect.invokeStatus}`,
+      });
     // Web Chat uses the user id embedded in the Direct Line token; the page's invoke carries the same one.
     expect(state.userId, id).toMatch(/^dl_[0-9a-f]{16}$/);
     expect(r.messageFromIds, id).toEqual([state.userId]);

@@ -25,7 +25,17 @@ beforeAll(async () => {
     devtools: true, // --auto-open-devtools-for-tabs
     pipe: true,
     ignoreDefaultArgs: ['--disable-extensions'],
-    args: [`--disable-extensions-except=${ext}`, `--load-extension=${ext}`, '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--window-size=1500,900'],
+    args: [
+      `--disable-extensions-except=${ext}`,
+      `--load-extension=${ext}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--window-size=1500,900',
+    ],
   });
 });
 afterAll(async () => {
@@ -36,7 +46,10 @@ afterAll(async () => {
 it('shows the inspected tab’s events in the real DevTools panel', async () => {
   const page = (await browser.pages())[0] ?? (await browser.newPage());
   await page.goto(`${server.url}/omnichannel/?scenario=slow`);
-  const devtoolsTarget = await browser.waitForTarget((t) => t.url().startsWith('devtools://devtools/bundled/devtools_app.html'), { timeout: 20_000 });
+  const devtoolsTarget = await browser.waitForTarget(
+    (t) => t.url().startsWith('devtools://devtools/bundled/devtools_app.html'),
+    { timeout: 20_000 },
+  );
   const devtools = (await devtoolsTarget.asPage())!;
   // Passed as source text: the test runner would otherwise rewrite the dynamic import.
   const tabIds = (await devtools.evaluate(`(async () => {
@@ -66,11 +79,20 @@ it('shows the inspected tab’s events in the real DevTools panel', async () => 
     }
     throw new Error('panel frame not found');
   })();
-  await panelFrame.waitForFunction(() => document.querySelectorAll('.row[data-kind="budget.exceeded"]').length === 1 && document.querySelectorAll('.row[data-kind="provider.callback"]').length === 1, { timeout: 10_000 });
+  await panelFrame.waitForFunction(
+    () =>
+      document.querySelectorAll('.row[data-kind="budget.exceeded"]').length === 1 &&
+      document.querySelectorAll('.row[data-kind="provider.callback"]').length === 1,
+    { timeout: 10_000 },
+  );
   const rows = await panelFrame.evaluate(readRowsInPage);
-  expect(rows.find((r) => r.kind === 'provider.invoke')!.summary).toMatch(/over the 10 s budget, called back after 10\.\d\d s/);
+  expect(rows.find((r) => r.kind === 'provider.invoke')!.summary).toMatch(
+    /over the 10 s budget, called back after 10\.\d\d s/,
+  );
   // The panel found the inspected tab through devtools.inspectedWindow.tabId.
-  expect(await panelFrame.evaluate(() => document.querySelector('[data-testid=status]')!.textContent)).toMatch(/^tab \d+: connected$/);
+  expect(await panelFrame.evaluate(() => document.querySelector('[data-testid=status]')!.textContent)).toMatch(
+    /^tab \d+: connected$/,
+  );
   await panelFrame.click('.row[data-kind="provider.callback"]');
   mkdirSync(join(root, 'docs/screenshots'), { recursive: true });
   await devtools.screenshot({ path: join(root, 'docs/screenshots/devtools.png') });
@@ -81,15 +103,28 @@ it("explains a sign-in card shown by Microsoft's real live chat widget, in the r
   const page = (await browser.pages()).find((p) => p.url().includes('/omnichannel/'))!;
   await page.goto(`${server.url}/realcode/?scenario=rc-bot-late-callback`);
   await page.waitForFunction(() => (window as any).__realcode?.finished === true, { timeout: 60_000 });
-  const devtools = (await (await browser.waitForTarget((t) => t.url().startsWith('devtools://devtools/bundled/devtools_app.html'))).asPage())!;
+  const devtools = (await (
+    await browser.waitForTarget((t) => t.url().startsWith('devtools://devtools/bundled/devtools_app.html'))
+  ).asPage())!;
   const panelFrame = devtools.frames().find((x) => x.url().includes('/panel.html'))!;
-  await panelFrame.waitForFunction(() => document.querySelector('[data-testid=headline]')?.getAttribute('data-check-id') === 'widget.card-shown-after-window', { timeout: 15_000 });
+  await panelFrame.waitForFunction(
+    () =>
+      document.querySelector('[data-testid=headline]')?.getAttribute('data-check-id') ===
+      'widget.card-shown-after-window',
+    { timeout: 15_000 },
+  );
   const rows = await panelFrame.evaluate(readRowsInPage);
-  expect(rows.map((r) => r.kind)).toEqual(expect.arrayContaining(['bus.message', 'adapter.activity', 'provider.invoke', 'net.request']));
-  expect(rows.find((r) => r.kind === 'provider.callback')!.summary).toMatch(/asks to hide the card; the widget showed the card: no answer within its ~2 s window$/);
+  expect(rows.map((r) => r.kind)).toEqual(
+    expect.arrayContaining(['bus.message', 'adapter.activity', 'provider.invoke', 'net.request']),
+  );
+  expect(rows.find((r) => r.kind === 'provider.callback')!.summary).toMatch(
+    /asks to hide the card; the widget showed the card: no answer within its ~2 s window$/,
+  );
   await panelFrame.click('[data-testid=view-diagnosis]');
   const attempt = await panelFrame.waitForSelector('[data-testid=attempt][data-kind="bot-signin"]');
   expect(await attempt!.evaluate((a) => a.getAttribute('data-outcome'))).toBe('card shown');
-  expect(await attempt!.evaluate((a) => a.querySelector('[data-testid=attempt-sentence]')!.textContent)).toMatch(/past the widget's ~2 s window, although the token was posted \(200\)\.$/);
+  expect(await attempt!.evaluate((a) => a.querySelector('[data-testid=attempt-sentence]')!.textContent)).toMatch(
+    /past the widget's ~2 s window, although the token was posted \(200\)\.$/,
+  );
   await devtools.screenshot({ path: join(root, 'docs/screenshots/devtools-realcode.png') });
 });

@@ -49,14 +49,26 @@ interface Token {
 function jws(variant: Variant, sub: string): Token {
   const now = Math.floor(Date.now() / 1000);
   const header = encode(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: 'demo-key-1' }), variant);
-  const payload = encode(JSON.stringify({ sub, iss: 'https://login.contoso.example', iat: now, nbf: now, exp: now + 3600, lwicontexts: JSON.stringify({ msdyn_cartvalue: '10000' }) }), variant);
+  const payload = encode(
+    JSON.stringify({
+      sub,
+      iss: 'https://login.contoso.example',
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      lwicontexts: JSON.stringify({ msdyn_cartvalue: '10000' }),
+    }),
+    variant,
+  );
   const signature = encode(signatureBytes(256), variant);
   return { token: `${header}.${payload}.${signature}`, header, payload, secrets: [signature] };
 }
 
 function jwe(variant: Variant): Token {
   const header = encode(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM' }), variant);
-  const parts = [signatureBytes(256), signatureBytes(12), signatureBytes(180), signatureBytes(16)].map((b) => encode(b, variant));
+  const parts = [signatureBytes(256), signatureBytes(12), signatureBytes(180), signatureBytes(16)].map((b) =>
+    encode(b, variant),
+  );
   return { token: [header, ...parts].join('.'), header, payload: '', secrets: parts };
 }
 
@@ -66,17 +78,19 @@ const opaque = (n: number) => randomBytes(n).toString('base64');
 function strings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) value.forEach((v) => strings(v, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) {
-    out.push(k);
-    strings(v, out);
-  }
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      strings(v, out);
+    }
   return out;
 }
 
 /** The piece of `secret` found in `text`: the whole of a short one, or any 16-character piece of a longer one. */
 function survivor(secret: string, text: string): string | undefined {
   if (secret.length <= 20) return text.includes(secret) ? secret : undefined;
-  for (let i = 0; i + 16 <= secret.length; i += 4) if (text.includes(secret.slice(i, i + 16))) return secret.slice(i, i + 16);
+  for (let i = 0; i + 16 <= secret.length; i += 4)
+    if (text.includes(secret.slice(i, i + 16))) return secret.slice(i, i + 16);
   return undefined;
 }
 
@@ -85,19 +99,32 @@ function survivor(secret: string, text: string): string | undefined {
  * done and the hook's log has `minEvents` of the given kinds, then opens the panel and waits until it
  * has rendered everything the background holds.
  */
-async function capturePage(tag: string, token: string, afterLoad: (page: Page) => Promise<void>, expectKinds: string[]) {
+async function capturePage(
+  tag: string,
+  token: string,
+  afterLoad: (page: Page) => Promise<void>,
+  expectKinds: string[],
+) {
   const { context, extensionId, worker } = env.browser;
   const page = await context.newPage();
-  await page.route('**/api/token?**', (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: token }));
+  await page.route('**/api/token?**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/plain', body: token }),
+  );
   const url = `${env.server.url}/omnichannel/?scenario=fast&case=${tag}`;
   await page.goto(url);
   await page.waitForFunction(() => (window as any).__sim?.finished === true, null, { timeout: 30_000 });
   await afterLoad(page);
   const tabId = await tabIdOf(worker, url);
-  await expect.poll(async () => new Set((await entriesOf(worker, tabId)).map((e: LogEntry) => e.event.kind)), { timeout: 10_000 }).toSatisfy((kinds: Set<string>) => expectKinds.every((k) => kinds.has(k)));
+  await expect
+    .poll(async () => new Set((await entriesOf(worker, tabId)).map((e: LogEntry) => e.event.kind)), { timeout: 10_000 })
+    .toSatisfy((kinds: Set<string>) => expectKinds.every((k) => kinds.has(k)));
   const live: LogEntry[] = await entriesOf(worker, tabId);
   const panel = await openPanel(context, extensionId, tabId);
-  await panel.waitForFunction((seq: number) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= seq, live.at(-1)!.seq, { timeout: 15_000 });
+  await panel.waitForFunction(
+    (seq: number) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= seq,
+    live.at(-1)!.seq,
+    { timeout: 15_000 },
+  );
   return { page, panel, live };
 }
 
@@ -124,7 +151,15 @@ describe('the default export of a capture with base64 and base64url tokens and o
     const inUrl = jws('b64', 'user-in-url');
     const padded = jws('b64url-padded', 'user-padded');
     const encrypted = jwe('b64');
-    const secrets = { code: opaque(24), password: opaque(18), refresh: opaque(30), session: opaque(24), basic: opaque(21), apiKey: opaque(32), clientSecret: opaque(27) };
+    const secrets = {
+      code: opaque(24),
+      password: opaque(18),
+      refresh: opaque(30),
+      session: opaque(24),
+      basic: opaque(21),
+      apiKey: opaque(32),
+      clientSecret: opaque(27),
+    };
     const pct = encodeURIComponent;
 
     const { page, panel, live } = await capturePage(
@@ -208,7 +243,9 @@ describe('exporting a 64 KB value', () => {
     ['dotted: "a." repeated (32,768 segments)', 'a.'.repeat(32_768)],
   ])('%s: finishes in well under a second', async (_label, value) => {
     expect(value).toHaveLength(65_536);
-    const { page, panel, live } = await capturePage(`big-${value.slice(0, 3)}`, value, async () => undefined, ['provider.callback']);
+    const { page, panel, live } = await capturePage(`big-${value.slice(0, 3)}`, value, async () => undefined, [
+      'provider.callback',
+    ]);
     expect(live.find((e) => e.event.kind === 'provider.callback')?.event).toMatchObject({ token: value });
 
     const { text, ms } = await exportCapture(panel);

@@ -5,7 +5,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDemoServer } from '../../demo/server.mjs';
-import { FIREFOX_EXTENSION_UUID, launchFirefoxWithExtension, openFirefoxPanel, waitForPanelToShowLog } from '../../scripts/lib/firefox.mjs';
+import {
+  FIREFOX_EXTENSION_UUID,
+  launchFirefoxWithExtension,
+  openFirefoxPanel,
+  waitForPanelToShowLog,
+} from '../../scripts/lib/firefox.mjs';
 import { parseDuration, readRowsInPage } from '../../scripts/lib/panelReader.mjs';
 
 const root = join(import.meta.dirname, '../..');
@@ -37,7 +42,16 @@ async function scenarioInFirefox(id: string) {
 
 it('captures the fast scenario: SDK calls, provider timing and the decoded token', async () => {
   const { rows, measurements } = await scenarioInFirefox('fast');
-  expect(rows.map((r) => r.kind)).toEqual(expect.arrayContaining(['hook.installed', 'sdk.detected', 'sdk.call', 'provider.invoke', 'provider.callback', 'lcw.event']));
+  expect(rows.map((r) => r.kind)).toEqual(
+    expect.arrayContaining([
+      'hook.installed',
+      'sdk.detected',
+      'sdk.call',
+      'provider.invoke',
+      'provider.callback',
+      'lcw.event',
+    ]),
+  );
   const invoke = rows.find((r) => r.kind === 'provider.invoke')!;
   const shown = parseDuration(/called back after (.+)$/.exec(invoke.summary)![1]!);
   expect(Math.abs(shown - measurements[0].elapsedMs)).toBeLessThanOrEqual(50);
@@ -48,12 +62,17 @@ it('captures the fast scenario: SDK calls, provider timing and the decoded token
 it('flags the provider that never calls back', async () => {
   const { rows } = await scenarioInFirefox('never');
   expect(rows.filter((r) => r.kind === 'budget.exceeded')).toHaveLength(1);
-  expect(rows.find((r) => r.kind === 'provider.invoke')).toMatchObject({ severity: 'error', summary: expect.stringMatching(/never called back/) });
+  expect(rows.find((r) => r.kind === 'provider.invoke')).toMatchObject({
+    severity: 'error',
+    summary: expect.stringMatching(/never called back/),
+  });
 });
 
 it('filters the timeline and shows the diagnosis', async () => {
   const { panel } = await scenarioInFirefox('hs256');
-  expect(await panel.$eval('[data-testid=headline]', (h: Element) => h.getAttribute('data-check-id'))).toBe('auth.alg-not-rs256');
+  expect(await panel.$eval('[data-testid=headline]', (h: Element) => h.getAttribute('data-check-id'))).toBe(
+    'auth.alg-not-rs256',
+  );
   await panel.type('[data-testid=search]', 'lcw:error');
   await panel.waitForFunction(() => document.querySelector('[data-testid=shown]')?.textContent?.startsWith('1 of'));
   const rows = (await panel.evaluate(readRowsInPage)) as Row[];
@@ -62,10 +81,18 @@ it('filters the timeline and shows the diagnosis', async () => {
 
 it('opens a HAR in the standalone viewer', async () => {
   const viewer = await ff.browser.newPage();
-  await viewer.goto(`moz-extension://${FIREFOX_EXTENSION_UUID}/viewer.html`, { waitUntil: 'domcontentloaded', timeout: 10_000 }).catch(() => undefined);
-  const input = (await viewer.waitForSelector('[data-testid=file-input]', { timeout: 10_000 })) as unknown as { uploadFile(path: string): Promise<void> };
+  await viewer
+    .goto(`moz-extension://${FIREFOX_EXTENSION_UUID}/viewer.html`, { waitUntil: 'domcontentloaded', timeout: 10_000 })
+    .catch(() => undefined);
+  const input = (await viewer.waitForSelector('[data-testid=file-input]', { timeout: 10_000 })) as unknown as {
+    uploadFile(path: string): Promise<void>;
+  };
   await input.uploadFile(join(root, 'test/fixtures/har/sso-failure-502.har'));
   await viewer.waitForSelector('.row[data-tag="oauthcard"]', { timeout: 10_000 });
-  expect(await viewer.$eval('[data-testid=headline]', (h: Element) => h.getAttribute('data-check-id'))).toBe('bf.invoke-502');
-  expect(await viewer.$eval('.row[data-tag="oauthcard"]', (r: Element) => r.getAttribute('data-outcome'))).toBe('shown');
+  expect(await viewer.$eval('[data-testid=headline]', (h: Element) => h.getAttribute('data-check-id'))).toBe(
+    'bf.invoke-502',
+  );
+  expect(await viewer.$eval('.row[data-tag="oauthcard"]', (r: Element) => r.getAttribute('data-outcome'))).toBe(
+    'shown',
+  );
 });

@@ -25,7 +25,12 @@ async function waitForRejected(panel: Panel, count: number) {
   await panel.waitForFunction(
     (n) => {
       const rows = [...document.querySelectorAll('.timeline .row[data-kind="relay.rejected"]')];
-      return rows.length === 1 && rows[0]!.querySelectorAll('[role=gridcell]')[3]?.textContent?.startsWith(`${n} message(s) a page script dispatched`);
+      return (
+        rows.length === 1 &&
+        rows[0]!
+          .querySelectorAll('[role=gridcell]')[3]
+          ?.textContent?.startsWith(`${n} message(s) a page script dispatched`)
+      );
     },
     count,
     { timeout: 30_000 },
@@ -46,11 +51,22 @@ async function startHeartbeat(panel: Panel) {
     }, 50);
     w.__stop = () => clearInterval(id);
   });
-  return async () => panel.evaluate(() => ((window as unknown as { __stop: () => void }).__stop(), (window as unknown as { __maxGap: number }).__maxGap));
+  return async () =>
+    panel.evaluate(
+      () => (
+        (window as unknown as { __stop: () => void }).__stop(),
+        (window as unknown as { __maxGap: number }).__maxGap
+      ),
+    );
 }
 
 it('a flood of malformed page messages is one counted row, and the panel stays responsive', async () => {
-  const { page, panel, tabId, rows: before } = await runScenario(env.browser, env.server.url, scenarioById('fast')!, { keepOpen: true });
+  const {
+    page,
+    panel,
+    tabId,
+    rows: before,
+  } = await runScenario(env.browser, env.server.url, scenarioById('fast')!, { keepOpen: true });
   const errors: string[] = [];
   panel.on('pageerror', (e) => errors.push(e.message));
   const stop = await startHeartbeat(panel);
@@ -70,11 +86,32 @@ it('a flood of malformed page messages is one counted row, and the panel stays r
           deep,
           envelope([{ kind: 'made.up', t: 1, at: 2 }]),
           envelope([{ kind: 'lcw.event', name: 42, t: 1, at: 2 }]),
-          envelope([{ kind: 'hook.installed', url: 'https://evil.test/', top: true, readyState: 'loading', t: 1, at: Date.now() }]),
-          envelope([{ kind: 'sdk.call', method: 'startChat', args: [], outcome: 'returned', durationMs: 1, returnedPromise: false, t: 1, at: Date.now() }]),
+          envelope([
+            {
+              kind: 'hook.installed',
+              url: 'https://evil.test/',
+              top: true,
+              readyState: 'loading',
+              t: 1,
+              at: Date.now(),
+            },
+          ]),
+          envelope([
+            {
+              kind: 'sdk.call',
+              method: 'startChat',
+              args: [],
+              outcome: 'returned',
+              durationMs: 1,
+              returnedPromise: false,
+              t: 1,
+              at: Date.now(),
+            },
+          ]),
           { channel, v, events: [] },
         ];
-        for (let i = 0; i < n; i++) document.dispatchEvent(new CustomEvent(name, { detail: details[i % details.length] }));
+        for (let i = 0; i < n; i++)
+          document.dispatchEvent(new CustomEvent(name, { detail: details[i % details.length] }));
       },
       { name: PAGE_EVENT_NAME, channel: PAGE_CHANNEL, v: PAGE_PROTOCOL, n: PER_WAVE },
     );
@@ -86,7 +123,9 @@ it('a flood of malformed page messages is one counted row, and the panel stays r
 
   // Nothing the page sent became a row, and nothing was wiped: the log is what it was, plus the one row.
   const after = await panel.evaluate(readRowsInPage);
-  expect(after.filter((r) => r.kind !== 'relay.rejected').map((r) => [r.seq, r.summary])).toEqual(before.map((r) => [r.seq, r.summary]));
+  expect(after.filter((r) => r.kind !== 'relay.rejected').map((r) => [r.seq, r.summary])).toEqual(
+    before.map((r) => [r.seq, r.summary]),
+  );
   expect(after.some((r) => r.summary.includes('evil.test') || r.label === 'navigation')).toBe(false);
   const stored = await entriesOf(env.browser.worker, tabId);
   expect(stored).toHaveLength(before.length + 1);
@@ -94,8 +133,14 @@ it('a flood of malformed page messages is one counted row, and the panel stays r
   // Responsive: the panel's main thread never stalled for long, and it still follows the page and the user.
   const maxGap = await stop();
   expect(maxGap).toBeLessThan(2_000);
-  await page.evaluate(() => (window as any).Microsoft.Omnichannel.LiveChatWidget.SDK.getContextProvider('after the flood'));
-  await panel.waitForFunction(() => [...document.querySelectorAll('.timeline .row[data-kind="sdk.call"]')].some((r) => r.textContent?.includes('after the flood')));
+  await page.evaluate(() =>
+    (window as any).Microsoft.Omnichannel.LiveChatWidget.SDK.getContextProvider('after the flood'),
+  );
+  await panel.waitForFunction(() =>
+    [...document.querySelectorAll('.timeline .row[data-kind="sdk.call"]')].some((r) =>
+      r.textContent?.includes('after the flood'),
+    ),
+  );
   await panel.fill('[data-testid=search]', 'page-sent');
   await panel.waitForFunction(() => document.querySelector('[data-testid=shown]')?.textContent?.startsWith('1 of'));
   expect(errors).toEqual([]);
@@ -104,11 +149,23 @@ it('a flood of malformed page messages is one counted row, and the panel stays r
 });
 
 it('a forged top-frame hook.installed cannot wipe the log; a real reload still restarts it', async () => {
-  const { page, panel, tabId, rows: before } = await runScenario(env.browser, env.server.url, scenarioById('fast')!, { keepOpen: true });
+  const {
+    page,
+    panel,
+    tabId,
+    rows: before,
+  } = await runScenario(env.browser, env.server.url, scenarioById('fast')!, { keepOpen: true });
   expect(before.length).toBeGreaterThan(3);
   await page.evaluate(
     ({ name, channel, v }) => {
-      const forged = { kind: 'hook.installed', url: location.href, top: true, readyState: 'loading', t: performance.now(), at: Date.now() };
+      const forged = {
+        kind: 'hook.installed',
+        url: location.href,
+        top: true,
+        readyState: 'loading',
+        t: performance.now(),
+        at: Date.now(),
+      };
       document.dispatchEvent(new CustomEvent(name, { detail: JSON.stringify({ channel, v, events: [forged] }) }));
     },
     { name: PAGE_EVENT_NAME, channel: PAGE_CHANNEL, v: PAGE_PROTOCOL },
@@ -116,7 +173,9 @@ it('a forged top-frame hook.installed cannot wipe the log; a real reload still r
   // The forged message was seen, and counted, not taken.
   expect(await waitForRejected(panel, 1)).toBe(`1 ${PAGE_SENT_TEXT}`);
   const rows = await panel.evaluate(readRowsInPage);
-  expect(rows.filter((r) => r.kind !== 'relay.rejected').map((r) => [r.seq, r.summary])).toEqual(before.map((r) => [r.seq, r.summary]));
+  expect(rows.filter((r) => r.kind !== 'relay.rejected').map((r) => [r.seq, r.summary])).toEqual(
+    before.map((r) => [r.seq, r.summary]),
+  );
   expect(rows.filter((r) => r.kind === 'hook.installed')).toHaveLength(1);
   const firstSeq = before[0]!.seq;
   expect((await entriesOf(env.browser.worker, tabId))[0].seq).toBe(firstSeq);
@@ -125,8 +184,15 @@ it('a forged top-frame hook.installed cannot wipe the log; a real reload still r
   await page.reload();
   await page.waitForFunction(() => (window as any).__sim?.finished === true);
   await panel.waitForFunction((seq) => {
-    const rows = [...document.querySelectorAll('.timeline .row[data-seq]')].map((r) => [Number(r.getAttribute('data-seq')), r.getAttribute('data-kind')] as const);
-    return rows.length > 0 && rows.every(([s]) => s > seq) && rows.filter(([, k]) => k === 'hook.installed').length === 1 && rows.some(([, k]) => k === 'lcw.event');
+    const rows = [...document.querySelectorAll('.timeline .row[data-seq]')].map(
+      (r) => [Number(r.getAttribute('data-seq')), r.getAttribute('data-kind')] as const,
+    );
+    return (
+      rows.length > 0 &&
+      rows.every(([s]) => s > seq) &&
+      rows.filter(([, k]) => k === 'hook.installed').length === 1 &&
+      rows.some(([, k]) => k === 'lcw.event')
+    );
   }, before.at(-1)!.seq);
   expect((await panel.evaluate(readRowsInPage)).some((r) => r.kind === 'relay.rejected')).toBe(false);
   await panel.close();

@@ -21,7 +21,14 @@ import type { EventOf, LogEntry } from '../../src/shared/events';
 
 const root = join(import.meta.dirname, '../..');
 /** Scenarios whose HAR must diagnose like the live capture: the main SSO outcomes, the WebSocket transport, a page without window.WebChat. */
-const SAME = ['sso-success', 'sso-failure-412', 'sso-failure-502', 'sso-aud-mismatch', 'sso-websocket', 'sso-private-bundle'];
+const SAME = [
+  'sso-success',
+  'sso-failure-412',
+  'sso-failure-502',
+  'sso-aud-mismatch',
+  'sso-websocket',
+  'sso-private-bundle',
+];
 /** The page shows the card after a successful exchange: a decision made in Web Chat's store, which a HAR cannot see. */
 const IDS = [...SAME, 'sso-card-released'];
 
@@ -39,24 +46,39 @@ beforeAll(async () => {
   const context: BrowserContext = await chromium.launchPersistentContext(join(dir, 'profile'), {
     executablePath: chromiumPath(),
     headless: true,
-    args: [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`, '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    args: [
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
     recordHar: { path: join(dir, 'webchat.har'), content: 'embed' },
   });
   try {
     const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
     const extensionId = new URL(first.url()).host;
-    const worker = async (): Promise<Worker> => context.serviceWorkers().find((w) => w.url().includes(extensionId)) ?? context.waitForEvent('serviceworker', { timeout: 15_000 });
+    const worker = async (): Promise<Worker> =>
+      context.serviceWorkers().find((w) => w.url().includes(extensionId)) ??
+      context.waitForEvent('serviceworker', { timeout: 15_000 });
     await mapLimit(IDS, 3, async (id: string) => {
       const page = await context.newPage();
       const url = `${server.url}/webchat/?${webchatScenarioById(id)!.query}`;
       await page.goto(url);
-      await page.waitForFunction(() => (window as any).__webchatDemo?.finished === true, null, { timeout: 45_000, polling: 100 });
+      await page.waitForFunction(() => (window as any).__webchatDemo?.finished === true, null, {
+        timeout: 45_000,
+        polling: 100,
+      });
       const tabId = await tabIdOf(worker, url);
       await page.waitForTimeout(300); // late events (the last poll, Web Chat's store)
       const readAt = Date.now();
       live.set(id, { url, entries: await entriesOf(worker, tabId), readAt }); // before closing: a closed tab's log is dropped
       // Close between two polls (every 300 ms): a poll cut off by the close is in the HAR without its response or body.
-      const poll = (r: Request) => r.method() === 'GET' && /\/v3\/directline\/conversations\/[^/]+\/activities/.test(r.url());
+      const poll = (r: Request) =>
+        r.method() === 'GET' && /\/v3\/directline\/conversations\/[^/]+\/activities/.test(r.url());
       if (!url.includes('ws=1')) await page.waitForEvent('requestfinished', { predicate: poll, timeout: 5_000 });
       await page.waitForTimeout(100);
       await page.close();
@@ -85,7 +107,15 @@ function writeFixture(id: string) {
   const pageref = pagerefOf(id);
   const entries = har.log.entries
     .filter((e) => e.pageref === pageref)
-    .map((e) => (/\/vendor\/webchat\.js$/.test(new URL(e.request.url).pathname) ? { ...e, response: { ...e.response, content: { ...e.response.content, text: '' } }, comment: 'body trimmed for the fixture' } : e));
+    .map((e) =>
+      /\/vendor\/webchat\.js$/.test(new URL(e.request.url).pathname)
+        ? {
+            ...e,
+            response: { ...e.response, content: { ...e.response.content, text: '' } },
+            comment: 'body trimmed for the fixture',
+          }
+        : e,
+    );
   const trimmed = { log: { ...har.log, pages: har.log.pages.filter((p) => p.id === pageref), entries } };
   writeFileSync(join(root, `test/fixtures/har/${id}.har`), `${JSON.stringify(trimmed, null, 1)}\n`);
 }
@@ -107,8 +137,17 @@ const received = (entries: LogEntry[]) =>
 function expectOnlyCutOffWarnings(ids: string[], warnings: string[]) {
   expect(warnings.filter((w) => !/had no body|no response in the HAR/.test(w))).toEqual([]);
   const refs = new Set(ids.map(pagerefOf));
-  const cut = har.log.entries.filter((e) => refs.has(e.pageref) && /\/v3\/directline\//.test(e.request.url) && e._resourceType !== 'websocket' && (e.response.status <= 0 || e.response.content.text === undefined));
-  for (const e of cut) expect(Date.parse(e.startedDateTime)).toBeGreaterThanOrEqual(live.get(ids.find((id) => pagerefOf(id) === e.pageref)!)!.readAt - 5);
+  const cut = har.log.entries.filter(
+    (e) =>
+      refs.has(e.pageref) &&
+      /\/v3\/directline\//.test(e.request.url) &&
+      e._resourceType !== 'websocket' &&
+      (e.response.status <= 0 || e.response.content.text === undefined),
+  );
+  for (const e of cut)
+    expect(Date.parse(e.startedDateTime)).toBeGreaterThanOrEqual(
+      live.get(ids.find((id) => pagerefOf(id) === e.pageref)!)!.readAt - 5,
+    );
 }
 
 /** What only the live hook sees: Web Chat's store, the DirectLine object's postActivity() results, window.WebChat. */

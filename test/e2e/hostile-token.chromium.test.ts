@@ -16,7 +16,8 @@ import { useDemoAndExtension } from '../helpers/e2e';
 const env = useDemoAndExtension();
 
 /** What the token row must say: the parts of the token it cannot display as a JWT normally reads. */
-const EXPLAINED = 'JWT with alg {"toString":0} (an object, not a string; RS256 required), exp is not a NumericDate ({"valueOf":0}), lwicontexts is an object, not a string';
+const EXPLAINED =
+  'JWT with alg {"toString":0} (an object, not a string; RS256 required), exp is not a NumericDate ({"valueOf":0}), lwicontexts is an object, not a string';
 const NOTES = [
   `⚠ The header's alg is an object ({"toString":0}), not a string naming the algorithm (RS256).`,
   `⚠ The header's typ is an array (["x"]), not a string.`,
@@ -31,7 +32,12 @@ function watch(page: Page) {
   page.on('pageerror', (e) => errors.push(e.message));
   return {
     errors,
-    notices: () => page.evaluate(() => [...document.querySelectorAll('[data-testid=part-failed]')].map((n) => `${n.getAttribute('data-part')}: ${n.textContent}`)),
+    notices: () =>
+      page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid=part-failed]')].map(
+          (n) => `${n.getAttribute('data-part')}: ${n.textContent}`,
+        ),
+      ),
   };
 }
 
@@ -45,27 +51,50 @@ describe('a page that hands over a crafted token (Chromium)', () => {
     expect(r.measurements.find((m: { kind: string }) => m.kind === 'auth')).toMatchObject({ calledBack: true });
 
     // Timeline: every event of the page is there, the token row explains what it cannot display.
-    expect(r.rows.map((x) => x.kind)).toEqual(expect.arrayContaining(['hook.installed', 'sdk.call', 'provider.invoke', 'provider.callback', 'lcw.event']));
+    expect(r.rows.map((x) => x.kind)).toEqual(
+      expect.arrayContaining(['hook.installed', 'sdk.call', 'provider.invoke', 'provider.callback', 'lcw.event']),
+    );
     const callback = r.rows.find((x) => x.kind === 'provider.callback')!;
     expect(callback.severity).toBe('warning');
     expect(callback.summary).toMatch(/^callback\(token\) after [\d.]+ ms: /);
     expect(callback.summary.endsWith(EXPLAINED)).toBe(true);
-    expect(r.rows.find((x) => x.label.endsWith('lcw:error'))!.summary).toMatch(/^lcw:error code 4: Auth token provider provided invalid token/);
+    expect(r.rows.find((x) => x.label.endsWith('lcw:error'))!.summary).toMatch(
+      /^lcw:error code 4: Auth token provider provided invalid token/,
+    );
 
     // Diagnosis: the headline, the attempt with its steps, the findings.
-    expect(r.diagnosis.headline).toMatchObject({ id: 'auth.alg-not-rs256', text: expect.stringContaining('Token alg is {"toString":0} (an object), not RS256') });
-    expect(r.diagnosis.attempts).toEqual([expect.objectContaining({ outcome: 'chat failed', sentence: expect.stringMatching(/^Authenticated chat failed with lcw:error 4 .*\.$/) })]);
-    expect(r.diagnosis.findings.map((f: { id: string }) => f.id)).toEqual(expect.arrayContaining(['auth.alg-not-rs256', 'auth.lwicontexts-not-string', 'lcw.error']));
+    expect(r.diagnosis.headline).toMatchObject({
+      id: 'auth.alg-not-rs256',
+      text: expect.stringContaining('Token alg is {"toString":0} (an object), not RS256'),
+    });
+    expect(r.diagnosis.attempts).toEqual([
+      expect.objectContaining({
+        outcome: 'chat failed',
+        sentence: expect.stringMatching(/^Authenticated chat failed with lcw:error 4 .*\.$/),
+      }),
+    ]);
+    expect(r.diagnosis.findings.map((f: { id: string }) => f.id)).toEqual(
+      expect.arrayContaining(['auth.alg-not-rs256', 'auth.lwicontexts-not-string', 'lcw.error']),
+    );
     expect(r.diagnosis.findings.map((f: { id: string }) => f.id)).not.toContain('inspector.check-failed');
 
     // Details: the decoded token, its problems in words, the lwicontexts table.
     await r.panel.click('.row[data-kind="provider.callback"]');
     await r.panel.waitForSelector('[data-testid=jwt-header]');
-    expect(JSON.parse((await r.panel.textContent('[data-testid=jwt-header]'))!)).toEqual({ alg: { toString: 0 }, typ: ['x'] });
-    expect(JSON.parse((await r.panel.textContent('[data-testid=jwt-payload]'))!)).toEqual({ toString: 0, exp: { valueOf: 0 }, lwicontexts: { toString: 0 } });
+    expect(JSON.parse((await r.panel.textContent('[data-testid=jwt-header]'))!)).toEqual({
+      alg: { toString: 0 },
+      typ: ['x'],
+    });
+    expect(JSON.parse((await r.panel.textContent('[data-testid=jwt-payload]'))!)).toEqual({
+      toString: 0,
+      exp: { valueOf: 0 },
+      lwicontexts: { toString: 0 },
+    });
     expect(await r.panel.locator('[data-testid=jwt-note]').allTextContents()).toEqual(NOTES);
     expect(await r.panel.textContent('[data-testid=jwt-times]')).toContain('{"valueOf":0}invalidnot a number');
-    expect(await r.panel.textContent('[data-testid=lwicontexts]')).toContain('lwicontexts is a JSON object; it must be a string holding serialized JSON');
+    expect(await r.panel.textContent('[data-testid=lwicontexts]')).toContain(
+      'lwicontexts is a JSON object; it must be a string holding serialized JSON',
+    );
     // The invocation's row shows the same token in its details.
     await r.panel.click('.row[data-kind="provider.invoke"]');
     await r.panel.waitForSelector('[data-testid=jwt-note]');
@@ -75,14 +104,20 @@ describe('a page that hands over a crafted token (Chromium)', () => {
     const liveRows = await r.panel.evaluate(readRowsInPage);
     for (const redaction of ['mask', 'none'] as const) {
       await r.panel.selectOption('[data-testid=redaction]', redaction);
-      const [download] = await Promise.all([r.panel.waitForEvent('download'), r.panel.click('[data-testid=export-capture]')]);
+      const [download] = await Promise.all([
+        r.panel.waitForEvent('download'),
+        r.panel.click('[data-testid=export-capture]'),
+      ]);
       const file = (await download.path())!;
       expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: 'chat-sso-inspector.capture', redaction });
       const viewer = await env.browser.context.newPage();
       const seen = watch(viewer);
       await viewer.goto(`chrome-extension://${env.browser.extensionId}/viewer.html`);
       await viewer.setInputFiles('[data-testid=file-input]', file);
-      await viewer.waitForFunction((n) => document.querySelectorAll('.timeline .row[data-seq]').length === n, liveRows.length);
+      await viewer.waitForFunction(
+        (n) => document.querySelectorAll('.timeline .row[data-seq]').length === n,
+        liveRows.length,
+      );
       const rows = await viewer.evaluate(readRowsInPage);
       // Same events; the severity mark may differ under a redaction profile that rewrites the token.
       const unmarked = (x: { kind: string; label: string }) => [x.kind, x.label.replace(/^[⚠✖]\s*/, '')];
@@ -95,7 +130,10 @@ describe('a page that hands over a crafted token (Chromium)', () => {
       await viewer.click('.row[data-kind="provider.callback"]');
       await viewer.waitForSelector('[data-testid=details] [data-testid=jwt]');
       if (redaction === 'none') {
-        expect(JSON.parse((await viewer.textContent('[data-testid=jwt-header]'))!)).toEqual({ alg: { toString: 0 }, typ: ['x'] });
+        expect(JSON.parse((await viewer.textContent('[data-testid=jwt-header]'))!)).toEqual({
+          alg: { toString: 0 },
+          typ: ['x'],
+        });
         expect(await viewer.locator('[data-testid=jwt-note]').allTextContents()).toEqual(NOTES);
         expect(await viewer.getAttribute('[data-testid=headline]', 'data-check-id')).toBe('auth.alg-not-rs256');
       }

@@ -63,7 +63,9 @@ it('long page URL, error message, token POST URL and SDK argument are cut with a
   // Shown: one row each, with the start of the long string.
   const rows: PanelRow[] = await panel.evaluate(readRowsInPage);
   expect(rows.find((r) => r.kind === 'hook.installed')!.summary).toContain('pad=ppp');
-  expect(rows.find((r) => r.kind === 'sdk.call' && r.summary.includes('getContextProvider'))!.summary).toContain('ARGaaa');
+  expect(rows.find((r) => r.kind === 'sdk.call' && r.summary.includes('getContextProvider'))!.summary).toContain(
+    'ARGaaa',
+  );
   expect(rows.find((r) => r.kind === 'net.request' && r.summary.includes('postToken'))).toBeDefined();
   expect(rows.find((r) => r.kind === 'page.error')!.summary).toContain('BOOMeee');
   await panel.close();

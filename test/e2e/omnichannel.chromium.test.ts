@@ -16,8 +16,17 @@ import { runAllScenarios, runScenario } from '../../scripts/lib/scenarios.mjs';
 
 const root = join(import.meta.dirname, '../..');
 type Row = { kind: string; severity: string; label: string; summary: string; invocation: string | null };
-type Diagnosis = { headline: { id: string; text: string } | null; attempts: { outcome: string; sentence: string }[]; findings: { id: string; severity: string }[] };
-type Result = { scenario: (typeof SCENARIOS)[number]; rows: Row[]; diagnosis: Diagnosis; measurements: { kind: string; elapsedMs: number | null; calledBack?: boolean }[] };
+type Diagnosis = {
+  headline: { id: string; text: string } | null;
+  attempts: { outcome: string; sentence: string }[];
+  findings: { id: string; severity: string }[];
+};
+type Result = {
+  scenario: (typeof SCENARIOS)[number];
+  rows: Row[];
+  diagnosis: Diagnosis;
+  measurements: { kind: string; elapsedMs: number | null; calledBack?: boolean }[];
+};
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 let browser: Awaited<ReturnType<typeof launchWithExtension>>;
@@ -72,29 +81,36 @@ async function expectCloseToPage(first: Result, durations: (r: Result) => { show
 }
 
 describe('Omnichannel simulator scenarios in the panel (Chromium)', () => {
-  it.each(SCENARIOS.map((s) => [s.id, s] as const))('%s: shown in the panel with the right outcome', (_id, scenario) => {
-    const { rows } = resultOf(scenario.id);
-    expect(rows.find((r) => r.kind === 'hook.installed')).toBeDefined();
-    const errors = rows.filter((r) => r.kind === 'lcw.event' && r.label.endsWith('lcw:error'));
-    if (scenario.expect.lcwErrorCode !== undefined) {
-      expect(errors.map((r) => r.summary)).toEqual([expect.stringContaining(`lcw:error code ${scenario.expect.lcwErrorCode}:`)]);
-      expect(errors[0]!.severity).toBe('error');
-    } else {
-      expect(errors).toEqual([]);
-    }
-    if (scenario.auth !== 'none') {
-      expect(rows.some((r) => r.kind === 'sdk.call' && r.summary.startsWith('SDK.setAuthTokenProvider('))).toBe(true);
-      expect(rows.filter((r) => r.kind === 'provider.invoke')).toHaveLength(1);
-    }
-    if (scenario.expect.postStatus !== undefined) {
-      const post = rows.find((r) => r.kind === 'net.request')!;
-      expect(post.summary).toMatch(new RegExp(`POST http://127\\.0\\.0\\.1:\\d+/api/sas/postToken\\?… → ${scenario.expect.postStatus} after`));
-      const invoke = rows.find((r) => r.kind === 'provider.invoke')!;
-      expect(invoke.summary).toMatch(/bot auth token provider invoked for signInId sim-signin-\d+/);
-      expect(post.invocation).toBe(invoke.invocation);
-      expect(post.summary).toMatch(scenario.transport === 'xhr' ? / via XMLHttpRequest$/ : / via fetch$/);
-    }
-  });
+  it.each(SCENARIOS.map((s) => [s.id, s] as const))(
+    '%s: shown in the panel with the right outcome',
+    (_id, scenario) => {
+      const { rows } = resultOf(scenario.id);
+      expect(rows.find((r) => r.kind === 'hook.installed')).toBeDefined();
+      const errors = rows.filter((r) => r.kind === 'lcw.event' && r.label.endsWith('lcw:error'));
+      if (scenario.expect.lcwErrorCode !== undefined) {
+        expect(errors.map((r) => r.summary)).toEqual([
+          expect.stringContaining(`lcw:error code ${scenario.expect.lcwErrorCode}:`),
+        ]);
+        expect(errors[0]!.severity).toBe('error');
+      } else {
+        expect(errors).toEqual([]);
+      }
+      if (scenario.auth !== 'none') {
+        expect(rows.some((r) => r.kind === 'sdk.call' && r.summary.startsWith('SDK.setAuthTokenProvider('))).toBe(true);
+        expect(rows.filter((r) => r.kind === 'provider.invoke')).toHaveLength(1);
+      }
+      if (scenario.expect.postStatus !== undefined) {
+        const post = rows.find((r) => r.kind === 'net.request')!;
+        expect(post.summary).toMatch(
+          new RegExp(`POST http://127\\.0\\.0\\.1:\\d+/api/sas/postToken\\?… → ${scenario.expect.postStatus} after`),
+        );
+        const invoke = rows.find((r) => r.kind === 'provider.invoke')!;
+        expect(invoke.summary).toMatch(/bot auth token provider invoked for signInId sim-signin-\d+/);
+        expect(post.invocation).toBe(invoke.invocation);
+        expect(post.summary).toMatch(scenario.transport === 'xhr' ? / via XMLHttpRequest$/ : / via fetch$/);
+      }
+    },
+  );
 
   it('shows auth provider durations within 50 ms of what the page measured', async () => {
     let compared = 0;
@@ -111,7 +127,9 @@ describe('Omnichannel simulator scenarios in the panel (Chromium)', () => {
       const r = resultOf(id);
       await expectCloseToPage(r, botDurations);
       const cb = r.rows.find((x) => x.kind === 'provider.callback')!;
-      expect(cb.summary).toMatch(scenarioById(id)!.expect.cardShown ? /asks to show the card$/ : /asks to hide the card$/);
+      expect(cb.summary).toMatch(
+        scenarioById(id)!.expect.cardShown ? /asks to show the card$/ : /asks to hide the card$/,
+      );
     }
     expect(resultOf('bot-no-callback').rows.find((x) => x.kind === 'provider.invoke')!).toMatchObject({
       severity: 'warning',
@@ -133,20 +151,42 @@ describe('Omnichannel simulator scenarios in the panel (Chromium)', () => {
         if (invoke) expect(invoke.summary, r.scenario.id).not.toMatch(/budget/);
       }
     }
-    expect(resultOf('slow').rows.find((x) => x.kind === 'provider.invoke')!.summary).toMatch(/over the 10 s budget, called back after 10\.\d\d s/);
-    expect(resultOf('never').rows.find((x) => x.kind === 'provider.invoke')!.summary).toMatch(/over the 10 s budget, never called back/);
+    expect(resultOf('slow').rows.find((x) => x.kind === 'provider.invoke')!.summary).toMatch(
+      /over the 10 s budget, called back after 10\.\d\d s/,
+    );
+    expect(resultOf('never').rows.find((x) => x.kind === 'provider.invoke')!.summary).toMatch(
+      /over the 10 s budget, never called back/,
+    );
   });
 
   it('marks token problems in the timeline', () => {
     const callbackOf = (id: string) => resultOf(id).rows.find((x) => x.kind === 'provider.callback')!;
-    expect(callbackOf('fast')).toMatchObject({ severity: 'info', summary: expect.stringMatching(/JWT RS256, sub 7d5f0e8e-000…, exp (59 min 59 s|1 h) after capture$/) });
-    expect(callbackOf('malformed')).toMatchObject({ severity: 'error', summary: expect.stringContaining('not a JWT: A JWS has 3 dot-separated segments') });
-    expect(callbackOf('expired')).toMatchObject({ severity: 'warning', summary: expect.stringMatching(/exp 1 h before capture \(expired\)/) });
-    expect(callbackOf('hs256')).toMatchObject({ severity: 'warning', summary: expect.stringContaining('JWT HS256 (RS256 required)') });
+    expect(callbackOf('fast')).toMatchObject({
+      severity: 'info',
+      summary: expect.stringMatching(/JWT RS256, sub 7d5f0e8e-000…, exp (59 min 59 s|1 h) after capture$/),
+    });
+    expect(callbackOf('malformed')).toMatchObject({
+      severity: 'error',
+      summary: expect.stringContaining('not a JWT: A JWS has 3 dot-separated segments'),
+    });
+    expect(callbackOf('expired')).toMatchObject({
+      severity: 'warning',
+      summary: expect.stringMatching(/exp 1 h before capture \(expired\)/),
+    });
+    expect(callbackOf('hs256')).toMatchObject({
+      severity: 'warning',
+      summary: expect.stringContaining('JWT HS256 (RS256 required)'),
+    });
     expect(callbackOf('lwi-object').summary).toContain('lwicontexts is an object, not a string');
     expect(callbackOf('lwi-nested').summary).toContain('lwicontexts: 1 variable(s) break the rules');
-    expect(callbackOf('empty-token')).toMatchObject({ severity: 'error', summary: expect.stringContaining('The token is an empty string.') });
-    expect(resultOf('throws').rows.find((x) => x.kind === 'provider.end')!).toMatchObject({ severity: 'error', summary: expect.stringContaining('threw after') });
+    expect(callbackOf('empty-token')).toMatchObject({
+      severity: 'error',
+      summary: expect.stringContaining('The token is an empty string.'),
+    });
+    expect(resultOf('throws').rows.find((x) => x.kind === 'provider.end')!).toMatchObject({
+      severity: 'error',
+      summary: expect.stringContaining('threw after'),
+    });
   });
 });
 
@@ -186,7 +226,9 @@ describe('details pane (Chromium)', () => {
     await malformed.panel.click('.row[data-kind="provider.callback"]');
     const error = malformed.panel.locator('[data-testid=jwt-error]');
     expect(await error.getAttribute('data-reason')).toBe('segments');
-    expect(await error.textContent()).toContain('Cannot decode this token: A JWS has 3 dot-separated segments (header.payload.signature); this token has 2.');
+    expect(await error.textContent()).toContain(
+      'Cannot decode this token: A JWS has 3 dot-separated segments (header.payload.signature); this token has 2.',
+    );
     await malformed.panel.close();
     await malformed.page.close();
   });
@@ -199,13 +241,19 @@ describe('details pane (Chromium)', () => {
       await r.panel.click('[data-testid=signature-check] button');
       const verdict = r.panel.locator('[data-testid=signature-verdict]');
       await verdict.waitFor();
-      return { status: await verdict.getAttribute('data-status'), reason: await verdict.getAttribute('data-reason'), text: await verdict.textContent() };
+      return {
+        status: await verdict.getAttribute('data-status'),
+        reason: await verdict.getAttribute('data-reason'),
+        text: await verdict.textContent(),
+      };
     };
     const sitePem = await (await fetch(`${server.url}/api/publickey`)).text();
     expect(await verify(sitePem)).toMatchObject({ status: 'valid' });
     const jwks = await (await fetch(`${server.url}/api/jwks`)).text();
     expect(await verify(jwks)).toMatchObject({ status: 'valid' });
-    const otherPem = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const otherPem = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
     expect(await verify(otherPem)).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' });
     expect((await verify('not a key')).status).toBe('error');
     await r.panel.close();
@@ -222,7 +270,9 @@ describe('details pane (Chromium)', () => {
     await panel.setViewportSize({ width: 1400, height: 820 });
     await panel.screenshot({ path: join(root, 'docs/screenshots/diagnosis.png') });
     // An evidence link takes you to the event in the timeline.
-    const link = panel.locator('[data-testid=finding][data-check-id="auth.provider-over-budget"] .evidence button').first();
+    const link = panel
+      .locator('[data-testid=finding][data-check-id="auth.provider-over-budget"] .evidence button')
+      .first();
     const seq = (await link.textContent())!.replace('#', '');
     await link.click();
     await panel.waitForSelector(`.row.selected[data-seq="${seq}"]`);

@@ -36,9 +36,15 @@ describe('preserve log', () => {
     await panel.check('[data-testid=preserve-log]');
     await page.reload();
     await page.waitForFunction(() => (window as any).__sim?.finished === true);
-    await panel.waitForFunction(() => document.querySelectorAll('.row[data-kind="hook.installed"]').length === 2 && document.querySelectorAll('.row[data-kind="lcw.event"]').length >= 6);
+    await panel.waitForFunction(
+      () =>
+        document.querySelectorAll('.row[data-kind="hook.installed"]').length === 2 &&
+        document.querySelectorAll('.row[data-kind="lcw.event"]').length >= 6,
+    );
     const preserved = await panel.evaluate(readRowsInPage);
-    expect(preserved.filter((r) => r.label === 'navigation').map((r) => r.summary)).toEqual([`Navigated to ${env.server.url}/omnichannel/?scenario=fast`]);
+    expect(preserved.filter((r) => r.label === 'navigation').map((r) => r.summary)).toEqual([
+      `Navigated to ${env.server.url}/omnichannel/?scenario=fast`,
+    ]);
     await panel.close();
     await page.close();
   });
@@ -46,10 +52,15 @@ describe('preserve log', () => {
 
 describe('export and import', () => {
   it('round-trips through the viewer with the same events and findings, redacted by default', async () => {
-    const r = await runWebChatScenario(env.browser, env.server.url, webchatScenarioById('sso-failure-502')!, { keepOpen: true });
+    const r = await runWebChatScenario(env.browser, env.server.url, webchatScenarioById('sso-failure-502')!, {
+      keepOpen: true,
+    });
     const live = await entriesOf(env.browser.worker, r.tabId);
     const liveRows = await r.panel.evaluate(readRowsInPage);
-    const [download] = await Promise.all([r.panel.waitForEvent('download'), r.panel.click('[data-testid=export-capture]')]);
+    const [download] = await Promise.all([
+      r.panel.waitForEvent('download'),
+      r.panel.click('[data-testid=export-capture]'),
+    ]);
     const file = (await download.path())!;
     const text = readFileSync(file, 'utf8');
     const exported = JSON.parse(text);
@@ -67,10 +78,14 @@ describe('export and import', () => {
     await viewer.setInputFiles('[data-testid=file-input]', file);
     await viewer.waitForFunction(() => document.querySelectorAll('.timeline .row[data-seq]').length > 5);
     const viewerRows = await viewer.evaluate(readRowsInPage);
-    expect(viewerRows.map((x) => [x.kind, x.label, x.severity])).toEqual(liveRows.map((x) => [x.kind, x.label, x.severity]));
+    expect(viewerRows.map((x) => [x.kind, x.label, x.severity])).toEqual(
+      liveRows.map((x) => [x.kind, x.label, x.severity]),
+    );
     const viewerDiagnosis = await readDiagnosis(viewer);
     const liveDiagnosis = await readDiagnosis(r.panel);
-    expect(viewerDiagnosis.findings.map((f: { id: string }) => f.id)).toEqual(liveDiagnosis.findings.map((f: { id: string }) => f.id));
+    expect(viewerDiagnosis.findings.map((f: { id: string }) => f.id)).toEqual(
+      liveDiagnosis.findings.map((f: { id: string }) => f.id),
+    );
     expect(viewerDiagnosis.attempts).toEqual(liveDiagnosis.attempts);
     expect(diagnose(exported.entries).findings.map((f) => f.id)).toEqual(diagnose(live).findings.map((f) => f.id));
 
@@ -80,7 +95,13 @@ describe('export and import', () => {
     const transcriptText = readFileSync((await t.path())!, 'utf8');
     const transcript = JSON.parse(transcriptText);
     expect(Array.isArray(transcript)).toBe(true);
-    expect(transcript.some((a: any) => a.attachments?.some((x: any) => x.contentType === 'application/vnd.microsoft.card.oauth' && x.content?.tokenExchangeResource?.uri))).toBe(true);
+    expect(
+      transcript.some((a: any) =>
+        a.attachments?.some(
+          (x: any) => x.contentType === 'application/vnd.microsoft.card.oauth' && x.content?.tokenExchangeResource?.uri,
+        ),
+      ),
+    ).toBe(true);
     expect(transcript.some((a: any) => a.type === 'invoke' && a.name === 'signin/tokenExchange')).toBe(true);
     for (const tok of tokens) expect(transcriptText.includes(tok.split('.')[2]!)).toBe(false);
     await viewer.close();
@@ -107,7 +128,11 @@ describe('export and import', () => {
   it('explains a file it cannot read', async () => {
     const viewer = await env.browser.context.newPage();
     await viewer.goto(`chrome-extension://${env.browser.extensionId}/viewer.html`);
-    await viewer.setInputFiles('[data-testid=file-input]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+    await viewer.setInputFiles('[data-testid=file-input]', {
+      name: 'notes.txt',
+      mimeType: 'text/plain',
+      buffer: Buffer.from('hello'),
+    });
     await viewer.waitForSelector('[data-testid=viewer-notice]');
     expect(await viewer.textContent('[data-testid=viewer-notice]')).toContain('is not JSON');
     await viewer.close();
@@ -118,7 +143,11 @@ describe('badge and theme', () => {
   it('shows the tab’s error count on the toolbar icon', async () => {
     const r = await runScenario(env.browser, env.server.url, scenarioById('throws'), { keepOpen: true });
     const w = await env.browser.worker();
-    await expect.poll(() => w.evaluate((t) => (globalThis as any).chrome.action.getBadgeText({ tabId: t }), r.tabId), { timeout: 5_000 }).toBe('2');
+    await expect
+      .poll(() => w.evaluate((t) => (globalThis as any).chrome.action.getBadgeText({ tabId: t }), r.tabId), {
+        timeout: 5_000,
+      })
+      .toBe('2');
     await r.panel.close();
     await r.page.close();
   });

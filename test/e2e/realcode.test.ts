@@ -22,10 +22,26 @@ import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REALCODE_SCENARIOS, diffDecisions, expectedDecisions, realcodeScenarioPath } from '../../demo/realcode/scenarios.js';
+import {
+  REALCODE_SCENARIOS,
+  diffDecisions,
+  expectedDecisions,
+  realcodeScenarioPath,
+} from '../../demo/realcode/scenarios.js';
 import { startDemoServer } from '../../demo/server.mjs';
-import { entriesOf, launchPlainChromium, launchWithExtension, openPanel, tabIdOf } from '../../scripts/lib/chromium.mjs';
-import { launchFirefoxWithExtension, launchPlainFirefox, openFirefoxPanel, waitForPanelToShowLog } from '../../scripts/lib/firefox.mjs';
+import {
+  entriesOf,
+  launchPlainChromium,
+  launchWithExtension,
+  openPanel,
+  tabIdOf,
+} from '../../scripts/lib/chromium.mjs';
+import {
+  launchFirefoxWithExtension,
+  launchPlainFirefox,
+  openFirefoxPanel,
+  waitForPanelToShowLog,
+} from '../../scripts/lib/firefox.mjs';
 import { readDiagnosis } from '../../scripts/lib/panelReader.mjs';
 import { runRealcodeScenario } from '../../scripts/lib/realcode.mjs';
 
@@ -61,7 +77,13 @@ interface Session {
 }
 
 /** Firefox: one scenario per kind of conclusion (window missed, dropped card, rejected token, load error, authenticated). */
-const FIREFOX_PANEL_SCENARIOS = new Set(['rc-bot-late-callback', 'rc-bot-duplicate-signinid', 'rc-auth-not-jwt', 'rc-auth-ok', 'rc-load-error']);
+const FIREFOX_PANEL_SCENARIOS = new Set([
+  'rc-bot-late-callback',
+  'rc-bot-duplicate-signinid',
+  'rc-auth-not-jwt',
+  'rc-auth-ok',
+  'rc-load-error',
+]);
 
 let server: Awaited<ReturnType<typeof startDemoServer>>;
 beforeAll(async () => {
@@ -107,7 +129,12 @@ const baselines = new Map<string, Map<string, Promise<Run>>>();
  * One browser session running every scenario, `concurrency` pages at a time, started in beforeAll; each
  * scenario is one test that awaits its own page.
  */
-function scenarioSuite(browser: 'chromium' | 'firefox', withExtension: boolean, launch: () => Promise<Session>, concurrency: number) {
+function scenarioSuite(
+  browser: 'chromium' | 'firefox',
+  withExtension: boolean,
+  launch: () => Promise<Session>,
+  concurrency: number,
+) {
   const runs = new Map<string, Promise<Run>>();
   if (!withExtension) baselines.set(browser, runs);
   let session: Session | undefined;
@@ -126,7 +153,11 @@ function scenarioSuite(browser: 'chromium' | 'firefox', withExtension: boolean, 
       }
       return r;
     };
-    for (const s of REALCODE_SCENARIOS) runs.set(s.id, limit(() => runOne(s)));
+    for (const s of REALCODE_SCENARIOS)
+      runs.set(
+        s.id,
+        limit(() => runOne(s)),
+      );
     for (const run of runs.values()) run.catch(() => undefined); // reported by the scenario's own test
   }, 90_000);
   afterAll(async () => {
@@ -186,7 +217,11 @@ const launchers = {
 };
 /** Waits until the panel has rendered the log up to `seq` (its root's data-last-seq). */
 async function waitForPanelToShow(panel: { waitForFunction: Function }, seq: number) {
-  await panel.waitForFunction((n: number) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= n, seq, { timeout: 15_000 });
+  await panel.waitForFunction(
+    (n: number) => Number(document.querySelector('.app[data-last-seq]')?.getAttribute('data-last-seq') ?? 0) >= n,
+    seq,
+    { timeout: 15_000 },
+  );
 }
 
 /** Pages at once per session. */
@@ -220,60 +255,69 @@ it('serves the bench pages and never anything under demo/realcode/node_modules',
   }
 });
 
-describe.each(['chromium', 'firefox'] as const)('real Omnichannel code without the extension (%s): ground truth = expect', (browser) => {
-  const runs = scenarioSuite(browser, false, launchers[browser].plain, CONCURRENCY[browser].plain);
-  for (const s of REALCODE_SCENARIOS) {
-    it(
-      `${s.id}: ${s.title}`,
-      async () => {
-        const { truth } = await runs.get(s.id)!;
-        expect(truth.scenario).toBe(s.id);
-        expect(truth.finished).toBe(true);
-        expect(truth.decisions).toEqual(expectedDecisions(s));
-      },
-      TEST_TIMEOUT,
-    );
-  }
-});
+describe.each(['chromium', 'firefox'] as const)(
+  'real Omnichannel code without the extension (%s): ground truth = expect',
+  (browser) => {
+    const runs = scenarioSuite(browser, false, launchers[browser].plain, CONCURRENCY[browser].plain);
+    for (const s of REALCODE_SCENARIOS) {
+      it(
+        `${s.id}: ${s.title}`,
+        async () => {
+          const { truth } = await runs.get(s.id)!;
+          expect(truth.scenario).toBe(s.id);
+          expect(truth.finished).toBe(true);
+          expect(truth.decisions).toEqual(expectedDecisions(s));
+        },
+        TEST_TIMEOUT,
+      );
+    }
+  },
+);
 
 /** With-extension runs per browser, shared by the ground-truth comparison and the panel checks. */
 const withExtensionRuns = new Map<string, Map<string, Promise<Run>>>();
 
-describe.each(['chromium', 'firefox'] as const)('real Omnichannel code with the extension (%s): the ground truth is identical', (browser) => {
-  const runs = scenarioSuite(browser, true, launchers[browser].extension, CONCURRENCY[browser].extension);
-  withExtensionRuns.set(browser, runs);
-  for (const s of REALCODE_SCENARIOS) {
-    it(
-      `${s.id}: same decisions as without the extension`,
-      async () => {
-        const { truth } = await runs.get(s.id)!;
-        const baseline = await baselines
-          .get(browser)
-          ?.get(s.id)
-          ?.then((r) => r.truth.decisions)
-          .catch(() => undefined);
-        const reference = baseline ?? expectedDecisions(s);
-        const diff = diffDecisions(truth.decisions, reference);
-        expect(diff, `with the extension, ${s.id} decided differently:\n${diff.join('\n')}`).toEqual([]);
-      },
-      TEST_TIMEOUT,
-    );
-  }
-});
+describe.each(['chromium', 'firefox'] as const)(
+  'real Omnichannel code with the extension (%s): the ground truth is identical',
+  (browser) => {
+    const runs = scenarioSuite(browser, true, launchers[browser].extension, CONCURRENCY[browser].extension);
+    withExtensionRuns.set(browser, runs);
+    for (const s of REALCODE_SCENARIOS) {
+      it(
+        `${s.id}: same decisions as without the extension`,
+        async () => {
+          const { truth } = await runs.get(s.id)!;
+          const baseline = await baselines
+            .get(browser)
+            ?.get(s.id)
+            ?.then((r) => r.truth.decisions)
+            .catch(() => undefined);
+          const reference = baseline ?? expectedDecisions(s);
+          const diff = diffDecisions(truth.decisions, reference);
+          expect(diff, `with the extension, ${s.id} decided differently:\n${diff.join('\n')}`).toEqual([]);
+        },
+        TEST_TIMEOUT,
+      );
+    }
+  },
+);
 
-describe.each(['chromium', 'firefox'] as const)('real Omnichannel code in the extension\'s panel (%s): headline and attempt outcomes', (browser) => {
-  const runs = withExtensionRuns.get(browser)!;
-  for (const s of REALCODE_SCENARIOS.filter((x) => browser === 'chromium' || FIREFOX_PANEL_SCENARIOS.has(x.id))) {
-    it(
-      `${s.id}: headline ${s.expect.headline}, outcomes [${s.expect.outcomes.join(', ')}]`,
-      async () => {
-        const { panel } = await runs.get(s.id)!;
-        expect(panel, 'the panel was read').toBeDefined();
-        expect(panel!.headline?.id, JSON.stringify(panel!.findings)).toBe(s.expect.headline);
-        expect(panel!.attempts.map((a) => a.outcome)).toEqual(s.expect.outcomes);
-        for (const a of panel!.attempts) expect(a.sentence).toMatch(/\.$/);
-      },
-      TEST_TIMEOUT,
-    );
-  }
-});
+describe.each(['chromium', 'firefox'] as const)(
+  "real Omnichannel code in the extension's panel (%s): headline and attempt outcomes",
+  (browser) => {
+    const runs = withExtensionRuns.get(browser)!;
+    for (const s of REALCODE_SCENARIOS.filter((x) => browser === 'chromium' || FIREFOX_PANEL_SCENARIOS.has(x.id))) {
+      it(
+        `${s.id}: headline ${s.expect.headline}, outcomes [${s.expect.outcomes.join(', ')}]`,
+        async () => {
+          const { panel } = await runs.get(s.id)!;
+          expect(panel, 'the panel was read').toBeDefined();
+          expect(panel!.headline?.id, JSON.stringify(panel!.findings)).toBe(s.expect.headline);
+          expect(panel!.attempts.map((a) => a.outcome)).toEqual(s.expect.outcomes);
+          for (const a of panel!.attempts) expect(a.sentence).toMatch(/\.$/);
+        },
+        TEST_TIMEOUT,
+      );
+    }
+  },
+);

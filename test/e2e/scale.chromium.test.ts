@@ -14,7 +14,12 @@ const env = useDemoAndExtension();
 const count = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, ''));
 
 it('accounts for all of 50,000 events and filters them', async () => {
-  const { page, panel, tabId, rows: before } = await runScenario(env.browser, env.server.url, scenarioById('fast'), { keepOpen: true });
+  const {
+    page,
+    panel,
+    tabId,
+    rows: before,
+  } = await runScenario(env.browser, env.server.url, scenarioById('fast'), { keepOpen: true });
   await page.evaluate(async (total) => {
     const SDK = (window as any).Microsoft.Omnichannel.LiveChatWidget.SDK;
     for (let i = 0; i < total; i++) {
@@ -37,12 +42,24 @@ it('accounts for all of 50,000 events and filters them', async () => {
     .toBe(expected);
 
   // The panel shows the kept rows and the dropped count, which add up to everything sent.
-  await panel.waitForFunction((n) => Number(document.querySelector('[data-testid=counts]')?.textContent?.replace(/ events.*/, '').replace(/[^\d]/g, '')) === n, 20_000, { timeout: 60_000 });
+  await panel.waitForFunction(
+    (n) =>
+      Number(
+        document
+          .querySelector('[data-testid=counts]')
+          ?.textContent?.replace(/ events.*/, '')
+          .replace(/[^\d]/g, ''),
+      ) === n,
+    20_000,
+    { timeout: 60_000 },
+  );
   const shown = count(await panel.textContent('[data-testid=counts]').then((t) => t!.replace(/ events.*/, '')));
   const dropped = Number(await panel.getAttribute('[data-testid=dropped]', 'data-dropped'));
   expect(shown).toBe(20_000);
   expect(shown + dropped).toBe(expected);
-  expect(await panel.textContent('[data-testid=dropped]')).toContain(`${(expected - 20_000).toLocaleString('en-US')} older events dropped`);
+  expect(await panel.textContent('[data-testid=dropped]')).toContain(
+    `${(expected - 20_000).toLocaleString('en-US')} older events dropped`,
+  );
 
   // Virtualized: a few dozen rows in the DOM, not 20,000.
   expect(await panel.locator('.timeline .row[data-seq]').count()).toBeLessThan(200);
@@ -51,17 +68,24 @@ it('accounts for all of 50,000 events and filters them', async () => {
   await panel.click('.timeline');
   await panel.keyboard.press('End');
   await panel.waitForSelector('.row.selected');
-  expect(await panel.textContent('.row.selected .summary')).toBe('SDK.getContextProvider("invitation 49999") returned null');
+  expect(await panel.textContent('.row.selected .summary')).toBe(
+    'SDK.getContextProvider("invitation 49999") returned null',
+  );
 
   // Filtering finds exactly the right rows.
   await panel.keyboard.press('/');
   await panel.keyboard.type('invitation 49999');
   await panel.waitForFunction(() => document.querySelector('[data-testid=shown]')?.textContent?.startsWith('1 of'));
-  expect(await panel.locator('.timeline .row[data-seq] .summary').allTextContents()).toEqual(['SDK.getContextProvider("invitation 49999") returned null']);
+  expect(await panel.locator('.timeline .row[data-seq] .summary').allTextContents()).toEqual([
+    'SDK.getContextProvider("invitation 49999") returned null',
+  ]);
   // Every word must match: "invitation 4999" finds the kept invitations (30000–49999) whose number contains 4999.
   await panel.fill('[data-testid=search]', 'invitation 4999');
   const want = Array.from({ length: 20_000 }, (_, k) => 30_000 + k).filter((i) => String(i).includes('4999'));
-  await panel.waitForFunction((n) => document.querySelector('[data-testid=shown]')?.textContent?.startsWith(`${n} of`), want.length);
+  await panel.waitForFunction(
+    (n) => document.querySelector('[data-testid=shown]')?.textContent?.startsWith(`${n} of`),
+    want.length,
+  );
   const hits = await panel.locator('.timeline .row[data-seq] .summary').allTextContents();
   expect(hits).toEqual(want.map((i) => `SDK.getContextProvider("invitation ${i}") returned null`));
   await panel.fill('[data-testid=search]', '');

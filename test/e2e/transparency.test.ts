@@ -65,17 +65,26 @@ interface Run {
 /** Reads the page's results (JSON text, so nothing is lost in the driver's own serialization). */
 const readResults = () => {
   const t = (window as unknown as { __transparency: Run }).__transparency;
-  return JSON.stringify({ finished: t.finished, answers: t.answers, harnessErrors: t.harnessErrors, information: t.information });
+  return JSON.stringify({
+    finished: t.finished,
+    answers: t.answers,
+    harnessErrors: t.harnessErrors,
+    information: t.information,
+  });
 };
 /** Resolves when the page has finished (demo/transparency/late.js resolves `done` after the final moment). */
-const pageDone = () => (window as unknown as { __transparency: { done: Promise<unknown> } }).__transparency.done.then(() => true);
+const pageDone = () =>
+  (window as unknown as { __transparency: { done: Promise<unknown> } }).__transparency.done.then(() => true);
 const FINISH_TIMEOUT_MS = 30_000;
 
 /** `evaluate(pageDone)` bounded: the page's own promise, no polling and nothing added to the page. */
 async function waitUntilDone(evaluate: () => Promise<unknown>, url: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${url}: the page did not finish within ${FINISH_TIMEOUT_MS} ms`)), FINISH_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`${url}: the page did not finish within ${FINISH_TIMEOUT_MS} ms`)),
+      FINISH_TIMEOUT_MS,
+    );
   });
   try {
     await Promise.race([evaluate(), timeout]);
@@ -178,7 +187,11 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => !!v && typeo
 function explain(a: unknown, b: unknown, depth = 0): string[] {
   if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && depth === 0 && a.some(isPlainObject)) {
     // Records side by side (e.g. calls in order): what changed in each.
-    return a.flatMap((x, i) => (json(x) === json(b[i]) ? [] : explain(x, b[i], depth + 1).map((line) => `[${i}]${line.startsWith('.') ? '' : ' '}${line}`)));
+    return a.flatMap((x, i) =>
+      json(x) === json(b[i])
+        ? []
+        : explain(x, b[i], depth + 1).map((line) => `[${i}]${line.startsWith('.') ? '' : ' '}${line}`),
+    );
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     const as = a.map(json);
@@ -186,11 +199,16 @@ function explain(a: unknown, b: unknown, depth = 0): string[] {
     const added = bs.filter((x) => !as.includes(x));
     const removed = as.filter((x) => !bs.includes(x));
     if (added.length === 0 && removed.length === 0) return ['same elements, other order or count'];
-    return [...(added.length ? [`only with the extension: ${clip(added.join(', '), 300)}`] : []), ...(removed.length ? [`only without: ${clip(removed.join(', '), 300)}`] : [])];
+    return [
+      ...(added.length ? [`only with the extension: ${clip(added.join(', '), 300)}`] : []),
+      ...(removed.length ? [`only without: ${clip(removed.join(', '), 300)}`] : []),
+    ];
   }
   if (isPlainObject(a) && isPlainObject(b) && !('$' in a) && !('$' in b)) {
     const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-    return keys.filter((k) => json(a[k]) !== json(b[k])).map((k) => `.${k}: ${clip(json(a[k]), 150)} → ${clip(json(b[k]), 150)}`);
+    return keys
+      .filter((k) => json(a[k]) !== json(b[k]))
+      .map((k) => `.${k}: ${clip(json(a[k]), 150)} → ${clip(json(b[k]), 150)}`);
   }
   return [];
 }
@@ -205,11 +223,17 @@ interface DiffGroup {
 
 /** The keys whose answers differ. */
 function differingKeys(without: Record<string, unknown>, withExt: Record<string, unknown>): string[] {
-  return [...new Set([...Object.keys(without), ...Object.keys(withExt)])].filter((k) => json(without[k]) !== json(withExt[k]));
+  return [...new Set([...Object.keys(without), ...Object.keys(withExt)])].filter(
+    (k) => json(without[k]) !== json(withExt[k]),
+  );
 }
 
 /** `keys` (differing answers), grouped when the same difference shows at several moments. */
-function groupKeys(keys: string[], without: Record<string, unknown>, withExt: Record<string, unknown>): { keys: string[]; groups: DiffGroup[] } {
+function groupKeys(
+  keys: string[],
+  without: Record<string, unknown>,
+  withExt: Record<string, unknown>,
+): { keys: string[]; groups: DiffGroup[] } {
   const groups = new Map<string, DiffGroup>();
   for (const key of keys) {
     const slash = key.indexOf('/');
@@ -224,11 +248,19 @@ function groupKeys(keys: string[], without: Record<string, unknown>, withExt: Re
 }
 
 /** Every differing key, grouped when the same difference shows at several moments. */
-function diffAnswers(without: Record<string, unknown>, withExt: Record<string, unknown>): { keys: string[]; groups: DiffGroup[] } {
+function diffAnswers(
+  without: Record<string, unknown>,
+  withExt: Record<string, unknown>,
+): { keys: string[]; groups: DiffGroup[] } {
   return groupKeys(differingKeys(without, withExt), without, withExt);
 }
 
-function formatDiff(title: string, diff: ReturnType<typeof diffAnswers>, labels = ['without', 'with'], width = 400): string {
+function formatDiff(
+  title: string,
+  diff: ReturnType<typeof diffAnswers>,
+  labels = ['without', 'with'],
+  width = 400,
+): string {
   const lines = [`${title}: ${diff.keys.length} answers differ (${diff.groups.length} distinct differences)`];
   for (const g of diff.groups) {
     lines.push(`• [${g.moments.join(', ')}] ${g.rest}`);
@@ -282,7 +314,9 @@ const KNOWN_DIFFERENCES_FILE = join(root, 'demo/transparency/known-differences.j
 
 /** The deliberate differences, from demo/transparency/known-differences.json (the ids docs/architecture.md lists). */
 const KNOWN_DIFFERENCES: KnownDifference[] = (
-  JSON.parse(readFileSync(KNOWN_DIFFERENCES_FILE, 'utf8')) as { differences: (Omit<KnownDifference, 'keyPattern'> & { keyPattern: string })[] }
+  JSON.parse(readFileSync(KNOWN_DIFFERENCES_FILE, 'utf8')) as {
+    differences: (Omit<KnownDifference, 'keyPattern'> & { keyPattern: string })[];
+  }
 ).differences.map((d) => ({ ...d, keyPattern: new RegExp(d.keyPattern) }));
 
 /**
@@ -292,18 +326,84 @@ const KNOWN_DIFFERENCES: KnownDifference[] = (
  */
 const FEATURE_DETECTION_IDIOMS: { idiom: string; pattern: RegExp }[] = [
   // Whether a property exists, and what it is (probes.js propIdioms, natives' holders, sdkStep).
-  ...['/in', '/hasOwnProperty', '/Object.hasOwn', '/typeof', '/truthy', '/descriptor', '/same-on-two-reads', '/propertyIsEnumerable', '/holder-descriptor', '/holder-hasOwnProperty'].map(suffix),
+  ...[
+    '/in',
+    '/hasOwnProperty',
+    '/Object.hasOwn',
+    '/typeof',
+    '/truthy',
+    '/descriptor',
+    '/same-on-two-reads',
+    '/propertyIsEnumerable',
+    '/holder-descriptor',
+    '/holder-hasOwnProperty',
+  ].map(suffix),
   // A function, in the same realm (fnIdioms): source, name, length, keys, prototype, constructibility.
-  ...['/Function.prototype.toString.call', '/String()', '/.toString()', '/includes-native-code', '/toString-is-inherited', '/name', '/length', '/prototype-in', '/own-names-sorted', '/function-same-on-two-reads', '/new-without-arguments', '/call-without-this'].map(suffix),
+  ...[
+    '/Function.prototype.toString.call',
+    '/String()',
+    '/.toString()',
+    '/includes-native-code',
+    '/toString-is-inherited',
+    '/name',
+    '/length',
+    '/prototype-in',
+    '/own-names-sorted',
+    '/function-same-on-two-reads',
+    '/new-without-arguments',
+    '/call-without-this',
+  ].map(suffix),
   // Enumeration and serialization (objectIdioms, fnIdioms, sdkStep, prototypes of natives).
-  ...['/own-names', '/own-symbols', '/own-descriptors', '/Object.keys', '/Reflect.ownKeys', '/for-in', '/JSON.stringify', '/spread-keys', '/Object.entries-types', '/Object.prototype.toString', '/getPrototypeOf', '/isExtensible', '/isFrozen'].map(suffix),
+  ...[
+    '/own-names',
+    '/own-symbols',
+    '/own-descriptors',
+    '/Object.keys',
+    '/Reflect.ownKeys',
+    '/for-in',
+    '/JSON.stringify',
+    '/spread-keys',
+    '/Object.entries-types',
+    '/Object.prototype.toString',
+    '/getPrototypeOf',
+    '/isExtensible',
+    '/isFrozen',
+  ].map(suffix),
   // window's own keys (probeWindow), except index-in-own-names (Firefox's lazy globals, documented).
-  ...['/window/own-names-count', '/window/Object.keys-count', '/window/nonstandard-own-names', '/window/own-names-added-since-head-top', '/window/own-names-removed-since-head-top', '/window/Object.keys-added-since-head-top', '/window/own-symbols-at-head-top'].map(suffix),
+  ...[
+    '/window/own-names-count',
+    '/window/Object.keys-count',
+    '/window/nonstandard-own-names',
+    '/window/own-names-added-since-head-top',
+    '/window/own-names-removed-since-head-top',
+    '/window/Object.keys-added-since-head-top',
+    '/window/own-symbols-at-head-top',
+  ].map(suffix),
   // Natives: constructor links, statics, instances, subclassing, toString of other functions, errors.
   { idiom: 'constructor-is-self and prototype chains (`… === …`)', pattern: /\/native\/[^/]* === / },
-  ...['WebSocket statics', 'WebSocket prototype descriptor', 'WebSocket.prototype identity', 'new WebSocket(port 1)', 'new BroadcastChannel', 'class extends WebSocket', 'class extends BroadcastChannel', 'Reflect.construct(WebSocket, [url], Object)', 'fetch returns a Promise', 'Function.prototype.toString.call on non-functions', 'toString of assorted functions', 'XMLHttpRequest.prototype.open.call({})', 'dispatchEvent.call(null)', 'BroadcastChannel.prototype.postMessage.call({})'].map((n) => suffix(`/native/${n}`)),
+  ...[
+    'WebSocket statics',
+    'WebSocket prototype descriptor',
+    'WebSocket.prototype identity',
+    'new WebSocket(port 1)',
+    'new BroadcastChannel',
+    'class extends WebSocket',
+    'class extends BroadcastChannel',
+    'Reflect.construct(WebSocket, [url], Object)',
+    'fetch returns a Promise',
+    'Function.prototype.toString.call on non-functions',
+    'toString of assorted functions',
+    'XMLHttpRequest.prototype.open.call({})',
+    'dispatchEvent.call(null)',
+    'BroadcastChannel.prototype.postMessage.call({})',
+  ].map((n) => suffix(`/native/${n}`)),
   // Frames: the same idioms in an about:blank realm and in a same-origin frame (each with its own hook).
-  ...["about:blank: Microsoft in its window", 'about:blank: its own symbols', 'about:blank: same source as its own natives', 'frame: its own answers at the top of its <head>'].map((n) => suffix(`/iframes/${n}`)),
+  ...[
+    'about:blank: Microsoft in its window',
+    'about:blank: its own symbols',
+    'about:blank: same source as its own natives',
+    'frame: its own answers at the top of its <head>',
+  ].map((n) => suffix(`/iframes/${n}`)),
   // The page's own errors.
   suffix('/uncaught-errors-since-last-moment'),
 ];
@@ -321,9 +421,12 @@ interface Leaf {
 
 function changedLeaves(a: unknown, b: unknown, path = '', field = ''): Leaf[] {
   if (json(a) === json(b)) return [];
-  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length) return a.flatMap((x, i) => changedLeaves(x, b[i], `${path}[${i}]`, field));
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length)
+    return a.flatMap((x, i) => changedLeaves(x, b[i], `${path}[${i}]`, field));
   if (isPlainObject(a) && isPlainObject(b)) {
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => changedLeaves(a[k], b[k], path ? `${path}.${k}` : k, k));
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) =>
+      changedLeaves(a[k], b[k], path ? `${path}.${k}` : k, k),
+    );
   }
   return [{ path: path || '(the whole answer)', field, without: a, with: b }];
 }
@@ -334,18 +437,25 @@ const sortedJson = (list: unknown[]) => list.map(json).sort().join('\u0000');
 function checkValues(values: ValueRule, without: unknown, withExt: unknown): string | null {
   switch (values.rule) {
     case 'exactly':
-      return json(without) === json(values.without) && json(withExt) === json(values.with) ? null : `documented as ${json(values.without)} → ${json(values.with)}`;
+      return json(without) === json(values.without) && json(withExt) === json(values.with)
+        ? null
+        : `documented as ${json(values.without)} → ${json(values.with)}`;
     case 'only-fields': {
       const other = changedLeaves(without, withExt).filter((l) => !values.fields.includes(l.field));
-      return other.length === 0 ? null : `other fields changed: ${other.map((l) => `${l.path}: ${clip(json(l.without), 120)} → ${clip(json(l.with), 120)}`).join('; ')}`;
+      return other.length === 0
+        ? null
+        : `other fields changed: ${other.map((l) => `${l.path}: ${clip(json(l.without), 120)} → ${clip(json(l.with), 120)}`).join('; ')}`;
     }
     case 'fields-become': {
       const pattern = new RegExp(values.pattern);
       const other = changedLeaves(without, withExt).filter((l) => typeof l.with !== 'string' || !pattern.test(l.with));
-      return other.length === 0 ? null : `fields that did not become ${pattern}: ${other.map((l) => `${l.path}: ${clip(json(l.without), 120)} → ${clip(json(l.with), 120)}`).join('; ')}`;
+      return other.length === 0
+        ? null
+        : `fields that did not become ${pattern}: ${other.map((l) => `${l.path}: ${clip(json(l.without), 120)} → ${clip(json(l.with), 120)}`).join('; ')}`;
     }
     case 'same-members-other-order': {
-      if (Array.isArray(without) && Array.isArray(withExt)) return sortedJson(without) === sortedJson(withExt) ? null : 'not the same elements';
+      if (Array.isArray(without) && Array.isArray(withExt))
+        return sortedJson(without) === sortedJson(withExt) ? null : 'not the same elements';
       if (isPlainObject(without) && isPlainObject(withExt)) {
         const ka = Object.keys(without);
         const kb = Object.keys(withExt);
@@ -358,7 +468,12 @@ function checkValues(values: ValueRule, without: unknown, withExt: unknown): str
       if (!isPlainObject(without) || !isPlainObject(withExt)) return 'not two records';
       const ka = Object.keys(without);
       if (ka.length !== Object.keys(withExt).length || !ka.every((k) => k in withExt)) return 'not the same names';
-      const moved = ka.filter((k) => typeof without[k] !== 'number' || typeof withExt[k] !== 'number' || (without[k] as number) < 0 !== (withExt[k] as number) < 0);
+      const moved = ka.filter(
+        (k) =>
+          typeof without[k] !== 'number' ||
+          typeof withExt[k] !== 'number' ||
+          (without[k] as number) < 0 !== (withExt[k] as number) < 0,
+      );
       return moved.length === 0 ? null : `present on one side only: ${moved.join(', ')}`;
     }
   }
@@ -386,7 +501,11 @@ interface Classified {
 }
 
 /** Sorts every differing answer of one page into documented, undocumented, ambiguous and broken. */
-function classify(browser: BrowserName, without: Record<string, unknown>, withExt: Record<string, unknown>): Classified {
+function classify(
+  browser: BrowserName,
+  without: Record<string, unknown>,
+  withExt: Record<string, unknown>,
+): Classified {
   const out: Classified = { known: new Map(), unexplained: [], ambiguous: [], broken: new Map() };
   const entries = KNOWN_DIFFERENCES.filter((d) => d.browsers.includes(browser));
   for (const key of differingKeys(without, withExt)) {
@@ -406,18 +525,42 @@ function classify(browser: BrowserName, without: Record<string, unknown>, withEx
 }
 
 /** The report of one page: what fails first (with both values), then every documented difference by entry. */
-function formatClassified(title: string, c: Classified, without: Record<string, unknown>, withExt: Record<string, unknown>): { failures: string; documented: string } {
+function formatClassified(
+  title: string,
+  c: Classified,
+  without: Record<string, unknown>,
+  withExt: Record<string, unknown>,
+): { failures: string; documented: string } {
   const parts: string[] = [];
   if (c.unexplained.length) {
-    parts.push(formatDiff(`${title}: NOT DOCUMENTED (a feature-detection difference, or a deliberate one missing from demo/transparency/known-differences.json)`, groupKeys(c.unexplained, without, withExt)));
+    parts.push(
+      formatDiff(
+        `${title}: NOT DOCUMENTED (a feature-detection difference, or a deliberate one missing from demo/transparency/known-differences.json)`,
+        groupKeys(c.unexplained, without, withExt),
+      ),
+    );
   }
-  for (const { key, ids } of c.ambiguous) parts.push(`${title}: ${key} is covered by several entries (${ids.join(', ')}): make their keyPatterns disjoint`);
+  for (const { key, ids } of c.ambiguous)
+    parts.push(`${title}: ${key} is covered by several entries (${ids.join(', ')}): make their keyPatterns disjoint`);
   for (const [id, list] of c.broken) {
-    const diff = groupKeys(list.map((b) => b.key), without, withExt);
-    parts.push(`${formatDiff(`${title}: entry ${id}, values NOT as documented`, diff)}\n    why: ${[...new Set(list.map((b) => b.why))].join('\n    why: ')}`);
+    const diff = groupKeys(
+      list.map((b) => b.key),
+      without,
+      withExt,
+    );
+    parts.push(
+      `${formatDiff(`${title}: entry ${id}, values NOT as documented`, diff)}\n    why: ${[...new Set(list.map((b) => b.why))].join('\n    why: ')}`,
+    );
   }
   const documented = KNOWN_DIFFERENCES.filter((d) => c.known.has(d.id))
-    .map((d) => formatDiff(`${title}: documented difference ${d.id}`, groupKeys(c.known.get(d.id)!, without, withExt), ['without', 'with'], 300))
+    .map((d) =>
+      formatDiff(
+        `${title}: documented difference ${d.id}`,
+        groupKeys(c.known.get(d.id)!, without, withExt),
+        ['without', 'with'],
+        300,
+      ),
+    )
     .join('\n\n');
   return { failures: parts.join('\n\n'), documented };
 }
@@ -429,12 +572,23 @@ describe('the table of known differences (demo/transparency/known-differences.js
     for (const d of KNOWN_DIFFERENCES) {
       expect(d.id, 'id').toMatch(/^[a-z0-9-]+$/);
       expect(d.browsers.length, `${d.id}: browsers`).toBeGreaterThan(0);
-      for (const b of d.browsers) expect(BROWSERS.map((x) => x.name as string), `${d.id}: browser ${b}`).toContain(b);
-      expect(['exactly', 'only-fields', 'fields-become', 'same-members-other-order', 'same-presence'], `${d.id}: values.rule`).toContain(d.values.rule);
+      for (const b of d.browsers)
+        expect(
+          BROWSERS.map((x) => x.name as string),
+          `${d.id}: browser ${b}`,
+        ).toContain(b);
+      expect(
+        ['exactly', 'only-fields', 'fields-become', 'same-members-other-order', 'same-presence'],
+        `${d.id}: values.rule`,
+      ).toContain(d.values.rule);
       expect(d.reason.length, `${d.id}: reason`).toBeGreaterThan(40);
       expect(d.exampleKeys.length, `${d.id}: exampleKeys`).toBeGreaterThan(0);
-      for (const k of d.exampleKeys) expect(d.keyPattern.test(k), `${d.id}: its pattern matches its example ${k}`).toBe(true);
-      if (d.idiomExceptions) expect(d.values.rule, `${d.id}: an entry may cover an idiom only for its key order`).toBe('same-members-other-order');
+      for (const k of d.exampleKeys)
+        expect(d.keyPattern.test(k), `${d.id}: its pattern matches its example ${k}`).toBe(true);
+      if (d.idiomExceptions)
+        expect(d.values.rule, `${d.id}: an entry may cover an idiom only for its key order`).toBe(
+          'same-members-other-order',
+        );
     }
   });
 });
@@ -473,7 +627,13 @@ describe.each(BROWSERS)('transparency of the page hook in $name', (browser) => {
       for (const page of PAGES) {
         const url = server.url + page.path;
         const run = await e.load(url, async () => {
-          hookCheck.set(page.id, await e.hookRan(url).then(() => null, (err: Error) => err.message));
+          hookCheck.set(
+            page.id,
+            await e.hookRan(url).then(
+              () => null,
+              (err: Error) => err.message,
+            ),
+          );
         });
         withExtension.set(page.id, run);
       }
@@ -488,7 +648,10 @@ describe.each(BROWSERS)('transparency of the page hook in $name', (browser) => {
       expectComplete(first, `${page.id}, first run`);
       expectComplete(second, `${page.id}, second run`);
       const diff = diffAnswers(first.answers, second.answers);
-      expect(diff.keys.length, formatDiff(`${browser.name}, ${page.id}, run 1 vs run 2 without the extension`, diff, ['run 1', 'run 2'])).toBe(0);
+      expect(
+        diff.keys.length,
+        formatDiff(`${browser.name}, ${page.id}, run 1 vs run 2 without the extension`, diff, ['run 1', 'run 2']),
+      ).toBe(0);
     }
   });
 
@@ -499,11 +662,17 @@ describe.each(BROWSERS)('transparency of the page hook in $name', (browser) => {
     expect(a['after-ocsdk/uncaught-errors-since-last-moment']).toEqual([]);
     expect(a['after-ocsdk/Microsoft.CRM/in']).toBe(true);
     expect(a['after-bootstrapper/SDK.startChat/same-as-page-reference']).toBe(true);
-    expect(a['after-webchat-full/WebChat/Object.keys']).toEqual(expect.arrayContaining(['createStore', 'createDirectLine', 'renderWebChat', 'buildInfo']));
+    expect(a['after-webchat-full/WebChat/Object.keys']).toEqual(
+      expect.arrayContaining(['createStore', 'createDirectLine', 'renderWebChat', 'buildInfo']),
+    );
     expect(a['head-top/native/WebSocket.prototype.constructor === WebSocket']).toBe(true);
     expect(a['head-top/native/fetch/includes-native-code']).toBe(true);
     // A watched request the page ignores raises unhandledrejection; the bus delivers one copy to each other channel.
-    expect(a['after-load/unhandledrejection/livechatconnector config']).toMatchObject({ instanceofPromise: true, fired: 1, reasonCtor: 'TypeError' });
+    expect(a['after-load/unhandledrejection/livechatconnector config']).toMatchObject({
+      instanceofPromise: true,
+      fired: 1,
+      reasonCtor: 'TypeError',
+    });
     expect(a['after-load/broadcastchannel/message counts']).toEqual({ a: 1, b: 2, c: 3 });
     expect(a['after-load/calls/SDK.startChat(options)']).toEqual({ samePromise: true, instanceofPromise: true });
     expect(Object.keys(a).filter((k) => k.startsWith('final/'))).not.toEqual([]);
@@ -514,13 +683,28 @@ describe.each(BROWSERS)('transparency of the page hook in $name', (browser) => {
   it('the comparison catches a hook-like accessor on window.Microsoft (test-only page flag)', () => {
     expectComplete(sabotaged, 'sabotaged run');
     const diff = diffAnswers(plain.get('ocsdk-first')![0].answers, sabotaged.answers);
-    writeReport(`${browser.name}-sabotage-self-check`, formatDiff(`${browser.name}, plain vs ?sabotage=microsoft-accessor`, diff));
+    writeReport(
+      `${browser.name}-sabotage-self-check`,
+      formatDiff(`${browser.name}, plain vs ?sabotage=microsoft-accessor`, diff),
+    );
     expect(diff.keys.length).toBeGreaterThan(0);
-    expect(diff.keys).toEqual(expect.arrayContaining(['head-top/Microsoft/in', 'head-top/Microsoft/descriptor', 'after-ocsdk/uncaught-errors-since-last-moment']));
+    expect(diff.keys).toEqual(
+      expect.arrayContaining([
+        'head-top/Microsoft/in',
+        'head-top/Microsoft/descriptor',
+        'after-ocsdk/uncaught-errors-since-last-moment',
+      ]),
+    );
     expect(JSON.stringify(sabotaged.answers['after-ocsdk/uncaught-errors-since-last-moment'])).toMatch(/TypeError/);
     // No documented difference excuses it: every one of these answers is reported as not documented.
     const c = classify(browser.name, plain.get('ocsdk-first')![0].answers, sabotaged.answers);
-    expect(c.unexplained).toEqual(expect.arrayContaining(['head-top/Microsoft/in', 'head-top/Microsoft/descriptor', 'after-ocsdk/uncaught-errors-since-last-moment']));
+    expect(c.unexplained).toEqual(
+      expect.arrayContaining([
+        'head-top/Microsoft/in',
+        'head-top/Microsoft/descriptor',
+        'after-ocsdk/uncaught-errors-since-last-moment',
+      ]),
+    );
   });
 
   it.each(PAGES.map((p) => [p.id] as const))('with the extension the hook ran in the tab (%s)', (id) => {
@@ -528,31 +712,38 @@ describe.each(BROWSERS)('transparency of the page hook in $name', (browser) => {
     expect(hookCheck.get(id), 'hook.installed for the page URL in the extension log').toBeNull();
   });
 
-  it.each(PAGES.map((p) => [p.id] as const))('every answer is the same with and without the extension, except the documented differences (%s)', (id) => {
-    const without = plain.get(id)![0];
-    const withExt = withExtension.get(id)!;
-    expectComplete(withExt, `${id} with the extension`);
-    const title = `${browser.name}, ${id}`;
-    const c = classify(browser.name, without.answers, withExt.answers);
-    const { failures, documented } = formatClassified(title, c, without.answers, withExt.answers);
-    const broken = [...c.broken.values()].reduce((n, list) => n + list.length, 0);
-    const summary =
-      `${title}, without vs with the extension (${extensionDir}): ${differingKeys(without.answers, withExt.answers).length} answers differ: ` +
-      `${[...c.known].map(([entry, keys]) => `${entry} ${keys.length}`).join(', ') || 'no documented difference'}; ` +
-      `${c.unexplained.length} not documented, ${broken} not as documented, ${c.ambiguous.length} covered twice`;
-    const info = diffAnswers(without.information, withExt.information);
-    const infoReport = formatDiff(`${title}, INFORMATION ONLY (not required to match): error stacks`, info);
-    writeReport(`${browser.name}-${id}`, [summary, failures || 'Nothing fails.', documented, infoReport].join('\n\n'));
-    if (info.keys.length) console.info(infoReport);
-    expect(c.unexplained.length + broken + c.ambiguous.length, `${summary}\n\n${failures}`).toBe(0);
-  });
+  it.each(PAGES.map((p) => [p.id] as const))(
+    'every answer is the same with and without the extension, except the documented differences (%s)',
+    (id) => {
+      const without = plain.get(id)![0];
+      const withExt = withExtension.get(id)!;
+      expectComplete(withExt, `${id} with the extension`);
+      const title = `${browser.name}, ${id}`;
+      const c = classify(browser.name, without.answers, withExt.answers);
+      const { failures, documented } = formatClassified(title, c, without.answers, withExt.answers);
+      const broken = [...c.broken.values()].reduce((n, list) => n + list.length, 0);
+      const summary =
+        `${title}, without vs with the extension (${extensionDir}): ${differingKeys(without.answers, withExt.answers).length} answers differ: ` +
+        `${[...c.known].map(([entry, keys]) => `${entry} ${keys.length}`).join(', ') || 'no documented difference'}; ` +
+        `${c.unexplained.length} not documented, ${broken} not as documented, ${c.ambiguous.length} covered twice`;
+      const info = diffAnswers(without.information, withExt.information);
+      const infoReport = formatDiff(`${title}, INFORMATION ONLY (not required to match): error stacks`, info);
+      writeReport(
+        `${browser.name}-${id}`,
+        [summary, failures || 'Nothing fails.', documented, infoReport].join('\n\n'),
+      );
+      if (info.keys.length) console.info(infoReport);
+      expect(c.unexplained.length + broken + c.ambiguous.length, `${summary}\n\n${failures}`).toBe(0);
+    },
+  );
 
   it('every documented difference listed for this browser still occurs (else: remove it from the table and the docs)', () => {
     const occurrences = new Map<string, number>();
     for (const page of PAGES) {
       const c = classify(browser.name, plain.get(page.id)![0].answers, withExtension.get(page.id)!.answers);
       // An entry whose answers differ otherwise than documented still occurs: the test above reports it.
-      for (const [entry, keys] of [...c.known, ...c.broken]) occurrences.set(entry, (occurrences.get(entry) ?? 0) + keys.length);
+      for (const [entry, keys] of [...c.known, ...c.broken])
+        occurrences.set(entry, (occurrences.get(entry) ?? 0) + keys.length);
     }
     const gone = KNOWN_DIFFERENCES.filter((d) => d.browsers.includes(browser.name) && !occurrences.get(d.id)).map(
       (d) =>
@@ -575,10 +766,15 @@ describe.each(BROWSERS)('transparency of the page hook in $name', (browser) => {
       for (const key of keys) {
         if (!covers(d, key, answersWith(key))) continue;
         coveredBy.set(key, [...(coveredBy.get(key) ?? []), d.id]);
-        const idioms = FEATURE_DETECTION_IDIOMS.filter((i) => i.pattern.test(key) && !(d.idiomExceptions ?? []).includes(i.idiom)).map((i) => i.idiom);
+        const idioms = FEATURE_DETECTION_IDIOMS.filter(
+          (i) => i.pattern.test(key) && !(d.idiomExceptions ?? []).includes(i.idiom),
+        ).map((i) => i.idiom);
         if (idioms.length) hits.push(`    ${key} (${idioms.join(', ')})`);
       }
-      if (hits.length) offending.push(`${d.id} covers ${hits.length} feature-detection answers:\n${hits.slice(0, 20).join('\n')}${hits.length > 20 ? `\n    … and ${hits.length - 20} more` : ''}`);
+      if (hits.length)
+        offending.push(
+          `${d.id} covers ${hits.length} feature-detection answers:\n${hits.slice(0, 20).join('\n')}${hits.length > 20 ? `\n    … and ${hits.length - 20} more` : ''}`,
+        );
     }
     expect(offending, 'entries of known-differences.json whose keyPattern covers feature detection').toEqual([]);
     const twice = [...coveredBy].filter(([, ids]) => ids.length > 1).map(([key, ids]) => `${key}: ${ids.join(', ')}`);

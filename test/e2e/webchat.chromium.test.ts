@@ -23,21 +23,51 @@ const withExtension = new Map<string, Result>();
 const withoutExtension = new Map<string, Demo>();
 
 /** Bot-generated ids and times differ between runs; the words do not. */
-const stable = (lines: string[]) => lines.map((l) => l.replace(/\d{1,2}:\d{2}(:\d{2})?\s?(AM|PM)?/gi, '').replace(/\s+/g, ' ').trim()).filter(Boolean);
+const stable = (lines: string[]) =>
+  lines
+    .map((l) =>
+      l
+        .replace(/\d{1,2}:\d{2}(:\d{2})?\s?(AM|PM)?/gi, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .filter(Boolean);
 
 beforeAll(async () => {
   server = await startDemoServer();
   browser = await launchWithExtension({ extensionDir: join(root, 'dist') });
-  plain = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  plain = await chromium.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   const scenarios = WEBCHAT_SCENARIOS;
   await Promise.all([
     mapLimit(scenarios, 3, async (s) =>
-      withExtension.set(s.id, await runWebChatScenario(browser, server.url, s, s.id === 'sso-failure-502' ? { screenshot: join(root, 'docs/screenshots/webchat-502.png') } : {})),
+      withExtension.set(
+        s.id,
+        await runWebChatScenario(
+          browser,
+          server.url,
+          s,
+          s.id === 'sso-failure-502' ? { screenshot: join(root, 'docs/screenshots/webchat-502.png') } : {},
+        ),
+      ),
     ),
     mapLimit(scenarios, 2, async (s) => {
       const page = await plain.newPage();
       await page.goto(`${server.url}/webchat/?${s.query}`);
-      await page.waitForFunction(() => (window as any).__webchatDemo?.finished === true, null, { timeout: 90_000, polling: 100 });
+      await page.waitForFunction(() => (window as any).__webchatDemo?.finished === true, null, {
+        timeout: 90_000,
+        polling: 100,
+      });
       withoutExtension.set(s.id, await page.evaluate(() => JSON.parse(JSON.stringify((window as any).__webchatDemo))));
       await page.close();
     }),
@@ -54,28 +84,46 @@ afterAll(async () => {
 const rowsOf = (id: string) => withExtension.get(id)!.rows;
 const card = (id: string) => rowsOf(id).find((r) => r.tag === 'oauthcard')!;
 const invoke = (id: string) => rowsOf(id).find((r) => r.tag === 'invoke')!;
-const invokeHttp = (id: string) => rowsOf(id).find((r) => r.kind === 'directline.http' && r.summary.includes('(invoke signin/tokenExchange)'))!;
+const invokeHttp = (id: string) =>
+  rowsOf(id).find((r) => r.kind === 'directline.http' && r.summary.includes('(invoke signin/tokenExchange)'))!;
 
 describe('Web Chat SSO in the panel (Chromium, real bot stack)', () => {
   it('success: invoke 200, card hidden', () => {
     expect(card('sso-success')).toMatchObject({ outcome: 'hidden', severity: 'info' });
-    expect(card('sso-success').summary).toMatch(/OAuthCard, connectionName SsoConnection, tokenExchangeResource [0-9a-f-]{36} uri api:\/\/botid-00000000-0000-0000-0000-0000000b0701: card HIDDEN: the page's middleware kept the card from Web Chat/);
-    expect(invoke('sso-success')).toMatchObject({ severity: 'info', summary: expect.stringContaining('token aud = card uri: the bot accepted the exchange (HTTP 200)') });
+    expect(card('sso-success').summary).toMatch(
+      /OAuthCard, connectionName SsoConnection, tokenExchangeResource [0-9a-f-]{36} uri api:\/\/botid-00000000-0000-0000-0000-0000000b0701: card HIDDEN: the page's middleware kept the card from Web Chat/,
+    );
+    expect(invoke('sso-success')).toMatchObject({
+      severity: 'info',
+      summary: expect.stringContaining('token aud = card uri: the bot accepted the exchange (HTTP 200)'),
+    });
     expect(invokeHttp('sso-success').summary).toMatch(/→ 200 after .* via XMLHttpRequest$/);
-    expect(rowsOf('sso-success').some((r) => r.kind === 'directline.post' && /postActivity\(invoke signin\/tokenExchange\) → id /.test(r.summary))).toBe(true);
+    expect(
+      rowsOf('sso-success').some(
+        (r) => r.kind === 'directline.post' && /postActivity\(invoke signin\/tokenExchange\) → id /.test(r.summary),
+      ),
+    ).toBe(true);
     expect(withExtension.get('sso-success')!.cardDetails).toContain('tokenPostResource.sasUrl');
   });
 
   it('failure with 412 passed through: card shown', () => {
     expect(card('sso-failure-412')).toMatchObject({ outcome: 'shown', severity: 'warning' });
-    expect(invoke('sso-failure-412')).toMatchObject({ severity: 'error', summary: expect.stringContaining('the bot answered 412: the token exchange failed') });
+    expect(invoke('sso-failure-412')).toMatchObject({
+      severity: 'error',
+      summary: expect.stringContaining('the bot answered 412: the token exchange failed'),
+    });
     expect(invokeHttp('sso-failure-412').summary).toMatch(/→ 412 after/);
   });
 
   it('502 mode: card shown, and never presented as a success', () => {
     const rows = rowsOf('sso-failure-502');
     expect(card('sso-failure-502')).toMatchObject({ outcome: 'shown' });
-    expect(invoke('sso-failure-502')).toMatchObject({ severity: 'error', summary: expect.stringMatching(/Direct Line answered 502: the bot answered non-2xx \(most likely 412, the exchange failed\); DirectLineJS turned it into 'retry'/) });
+    expect(invoke('sso-failure-502')).toMatchObject({
+      severity: 'error',
+      summary: expect.stringMatching(
+        /Direct Line answered 502: the bot answered non-2xx \(most likely 412, the exchange failed\); DirectLineJS turned it into 'retry'/,
+      ),
+    });
     expect(rows.find((r) => r.kind === 'directline.post' && r.summary.includes("→ 'retry'"))!.severity).toBe('error');
     expect(rows.filter((r) => /accepted the exchange|Succeeded/.test(r.summary))).toEqual([]);
     expect(withExtension.get('sso-failure-502')!.cardDetails).toContain('✖ Failed');
@@ -83,7 +131,9 @@ describe('Web Chat SSO in the panel (Chromium, real bot stack)', () => {
 
   it('audience mismatch: the token aud is shown beside the card uri', () => {
     expect(card('sso-aud-mismatch')).toMatchObject({ outcome: 'shown' });
-    expect(invoke('sso-aud-mismatch').summary).toContain('token aud api://some-other-resource ≠ card uri api://botid-00000000-0000-0000-0000-0000000b0701');
+    expect(invoke('sso-aud-mismatch').summary).toContain(
+      'token aud api://some-other-resource ≠ card uri api://botid-00000000-0000-0000-0000-0000000b0701',
+    );
   });
 
   it('WebSocket transport: activities from the stream, same outcome', () => {
@@ -94,33 +144,49 @@ describe('Web Chat SSO in the panel (Chromium, real bot stack)', () => {
   it('Web Chat without window.WebChat: network capture only, outcome inferred', () => {
     const rows = rowsOf('sso-private-bundle');
     expect(withExtension.get('sso-private-bundle')!.demo.privateCheck.windowWebChatUndefined).toBe(true);
-    expect(rows.filter((r) => r.kind === 'webchat.detected' || r.kind === 'webchat.action' || r.kind === 'directline.post')).toEqual([]);
-    expect(card('sso-private-bundle')).toMatchObject({ outcome: 'hidden', summary: expect.stringContaining('card HIDDEN: inferred from the network') });
+    expect(
+      rows.filter((r) => r.kind === 'webchat.detected' || r.kind === 'webchat.action' || r.kind === 'directline.post'),
+    ).toEqual([]);
+    expect(card('sso-private-bundle')).toMatchObject({
+      outcome: 'hidden',
+      summary: expect.stringContaining('card HIDDEN: inferred from the network'),
+    });
     expect(invokeHttp('sso-private-bundle').summary).toMatch(/→ 200 after/);
   });
 
   it('a bot that does not route the invoke: 501 explained', () => {
     expect(card('sso-not-routed')).toMatchObject({ outcome: 'shown' });
-    expect(invoke('sso-not-routed').summary).toContain('the bot answered 501: it does not route the invoke to its dialog');
+    expect(invoke('sso-not-routed').summary).toContain(
+      'the bot answered 501: it does not route the invoke to its dialog',
+    );
   });
 
   it('shows each activity once, whichever layers saw it', () => {
     for (const [id, r] of withExtension) {
       const keys = r.rows.filter((x) => x.tag).map((x) => x.activity);
-      expect(r.rows.filter((x) => x.tag === 'oauthcard'), id).toHaveLength(1);
+      expect(
+        r.rows.filter((x) => x.tag === 'oauthcard'),
+        id,
+      ).toHaveLength(1);
       expect(new Set(keys).size, id).toBe(keys.length);
       // One invoke row per invoke the page really sent (two in sso-duplicate).
-      expect(r.rows.filter((x) => x.tag === 'invoke'), id).toHaveLength(id === 'sso-duplicate' ? 2 : webchatScenarioById(id)!.expect.invokeResult ? 1 : 0);
+      expect(
+        r.rows.filter((x) => x.tag === 'invoke'),
+        id,
+      ).toHaveLength(id === 'sso-duplicate' ? 2 : webchatScenarioById(id)!.expect.invokeResult ? 1 : 0);
     }
   });
 });
 
 describe('diagnosis in the panel (Chromium, real bot stack)', () => {
-  it.each(WEBCHAT_SCENARIOS.map((s) => [s.id, s] as const))('%s: expected headline finding and outcome', (id, scenario) => {
-    const { diagnosis } = withExtension.get(id)!;
-    expect(diagnosis.headline?.id).toBe(scenario.expect.headline);
-    expect(diagnosis.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(scenario.expect.outcomes);
-  });
+  it.each(WEBCHAT_SCENARIOS.map((s) => [s.id, s] as const))(
+    '%s: expected headline finding and outcome',
+    (id, scenario) => {
+      const { diagnosis } = withExtension.get(id)!;
+      expect(diagnosis.headline?.id).toBe(scenario.expect.headline);
+      expect(diagnosis.attempts.map((a: { outcome: string }) => a.outcome)).toEqual(scenario.expect.outcomes);
+    },
+  );
 
   it('explains the 502 card in one sentence', () => {
     expect(withExtension.get('sso-failure-502')!.diagnosis.attempts[0].sentence).toBe(

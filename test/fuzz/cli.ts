@@ -16,7 +16,18 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadCorpus, type Corpus } from './corpus';
-import { addFailure, emptyStats, generateInput, mergeStats, record, replayId, runInput, runRange, type InputResult, type TargetStats } from './engine';
+import {
+  addFailure,
+  emptyStats,
+  generateInput,
+  mergeStats,
+  record,
+  replayId,
+  runInput,
+  runRange,
+  type InputResult,
+  type TargetStats,
+} from './engine';
 import type { Finding } from './findings';
 import { minimize } from './minimize';
 import { inputSeed, parseSeed, seedHex } from './prng';
@@ -91,15 +102,30 @@ function signatureOf(r: InputResult, target: string, slowMs: number): string | u
   return stats.groups[0]?.signature;
 }
 
-function printResult(target: Target<unknown>, id: string, input: unknown, r: InputResult, slowMs: number, full: boolean): boolean {
+function printResult(
+  target: Target<unknown>,
+  id: string,
+  input: unknown,
+  r: InputResult,
+  slowMs: number,
+  full: boolean,
+): boolean {
   const text = JSON.stringify(input);
   console.log(`${id}  (${target.covers})`);
-  console.log(`input: ${full || text.length <= 1500 ? text : `${text.slice(0, 1500)}… (${text.length} chars; --print for all)`}`);
-  console.log(`time: ${fmtMs(r.ms)}  [${Object.entries(r.times).map(([fn, ms]) => `${fn} ${fmtMs(ms)}`).join(', ')}]`);
+  console.log(
+    `input: ${full || text.length <= 1500 ? text : `${text.slice(0, 1500)}… (${text.length} chars; --print for all)`}`,
+  );
+  console.log(
+    `time: ${fmtMs(r.ms)}  [${Object.entries(r.times)
+      .map(([fn, ms]) => `${fn} ${fmtMs(ms)}`)
+      .join(', ')}]`,
+  );
   let failed = false;
   if (r.crash) {
     failed = true;
-    console.log(`CRASH in ${r.crash.fn}: ${r.crash.message}\n  signature: ${r.crash.signature}\n${r.crash.stack ?? ''}`);
+    console.log(
+      `CRASH in ${r.crash.fn}: ${r.crash.message}\n  signature: ${r.crash.signature}\n${r.crash.stack ?? ''}`,
+    );
   }
   for (const s of r.swallowed) {
     failed = true;
@@ -117,7 +143,10 @@ function printResult(target: Target<unknown>, id: string, input: unknown, r: Inp
   return failed;
 }
 
-function replayMode(root: string, opts: { replay?: string; file?: string; minimize: boolean; save?: string; print: boolean; slowMs: number }): number {
+function replayMode(
+  root: string,
+  opts: { replay?: string; file?: string; minimize: boolean; save?: string; print: boolean; slowMs: number },
+): number {
   let target: Target<unknown> | undefined;
   let input: unknown;
   let id: string;
@@ -133,7 +162,10 @@ function replayMode(root: string, opts: { replay?: string; file?: string; minimi
     const m = /^([\w-]+):(\w+)$/.exec(opts.replay ?? '');
     const seed = m ? parseSeed(m[2]!) : NaN;
     target = m ? targetByName(m[1]!) : undefined;
-    if (!target || Number.isNaN(seed)) throw new Error(`--replay wants <target>:<seed>, e.g. jwt:9f86d081 (targets: ${TARGETS.map((t) => t.name).join(', ')})`);
+    if (!target || Number.isNaN(seed))
+      throw new Error(
+        `--replay wants <target>:<seed>, e.g. jwt:9f86d081 (targets: ${TARGETS.map((t) => t.name).join(', ')})`,
+      );
     input = generateInput(target, seed, loadCorpus(root));
     id = replayId(target.name, seed);
     foundWith = id;
@@ -142,13 +174,19 @@ function replayMode(root: string, opts: { replay?: string; file?: string; minimi
   const signature = signatureOf(r, target.name, opts.slowMs);
   if (opts.minimize && signature) {
     const before = JSON.stringify(input).length;
-    input = minimize(input, (candidate) => signatureOf(runInput(target!, candidate), target!.name, opts.slowMs) === signature);
+    input = minimize(
+      input,
+      (candidate) => signatureOf(runInput(target!, candidate), target!.name, opts.slowMs) === signature,
+    );
     r = runInput(target, input);
-    console.log(`minimized: ${before} → ${JSON.stringify(input).length} characters of input, same failure (${signature})`);
+    console.log(
+      `minimized: ${before} → ${JSON.stringify(input).length} characters of input, same failure (${signature})`,
+    );
   }
   const failed = printResult(target, id, input, r, opts.slowMs, opts.print);
   if (opts.save) {
-    const kind = r.crash || r.swallowed.length ? 'crash' : r.leaks.length ? 'leak' : r.ms > opts.slowMs ? 'slow' : 'crash';
+    const kind =
+      r.crash || r.swallowed.length ? 'crash' : r.leaks.length ? 'leak' : r.ms > opts.slowMs ? 'slow' : 'crash';
     const finding: Omit<Finding, 'id'> = {
       status: 'open',
       title: 'TODO: one line',
@@ -187,7 +225,13 @@ interface Slot {
 }
 
 /** Runs every task on a pool of workers; a hung or dead worker is replaced and its task split around the bad input. */
-async function runPool(self: string, root: string, o: RunOptions, tasks: Task[], onDone: (task: Task, stats: TargetStats) => void): Promise<void> {
+async function runPool(
+  self: string,
+  root: string,
+  o: RunOptions,
+  tasks: Task[],
+  onDone: (task: Task, stats: TargetStats) => void,
+): Promise<void> {
   const queue = [...tasks];
   const slots: Slot[] = [];
   let running = 0;
@@ -196,7 +240,10 @@ async function runPool(self: string, root: string, o: RunOptions, tasks: Task[],
       const heartbeat = new SharedArrayBuffer(16);
       const init: WorkerInit = { fuzzWorker: true, root, heartbeat, slowMs: o.slowMs, quick: o.quick };
       // ~1 MB of stack, like a browser's main thread (and Node's): deep-nesting limits match the panel's.
-      const worker = new Worker(self, { workerData: init, resourceLimits: { stackSizeMb: 1, maxOldGenerationSizeMb: 4096 } });
+      const worker = new Worker(self, {
+        workerData: init,
+        resourceLimits: { stackSizeMb: 1, maxOldGenerationSizeMb: 4096 },
+      });
       const slot: Slot = { worker, heartbeat: new Float64Array(heartbeat) };
       worker.on('message', ({ task, stats }: { task: Task; stats: TargetStats }) => {
         if (slot.dead) return; // the watchdog already reported this task and queued its rest
@@ -205,7 +252,13 @@ async function runPool(self: string, root: string, o: RunOptions, tasks: Task[],
         running -= 1;
         next(slot);
       });
-      worker.on('error', (error) => fail(slot, 'crash', `worker died: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`));
+      worker.on('error', (error) =>
+        fail(
+          slot,
+          'crash',
+          `worker died: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+        ),
+      );
       worker.on('exit', (code) => {
         if (!slot.dead && slot.task) fail(slot, 'crash', `worker exited (code ${code})`);
       });
@@ -225,7 +278,13 @@ async function runPool(self: string, root: string, o: RunOptions, tasks: Task[],
         stats.inputs = 1;
         if (kind === 'hang') stats.hangs = 1;
         else stats.crashes = 1;
-        addFailure(stats, { kind, fn: task.target, message, signature: `${kind} ${task.target}: ${message.replace(/\d+/g, 'N')}`, seed: id });
+        addFailure(stats, {
+          kind,
+          fn: task.target,
+          message,
+          signature: `${kind} ${task.target}: ${message.replace(/\d+/g, 'N')}`,
+          seed: id,
+        });
         onDone({ ...task, start: index, end: index + 1 }, stats);
         if (index > task.start) queue.unshift({ ...task, end: index });
         if (index + 1 < task.end) queue.unshift({ ...task, start: index + 1 });
@@ -254,7 +313,8 @@ async function runPool(self: string, root: string, o: RunOptions, tasks: Task[],
     const watchdog = setInterval(() => {
       for (const slot of slots) {
         const started = slot.heartbeat[1]!;
-        if (slot.task && !slot.dead && started > 0 && Date.now() - started > o.hangMs) fail(slot, 'hang', `no result after ${o.hangMs} ms`);
+        if (slot.task && !slot.dead && started > 0 && Date.now() - started > o.hangMs)
+          fail(slot, 'hang', `no result after ${o.hangMs} ms`);
       }
     }, 250);
     try {
@@ -300,14 +360,22 @@ function confirmSlow(results: TargetStats[], corpus: Corpus, slowMs: number): nu
 
 async function runMode(self: string, root: string, o: RunOptions): Promise<number> {
   const started = Date.now();
-  console.log(`fuzz: seed ${seedHex(o.runSeed)}, ${o.count} inputs per target, targets ${o.targets.map((t) => t.name).join(', ')}, ${o.workers} workers${o.quick ? ', quick profile' : ''}`);
-  console.log(`      same run again: npm run fuzz -- --seed ${seedHex(o.runSeed)} --count ${o.count}${o.quick ? ' --quick' : ''}${o.targets.length === TARGETS.length ? '' : ` --targets ${o.targets.map((t) => t.name).join(',')}`}`);
+  console.log(
+    `fuzz: seed ${seedHex(o.runSeed)}, ${o.count} inputs per target, targets ${o.targets.map((t) => t.name).join(', ')}, ${o.workers} workers${o.quick ? ', quick profile' : ''}`,
+  );
+  console.log(
+    `      same run again: npm run fuzz -- --seed ${seedHex(o.runSeed)} --count ${o.count}${o.quick ? ' --quick' : ''}${o.targets.length === TARGETS.length ? '' : ` --targets ${o.targets.map((t) => t.name).join(',')}`}`,
+  );
   const tasks: Task[] = [];
   // Interleave the targets' chunks so that every target progresses (and slow ones don't end up last).
-  for (let start = 0; start < o.count; start += o.chunk) for (const t of o.targets) tasks.push({ target: t.name, runSeed: o.runSeed, start, end: Math.min(o.count, start + o.chunk) });
+  for (let start = 0; start < o.count; start += o.chunk)
+    for (const t of o.targets)
+      tasks.push({ target: t.name, runSeed: o.runSeed, start, end: Math.min(o.count, start + o.chunk) });
   const done: { task: Task; stats: TargetStats }[] = [];
   const progress = setInterval(() => {
-    const per = o.targets.map((t) => `${t.name} ${done.filter((d) => d.task.target === t.name).reduce((n, d) => n + d.stats.inputs, 0)}`);
+    const per = o.targets.map(
+      (t) => `${t.name} ${done.filter((d) => d.task.target === t.name).reduce((n, d) => n + d.stats.inputs, 0)}`,
+    );
     console.log(`      ${((Date.now() - started) / 1000).toFixed(0)} s: ${per.join(', ')}`);
   }, 30_000);
   try {
@@ -317,25 +385,39 @@ async function runMode(self: string, root: string, o: RunOptions): Promise<numbe
   }
   // Merge in input order, so the seeds listed per failure are the first ones.
   done.sort((a, b) => a.task.start - b.task.start);
-  const results = o.targets.map((t) => done.filter((d) => d.task.target === t.name).reduce((acc, d) => mergeStats(acc, d.stats), emptyStats(t.name)));
+  const results = o.targets.map((t) =>
+    done.filter((d) => d.task.target === t.name).reduce((acc, d) => mergeStats(acc, d.stats), emptyStats(t.name)),
+  );
   const cleared = confirmSlow(results, loadCorpus(root), o.slowMs);
   const elapsed = (Date.now() - started) / 1000;
 
   console.log('');
-  console.log(`${pad('target', 12)} ${pad('inputs', 8, true)} ${pad('crashes', 8, true)} ${pad('slow', 6, true)} ${pad('hangs', 6, true)} ${pad('leaks', 7, true)}  ${pad('leaked/planted', 15)} ${pad('slowest', 10, true)}  slowest input`);
+  console.log(
+    `${pad('target', 12)} ${pad('inputs', 8, true)} ${pad('crashes', 8, true)} ${pad('slow', 6, true)} ${pad('hangs', 6, true)} ${pad('leaks', 7, true)}  ${pad('leaked/planted', 15)} ${pad('slowest', 10, true)}  slowest input`,
+  );
   for (const s of results) {
     const lp = s.planted ? `${s.leaked}/${s.planted}` : '-';
-    console.log(`${pad(s.target, 12)} ${pad(s.inputs, 8, true)} ${pad(s.crashes, 8, true)} ${pad(s.slow, 6, true)} ${pad(s.hangs, 6, true)} ${pad(s.target === 'redaction' ? s.leaks : '-', 7, true)}  ${pad(lp, 15)} ${pad(fmtMs(s.maxMs), 10, true)}  ${s.maxSeed}`);
+    console.log(
+      `${pad(s.target, 12)} ${pad(s.inputs, 8, true)} ${pad(s.crashes, 8, true)} ${pad(s.slow, 6, true)} ${pad(s.hangs, 6, true)} ${pad(s.target === 'redaction' ? s.leaks : '-', 7, true)}  ${pad(lp, 15)} ${pad(fmtMs(s.maxMs), 10, true)}  ${s.maxSeed}`,
+    );
   }
-  if (cleared) console.log(`\n${cleared} input(s) over ${o.slowMs} ms while the workers shared the CPU ran under it alone (best of three): not counted as slow`);
-  console.log(`\n${elapsed.toFixed(0)} s in all; mean time per input: ${results.map((s) => `${s.target} ${fmtMs(s.totalMs / Math.max(1, s.inputs))}`).join(', ')}`);
+  if (cleared)
+    console.log(
+      `\n${cleared} input(s) over ${o.slowMs} ms while the workers shared the CPU ran under it alone (best of three): not counted as slow`,
+    );
+  console.log(
+    `\n${elapsed.toFixed(0)} s in all; mean time per input: ${results.map((s) => `${s.target} ${fmtMs(s.totalMs / Math.max(1, s.inputs))}`).join(', ')}`,
+  );
 
   const groups = results.flatMap((s) => s.groups).sort((a, b) => a.target.localeCompare(b.target) || b.count - a.count);
   const replay = `npm run fuzz --${o.quick ? ' --quick' : ''} --replay <target:seed>`;
   const shown = groups.filter((g) => g.kind !== 'leak');
   if (shown.length) {
     console.log(`\nfailures (replay one: ${replay}):`);
-    for (const g of shown) console.log(`  ${pad(g.kind, 5)} ${pad(g.target, 11)} ${pad(g.count, 6, true)}×  ${g.signature}\n        first: ${g.message.slice(0, 200)}\n        seeds: ${g.seeds.slice(0, 5).join(' ') || '(not kept)'}`);
+    for (const g of shown)
+      console.log(
+        `  ${pad(g.kind, 5)} ${pad(g.target, 11)} ${pad(g.count, 6, true)}×  ${g.signature}\n        first: ${g.message.slice(0, 200)}\n        seeds: ${g.seeds.slice(0, 5).join(' ') || '(not kept)'}`,
+      );
   }
   const leaks = groups.filter((g) => g.kind === 'leak');
   if (leaks.length) {
@@ -343,13 +425,25 @@ async function runMode(self: string, root: string, o: RunOptions): Promise<numbe
     const tally = (key: (shape: string) => string) => {
       const m = new Map<string, number>();
       for (const g of leaks) m.set(key(g.signature), (m.get(key(g.signature)) ?? 0) + g.count);
-      return [...m].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+      return [...m]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ');
     };
     const parts = (sig: string) => sig.replace(/^leak /, '').split('/');
     console.log(`\nleaks (secrets leaked, by group; replay one: ${replay}):`);
     console.log(`  by kind/encoding: ${tally((s) => parts(s).slice(0, 2).join('/'))}`);
-    console.log(`  by placement: ${tally((s) => `${parts(s)[0]}/${parts(s).slice(2).join('/').replace(/ \(in an event\)$/, '')}`)}`);
-    for (const g of leaks.slice(0, 8)) console.log(`  ${pad(g.count, 6, true)}×  ${g.signature}: ${g.seeds.slice(0, 3).join(' ')}`);
+    console.log(
+      `  by placement: ${tally(
+        (s) =>
+          `${parts(s)[0]}/${parts(s)
+            .slice(2)
+            .join('/')
+            .replace(/ \(in an event\)$/, '')}`,
+      )}`,
+    );
+    for (const g of leaks.slice(0, 8))
+      console.log(`  ${pad(g.count, 6, true)}×  ${g.signature}: ${g.seeds.slice(0, 3).join(' ')}`);
     if (leaks.length > 8) console.log(`  … ${leaks.length - 8} more leak groups in the report`);
   }
 
@@ -366,10 +460,18 @@ async function runMode(self: string, root: string, o: RunOptions): Promise<numbe
     } catch {
       continue; // a failure of the generator itself: nothing to write
     }
-    writeFileSync(join(outDir, 'inputs', `${name}-${hex}.json`), JSON.stringify({ target: name, foundWith: g.seeds[0], kind: g.kind, observed: g.message, input }));
+    writeFileSync(
+      join(outDir, 'inputs', `${name}-${hex}.json`),
+      JSON.stringify({ target: name, foundWith: g.seeds[0], kind: g.kind, observed: g.message, input }),
+    );
   }
-  writeFileSync(join(outDir, 'report.json'), `${JSON.stringify({ seed: seedHex(o.runSeed), count: o.count, slowMs: o.slowMs, hangMs: o.hangMs, workers: o.workers, elapsedSeconds: elapsed, results }, null, 1)}\n`);
-  console.log(`\nreport: ${join(o.out, 'report.json')}; first input of each failure: ${join(o.out, 'inputs')}/ (npm run fuzz -- --file <path>)`);
+  writeFileSync(
+    join(outDir, 'report.json'),
+    `${JSON.stringify({ seed: seedHex(o.runSeed), count: o.count, slowMs: o.slowMs, hangMs: o.hangMs, workers: o.workers, elapsedSeconds: elapsed, results }, null, 1)}\n`,
+  );
+  console.log(
+    `\nreport: ${join(o.out, 'report.json')}; first input of each failure: ${join(o.out, 'inputs')}/ (npm run fuzz -- --file <path>)`,
+  );
   return groups.length ? 1 : 0;
 }
 
@@ -413,7 +515,14 @@ export async function main(argv: string[], { root, self }: { root: string; self:
   const slowMs = int(values['slow-ms'], 1000, 'slow-ms');
   setQuick(values.quick);
   if (values.replay || values.file) {
-    return replayMode(root, { replay: values.replay, file: values.file, minimize: values.minimize, save: values.save, print: values.print, slowMs });
+    return replayMode(root, {
+      replay: values.replay,
+      file: values.file,
+      minimize: values.minimize,
+      save: values.save,
+      print: values.print,
+      slowMs,
+    });
   }
   const names = values.targets ? values.targets.split(',').map((s) => s.trim()) : TARGETS.map((t) => t.name);
   const targets = names.map((n) => {

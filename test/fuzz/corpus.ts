@@ -25,7 +25,10 @@ export function loadCorpus(root: string): Corpus {
   const captures = readdirSync(capDir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((name) => ({ name, entries: (JSON.parse(readFileSync(join(capDir, name), 'utf8')) as { entries: unknown[] }).entries }));
+    .map((name) => ({
+      name,
+      entries: (JSON.parse(readFileSync(join(capDir, name), 'utf8')) as { entries: unknown[] }).entries,
+    }));
   const hars = readdirSync(harDir)
     .filter((f) => /\.(har|json)$/.test(f))
     .sort()
@@ -40,6 +43,9 @@ export function loadCorpus(root: string): Corpus {
     else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) visit(x, k);
   };
   visit(events, '');
-  visit(hars.map((h) => h.json), '');
+  visit(
+    hars.map((h) => h.json),
+    '',
+  );
   return { captures, hars, events, tokens: [...tokens].sort() };
 }

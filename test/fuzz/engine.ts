@@ -85,7 +85,12 @@ const normalize = (message: string) =>
     .slice(0, 160);
 
 export function describeError(error: unknown): { name: string; message: string; stack?: string } {
-  if (error instanceof Error) return { name: error.name || error.constructor?.name || 'Error', message: String(error.message), ...(error.stack ? { stack: error.stack } : {}) };
+  if (error instanceof Error)
+    return {
+      name: error.name || error.constructor?.name || 'Error',
+      message: String(error.message),
+      ...(error.stack ? { stack: error.stack } : {}),
+    };
   let text: string;
   try {
     text = JSON.stringify(error) ?? typeof error;
@@ -123,7 +128,13 @@ export function runInput<I>(target: Target<I>, input: I): InputResult {
     const fn = thrownIn ?? target.name;
     // A stack overflow happens at whatever frame is deepest: the frame would split one bug into many groups.
     const frame = d.name === 'RangeError' && /call stack/i.test(d.message) ? '' : ` @ ${topFrame(d.stack)}`;
-    result.crash = { fn, error, message: `${d.name}: ${d.message}`, signature: `crash ${fn}: ${d.name}: ${normalize(d.message)}${frame}`, ...(d.stack ? { stack: d.stack } : {}) };
+    result.crash = {
+      fn,
+      error,
+      message: `${d.name}: ${d.message}`,
+      signature: `crash ${fn}: ${d.name}: ${normalize(d.message)}${frame}`,
+      ...(d.stack ? { stack: d.stack } : {}),
+    };
   }
   result.ms = performance.now() - t0;
   return result;
@@ -135,14 +146,39 @@ export function generateInput<I>(target: Target<I>, seed: number, corpus: Corpus
 }
 
 export function emptyStats(target: string): TargetStats {
-  return { target, inputs: 0, crashes: 0, slow: 0, leaks: 0, hangs: 0, planted: 0, leaked: 0, maxMs: 0, maxSeed: '', totalMs: 0, groups: [] };
+  return {
+    target,
+    inputs: 0,
+    crashes: 0,
+    slow: 0,
+    leaks: 0,
+    hangs: 0,
+    planted: 0,
+    leaked: 0,
+    maxMs: 0,
+    maxSeed: '',
+    totalMs: 0,
+    groups: [],
+  };
 }
 
 /** Adds one failure to the stats' groups. */
-export function addFailure(stats: TargetStats, f: Omit<FailureGroup, 'count' | 'seeds' | 'target'> & { seed: string }): FailureGroup {
+export function addFailure(
+  stats: TargetStats,
+  f: Omit<FailureGroup, 'count' | 'seeds' | 'target'> & { seed: string },
+): FailureGroup {
   let group = stats.groups.find((g) => g.signature === f.signature);
   if (!group) {
-    group = { kind: f.kind, target: stats.target, signature: f.signature, fn: f.fn, message: f.message, count: 0, seeds: [], ...(f.stack ? { stack: f.stack } : {}) };
+    group = {
+      kind: f.kind,
+      target: stats.target,
+      signature: f.signature,
+      fn: f.fn,
+      message: f.message,
+      count: 0,
+      seeds: [],
+      ...(f.stack ? { stack: f.stack } : {}),
+    };
     stats.groups.push(group);
   }
   group.count += 1;
@@ -160,17 +196,45 @@ export function record(stats: TargetStats, id: string, r: InputResult, slowMs: n
     stats.maxSeed = id;
   }
   if (r.crash || r.swallowed.length) stats.crashes += 1;
-  if (r.crash) addFailure(stats, { kind: 'crash', fn: r.crash.fn, message: r.crash.message, signature: r.crash.signature, seed: id, ...(r.crash.stack ? { stack: r.crash.stack } : {}) });
-  for (const s of r.swallowed) addFailure(stats, { kind: 'crash', fn: s.fn, message: s.message, signature: `crash ${s.fn}: ${normalize(s.message)}`, seed: id });
+  if (r.crash)
+    addFailure(stats, {
+      kind: 'crash',
+      fn: r.crash.fn,
+      message: r.crash.message,
+      signature: r.crash.signature,
+      seed: id,
+      ...(r.crash.stack ? { stack: r.crash.stack } : {}),
+    });
+  for (const s of r.swallowed)
+    addFailure(stats, {
+      kind: 'crash',
+      fn: s.fn,
+      message: s.message,
+      signature: `crash ${s.fn}: ${normalize(s.message)}`,
+      seed: id,
+    });
   if (r.leaks.length) {
     stats.leaks += 1;
     stats.leaked += r.leaks.length;
-    for (const l of new Map(r.leaks.map((x) => [x.shape, x])).values()) addFailure(stats, { kind: 'leak', fn: stats.target, message: `${l.shape}: ${l.detail}`, signature: `leak ${l.shape.replace(/:[^/ ]+/, '')}`, seed: id });
+    for (const l of new Map(r.leaks.map((x) => [x.shape, x])).values())
+      addFailure(stats, {
+        kind: 'leak',
+        fn: stats.target,
+        message: `${l.shape}: ${l.detail}`,
+        signature: `leak ${l.shape.replace(/:[^/ ]+/, '')}`,
+        seed: id,
+      });
   }
   if (r.ms > slowMs) {
     stats.slow += 1;
     const [fn] = Object.entries(r.times).sort((a, b) => b[1] - a[1])[0] ?? [stats.target];
-    addFailure(stats, { kind: 'slow', fn, message: `${r.ms.toFixed(0)} ms (${fn} ${(r.times[fn] ?? r.ms).toFixed(0)} ms)`, signature: `slow ${fn}`, seed: id });
+    addFailure(stats, {
+      kind: 'slow',
+      fn,
+      message: `${r.ms.toFixed(0)} ms (${fn} ${(r.times[fn] ?? r.ms).toFixed(0)} ms)`,
+      signature: `slow ${fn}`,
+      seed: id,
+    });
   }
 }
 
@@ -182,7 +246,14 @@ export interface RangeOptions {
 }
 
 /** Runs inputs [start, end) of a target for a run seed. */
-export function runRange<I>(target: Target<I>, runSeed: number, start: number, end: number, corpus: Corpus, opts: RangeOptions = {}): TargetStats {
+export function runRange<I>(
+  target: Target<I>,
+  runSeed: number,
+  start: number,
+  end: number,
+  corpus: Corpus,
+  opts: RangeOptions = {},
+): TargetStats {
   const stats = emptyStats(target.name);
   const slowMs = opts.slowMs ?? 1000;
   for (let i = start; i < end; i++) {
@@ -196,7 +267,14 @@ export function runRange<I>(target: Target<I>, runSeed: number, start: number, e
       const d = describeError(error);
       stats.inputs += 1;
       stats.crashes += 1;
-      addFailure(stats, { kind: 'crash', fn: 'generate (fuzzer)', message: `${d.name}: ${d.message}`, signature: `crash generate (fuzzer): ${d.name}: ${normalize(d.message)}`, seed: replayId(target.name, seed), ...(d.stack ? { stack: d.stack } : {}) });
+      addFailure(stats, {
+        kind: 'crash',
+        fn: 'generate (fuzzer)',
+        message: `${d.name}: ${d.message}`,
+        signature: `crash generate (fuzzer): ${d.name}: ${normalize(d.message)}`,
+        seed: replayId(target.name, seed),
+        ...(d.stack ? { stack: d.stack } : {}),
+      });
       continue;
     }
     record(stats, replayId(target.name, seed), runInput(target, input), slowMs);

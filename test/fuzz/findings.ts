@@ -40,7 +40,10 @@ export function loadFindings(root: string): Finding[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()
-    .map((f) => ({ ...(JSON.parse(readFileSync(join(dir, f), 'utf8')) as Omit<Finding, 'id'>), id: f.replace(/\.json$/, '') }));
+    .map((f) => ({
+      ...(JSON.parse(readFileSync(join(dir, f), 'utf8')) as Omit<Finding, 'id'>),
+      id: f.replace(/\.json$/, ''),
+    }));
 }
 
 /** Runs a finding's input once; the stats hold whatever failed (empty groups: it no longer reproduces). */

@@ -70,7 +70,19 @@ export class JsonText {
 }
 
 /** Raw JSON number literals that parse to odd values: Infinity, -0, lost precision, denormals. */
-const RAW_NUMBERS = ['1e999', '-1e999', '-0', '123456789012345678901234567890', '1E400', '0.000000000000000000000000000001', '4.9e-324', '9007199254740993', '-9007199254740993', '1e21', '17952313719420000000'];
+const RAW_NUMBERS = [
+  '1e999',
+  '-1e999',
+  '-0',
+  '123456789012345678901234567890',
+  '1E400',
+  '0.000000000000000000000000000001',
+  '4.9e-324',
+  '9007199254740993',
+  '-9007199254740993',
+  '1e21',
+  '17952313719420000000',
+];
 
 /** `[[[…]]]` or `{"a":{"a":…}}` nested `depth` deep around `inner`. */
 export function deepJson(depth: number, kind: 'array' | 'object' | 'mixed', inner = '0'): string {
@@ -162,14 +174,56 @@ export function hostileString(rng: Rng): string {
     [6, () => rng.pick(ODD_STRINGS)],
     [4, () => rng.chars(rng.size(12, 200), ALNUM + ' .-_:/?&=%"\\{}[]')],
     [1, () => rng.chars(rng.size(20, 400), '\u0000\u0001\u007f\u0080\u00ff\u0100\ud7ff\ue000\uffff\ud800\udc00')],
-    [1, () => {
-      const unit = rng.pick(['x', 'ey', 'a.', '.', '%', '\\', '€', 'eyJ']);
-      return unit.repeat(Math.ceil(cap(rng.pick([100, 1_000, 4_096, 4_097, 10_000, 65_537])) / unit.length));
-    }],
+    [
+      1,
+      () => {
+        const unit = rng.pick(['x', 'ey', 'a.', '.', '%', '\\', '€', 'eyJ']);
+        return unit.repeat(Math.ceil(cap(rng.pick([100, 1_000, 4_096, 4_097, 10_000, 65_537])) / unit.length));
+      },
+    ],
   ])();
 }
 
-const NUMBERS = [0, -0, 1, -1, 0.5, 2 ** 31, 2 ** 31 - 1, -(2 ** 31), 2 ** 32, 2 ** 53, 2 ** 53 + 2, -(2 ** 53), 1e12 - 1, 1e12, 1e13, 1e21, 1e100, 1e308, -1e308, Number.MAX_VALUE, Number.MIN_VALUE, 5e-324, 8.64e12, 8.64e15, 8.64e15 + 1, 8.64e18, 1_795_231_371, 1_795_231_371_942, 1_795_231_371_942.5, 10_000, 10_001, 2_000, 502, 412, 401, 200, 404, -1];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  -1,
+  0.5,
+  2 ** 31,
+  2 ** 31 - 1,
+  -(2 ** 31),
+  2 ** 32,
+  2 ** 53,
+  2 ** 53 + 2,
+  -(2 ** 53),
+  1e12 - 1,
+  1e12,
+  1e13,
+  1e21,
+  1e100,
+  1e308,
+  -1e308,
+  Number.MAX_VALUE,
+  Number.MIN_VALUE,
+  5e-324,
+  8.64e12,
+  8.64e15,
+  8.64e15 + 1,
+  8.64e18,
+  1_795_231_371,
+  1_795_231_371_942,
+  1_795_231_371_942.5,
+  10_000,
+  10_001,
+  2_000,
+  502,
+  412,
+  401,
+  200,
+  404,
+  -1,
+];
 
 /** A hostile number: edges of dates, of NumericDate seconds vs milliseconds, of integers and of doubles. */
 export function hostileNumber(rng: Rng): number {
@@ -180,7 +234,22 @@ export function hostileNumber(rng: Rng): number {
   ])();
 }
 
-const SUMMARY_TYPES = ['error', 'function', 'node', 'more', 'bigint', 'symbol', 'number', 'undefined', 'promise', 'getter', 'cycle', 'object', 'unreadable', 'other'];
+const SUMMARY_TYPES = [
+  'error',
+  'function',
+  'node',
+  'more',
+  'bigint',
+  'symbol',
+  'number',
+  'undefined',
+  'promise',
+  'getter',
+  'cycle',
+  'object',
+  'unreadable',
+  'other',
+];
 
 /** Objects whose conversion to a string throws or lies: what a page hands over instead of a string. */
 export function hostileObject(rng: Rng, depth: number): Record<string, unknown> {
@@ -192,11 +261,15 @@ export function hostileObject(rng: Rng, depth: number): Record<string, unknown> 
     [1, () => setOwn(o, '__proto__', { toString: 0 })],
     [1, () => setOwn(o, 'toJSON', 0)],
     [1, () => setOwn(o, 'length', rng.pick<unknown>([-1, 1e308, '1', {}]))],
-    [3, () => {
-      // A page-value summary marker with hostile members (src/analysis/format.ts summaryText).
-      setOwn(o, '$type', rng.chance(0.9) ? rng.pick(SUMMARY_TYPES) : hostileValue(rng, depth - 1));
-      for (const k of ['name', 'message', 'value', 'count']) if (rng.chance(0.6)) setOwn(o, k, hostileValue(rng, depth - 1));
-    }],
+    [
+      3,
+      () => {
+        // A page-value summary marker with hostile members (src/analysis/format.ts summaryText).
+        setOwn(o, '$type', rng.chance(0.9) ? rng.pick(SUMMARY_TYPES) : hostileValue(rng, depth - 1));
+        for (const k of ['name', 'message', 'value', 'count'])
+          if (rng.chance(0.6)) setOwn(o, k, hostileValue(rng, depth - 1));
+      },
+    ],
   ])();
   return o;
 }
@@ -211,12 +284,20 @@ export function hostileValue(rng: Rng, depth = 3): unknown {
     [4, () => hostileString(rng)],
     [3, () => hostileObject(rng, depth)],
     [2, () => Array.from({ length: rng.size(4, 60, 0.05) }, () => hostileValue(rng, depth - 1))],
-    [2, () => {
-      const o: Record<string, unknown> = {};
-      const n = rng.size(4, 120, 0.05);
-      for (let i = 0; i < n; i++) setOwn(o, rng.chance(0.5) ? hostileString(rng).slice(0, 300) : rng.chars(rng.range(1, 12), ALNUM), hostileValue(rng, depth - 1));
-      return o;
-    }],
+    [
+      2,
+      () => {
+        const o: Record<string, unknown> = {};
+        const n = rng.size(4, 120, 0.05);
+        for (let i = 0; i < n; i++)
+          setOwn(
+            o,
+            rng.chance(0.5) ? hostileString(rng).slice(0, 300) : rng.chars(rng.range(1, 12), ALNUM),
+            hostileValue(rng, depth - 1),
+          );
+        return o;
+      },
+    ],
   ])();
 }
 
@@ -297,13 +378,28 @@ export function lwiContextsValue(rng: Rng, text: JsonText): unknown {
 export function claims(rng: Rng, text: JsonText, now: number): Record<string, unknown> {
   const p: Record<string, unknown> = {};
   const maybe = (key: string, value: () => unknown, prob = 0.7) => rng.chance(prob) && setOwn(p, key, value());
-  maybe('sub', () => (rng.chance(0.7) ? `${rng.chars(8, '0123456789abcdef')}-0000-4000-8000-${rng.chars(12, '0123456789abcdef')}` : hostileValue(rng, 2)));
-  maybe('aud', () => (rng.chance(0.7) ? rng.pick(['api://botid-0b0701', 'https://contoso.example', 'eb1d218a']) : hostileValue(rng, 2)), 0.5);
+  maybe('sub', () =>
+    rng.chance(0.7)
+      ? `${rng.chars(8, '0123456789abcdef')}-0000-4000-8000-${rng.chars(12, '0123456789abcdef')}`
+      : hostileValue(rng, 2),
+  );
+  maybe(
+    'aud',
+    () =>
+      rng.chance(0.7) ? rng.pick(['api://botid-0b0701', 'https://contoso.example', 'eb1d218a']) : hostileValue(rng, 2),
+    0.5,
+  );
   maybe('iss', () => (rng.chance(0.8) ? 'https://login.contoso.example' : hostileValue(rng, 2)), 0.5);
-  for (const c of ['iat', 'nbf', 'exp', 'auth_time']) maybe(c, () => timeValue(rng, text, now, 2), c === 'exp' ? 0.8 : 0.4);
+  for (const c of ['iat', 'nbf', 'exp', 'auth_time'])
+    maybe(c, () => timeValue(rng, text, now, 2), c === 'exp' ? 0.8 : 0.4);
   maybe('lwicontexts', () => lwiContextsValue(rng, text), 0.5);
   const extra = rng.size(3, 80, 0.05);
-  for (let i = 0; i < extra; i++) setOwn(p, rng.chance(0.5) ? rng.pick(ODD_STRINGS) : rng.chars(rng.range(1, 10), ALNUM), rng.chance(0.2) ? text.raw(rng.pick(RAW_NUMBERS)) : hostileValue(rng, 2));
+  for (let i = 0; i < extra; i++)
+    setOwn(
+      p,
+      rng.chance(0.5) ? rng.pick(ODD_STRINGS) : rng.chars(rng.range(1, 10), ALNUM),
+      rng.chance(0.2) ? text.raw(rng.pick(RAW_NUMBERS)) : hostileValue(rng, 2),
+    );
   if (rng.chance(0.05)) setOwn(p, rng.pick(['a', 'sub', 'exp', 'lwicontexts']), rawFragment(rng, text));
   return p;
 }
@@ -314,7 +410,8 @@ export function header(rng: Rng, text: JsonText): unknown {
   const h: Record<string, unknown> = {};
   if (rng.chance(0.95)) setOwn(h, 'alg', algValue(rng, 2));
   if (rng.chance(0.6)) setOwn(h, 'typ', rng.chance(0.8) ? 'JWT' : hostileValue(rng, 2));
-  if (rng.chance(0.4)) setOwn(h, 'kid', rng.chance(0.8) ? rng.chars(rng.range(4, 40), B64URL_ALPHABET) : hostileValue(rng, 2));
+  if (rng.chance(0.4))
+    setOwn(h, 'kid', rng.chance(0.8) ? rng.chars(rng.range(4, 40), B64URL_ALPHABET) : hostileValue(rng, 2));
   if (rng.chance(0.1)) setOwn(h, 'enc', rng.chance(0.8) ? 'A256GCM' : hostileValue(rng, 2));
   if (rng.chance(0.2)) setOwn(h, rng.pick(ODD_STRINGS), hostileValue(rng, 2));
   return h;
@@ -340,10 +437,15 @@ function damage(rng: Rng, token: string): string {
     [1, () => `${token}.${token}`],
     [1, () => token.split('.').slice(0, rng.range(1, 2)).join('.')],
     [1, () => token.replace(/\./, '..')],
-    [1, () => {
-      const i = rng.int(token.length + 1);
-      return token.slice(0, i) + rng.pick(['!', ' ', '\n', '.', '%', '=', '\u00e9', '\ud800', '\u0000']) + token.slice(i);
-    }],
+    [
+      1,
+      () => {
+        const i = rng.int(token.length + 1);
+        return (
+          token.slice(0, i) + rng.pick(['!', ' ', '\n', '.', '%', '=', '\u00e9', '\ud800', '\u0000']) + token.slice(i)
+        );
+      },
+    ],
     [1, () => token.slice(0, rng.int(token.length))],
   ])();
 }

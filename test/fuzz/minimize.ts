@@ -25,7 +25,7 @@ function shortenString(s: string, pred: (s: string) => boolean, budget: Budget):
   let cur = s;
   if (cur !== '' && budget.left > 0 && tryIt('', (x) => pred(x as string), budget)) return '';
   for (let size = Math.max(1, cur.length >> 1); size >= 1 && budget.left > 0; size >>= 1) {
-    for (let i = 0; i + size <= cur.length && budget.left > 0; ) {
+    for (let i = 0; i + size <= cur.length && budget.left > 0;) {
       const candidate = cur.slice(0, i) + cur.slice(i + size);
       if (tryIt(candidate, (x) => pred(x as string), budget)) cur = candidate;
       else i += size;
@@ -65,7 +65,12 @@ function minimizeValue(value: unknown, pred: Pred, budget: Budget, depth = 0): u
       for (let i = 0; i < segs.length; i++) {
         const json = b64decode(segs[i]!);
         if (json === undefined) continue;
-        const encode = (v: unknown) => segs.map((s, j) => (j === i ? Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url') : s)).join('.');
+        const encode = (v: unknown) =>
+          segs
+            .map((s, j) =>
+              j === i ? Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url') : s,
+            )
+            .join('.');
         if (!tryIt(encode(json), pred, budget)) continue;
         const min = minimizeValue(json, (v) => pred(encode(v)), budget, depth + 1);
         segs[i] = Buffer.from(typeof min === 'string' ? min : JSON.stringify(min)).toString('base64url');
@@ -77,7 +82,7 @@ function minimizeValue(value: unknown, pred: Pred, budget: Budget, depth = 0): u
   if (Array.isArray(value)) {
     let cur = value.slice();
     for (let size = Math.max(1, cur.length >> 1); size >= 1 && budget.left > 0; size >>= 1) {
-      for (let i = 0; i + size <= cur.length && budget.left > 0; ) {
+      for (let i = 0; i + size <= cur.length && budget.left > 0;) {
         const candidate = [...cur.slice(0, i), ...cur.slice(i + size)];
         if (tryIt(candidate, pred, budget)) cur = candidate;
         else i += size;
@@ -91,10 +96,18 @@ function minimizeValue(value: unknown, pred: Pred, budget: Budget, depth = 0): u
   }
   if (value && typeof value === 'object') {
     const cur: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) Object.defineProperty(cur, k, { value: v, enumerable: true, writable: true, configurable: true });
+    for (const [k, v] of Object.entries(value))
+      Object.defineProperty(cur, k, { value: v, enumerable: true, writable: true, configurable: true });
     const clone = (o: Record<string, unknown>, k: string, v: unknown, drop = false) => {
       const out: Record<string, unknown> = {};
-      for (const [key, x] of Object.entries(o)) if (!(drop && key === k)) Object.defineProperty(out, key, { value: key === k ? v : x, enumerable: true, writable: true, configurable: true });
+      for (const [key, x] of Object.entries(o))
+        if (!(drop && key === k))
+          Object.defineProperty(out, key, {
+            value: key === k ? v : x,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
       return out;
     };
     for (const k of Object.keys(cur)) {

@@ -38,7 +38,8 @@ export const seedHex = (seed: number): string => (seed >>> 0).toString(16).padSt
 /** Reads a seed written as hex (8 digits, optional 0x) or decimal; NaN when it is neither. */
 export function parseSeed(text: string): number {
   const t = text.trim();
-  if (/^(0x)?[0-9a-f]{1,8}$/i.test(t) && (/^0x/i.test(t) || /[a-f]/i.test(t) || t.length === 8)) return parseInt(t.replace(/^0x/i, ''), 16) >>> 0;
+  if (/^(0x)?[0-9a-f]{1,8}$/i.test(t) && (/^0x/i.test(t) || /[a-f]/i.test(t) || t.length === 8))
+    return parseInt(t.replace(/^0x/i, ''), 16) >>> 0;
   if (/^\d+$/.test(t) && Number(t) <= 0xffffffff) return Number(t) >>> 0;
   return NaN;
 }

@@ -23,7 +23,22 @@ import { parsePageMessage } from '../../src/shared/messages';
 import { MAX_TOKEN } from '../../src/shared/constants';
 import type { LogEntry } from '../../src/shared/events';
 import type { Corpus } from './corpus';
-import { B64_VARIANTS, B64URL_ALPHABET, cap, claims, deepJson, encodeB64, hostileString, hostileValue, JsonText, jwtLike, lwiContextsValue, pickDepth, setOwn, type B64Variant } from './gen';
+import {
+  B64_VARIANTS,
+  B64URL_ALPHABET,
+  cap,
+  claims,
+  deepJson,
+  encodeB64,
+  hostileString,
+  hostileValue,
+  JsonText,
+  jwtLike,
+  lwiContextsValue,
+  pickDepth,
+  setOwn,
+  type B64Variant,
+} from './gen';
 import { mutateJson, mutateLog, mutateString, mutateText, slots } from './mutate';
 import type { Rng } from './prng';
 
@@ -48,12 +63,15 @@ export interface Target<I = unknown> {
 }
 
 /** A capture's "now": the last event's time, as the panel's file mode uses. */
-const lastAt = (entries: readonly LogEntry[]) => entries.reduce((max, e) => Math.max(max, Number.isFinite(e.event.at) ? e.event.at : 0), 0);
+const lastAt = (entries: readonly LogEntry[]) =>
+  entries.reduce((max, e) => Math.max(max, Number.isFinite(e.event.at) ? e.event.at : 0), 0);
 
 /** What the panel computes for a log: diagnosis (and, called apart, the attempts it would swallow), timeline rows, a filter. */
 function panelPipeline(probe: Probe, entries: LogEntry[], nowMs: number | undefined, filter?: RowFilter): void {
   const d = probe.call('diagnose', () => diagnose(entries, nowMs === undefined ? {} : { nowMs }));
-  for (const f of d.findings) if (f.id === 'inspector.check-failed') probe.swallowed(`diagnose (${f.title.replace(/^Check (\S+).*/, 'check $1')}, caught)`, f.explanation);
+  for (const f of d.findings)
+    if (f.id === 'inspector.check-failed')
+      probe.swallowed(`diagnose (${f.title.replace(/^Check (\S+).*/, 'check $1')}, caught)`, f.explanation);
   probe.call('collectAttempts', () => collectAttempts(buildModel(entries, nowMs === undefined ? {} : { nowMs })));
   const rows = probe.call('buildTimeline', () => buildTimeline(entries, nowMs ?? lastAt(entries)));
   if (filter) probe.call('filterRows', () => filterRows(rows, filter));
@@ -69,7 +87,9 @@ function randomFilter(rng: Rng): RowFilter {
       [2, () => hostileString(rng).slice(0, 200)],
     ])(),
     sources: sources.filter(() => rng.chance(0.2)),
-    kinds: rng.chance(0.2) ? [rng.pick(['SDK call', 'auth callback', 'lcw:error', 'POST token', 'OAuthCard', hostileString(rng)])] : [],
+    kinds: rng.chance(0.2)
+      ? [rng.pick(['SDK call', 'auth callback', 'lcw:error', 'POST token', 'OAuthCard', hostileString(rng)])]
+      : [],
     severity: rng.pick(['all', 'problems', 'errors'] as const),
   };
 }
@@ -85,7 +105,8 @@ const CAPTURE_ERRORS = [
 ];
 
 /** parseCaptureFile may throw only a plain Error with one of its documented messages. */
-const isDocumentedCaptureError = (e: unknown) => e instanceof Error && e.constructor === Error && CAPTURE_ERRORS.some((re) => re.test(e.message));
+const isDocumentedCaptureError = (e: unknown) =>
+  e instanceof Error && e.constructor === Error && CAPTURE_ERRORS.some((re) => re.test(e.message));
 
 /** A capture fixture as an export file (the envelope buildCaptureFile writes). */
 function captureFile(rng: Rng, entries: unknown[]): Record<string, unknown> {
@@ -110,7 +131,9 @@ function corpusLog(rng: Rng, corpus: Corpus): unknown[] {
 
 /** Mutates JSON documents embedded as strings (HAR bodies, WebSocket frames) structurally. */
 function mutateEmbeddedJson(rng: Rng, root: unknown): void {
-  const candidates = slots(root).filter((s) => typeof s.value === 'string' && /^\s*[[{]/.test(s.value) && s.value.length < 200_000);
+  const candidates = slots(root).filter(
+    (s) => typeof s.value === 'string' && /^\s*[[{]/.test(s.value) && s.value.length < 200_000,
+  );
   for (let i = rng.range(1, 3); i > 0 && candidates.length; i--) {
     const slot = rng.pick(candidates);
     try {
@@ -126,10 +149,11 @@ function mutateEmbeddedJson(rng: Rng, root: unknown): void {
 
 const NOW = 1_795_231_371_942;
 /** A capture time: usually near the tokens' times, sometimes at the edges of what `at` (a finite number) can be. */
-const captureAt = (rng: Rng) => rng.weighted<() => number>([
-  [8, () => NOW + rng.range(-1e8, 1e8)],
-  [1, () => rng.pick([0, -1, 8.64e15, 8.64e15 + 1, 1e308, -1e308, Number.MAX_VALUE, 5e-324])],
-]);
+const captureAt = (rng: Rng) =>
+  rng.weighted<() => number>([
+    [8, () => NOW + rng.range(-1e8, 1e8)],
+    [1, () => rng.pick([0, -1, 8.64e15, 8.64e15 + 1, 1e308, -1e308, Number.MAX_VALUE, 5e-324])],
+  ]);
 
 /**
  * Files over this many characters are made again (up to three tries): the mutations that copy
@@ -197,7 +221,10 @@ function lwiPayload(rng: Rng, corpus: Corpus): LwiInput {
   if (rng.chance(0.25)) {
     const token = rng.pick(corpus.tokens.filter((t) => t.split('.').length === 3));
     try {
-      const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
+      const payload = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
       if (typeof payload.lwicontexts === 'string') {
         try {
           const inner = new JsonText(rng);
@@ -218,7 +245,8 @@ function lwiPayload(rng: Rng, corpus: Corpus): LwiInput {
 
 export const lwiTarget: Target<LwiInput> = {
   name: 'lwicontexts',
-  covers: 'parseLwiContexts (src/analysis/lwicontexts.ts), and the same payload in a JWT through decodeJwtView and tokenOneLiner',
+  covers:
+    'parseLwiContexts (src/analysis/lwicontexts.ts), and the same payload in a JWT through decodeJwtView and tokenOneLiner',
   generate(rng, corpus) {
     // Payloads that fit in a token (MAX_TOKEN characters of base64url): up to three tries, then whatever came out.
     for (let i = 0; ; i++) {
@@ -257,32 +285,58 @@ export const relayTarget: Target<RelayInput> = {
   covers: 'parsePageMessage (src/shared/messages.ts); accepted events through diagnose, buildTimeline',
   generate(rng, corpus) {
     const envelope = (events: unknown[]) => ({ channel: 'chat-sso-inspector', v: 1, events });
-    const someEvents = () => Array.from({ length: 1 + rng.size(8, 500, 0.03) }, () => structuredClone(rng.pick(corpus.events)));
+    const someEvents = () =>
+      Array.from({ length: 1 + rng.size(8, 500, 0.03) }, () => structuredClone(rng.pick(corpus.events)));
     return rng.weighted<() => RelayInput>([
-      [8, () => {
-        const text = new JsonText(rng);
-        return { detail: text.stringify(mutateJson(rng, envelope(someEvents()), 8, text)) };
-      }],
-      [4, () => {
-        // Schema-preserving: most events pass validation and reach the timeline.
-        const entries = mutateLog(rng, someEvents().map((event, i) => ({ seq: i + 1, frameId: 0, event })));
-        return { detail: JSON.stringify(envelope(entries.map((e) => (e as { event: unknown }).event))) };
-      }],
-      [2, () => {
-        // Deep nesting in a Summary-typed field (the issue: a RangeError on deep nesting).
-        const text = new JsonText(rng);
-        const events = someEvents();
-        const e = rng.pick(events) as Record<string, unknown>;
-        const field = SUMMARY_FIELDS.find((f) => f in e) ?? 'detail';
-        setOwn(e, field, text.raw(deepJson(pickDepth(rng), rng.pick(['array', 'object', 'mixed'] as const), rng.chance(0.5) ? '{"toString":0}' : '0')));
-        return { detail: text.stringify(envelope(events)) };
-      }],
-      [1, () => {
-        // Around the size limit (MAX_MESSAGE_CHARS = 262,144 characters).
-        const base = JSON.stringify(envelope([{ kind: 'lcw.event', t: 1, at: NOW, name: 'lcw:x', detail: '' }]));
-        const pad = 262_144 - base.length + rng.range(-2, 2);
-        return { detail: base.replace('"detail":""', `"detail":"${'x'.repeat(Math.max(0, pad))}"`) };
-      }],
+      [
+        8,
+        () => {
+          const text = new JsonText(rng);
+          return { detail: text.stringify(mutateJson(rng, envelope(someEvents()), 8, text)) };
+        },
+      ],
+      [
+        4,
+        () => {
+          // Schema-preserving: most events pass validation and reach the timeline.
+          const entries = mutateLog(
+            rng,
+            someEvents().map((event, i) => ({ seq: i + 1, frameId: 0, event })),
+          );
+          return { detail: JSON.stringify(envelope(entries.map((e) => (e as { event: unknown }).event))) };
+        },
+      ],
+      [
+        2,
+        () => {
+          // Deep nesting in a Summary-typed field (the issue: a RangeError on deep nesting).
+          const text = new JsonText(rng);
+          const events = someEvents();
+          const e = rng.pick(events) as Record<string, unknown>;
+          const field = SUMMARY_FIELDS.find((f) => f in e) ?? 'detail';
+          setOwn(
+            e,
+            field,
+            text.raw(
+              deepJson(
+                pickDepth(rng),
+                rng.pick(['array', 'object', 'mixed'] as const),
+                rng.chance(0.5) ? '{"toString":0}' : '0',
+              ),
+            ),
+          );
+          return { detail: text.stringify(envelope(events)) };
+        },
+      ],
+      [
+        1,
+        () => {
+          // Around the size limit (MAX_MESSAGE_CHARS = 262,144 characters).
+          const base = JSON.stringify(envelope([{ kind: 'lcw.event', t: 1, at: NOW, name: 'lcw:x', detail: '' }]));
+          const pad = 262_144 - base.length + rng.range(-2, 2);
+          return { detail: base.replace('"detail":""', `"detail":"${'x'.repeat(Math.max(0, pad))}"`) };
+        },
+      ],
       [2, () => ({ detail: mutateText(rng, JSON.stringify(envelope(someEvents()))) })],
       [1, () => ({ detail: rng.chance(0.5) ? hostileValue(rng, 3) : JSON.stringify(hostileValue(rng, 3)) })],
     ])();
@@ -320,44 +374,78 @@ const HAR_URLS = [
 /** A synthetic HAR entry for a watched request, fields drawn from what the import reads. */
 function harEntry(rng: Rng, corpus: Corpus): Record<string, unknown> {
   const url = rng.chance(0.8) ? rng.pick(HAR_URLS) : mutateString(rng, rng.pick(HAR_URLS));
-  const activities = () => JSON.stringify({ activities: Array.from({ length: rng.range(0, 3) }, () => hostileActivity(rng, corpus)), watermark: rng.pick<unknown>(['1', 2, {}, null]) });
+  const activities = () =>
+    JSON.stringify({
+      activities: Array.from({ length: rng.range(0, 3) }, () => hostileActivity(rng, corpus)),
+      watermark: rng.pick<unknown>(['1', 2, {}, null]),
+    });
   const entry: Record<string, unknown> = {
-    startedDateTime: rng.pick(['2026-11-21T10:00:00.000Z', '2026-11-21T10:00:01.5+01:00', 'x', '275760-09-13T00:00:00.000Z', '-271821-04-20T00:00:00Z']),
+    startedDateTime: rng.pick([
+      '2026-11-21T10:00:00.000Z',
+      '2026-11-21T10:00:01.5+01:00',
+      'x',
+      '275760-09-13T00:00:00.000Z',
+      '-271821-04-20T00:00:00Z',
+    ]),
     time: rng.pick<unknown>([40, -1, 0, 1e308, 5e-324, 'x']),
     request: {
       method: rng.pick(['GET', 'POST', 'OPTIONS', 'post', '', hostileString(rng)]),
       url,
-      headers: rng.chance(0.5) ? [{ name: 'AuthenticatedUserToken', value: rng.chance(0.8) ? jwtLike(rng) : hostileValue(rng, 2) }] : [],
-      ...(rng.chance(0.5) ? { postData: { text: rng.chance(0.7) ? JSON.stringify(hostileActivity(rng, corpus)) : hostileString(rng) } } : {}),
+      headers: rng.chance(0.5)
+        ? [{ name: 'AuthenticatedUserToken', value: rng.chance(0.8) ? jwtLike(rng) : hostileValue(rng, 2) }]
+        : [],
+      ...(rng.chance(0.5)
+        ? { postData: { text: rng.chance(0.7) ? JSON.stringify(hostileActivity(rng, corpus)) : hostileString(rng) } }
+        : {}),
     },
     response: {
       status: rng.pick<unknown>([200, 201, 502, 412, 0, -1, 101, 1e308, 3.5]),
       headers: [],
-      content: rng.chance(0.2) ? { size: 10, text: Buffer.from(activities()).toString('base64'), encoding: 'base64' } : { size: 10, text: rng.chance(0.8) ? activities() : hostileString(rng) },
+      content: rng.chance(0.2)
+        ? { size: 10, text: Buffer.from(activities()).toString('base64'), encoding: 'base64' }
+        : { size: 10, text: rng.chance(0.8) ? activities() : hostileString(rng) },
       ...(rng.chance(0.2) ? { _error: hostileString(rng) } : {}),
     },
     _resourceType: rng.pick(['fetch', 'xhr', 'websocket', 'document', 'preflight']),
   };
-  if (rng.chance(0.3)) entry._webSocketMessages = Array.from({ length: rng.range(0, 4) }, () => ({ type: rng.pick(['receive', 'send']), time: rng.pick<unknown>([1795255201.5, 0, -1, 1e308, 'x']), opcode: rng.pick([1, 2, undefined]), data: rng.chance(0.8) ? activities() : hostileString(rng) }));
+  if (rng.chance(0.3))
+    entry._webSocketMessages = Array.from({ length: rng.range(0, 4) }, () => ({
+      type: rng.pick(['receive', 'send']),
+      time: rng.pick<unknown>([1795255201.5, 0, -1, 1e308, 'x']),
+      opcode: rng.pick([1, 2, undefined]),
+      data: rng.chance(0.8) ? activities() : hostileString(rng),
+    }));
   return entry;
 }
 
 /** An activity as a bot sends it: a corpus activity-bearing event's shape, or an OAuthCard with hostile members. */
 function hostileActivity(rng: Rng, _corpus: Corpus): unknown {
   const card = {
-    contentType: rng.pick(['application/vnd.microsoft.card.oauth', 'application/vnd.microsoft.card.signin', hostileString(rng)]),
+    contentType: rng.pick([
+      'application/vnd.microsoft.card.oauth',
+      'application/vnd.microsoft.card.signin',
+      hostileString(rng),
+    ]),
     content: {
       connectionName: rng.chance(0.8) ? 'SsoConnection' : hostileValue(rng, 2),
-      tokenExchangeResource: rng.chance(0.8) ? { id: 'c0ffee00', uri: rng.chance(0.8) ? 'api://botid-0b0701' : hostileValue(rng, 2) } : hostileValue(rng, 2),
-      tokenPostResource: { sasUrl: rng.chance(0.8) ? 'https://token.botframework.com/api/sas/postToken?state=abc' : hostileValue(rng, 2) },
-      buttons: rng.chance(0.8) ? [{ type: 'signin', title: 'Sign In', value: 'https://token.botframework.com/api/oauth/signin?signin=abc' }] : hostileValue(rng, 2),
+      tokenExchangeResource: rng.chance(0.8)
+        ? { id: 'c0ffee00', uri: rng.chance(0.8) ? 'api://botid-0b0701' : hostileValue(rng, 2) }
+        : hostileValue(rng, 2),
+      tokenPostResource: {
+        sasUrl: rng.chance(0.8) ? 'https://token.botframework.com/api/sas/postToken?state=abc' : hostileValue(rng, 2),
+      },
+      buttons: rng.chance(0.8)
+        ? [{ type: 'signin', title: 'Sign In', value: 'https://token.botframework.com/api/oauth/signin?signin=abc' }]
+        : hostileValue(rng, 2),
     },
   };
   return {
     type: rng.pick(['message', 'invoke', 'event', hostileString(rng)]),
     id: rng.pick(['abc|0000001', hostileString(rng)]),
     name: rng.pick([undefined, 'signin/tokenExchange', hostileString(rng)]),
-    from: rng.chance(0.9) ? { id: rng.pick(['sso-bot', 'dl_user', hostileString(rng)]), role: rng.pick(['bot', 'user']) } : hostileValue(rng, 2),
+    from: rng.chance(0.9)
+      ? { id: rng.pick(['sso-bot', 'dl_user', hostileString(rng)]), role: rng.pick(['bot', 'user']) }
+      : hostileValue(rng, 2),
     attachments: rng.chance(0.7) ? [card] : hostileValue(rng, 2),
     value: rng.chance(0.5) ? { id: 'x', connectionName: 'SsoConnection', token: jwtLike(rng) } : hostileValue(rng, 3),
     channelData: rng.chance(0.5) ? { clientActivityID: hostileString(rng) } : hostileValue(rng, 2),
@@ -367,19 +455,35 @@ function hostileActivity(rng: Rng, _corpus: Corpus): unknown {
 /** A HAR file: a fixture mutated, a synthetic one, damaged text or other JSON. */
 function harInput(rng: Rng, corpus: Corpus): HarInput {
   return rng.weighted<() => HarInput>([
-    [7, () => {
-      const har = structuredClone(rng.pick(corpus.hars).json);
-      const text = new JsonText(rng);
-      if (rng.chance(0.6)) mutateEmbeddedJson(rng, har);
-      if (rng.chance(0.9)) mutateJson(rng, har, 8, text);
-      return { text: text.stringify(har) };
-    }],
-    [3, () => {
-      const text = new JsonText(rng);
-      const entries = Array.from({ length: rng.range(1, 8) }, () => harEntry(rng, corpus));
-      if (rng.chance(0.5)) mutateJson(rng, entries, 4, text);
-      return { text: text.stringify({ log: { version: '1.2', pages: rng.chance(0.5) ? [{ id: 'page_1', title: rng.pick(['https://contoso.example/', hostileString(rng)]) }] : hostileValue(rng, 2), entries } }) };
-    }],
+    [
+      7,
+      () => {
+        const har = structuredClone(rng.pick(corpus.hars).json);
+        const text = new JsonText(rng);
+        if (rng.chance(0.6)) mutateEmbeddedJson(rng, har);
+        if (rng.chance(0.9)) mutateJson(rng, har, 8, text);
+        return { text: text.stringify(har) };
+      },
+    ],
+    [
+      3,
+      () => {
+        const text = new JsonText(rng);
+        const entries = Array.from({ length: rng.range(1, 8) }, () => harEntry(rng, corpus));
+        if (rng.chance(0.5)) mutateJson(rng, entries, 4, text);
+        return {
+          text: text.stringify({
+            log: {
+              version: '1.2',
+              pages: rng.chance(0.5)
+                ? [{ id: 'page_1', title: rng.pick(['https://contoso.example/', hostileString(rng)]) }]
+                : hostileValue(rng, 2),
+              entries,
+            },
+          }),
+        };
+      },
+    ],
     [1, () => ({ text: mutateText(rng, JSON.stringify(rng.pick(corpus.hars).json)) })],
     [1, () => ({ text: JSON.stringify(rng.chance(0.5) ? { log: hostileValue(rng, 3) } : hostileValue(rng, 3)) })],
   ])();
@@ -389,7 +493,10 @@ export const harTarget: Target<HarInput> = {
   name: 'har',
   covers: 'isHar, harToEntries (src/analysis/har.ts); the imported log through diagnose, buildTimeline',
   generate(rng, corpus) {
-    return withinSize(() => harInput(rng, corpus), (i) => i.text.length);
+    return withinSize(
+      () => harInput(rng, corpus),
+      (i) => i.text.length,
+    );
   },
   run({ text }, probe) {
     let json: unknown;
@@ -424,12 +531,23 @@ export interface CaptureInput {
 function captureInput(rng: Rng, corpus: Corpus): CaptureInput {
   const asText = rng.chance(0.3);
   return rng.weighted<() => CaptureInput>([
-    [8, () => {
-      const text = new JsonText(rng);
-      return { text: text.stringify(mutateJson(rng, captureFile(rng, corpusLog(rng, corpus)), 10, text)), asText };
-    }],
+    [
+      8,
+      () => {
+        const text = new JsonText(rng);
+        return { text: text.stringify(mutateJson(rng, captureFile(rng, corpusLog(rng, corpus)), 10, text)), asText };
+      },
+    ],
     [2, () => ({ text: mutateText(rng, JSON.stringify(captureFile(rng, rng.pick(corpus.captures).entries))), asText })],
-    [1, () => ({ text: JSON.stringify(rng.chance(0.5) ? { ...captureFile(rng, []), entries: hostileValue(rng, 3) } : hostileValue(rng, 3)), asText })],
+    [
+      1,
+      () => ({
+        text: JSON.stringify(
+          rng.chance(0.5) ? { ...captureFile(rng, []), entries: hostileValue(rng, 3) } : hostileValue(rng, 3),
+        ),
+        asText,
+      }),
+    ],
   ])();
 }
 
@@ -437,7 +555,10 @@ export const captureTarget: Target<CaptureInput> = {
   name: 'capture',
   covers: 'parseCaptureFile (src/analysis/capture.ts)',
   generate(rng, corpus) {
-    return withinSize(() => captureInput(rng, corpus), (i) => i.text.length);
+    return withinSize(
+      () => captureInput(rng, corpus),
+      (i) => i.text.length,
+    );
   },
   run({ text, asText }, probe) {
     let json: unknown = text;
@@ -474,22 +595,37 @@ function diagnosisInput(rng: Rng, corpus: Corpus): DiagnosisInput {
   if (rng.chance(0.05) && log.length > 0) {
     // Deep nesting where the schema allows any JSON (Summary).
     const e = (rng.pick(log) as { event?: Record<string, unknown> })?.event;
-    if (e && typeof e === 'object') setOwn(e, SUMMARY_FIELDS.find((f) => f in e) ?? 'detail', text.raw(deepJson(pickDepth(rng), rng.pick(['array', 'object', 'mixed'] as const))));
+    if (e && typeof e === 'object')
+      setOwn(
+        e,
+        SUMMARY_FIELDS.find((f) => f in e) ?? 'detail',
+        text.raw(deepJson(pickDepth(rng), rng.pick(['array', 'object', 'mixed'] as const))),
+      );
   }
-  const at = lastAt(log.filter((e): e is LogEntry => !!e && typeof (e as LogEntry).event?.at === 'number') as LogEntry[]);
+  const at = lastAt(
+    log.filter((e): e is LogEntry => !!e && typeof (e as LogEntry).event?.at === 'number') as LogEntry[],
+  );
   const nowMs = rng.weighted<() => number | undefined>([
     [4, () => undefined],
     [3, () => at + rng.range(-20_000, 60_000)],
     [1, () => rng.pick([0, -1, 8.64e15, 1e308, -1e308])],
   ])();
-  return { text: text.stringify(captureFile(rng, log)), ...(nowMs === undefined ? {} : { nowMs }), filter: randomFilter(rng) };
+  return {
+    text: text.stringify(captureFile(rng, log)),
+    ...(nowMs === undefined ? {} : { nowMs }),
+    filter: randomFilter(rng),
+  };
 }
 
 export const diagnosisTarget: Target<DiagnosisInput> = {
   name: 'diagnosis',
-  covers: 'diagnose, collectAttempts (src/analysis/diagnosis), buildTimeline (src/analysis/timeline.ts), filterRows (src/analysis/filter.ts) over logs read by parseCaptureFile',
+  covers:
+    'diagnose, collectAttempts (src/analysis/diagnosis), buildTimeline (src/analysis/timeline.ts), filterRows (src/analysis/filter.ts) over logs read by parseCaptureFile',
   generate(rng, corpus) {
-    return withinSize(() => diagnosisInput(rng, corpus), (i) => i.text.length);
+    return withinSize(
+      () => diagnosisInput(rng, corpus),
+      (i) => i.text.length,
+    );
   },
   run({ text, nowMs, filter }, probe) {
     let entries: LogEntry[];
@@ -536,12 +672,37 @@ function plantToken(rng: Rng): Planted {
   const enc = (b: Uint8Array | string) => encodeB64(b, variant);
   if (rng.chance(0.3)) {
     const alg = rng.pick(['RSA-OAEP', 'RSA-OAEP-256', 'dir', 'ECDH-ES+A256KW']);
-    const h = enc(JSON.stringify({ alg, enc: rng.pick(['A256GCM', 'A128CBC-HS256']), ...(rng.chance(0.5) ? { kid: rng.chars(12, 'abcdef0123456789') } : {}) }));
-    const parts = [alg === 'dir' ? '' : enc(rng.bytes(rng.pick([128, 256]))), enc(rng.bytes(12 + 3 * rng.int(2))), enc(rng.bytes(rng.range(16, 600))), enc(rng.bytes(16 + 3 * rng.int(2)))];
+    const h = enc(
+      JSON.stringify({
+        alg,
+        enc: rng.pick(['A256GCM', 'A128CBC-HS256']),
+        ...(rng.chance(0.5) ? { kid: rng.chars(12, 'abcdef0123456789') } : {}),
+      }),
+    );
+    const parts = [
+      alg === 'dir' ? '' : enc(rng.bytes(rng.pick([128, 256]))),
+      enc(rng.bytes(12 + 3 * rng.int(2))),
+      enc(rng.bytes(rng.range(16, 600))),
+      enc(rng.bytes(16 + 3 * rng.int(2))),
+    ];
     return { value: [h, ...parts].join('.'), parts: parts.filter((p) => p.length > 0), kind: 'jwe', encoding: variant };
   }
-  const h = enc(JSON.stringify({ alg: rng.pick(['RS256', 'RS512', 'PS256', 'ES256', 'HS256']), typ: 'JWT', ...(rng.chance(0.5) ? { kid: rng.chars(rng.range(8, 40), 'ABCDEFabcdef0123456789-_') } : {}) }));
-  const p = enc(JSON.stringify({ sub: rng.chars(12, 'abcdef0123456789'), aud: 'api://botid-0b0701', exp: 1_795_234_976 + rng.range(-9999, 9999), ...(rng.chance(0.4) ? { lwicontexts: JSON.stringify({ msdyn_cartvalue: String(rng.range(1, 99_999)) }) } : {}), ...(rng.chance(0.3) ? { name: hostileString(rng).slice(0, 80) } : {}) }));
+  const h = enc(
+    JSON.stringify({
+      alg: rng.pick(['RS256', 'RS512', 'PS256', 'ES256', 'HS256']),
+      typ: 'JWT',
+      ...(rng.chance(0.5) ? { kid: rng.chars(rng.range(8, 40), 'ABCDEFabcdef0123456789-_') } : {}),
+    }),
+  );
+  const p = enc(
+    JSON.stringify({
+      sub: rng.chars(12, 'abcdef0123456789'),
+      aud: 'api://botid-0b0701',
+      exp: 1_795_234_976 + rng.range(-9999, 9999),
+      ...(rng.chance(0.4) ? { lwicontexts: JSON.stringify({ msdyn_cartvalue: String(rng.range(1, 99_999)) }) } : {}),
+      ...(rng.chance(0.3) ? { name: hostileString(rng).slice(0, 80) } : {}),
+    }),
+  );
   const sig = enc(rng.bytes(rng.pick([32, 64, 256, 512])));
   return { value: `${h}.${p}.${sig}`, parts: [sig], kind: 'jws', encoding: variant };
 }
@@ -564,8 +725,36 @@ function plantOpaque(rng: Rng): Planted {
 }
 
 /** Query/fragment parameters and keys the redaction documents as secret (docs/capture-format.md, "Redaction"). */
-const SECRET_PARAMS = ['access_token', 'id_token', 'token', 'code', 'hmac', 'sig', 'signature', 'key', 'secret', 'password'];
-const SECRET_KEYS = ['token', 'id_token', 'auth_token', 'access_token', 'accessToken', 'refresh_token', 'authenticatedUserToken', 'AuthenticatedUserToken', 'client_secret', 'clientSecret', 'password', 'apiKey', 'authorization', 'Authorization', 'hmac', 'signature'];
+const SECRET_PARAMS = [
+  'access_token',
+  'id_token',
+  'token',
+  'code',
+  'hmac',
+  'sig',
+  'signature',
+  'key',
+  'secret',
+  'password',
+];
+const SECRET_KEYS = [
+  'token',
+  'id_token',
+  'auth_token',
+  'access_token',
+  'accessToken',
+  'refresh_token',
+  'authenticatedUserToken',
+  'AuthenticatedUserToken',
+  'client_secret',
+  'clientSecret',
+  'password',
+  'apiKey',
+  'authorization',
+  'Authorization',
+  'hmac',
+  'signature',
+];
 const ANY_PARAMS = ['state', 'assertion', 'jwt', 'x', 'redirect_uri', 'data'];
 
 /** Text around a planted secret; `big`: a long run (16 K to the profile's limit) that also times the redaction. */
@@ -594,19 +783,52 @@ function tokenPlacements(rng: Rng): Placement[] {
   const param = rng.pick([...SECRET_PARAMS, ...ANY_PARAMS]);
   return [
     { name: 'bare', wrap: identity, encode: identity },
-    { name: 'url-param', wrap: (v) => `https://login.contoso.example/cb?foo=1&${param}=${v}&state=abc`, encode: identity },
-    { name: 'url-fragment', wrap: (v) => `https://contoso.example/cb#${param}=${v}&token_type=Bearer`, encode: identity },
+    {
+      name: 'url-param',
+      wrap: (v) => `https://login.contoso.example/cb?foo=1&${param}=${v}&state=abc`,
+      encode: identity,
+    },
+    {
+      name: 'url-fragment',
+      wrap: (v) => `https://contoso.example/cb#${param}=${v}&token_type=Bearer`,
+      encode: identity,
+    },
     { name: 'url-path', wrap: (v) => `https://api.contoso.example/session/${v}/start`, encode: identity },
     { name: 'percent-param', wrap: (v) => `https://x.test/?${param}=${pct(v)}&y=1`, encode: pct },
-    { name: 'percent-json-param', wrap: (v) => `https://x.test/?state=${pct(JSON.stringify({ t: v, n: 1 }))}`, encode: pct },
-    { name: 'double-encoded', wrap: (v) => `https://x.test/login?redirect_uri=${pct(`https://app.test/cb?id_token=${pct(v)}`)}`, encode: pct2 },
+    {
+      name: 'percent-json-param',
+      wrap: (v) => `https://x.test/?state=${pct(JSON.stringify({ t: v, n: 1 }))}`,
+      encode: pct,
+    },
+    {
+      name: 'double-encoded',
+      wrap: (v) => `https://x.test/login?redirect_uri=${pct(`https://app.test/cb?id_token=${pct(v)}`)}`,
+      encode: pct2,
+    },
     { name: 'header-authorization', wrap: (v) => `Authorization: Bearer ${v}`, encode: identity },
     { name: 'header-authenticated-user-token', wrap: (v) => `AuthenticatedUserToken: ${v}`, encode: identity },
-    { name: 'cookie', wrap: (v) => `Cookie: ai_session=abc; ${rng.pick(['token', 'session', 'auth', 'x'])}=${v}; lang=en`, encode: identity },
-    { name: 'json-text', wrap: (v) => JSON.stringify({ ok: false, [rng.pick(['value', 'token', 'jwt', 'x'])]: v, n: 1 }), encode: identity },
+    {
+      name: 'cookie',
+      wrap: (v) => `Cookie: ai_session=abc; ${rng.pick(['token', 'session', 'auth', 'x'])}=${v}; lang=en`,
+      encode: identity,
+    },
+    {
+      name: 'json-text',
+      wrap: (v) => JSON.stringify({ ok: false, [rng.pick(['value', 'token', 'jwt', 'x'])]: v, n: 1 }),
+      encode: identity,
+    },
     { name: 'json-escaped-slash', wrap: (v) => `{"value":"${escSlash(v)}"}`, encode: escSlash },
-    { name: 'prose', wrap: (v) => `${rng.pick(['Token was', 'got', 'The provider returned'])} ${v}${rng.pick(['.', '. Then it failed.', ',', '', ')', '!'])}`, encode: identity },
-    { name: 'quoted', wrap: (v) => `${rng.pick(['"', "'", '`', '(', '<', '['])}${v}${rng.pick(['"', "'", '`', ')', '>', ']'])}`, encode: identity },
+    {
+      name: 'prose',
+      wrap: (v) =>
+        `${rng.pick(['Token was', 'got', 'The provider returned'])} ${v}${rng.pick(['.', '. Then it failed.', ',', '', ')', '!'])}`,
+      encode: identity,
+    },
+    {
+      name: 'quoted',
+      wrap: (v) => `${rng.pick(['"', "'", '`', '(', '<', '['])}${v}${rng.pick(['"', "'", '`', ')', '>', ']'])}`,
+      encode: identity,
+    },
     { name: 'glued', wrap: (v) => `${rng.pick(['22', 'x', '%22', '=', ':', '0'])}${v}`, encode: identity },
   ];
 }
@@ -616,7 +838,11 @@ function opaquePlacements(rng: Rng): Placement[] {
   const key = rng.pick(SECRET_KEYS);
   return [
     { name: `url-param:${param}`, wrap: (v) => `https://x.test/cb?foo=1&${param}=${v}&state=abc`, encode: identity },
-    { name: `url-fragment:${param}`, wrap: (v) => `https://x.test/cb#${param}=${v}&token_type=Bearer`, encode: identity },
+    {
+      name: `url-fragment:${param}`,
+      wrap: (v) => `https://x.test/cb#${param}=${v}&token_type=Bearer`,
+      encode: identity,
+    },
     { name: `percent-param:${param}`, wrap: (v) => `https://x.test/?${param}=${pct(v)}`, encode: pct },
     { name: `json-text:${key}`, wrap: (v) => JSON.stringify({ ok: true, [key]: v }), encode: identity },
     { name: 'header-authorization', wrap: (v) => `Authorization: Bearer ${v}`, encode: identity },
@@ -628,7 +854,10 @@ function plantInText(rng: Rng): { text: string; needles: Needle[] } {
   const secret = rng.chance(0.7) ? plantToken(rng) : plantOpaque(rng);
   const placement = rng.pick(secret.kind === 'opaque' ? opaquePlacements(rng) : tokenPlacements(rng));
   const shape = `${secret.kind}/${secret.encoding}/${placement.name}`;
-  return { text: placement.wrap(secret.value), needles: secret.parts.map((p) => ({ secret: placement.encode(p), shape })) };
+  return {
+    text: placement.wrap(secret.value),
+    needles: secret.parts.map((p) => ({ secret: placement.encode(p), shape })),
+  };
 }
 
 /** Free text with 1–3 planted secrets among filler. */
@@ -652,47 +881,116 @@ function redactionEntries(rng: Rng): { entries: LogEntry[]; needles: Needle[] } 
   const needles: Needle[] = [];
   const entries: LogEntry[] = [];
   const base = (kind: string) => ({ t: 100 + entries.length, at: NOW + entries.length, kind });
-  const push = (event: Record<string, unknown>) => entries.push({ seq: entries.length + 1, frameId: 0, event: event as unknown as LogEntry['event'] });
+  const push = (event: Record<string, unknown>) =>
+    entries.push({ seq: entries.length + 1, frameId: 0, event: event as unknown as LogEntry['event'] });
   const events = rng.range(1, 4);
   const big = rng.chance(P_BIG) ? rng.int(events) : -1;
   for (let n = 0; n < events; n++) {
     const secret = rng.chance(0.6) ? plantToken(rng) : plantOpaque(rng);
-    const mark = (field: string) => needles.push(...secret.parts.map((p) => ({ secret: p, shape: `${secret.kind}/${secret.encoding}/${field}` })));
+    const mark = (field: string) =>
+      needles.push(...secret.parts.map((p) => ({ secret: p, shape: `${secret.kind}/${secret.encoding}/${field}` })));
     const inText = () => {
       const p = plantInText(rng);
       needles.push(...p.needles.map((x) => ({ ...x, shape: `${x.shape} (in an event)` })));
       return `${filler(rng, n === big)} ${p.text}`;
     };
     rng.weighted<() => void>([
-      [3, () => {
-        mark('provider.callback.token');
-        push({ ...base('provider.callback'), invocationId: 'a1', role: 'auth', elapsedMs: 5, sync: false, callCount: 1, token: secret.value, valueType: 'string' });
-      }],
-      [2, () => {
-        mark('omnichannel.http.authenticatedUserToken');
-        push({ ...base('omnichannel.http'), requestId: 'o1', method: 'POST', url: inText(), endpoint: 'v2/auth/getchattoken', status: 200, elapsedMs: 5, authenticatedUserToken: secret.value });
-      }],
-      [2, () => {
-        mark('directline.post.activity.tokenExchange.token');
-        push({ ...base('directline.post'), callId: 'p1', outcome: 'id', elapsedMs: 5, activity: { type: 'invoke', name: 'signin/tokenExchange', tokenExchange: { id: 'x', connectionName: 'SsoConnection', token: secret.value, tokenType: 'jwt' } } });
-      }],
-      [3, () => {
-        // A secret-named key somewhere inside a page value (Summary).
-        const key = rng.pick(SECRET_KEYS);
-        mark(`lcw.event.detail key ${key}`);
-        const inner: Record<string, unknown> = {};
-        setOwn(inner, key, key.toLowerCase() === 'authorization' && rng.chance(0.5) ? `Bearer ${secret.value}` : secret.value);
-        const detail = rng.pick([inner, { headers: inner }, { config: { auth: [inner] } }, [inner]]);
-        push({ ...base('lcw.event'), name: 'lcw:custom', detail });
-      }],
-      [2, () => {
-        const key = rng.pick(SECRET_KEYS);
-        mark(`sdk.call.args key ${key}`);
-        const arg: Record<string, unknown> = { inNewWindow: false };
-        setOwn(arg, key, secret.value);
-        push({ ...base('sdk.call'), callId: 'c1', method: 'startChat', args: [arg, inText()], outcome: 'returned', durationMs: 1, returnedPromise: false });
-      }],
-      [2, () => push({ ...base('net.request'), requestId: 'n1', api: 'fetch', method: 'POST', url: inText(), status: 200, elapsedMs: 3 })],
+      [
+        3,
+        () => {
+          mark('provider.callback.token');
+          push({
+            ...base('provider.callback'),
+            invocationId: 'a1',
+            role: 'auth',
+            elapsedMs: 5,
+            sync: false,
+            callCount: 1,
+            token: secret.value,
+            valueType: 'string',
+          });
+        },
+      ],
+      [
+        2,
+        () => {
+          mark('omnichannel.http.authenticatedUserToken');
+          push({
+            ...base('omnichannel.http'),
+            requestId: 'o1',
+            method: 'POST',
+            url: inText(),
+            endpoint: 'v2/auth/getchattoken',
+            status: 200,
+            elapsedMs: 5,
+            authenticatedUserToken: secret.value,
+          });
+        },
+      ],
+      [
+        2,
+        () => {
+          mark('directline.post.activity.tokenExchange.token');
+          push({
+            ...base('directline.post'),
+            callId: 'p1',
+            outcome: 'id',
+            elapsedMs: 5,
+            activity: {
+              type: 'invoke',
+              name: 'signin/tokenExchange',
+              tokenExchange: { id: 'x', connectionName: 'SsoConnection', token: secret.value, tokenType: 'jwt' },
+            },
+          });
+        },
+      ],
+      [
+        3,
+        () => {
+          // A secret-named key somewhere inside a page value (Summary).
+          const key = rng.pick(SECRET_KEYS);
+          mark(`lcw.event.detail key ${key}`);
+          const inner: Record<string, unknown> = {};
+          setOwn(
+            inner,
+            key,
+            key.toLowerCase() === 'authorization' && rng.chance(0.5) ? `Bearer ${secret.value}` : secret.value,
+          );
+          const detail = rng.pick([inner, { headers: inner }, { config: { auth: [inner] } }, [inner]]);
+          push({ ...base('lcw.event'), name: 'lcw:custom', detail });
+        },
+      ],
+      [
+        2,
+        () => {
+          const key = rng.pick(SECRET_KEYS);
+          mark(`sdk.call.args key ${key}`);
+          const arg: Record<string, unknown> = { inNewWindow: false };
+          setOwn(arg, key, secret.value);
+          push({
+            ...base('sdk.call'),
+            callId: 'c1',
+            method: 'startChat',
+            args: [arg, inText()],
+            outcome: 'returned',
+            durationMs: 1,
+            returnedPromise: false,
+          });
+        },
+      ],
+      [
+        2,
+        () =>
+          push({
+            ...base('net.request'),
+            requestId: 'n1',
+            api: 'fetch',
+            method: 'POST',
+            url: inText(),
+            status: 200,
+            elapsedMs: 3,
+          }),
+      ],
       [2, () => push({ ...base('page.error'), errorType: 'error', name: 'Error', message: inText() })],
       [1, () => push({ ...base('hook.error'), where: 'network', message: inText() })],
     ])();
@@ -704,10 +1002,11 @@ function redactionEntries(rng: Rng): { entries: LogEntry[]; needles: Needle[] } 
 function allStrings(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
   else if (Array.isArray(value)) value.forEach((v) => allStrings(v, out));
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) {
-    out.push(k);
-    allStrings(v, out);
-  }
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) {
+      out.push(k);
+      allStrings(v, out);
+    }
   return out;
 }
 
@@ -728,23 +1027,46 @@ export function survivingPart(secret: string, text: string): string | undefined 
 
 export const redactionTarget: Target<RedactionInput> = {
   name: 'redaction',
-  covers: "redactString, redactEntries (src/analysis/redact.ts), profile 'mask'; leak = a signature, JWE part or opaque secret (or 16+ characters of one) surviving",
+  covers:
+    "redactString, redactEntries (src/analysis/redact.ts), profile 'mask'; leak = a signature, JWE part or opaque secret (or 16+ characters of one) surviving",
   generate(rng) {
     if (rng.chance(0.5)) return { mode: 'string', ...redactionText(rng) };
     return { mode: 'entries', ...redactionEntries(rng) };
   },
   run(input, probe) {
     probe.planted(input.needles.length);
-    const text = input.mode === 'string' && input.repeat ? input.text + input.repeat[0].repeat(input.repeat[1]) : input.mode === 'string' ? input.text : '';
-    const out = input.mode === 'string' ? probe.call('redactString', () => redactString(text, 'mask')) : allStrings(probe.call('redactEntries', () => redactEntries(input.entries, 'mask'))).join('\n');
+    const text =
+      input.mode === 'string' && input.repeat
+        ? input.text + input.repeat[0].repeat(input.repeat[1])
+        : input.mode === 'string'
+          ? input.text
+          : '';
+    const out =
+      input.mode === 'string'
+        ? probe.call('redactString', () => redactString(text, 'mask'))
+        : allStrings(probe.call('redactEntries', () => redactEntries(input.entries, 'mask'))).join('\n');
     for (const needle of input.needles) {
       const part = survivingPart(needle.secret, out);
-      if (part !== undefined) probe.leak(needle.shape, part === needle.secret ? `the whole secret survived (${needle.secret.length} chars)` : `part of a ${needle.secret.length}-char secret survived: ${part}`);
+      if (part !== undefined)
+        probe.leak(
+          needle.shape,
+          part === needle.secret
+            ? `the whole secret survived (${needle.secret.length} chars)`
+            : `part of a ${needle.secret.length}-char secret survived: ${part}`,
+        );
     }
   },
 };
 
 /** Every target, in report order. */
-export const TARGETS: readonly Target<any>[] = [jwtTarget, lwiTarget, relayTarget, harTarget, captureTarget, diagnosisTarget, redactionTarget];
+export const TARGETS: readonly Target<any>[] = [
+  jwtTarget,
+  lwiTarget,
+  relayTarget,
+  harTarget,
+  captureTarget,
+  diagnosisTarget,
+  redactionTarget,
+];
 
 export const targetByName = (name: string): Target<any> | undefined => TARGETS.find((t) => t.name === name);

@@ -28,8 +28,13 @@ export function capturedAt(id: string): number | undefined {
 }
 
 /** A copy of `entries` with every event of `kind` passed through `edit` (which mutates or returns a new event). */
-export function editEvents<K extends CapturedEvent['kind']>(entries: LogEntry[], kind: K, edit: (e: Extract<CapturedEvent, { kind: K }>, entry: LogEntry) => void): LogEntry[] {
+export function editEvents<K extends CapturedEvent['kind']>(
+  entries: LogEntry[],
+  kind: K,
+  edit: (e: Extract<CapturedEvent, { kind: K }>, entry: LogEntry) => void,
+): LogEntry[] {
   const copy = structuredClone(entries);
-  for (const entry of copy) if (entry.event.kind === kind) edit(entry.event as Extract<CapturedEvent, { kind: K }>, entry);
+  for (const entry of copy)
+    if (entry.event.kind === kind) edit(entry.event as Extract<CapturedEvent, { kind: K }>, entry);
   return copy;
 }

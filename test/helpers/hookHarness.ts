@@ -6,7 +6,8 @@ export function hookOn(win: Window & typeof globalThis = window) {
   const events: HookEvent[] = [];
   const installed = installHook(win, (e) => events.push(e));
   const kinds = () => events.map((e) => e.kind);
-  const ofKind = <K extends HookEvent['kind']>(kind: K) => events.filter((e): e is Extract<HookEvent, { kind: K }> => e.kind === kind);
+  const ofKind = <K extends HookEvent['kind']>(kind: K) =>
+    events.filter((e): e is Extract<HookEvent, { kind: K }> => e.kind === kind);
   return { events, installed, kinds, ofKind };
 }
 

@@ -31,7 +31,10 @@ export const NASTY_JSON: [label: string, json: string][] = [
   ['html', '"<img src=x onerror=alert(1)>"'],
   ['deep array', `${'['.repeat(500)}${']'.repeat(500)}`],
   ['deep object', `${'{"a":'.repeat(300)}0${'}'.repeat(300)}`],
-  ['wide object', JSON.stringify(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, { toString: i }])))],
+  [
+    'wide object',
+    JSON.stringify(Object.fromEntries(Array.from({ length: 2000 }, (_, i) => [`k${i}`, { toString: i }]))),
+  ],
   ['long string', JSON.stringify('x'.repeat(70_000))],
   ['true', 'true'],
   ['null', 'null'],

@@ -40,7 +40,8 @@ export function memoryArea(quota = Infinity): MemoryArea {
     async set(items) {
       area.calls.set += 1;
       let after = used();
-      for (const [k, v] of Object.entries(items)) after += storedChars(v) - (data.has(k) ? storedChars(data.get(k)) : 0);
+      for (const [k, v] of Object.entries(items))
+        after += storedChars(v) - (data.has(k) ? storedChars(data.get(k)) : 0);
       if (after > quota) throw new Error('Resource::kQuotaBytes quota exceeded');
       for (const [k, v] of Object.entries(items)) data.set(k, structuredClone(v));
     },

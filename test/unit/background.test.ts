@@ -33,22 +33,38 @@ async function startBackground(session: MemoryArea = memoryArea()) {
     storage: { session, local: { get: async () => ({}) }, onChanged: event() },
     tabs: { onRemoved: event() },
     webNavigation: { onCommitted: committed },
-    action: { setBadgeBackgroundColor: async () => undefined, setBadgeText: async () => undefined, setTitle: async () => undefined },
+    action: {
+      setBadgeBackgroundColor: async () => undefined,
+      setBadgeText: async () => undefined,
+      setTitle: async () => undefined,
+    },
   };
   vi.doMock('webextension-polyfill', () => ({ default: browser }));
   await import('../../src/background/index');
   const handle = (globalThis as any).__chatSsoInspector as { store: TabLogStore; ready: Promise<void> };
   await handle.ready;
   const send = async (message: unknown, { tabId = 1, frameId = 0, documentId = 'doc-1' }: Sender = {}) =>
-    runtime.onMessage.listeners[0]!(message, { id: 'ext-id', tab: { id: tabId }, frameId, ...(documentId ? { documentId } : {}) });
+    runtime.onMessage.listeners[0]!(message, {
+      id: 'ext-id',
+      tab: { id: tabId },
+      frameId,
+      ...(documentId ? { documentId } : {}),
+    });
   const commit = async (tabId: number, documentId?: string, frameId = 0) => {
-    for (const f of committed.listeners) f({ tabId, frameId, url: 'https://example.test/', timeStamp: 0, ...(documentId ? { documentId } : {}) });
+    for (const f of committed.listeners)
+      f({ tabId, frameId, url: 'https://example.test/', timeStamp: 0, ...(documentId ? { documentId } : {}) });
     await handle.ready;
     await new Promise((r) => setTimeout(r, 0));
   };
   const connect = async (tabId: number) => {
     const received: PanelPortMessage[] = [];
-    const port = { name: `panel:${tabId}`, sender: { id: 'ext-id' }, postMessage: (m: PanelPortMessage) => void received.push(structuredClone(m)), onMessage: event(), onDisconnect: event() };
+    const port = {
+      name: `panel:${tabId}`,
+      sender: { id: 'ext-id' },
+      postMessage: (m: PanelPortMessage) => void received.push(structuredClone(m)),
+      onMessage: event(),
+      onDisconnect: event(),
+    };
     runtime.onConnect.listeners[0]!(port);
     await handle.ready;
     await new Promise((r) => setTimeout(r, 0));
@@ -58,7 +74,14 @@ async function startBackground(session: MemoryArea = memoryArea()) {
 }
 
 const at = 1_800_000_000_000;
-const installed = (url: string): HookEvent => ({ kind: 'hook.installed', url, top: true, readyState: 'loading', t: 1, at });
+const installed = (url: string): HookEvent => ({
+  kind: 'hook.installed',
+  url,
+  top: true,
+  readyState: 'loading',
+  t: 1,
+  at,
+});
 const call = (i: number): HookEvent => ({ kind: 'lcw.event', name: `lcw:e${i}`, t: i, at: at + i });
 let batch = 0;
 const events = (list: unknown[]) => ({ type: 'hook-events', batchId: `b-${(batch += 1)}`, events: list });
@@ -107,7 +130,9 @@ describe('navigation from browser signals', () => {
     await bg.send({ type: 'relay-rejected', count: 2, reasons: ['page-sent'] }, { documentId: 'doc-2' });
     const rows = bg.store.entries(1);
     expect(kinds(rows)).toEqual(['hook.installed', 'relay.rejected', 'hook.installed', 'relay.rejected']);
-    expect(rows.filter((e) => e.event.kind === 'relay.rejected').map((e) => (e.event as { count: number }).count)).toEqual([5, 2]);
+    expect(
+      rows.filter((e) => e.event.kind === 'relay.rejected').map((e) => (e.event as { count: number }).count),
+    ).toEqual([5, 2]);
     // The panel saw one append per new entry and updates for the counts that grew.
     expect(panel.received.some((m) => m.type === 'update')).toBe(true);
     expect(panel.received.filter((m) => m.type === 'cleared')).toEqual([]);
@@ -139,9 +164,15 @@ describe('navigation from browser signals', () => {
     const a = { current: 'A', retired: [] };
     expect(commitTopDocument(a, 'A')).toEqual({ state: a, isNew: false });
     expect(commitTopDocument(a, undefined)).toEqual({ state: { current: null, retired: ['A'] }, isNew: true });
-    expect(classifyTopFrameMessage({ current: null, retired: ['A'] }, 'B')).toEqual({ state: { current: 'B', retired: ['A'] }, verdict: 'current' });
+    expect(classifyTopFrameMessage({ current: null, retired: ['A'] }, 'B')).toEqual({
+      state: { current: 'B', retired: ['A'] },
+      verdict: 'current',
+    });
     expect(classifyTopFrameMessage({ current: 'B', retired: ['A'] }, 'A').verdict).toBe('stale');
-    expect(classifyTopFrameMessage({ current: 'B', retired: ['A'] }, 'C')).toEqual({ state: { current: 'C', retired: ['B', 'A'] }, verdict: 'new' });
+    expect(classifyTopFrameMessage({ current: 'B', retired: ['A'] }, 'C')).toEqual({
+      state: { current: 'C', retired: ['B', 'A'] },
+      verdict: 'new',
+    });
     expect(classifyTopFrameMessage(a, undefined)).toEqual({ state: a, verdict: 'current' });
   });
 });
@@ -154,11 +185,19 @@ describe('what the relay sends is checked', () => {
     expect(await bg.send({ type: 'hook-events', batchId: 'x'.repeat(500), events: [] })).toEqual({ ok: false });
     expect(await bg.send({ type: 'relay-rejected', count: 'many' })).toEqual({ ok: false });
     expect(bg.store.count(1)).toBe(0);
-    for (let i = 0; i < 1_000; i++) await bg.send(events([{ kind: 'budget.exceeded', invocationId: 'x', t: 0, at: 0, limitMs: 1 }, { ...call(i), extra: 'dropped' }]));
+    for (let i = 0; i < 1_000; i++)
+      await bg.send(
+        events([
+          { kind: 'budget.exceeded', invocationId: 'x', t: 0, at: 0, limitMs: 1 },
+          { ...call(i), extra: 'dropped' },
+        ]),
+      );
     const rows = bg.store.entries(1);
     expect(rows.filter((e) => e.event.kind === 'lcw.event')).toHaveLength(1_000);
     expect(rows.filter((e) => e.event.kind === 'budget.exceeded')).toEqual([]); // a background kind from the relay: refused
-    expect(rows.filter((e) => e.event.kind === 'relay.rejected').map((e) => e.event)).toEqual([expect.objectContaining({ count: 1_000, reasons: ['background-check'] })]);
+    expect(rows.filter((e) => e.event.kind === 'relay.rejected').map((e) => e.event)).toEqual([
+      expect.objectContaining({ count: 1_000, reasons: ['background-check'] }),
+    ]);
     expect(rows.find((e) => e.event.kind === 'lcw.event')!.event).not.toHaveProperty('extra');
   });
 
@@ -175,9 +214,12 @@ describe('snapshots to the panel', () => {
   it('come in parts below the message size limit, which the panel puts back together', async () => {
     const bg = await startBackground();
     // ~9.6 MB of valid events: 40 × 240 KB.
-    for (let i = 0; i < 40; i++) await bg.send(events([{ ...call(i), detail: Array.from({ length: 4 }, () => 'q'.repeat(60_000)) }]));
+    for (let i = 0; i < 40; i++)
+      await bg.send(events([{ ...call(i), detail: Array.from({ length: 4 }, () => 'q'.repeat(60_000)) }]));
     const panel = await bg.connect(1);
-    const parts = panel.received.filter((m): m is Extract<PanelPortMessage, { type: 'snapshot' }> => m.type === 'snapshot');
+    const parts = panel.received.filter(
+      (m): m is Extract<PanelPortMessage, { type: 'snapshot' }> => m.type === 'snapshot',
+    );
     expect(parts.length).toBeGreaterThan(2);
     for (const p of parts) expect(JSON.stringify(p).length).toBeLessThan(PORT_MESSAGE_CHARS + 300_000);
     expect(parts.map((p) => p.part)).toEqual(parts.map((_, i) => i));

@@ -5,9 +5,21 @@ import type { CapturedEvent, LogEntry } from '../../src/shared/events';
 const T0 = 1_800_000_000_000; // epoch ms when the test starts
 let seq = 0;
 const entry = (event: CapturedEvent): LogEntry => ({ seq: ++seq, frameId: 0, event });
-const invoke = (id: string, at: number, role: 'auth' | 'bot' = 'auth') => entry({ kind: 'provider.invoke', invocationId: id, role, t: at - T0, at });
+const invoke = (id: string, at: number, role: 'auth' | 'bot' = 'auth') =>
+  entry({ kind: 'provider.invoke', invocationId: id, role, t: at - T0, at });
 const callback = (id: string, at: number, elapsedMs: number) =>
-  entry({ kind: 'provider.callback', invocationId: id, role: 'auth', elapsedMs, sync: false, callCount: 1, valueType: 'string', token: 'a.b.c', t: at - T0, at });
+  entry({
+    kind: 'provider.callback',
+    invocationId: id,
+    role: 'auth',
+    elapsedMs,
+    sync: false,
+    callCount: 1,
+    valueType: 'string',
+    token: 'a.b.c',
+    t: at - T0,
+    at,
+  });
 
 function watch() {
   const flags: BudgetFlag[] = [];

@@ -3,7 +3,12 @@
  * files that are not captures, newer versions and invalid entries.
  */
 import { describe, expect, it } from 'vitest';
-import { buildCaptureFile, CAPTURE_FORMAT, CAPTURE_VERSION, parseCaptureFile } from '../../src/analysis/formats/capture';
+import {
+  buildCaptureFile,
+  CAPTURE_FORMAT,
+  CAPTURE_VERSION,
+  parseCaptureFile,
+} from '../../src/analysis/formats/capture';
 import { redactEntries } from '../../src/analysis/formats/redact';
 import type { LogEntry } from '../../src/shared/events';
 import { capture, CAPTURE_IDS } from '../helpers/captures';
@@ -48,7 +53,14 @@ describe('parseCaptureFile', () => {
     const parsed = parseCaptureFile(roundTrip(file));
     expect(parsed.warnings).toEqual([]);
     expect(parsed.entries).toEqual(file.entries);
-    expect(parsed.meta).toEqual({ version: 1, exportedAt: '2026-11-21T03:30:00.000Z', extensionVersion: '0.1.0', redaction: 'mask', tabUrl: 'https://portal.test/', dropped: 3 });
+    expect(parsed.meta).toEqual({
+      version: 1,
+      exportedAt: '2026-11-21T03:30:00.000Z',
+      extensionVersion: '0.1.0',
+      redaction: 'mask',
+      tabUrl: 'https://portal.test/',
+      dropped: 3,
+    });
   });
 
   it('also accepts the file text', () => {
@@ -85,16 +97,29 @@ describe('parseCaptureFile', () => {
     ];
     const parsed = parseCaptureFile({ ...file, entries: [...entries, ...bad] });
     expect(parsed.entries).toHaveLength(good);
-    expect(parsed.warnings).toEqual([expect.stringMatching(/^3 entries were not valid and were skipped \(first: entry \d+: event \(no\.such\.kind\)/)]);
+    expect(parsed.warnings).toEqual([
+      expect.stringMatching(/^3 entries were not valid and were skipped \(first: entry \d+: event \(no\.such\.kind\)/),
+    ]);
   });
 
   it('validates background events with their own schema', () => {
     const background: LogEntry[] = [
-      { seq: 1, frameId: -1, event: { kind: 'budget.exceeded', at: 2, t: 10_100, invocationId: 'i-1', limitMs: 10_000 } },
+      {
+        seq: 1,
+        frameId: -1,
+        event: { kind: 'budget.exceeded', at: 2, t: 10_100, invocationId: 'i-1', limitMs: 10_000 },
+      },
       { seq: 2, frameId: 0, event: { kind: 'relay.rejected', at: 3, t: 0, count: 2, reasons: ['bad-event'] } },
     ];
-    const broken = { seq: 3, frameId: -1, event: { kind: 'relay.rejected', at: 3, t: 0, count: -1, reasons: 'bad-event' } };
-    const parsed = parseCaptureFile({ ...roundTrip(buildCaptureFile(background, meta)), entries: [...background, broken] });
+    const broken = {
+      seq: 3,
+      frameId: -1,
+      event: { kind: 'relay.rejected', at: 3, t: 0, count: -1, reasons: 'bad-event' },
+    };
+    const parsed = parseCaptureFile({
+      ...roundTrip(buildCaptureFile(background, meta)),
+      entries: [...background, broken],
+    });
     expect(parsed.entries).toEqual(background);
     expect(parsed.warnings).toEqual([expect.stringMatching(/^1 entry was not valid and was skipped/)]);
   });
@@ -103,14 +128,26 @@ describe('parseCaptureFile', () => {
     const [a, b, c] = capture('fast') as [LogEntry, LogEntry, LogEntry];
     const parsed = parseCaptureFile({ ...roundTrip(buildCaptureFile([], meta)), entries: [c, a, b, a] });
     expect(parsed.entries.map((e) => e.seq)).toEqual([a.seq, b.seq, c.seq]);
-    expect(parsed.warnings).toEqual(['1 entry repeats a seq already used and was skipped.', 'The entries were not in seq order; they were sorted by seq.']);
+    expect(parsed.warnings).toEqual([
+      '1 entry repeats a seq already used and was skipped.',
+      'The entries were not in seq order; they were sorted by seq.',
+    ]);
   });
 
   it('reads a file whose descriptive fields are wrong, with warnings instead of an error', () => {
-    const parsed = parseCaptureFile({ format: CAPTURE_FORMAT, version: 1, exportedAt: 'yesterday', redaction: 'hash', dropped: -2, entries: capture('fast') });
+    const parsed = parseCaptureFile({
+      format: CAPTURE_FORMAT,
+      version: 1,
+      exportedAt: 'yesterday',
+      redaction: 'hash',
+      dropped: -2,
+      entries: capture('fast'),
+    });
     expect(parsed.entries).toHaveLength(capture('fast').length);
     expect(parsed.meta).toEqual({ version: 1, dropped: 0 });
     expect(parsed.warnings).toHaveLength(4);
-    expect(parsed.warnings.join('\n')).toMatch(/export time is not valid[\s\S]*no extension version[\s\S]*redaction profile is not valid[\s\S]*dropped-entry count is not valid/);
+    expect(parsed.warnings.join('\n')).toMatch(
+      /export time is not valid[\s\S]*no extension version[\s\S]*redaction profile is not valid[\s\S]*dropped-entry count is not valid/,
+    );
   });
 });

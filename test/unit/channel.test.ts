@@ -15,7 +15,11 @@ async function setup() {
   const hook = () => {
     let ready = false;
     const node = offerChannel(doc, dispatch, () => (ready = true));
-    return { node, ready: () => ready, send: (detail: string) => node.dispatchEvent(new win.CustomEvent(PAGE_EVENT_NAME, { detail })) };
+    return {
+      node,
+      ready: () => ready,
+      send: (detail: string) => node.dispatchEvent(new win.CustomEvent(PAGE_EVENT_NAME, { detail })),
+    };
   };
   const relay = () => acceptChannel(doc, PAGE_EVENT_NAME, (e) => received.push((e as CustomEvent).detail));
   /** What a page script does: any DOM change (the parser's first node does the same). */

@@ -15,7 +15,10 @@ import { WEBCHAT_SCENARIOS } from '../../demo/webchat/scenarios.js';
 import { REALCODE_SCENARIOS } from '../../demo/realcode/scenarios.js';
 
 /** The `fast` capture with its auth token replaced (claims relative to the moment it was handed over, seconds). */
-function fastWithToken(claims: (atSeconds: number) => Record<string, unknown>, header?: Record<string, unknown>): LogEntry[] {
+function fastWithToken(
+  claims: (atSeconds: number) => Record<string, unknown>,
+  header?: Record<string, unknown>,
+): LogEntry[] {
   return editEvents(capture('fast'), 'provider.callback', (e) => {
     e.token = jwt(claims(Math.floor(e.at / 1000)), header);
   });
@@ -24,9 +27,18 @@ const baseClaims = (now: number) => ({ iss: 'https://portal', sub: 'c-1', iat: n
 
 type Case = string | { name: string; entries: () => LogEntry[] };
 const variants: Record<string, { name: string; entries: () => LogEntry[] }> = {
-  'exp-within-skew': { name: 'exp 60 s before capture (within the 300 s skew)', entries: () => fastWithToken((now) => ({ ...baseClaims(now), exp: now - 60 })) },
-  'nbf-within-skew': { name: 'nbf 60 s after capture (within the skew)', entries: () => fastWithToken((now) => ({ ...baseClaims(now), nbf: now + 60 })) },
-  'lwi-bad-json': { name: 'lwicontexts that is not JSON', entries: () => fastWithToken((now) => ({ ...baseClaims(now), lwicontexts: '{oops' })) },
+  'exp-within-skew': {
+    name: 'exp 60 s before capture (within the 300 s skew)',
+    entries: () => fastWithToken((now) => ({ ...baseClaims(now), exp: now - 60 })),
+  },
+  'nbf-within-skew': {
+    name: 'nbf 60 s after capture (within the skew)',
+    entries: () => fastWithToken((now) => ({ ...baseClaims(now), nbf: now + 60 })),
+  },
+  'lwi-bad-json': {
+    name: 'lwicontexts that is not JSON',
+    entries: () => fastWithToken((now) => ({ ...baseClaims(now), lwicontexts: '{oops' })),
+  },
   'bot-no-state': {
     name: 'botTokenUrl without state',
     entries: () =>
@@ -56,7 +68,8 @@ const variants: Record<string, { name: string; entries: () => LogEntry[] }> = {
 const entriesOf = (c: Case) => (typeof c === 'string' ? capture(c) : c.entries());
 const nameOf = (c: Case) => (typeof c === 'string' ? c : c.name);
 /** Diagnoses a case as of the moment it was captured (as the live panel did). */
-const diagnoseCase = (c: Case) => diagnose(entriesOf(c), typeof c === 'string' && capturedAt(c) !== undefined ? { nowMs: capturedAt(c)! } : {});
+const diagnoseCase = (c: Case) =>
+  diagnose(entriesOf(c), typeof c === 'string' && capturedAt(c) !== undefined ? { nowMs: capturedAt(c)! } : {});
 
 /** For each check: captures where it must fire and captures where it must stay silent. */
 const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
@@ -67,7 +80,10 @@ const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
   'auth.token-not-jwt': { fires: ['malformed', 'rc-auth-not-jwt'], silent: ['fast', 'empty-token', 'rc-auth-ok'] },
   'auth.alg-not-rs256': { fires: ['hs256', 'hostile-token'], silent: ['fast', 'expired'] },
   'auth.missing-claims': { fires: ['missing-claims', 'hostile-token'], silent: ['fast', 'exp-ms'] },
-  'auth.token-expired': { fires: ['expired', 'rc-auth-expired'], silent: ['fast', variants['exp-within-skew']!, 'rc-auth-ok'] },
+  'auth.token-expired': {
+    fires: ['expired', 'rc-auth-expired'],
+    silent: ['fast', variants['exp-within-skew']!, 'rc-auth-ok'],
+  },
   'auth.token-not-yet-valid': { fires: ['nbf-future'], silent: ['fast', variants['nbf-within-skew']!] },
   'auth.time-claims-in-milliseconds': { fires: ['exp-ms'], silent: ['fast', 'nbf-future'] },
   'auth.lwicontexts-not-string': { fires: ['lwi-object', 'hostile-token'], silent: ['fast', 'lwi-nested'] },
@@ -75,10 +91,22 @@ const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
   'auth.lwicontexts-non-primitive': { fires: ['lwi-nested'], silent: ['fast', 'lwi-object', 'lwi-long'] },
   'auth.lwicontexts-too-long': { fires: ['lwi-long'], silent: ['fast', 'lwi-nested'] },
   'auth.provider-set-before-ready': { fires: ['set-before-ready'], silent: ['fast', 'v1-async'] },
-  'auth.async-callback-at-registration': { fires: ['v1-async'], silent: ['fast', 'empty-token', variants['coarse-clock']!] },
-  'auth.provider-ok': { fires: ['fast', 'lwi-nested', 'rc-auth-ok'], silent: ['slow', 'hs256', 'expired', 'malformed', 'rc-auth-not-jwt'] },
-  'lcw.error': { fires: ['never', 'throws', 'expired', 'scripts-fail', 'auth-function-missing', 'context-throws', 'rc-auth-missing'], silent: ['fast', 'bot-200', 'rc-auth-ok'] },
-  'botauth.token-post-status': { fires: ['bot-200', 'bot-500', 'rc-bot-hidden', 'rc-bot-shown-500'], silent: ['fast', 'rc-bot-no-sasurl'] },
+  'auth.async-callback-at-registration': {
+    fires: ['v1-async'],
+    silent: ['fast', 'empty-token', variants['coarse-clock']!],
+  },
+  'auth.provider-ok': {
+    fires: ['fast', 'lwi-nested', 'rc-auth-ok'],
+    silent: ['slow', 'hs256', 'expired', 'malformed', 'rc-auth-not-jwt'],
+  },
+  'lcw.error': {
+    fires: ['never', 'throws', 'expired', 'scripts-fail', 'auth-function-missing', 'context-throws', 'rc-auth-missing'],
+    silent: ['fast', 'bot-200', 'rc-auth-ok'],
+  },
+  'botauth.token-post-status': {
+    fires: ['bot-200', 'bot-500', 'rc-bot-hidden', 'rc-bot-shown-500'],
+    silent: ['fast', 'rc-bot-no-sasurl'],
+  },
   'botauth.callback-missing': { fires: ['bot-no-callback'], silent: ['bot-200', 'bot-late'] },
   // Silent where the widget's own decision is visible: widget.card-shown-after-window says it there.
   'botauth.callback-late': { fires: ['bot-late'], silent: ['bot-200', 'bot-no-callback', 'rc-bot-late-callback'] },
@@ -98,15 +126,27 @@ const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
   'bf.invoke-400': { fires: ['sso-wrong-connection', 'sso-no-token'], silent: ['sso-success', 'sso-failure-412'] },
   'bf.invoke-501': { fires: ['sso-not-routed'], silent: ['sso-success', 'sso-bot-error'] },
   'bf.invoke-500': { fires: ['sso-bot-error'], silent: ['sso-success', 'sso-not-routed'] },
-  'bf.invoke-failed': { fires: [variants['invoke-403']!], silent: ['sso-success', 'sso-failure-412', 'sso-failure-502'] },
+  'bf.invoke-failed': {
+    fires: [variants['invoke-403']!],
+    silent: ['sso-success', 'sso-failure-412', 'sso-failure-502'],
+  },
   'bf.duplicate-invokes': { fires: ['sso-duplicate'], silent: ['sso-success', 'sso-failure-412', 'sso-failure-502'] },
   'bf.card-shown-despite-success': { fires: ['sso-card-released'], silent: ['sso-success', 'sso-failure-412'] },
-  'bf.sso-succeeded': { fires: ['sso-success', 'sso-websocket', 'sso-private-bundle'], silent: ['sso-failure-502', 'sso-card-released'] },
+  'bf.sso-succeeded': {
+    fires: ['sso-success', 'sso-websocket', 'sso-private-bundle'],
+    silent: ['sso-failure-502', 'sso-card-released'],
+  },
   // LCW v2: captured from Microsoft's real packages (demo/realcode).
-  'widget.card-shown-after-window': { fires: ['rc-bot-late-callback'], silent: ['rc-bot-hidden', 'rc-bot-shown-500', 'rc-bot-no-sasurl'] },
+  'widget.card-shown-after-window': {
+    fires: ['rc-bot-late-callback'],
+    silent: ['rc-bot-hidden', 'rc-bot-shown-500', 'rc-bot-no-sasurl'],
+  },
   'widget.no-sas-url': { fires: ['rc-bot-no-sasurl'], silent: ['rc-bot-hidden', 'rc-bot-unparsable-url'] },
   'widget.signin-url-unparseable': { fires: ['rc-bot-unparsable-url'], silent: ['rc-bot-hidden', 'rc-bot-no-sasurl'] },
-  'widget.signin-id-already-seen': { fires: ['rc-bot-duplicate-signinid'], silent: ['rc-bot-hidden', 'rc-bot-late-callback', 'bot-twice'] },
+  'widget.signin-id-already-seen': {
+    fires: ['rc-bot-duplicate-signinid'],
+    silent: ['rc-bot-hidden', 'rc-bot-late-callback', 'bot-twice'],
+  },
   'authfn.missing': { fires: ['rc-auth-missing'], silent: ['rc-auth-ok', 'rc-auth-throws', 'auth-function-missing'] },
   'lcw.connector-401': { fires: ['rc-connector-401'], silent: ['rc-auth-ok', 'rc-auth-expired'] },
   'page.error-loading-chat': { fires: ['rc-load-error'], silent: ['rc-auth-ok', 'rc-bot-hidden', 'rc-auth-throws'] },
@@ -150,7 +190,10 @@ describe('checks catalog', () => {
 describe('headline and attempts for every captured scenario', () => {
   /** The headline check and the attempt outcomes each demo scenario declares (its scenarios.js). */
   const EXPECTED: Record<string, { headline?: string; outcomes: string[] }> = Object.fromEntries(
-    [...SCENARIOS, ...WEBCHAT_SCENARIOS, ...REALCODE_SCENARIOS].map((s) => [s.id, { headline: s.expect.headline, outcomes: s.expect.outcomes }]),
+    [...SCENARIOS, ...WEBCHAT_SCENARIOS, ...REALCODE_SCENARIOS].map((s) => [
+      s.id,
+      { headline: s.expect.headline, outcomes: s.expect.outcomes },
+    ]),
   );
 
   it('covers every stored capture', () => {
@@ -180,7 +223,9 @@ describe('headline and attempts for every captured scenario', () => {
 
   it('never throws on odd input', () => {
     const odd = editEvents(capture('sso-success'), 'directline.activities', (e) => {
-      e.activities = [{ type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.oauth', oauth: {} }] }];
+      e.activities = [
+        { type: 'message', attachments: [{ contentType: 'application/vnd.microsoft.card.oauth', oauth: {} }] },
+      ];
     });
     expect(() => diagnose(odd)).not.toThrow();
     expect(diagnose([]).findings).toEqual([]);

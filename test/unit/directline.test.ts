@@ -1,15 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeActivity } from '../../src/shared/activity';
-import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl } from '../../src/shared/directLine';
+import {
+  classifyDirectLine,
+  errorMessageOf,
+  parseActivitySet,
+  parseJson,
+  redactDirectLineUrl,
+} from '../../src/shared/directLine';
 
 const u = (s: string) => new URL(s);
 
 describe('Direct Line request classification', () => {
   it.each([
     ['POST', 'https://directline.botframework.com/v3/directline/conversations', { op: 'start-conversation' }],
-    ['GET', 'https://europe.directline.botframework.com/v3/directline/conversations/abc', { op: 'reconnect', conversationId: 'abc' }],
-    ['POST', 'http://127.0.0.1:1/v3/directline/conversations/abc/activities', { op: 'post-activity', conversationId: 'abc' }],
-    ['GET', 'http://127.0.0.1:1/v3/directline/conversations/abc/activities?watermark=3', { op: 'get-activities', conversationId: 'abc' }],
+    [
+      'GET',
+      'https://europe.directline.botframework.com/v3/directline/conversations/abc',
+      { op: 'reconnect', conversationId: 'abc' },
+    ],
+    [
+      'POST',
+      'http://127.0.0.1:1/v3/directline/conversations/abc/activities',
+      { op: 'post-activity', conversationId: 'abc' },
+    ],
+    [
+      'GET',
+      'http://127.0.0.1:1/v3/directline/conversations/abc/activities?watermark=3',
+      { op: 'get-activities', conversationId: 'abc' },
+    ],
     ['POST', 'https://x/v3/directline/conversations/abc/upload?userId=u', { op: 'upload', conversationId: 'abc' }],
     ['POST', 'https://x/v3/directline/tokens/generate', { op: 'generate-token' }],
     ['POST', 'https://x/v3/directline/tokens/refresh', { op: 'refresh-token' }],
@@ -25,7 +43,9 @@ describe('Direct Line request classification', () => {
   });
 
   it('masks the stream token in URLs', () => {
-    expect(redactDirectLineUrl(u('wss://x/v3/directline/conversations/c/stream?t=SECRET&watermark=1'))).toBe('wss://x/v3/directline/conversations/c/stream?t=%E2%80%A6&watermark=1');
+    expect(redactDirectLineUrl(u('wss://x/v3/directline/conversations/c/stream?t=SECRET&watermark=1'))).toBe(
+      'wss://x/v3/directline/conversations/c/stream?t=%E2%80%A6&watermark=1',
+    );
   });
 });
 
@@ -52,7 +72,9 @@ describe('Direct Line responses and stream frames', () => {
   };
 
   it('parses an activity set (GET response or WebSocket frame)', () => {
-    const set = parseActivitySet(parseJson(JSON.stringify({ activities: [card, { type: 'typing', id: 'conv|4' }], watermark: '4' })));
+    const set = parseActivitySet(
+      parseJson(JSON.stringify({ activities: [card, { type: 'typing', id: 'conv|4' }], watermark: '4' })),
+    );
     expect(set!.watermark).toBe('4');
     expect(set!.activities[0]).toEqual({
       type: 'message',
@@ -100,17 +122,24 @@ describe('Direct Line responses and stream frames', () => {
       from: { id: 'dl_user', role: 'user' },
       tokenExchange: { id: 'ter-1', connectionName: 'SsoConnection', token: 'a.b.c', tokenType: 'string' },
     });
-    expect(summarizeActivity({ type: 'invoke', name: 'signin/tokenExchange', value: { id: 'x' } })!.tokenExchange).toEqual({ id: 'x', tokenType: 'undefined' });
+    expect(
+      summarizeActivity({ type: 'invoke', name: 'signin/tokenExchange', value: { id: 'x' } })!.tokenExchange,
+    ).toEqual({ id: 'x', tokenType: 'undefined' });
     expect(summarizeActivity('not an activity')).toBeNull();
   });
 
   it('reads error bodies: Direct Line BotError and the bot failure body', () => {
-    expect(errorMessageOf({ error: { code: 'BotError', message: 'Failed to send activity: bot returned an error (httpStatusCode: 412)' } })).toBe(
-      'BotError: Failed to send activity: bot returned an error (httpStatusCode: 412)',
-    );
-    expect(errorMessageOf({ connectionName: 'SsoConnection', failureDetail: 'The bot is unable to exchange token. Proceed with regular login.' })).toBe(
-      'The bot is unable to exchange token. Proceed with regular login.',
-    );
+    expect(
+      errorMessageOf({
+        error: { code: 'BotError', message: 'Failed to send activity: bot returned an error (httpStatusCode: 412)' },
+      }),
+    ).toBe('BotError: Failed to send activity: bot returned an error (httpStatusCode: 412)');
+    expect(
+      errorMessageOf({
+        connectionName: 'SsoConnection',
+        failureDetail: 'The bot is unable to exchange token. Proceed with regular login.',
+      }),
+    ).toBe('The bot is unable to exchange token. Proceed with regular login.');
     expect(errorMessageOf({ id: 'x' })).toBeUndefined();
   });
 });

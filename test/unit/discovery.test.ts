@@ -16,11 +16,13 @@ function bootstrapV1(win: Win, impl: Record<string, Function> = {}) {
     SDK.getAuthTokenProvider = () => p;
   };
   SDK.getAuthTokenProvider = () => null;
-  SDK.startChat = impl.startChat ?? function (this: unknown) {
-    let token: unknown;
-    provider?.((t: unknown) => (token = t));
-    return token;
-  };
+  SDK.startChat =
+    impl.startChat ??
+    function (this: unknown) {
+      let token: unknown;
+      provider?.((t: unknown) => (token = t));
+      return token;
+    };
   SDK.closeChat = () => 'closed';
   return SDK;
 }
@@ -53,7 +55,11 @@ describe('finding the SDK without touching the page', () => {
     if (!('Microsoft' in w)) w.Microsoft = {};
     if (!('CRM' in w.Microsoft)) w.Microsoft.CRM = {};
     expect(Object.keys(win.Microsoft)).toEqual(['CRM']);
-    expect(Object.getOwnPropertyDescriptor(win, 'Microsoft')).toMatchObject({ writable: true, enumerable: true, configurable: true });
+    expect(Object.getOwnPropertyDescriptor(win, 'Microsoft')).toMatchObject({
+      writable: true,
+      enumerable: true,
+      configurable: true,
+    });
     expect(JSON.stringify(win.Microsoft)).toBe('{"CRM":{}}');
   });
 
@@ -85,13 +91,17 @@ describe('finding the SDK without touching the page', () => {
   it('looks before each timer callback (sites poll for the SDK)', async () => {
     const hook = hookOn(win);
     const seen: unknown[] = [];
-    const poll = win.setInterval(function (a: unknown) {
-      const SDK = win.Microsoft?.Omnichannel?.LiveChatWidget?.SDK;
-      if (!SDK) return;
-      win.clearInterval(poll);
-      seen.push(a);
-      SDK.setAuthTokenProvider((cb: (t: string) => void) => cb('x.y.z'));
-    }, 5, 'extra');
+    const poll = win.setInterval(
+      function (a: unknown) {
+        const SDK = win.Microsoft?.Omnichannel?.LiveChatWidget?.SDK;
+        if (!SDK) return;
+        win.clearInterval(poll);
+        seen.push(a);
+        SDK.setAuthTokenProvider((cb: (t: string) => void) => cb('x.y.z'));
+      },
+      5,
+      'extra',
+    );
     bootstrapV1(win);
     await new Promise((r) => setTimeout(r, 50));
     expect(seen).toEqual(['extra']);
@@ -162,7 +172,12 @@ describe('finding the SDK without touching the page', () => {
     SDK.laterMethod = (x: number) => x * 2;
     SDK.closeChat();
     expect(SDK.laterMethod(4)).toBe(8);
-    expect(hook.ofKind('sdk.call').map((c) => c.method)).toEqual(['closeChat', 'startChat', 'closeChat', 'laterMethod']);
+    expect(hook.ofKind('sdk.call').map((c) => c.method)).toEqual([
+      'closeChat',
+      'startChat',
+      'closeChat',
+      'laterMethod',
+    ]);
   });
 
   it('looks like plain assignment to the page: data properties, same keys and order, same toString', () => {
@@ -170,9 +185,19 @@ describe('finding the SDK without touching the page', () => {
     const SDK = bootstrapV1(win);
     const toString = win.Function.prototype.toString; // the page realm's, which the hook keeps honest
     const pageSource = toString.call(SDK.setAuthTokenProvider);
-    const before = Object.keys(SDK).map((k) => [k, Object.getOwnPropertyDescriptor(SDK, k)!.writable, Object.getOwnPropertyDescriptor(SDK, k)!.enumerable]);
+    const before = Object.keys(SDK).map((k) => [
+      k,
+      Object.getOwnPropertyDescriptor(SDK, k)!.writable,
+      Object.getOwnPropertyDescriptor(SDK, k)!.enumerable,
+    ]);
     raiseReady(win);
-    expect(Object.keys(SDK).map((k) => [k, Object.getOwnPropertyDescriptor(SDK, k)!.writable, Object.getOwnPropertyDescriptor(SDK, k)!.enumerable])).toEqual(before);
+    expect(
+      Object.keys(SDK).map((k) => [
+        k,
+        Object.getOwnPropertyDescriptor(SDK, k)!.writable,
+        Object.getOwnPropertyDescriptor(SDK, k)!.enumerable,
+      ]),
+    ).toEqual(before);
     expect(Object.getOwnPropertyDescriptor(SDK, 'startChat')).toHaveProperty('value');
     expect(SDK.startChat).toBe(SDK.startChat);
     expect(toString.call(SDK.setAuthTokenProvider)).toBe(pageSource);
@@ -227,12 +252,27 @@ describe('lcw:* events', () => {
     const hook = hookOn(win);
     const seen: string[] = [];
     win.addEventListener('lcw:signInCardReceived', (e) => seen.push((e as CustomEvent).detail.sasUrl));
-    win.dispatchEvent(new win.CustomEvent('lcw:error', { detail: { errorCode: 2, errorDescription: 'Auth token provider method execution failed' } }));
-    win.dispatchEvent(new win.CustomEvent('lcw:signInCardReceived', { detail: { sasUrl: 'https://token.botframework.com/api/sas/postToken?state=abc' } }));
+    win.dispatchEvent(
+      new win.CustomEvent('lcw:error', {
+        detail: { errorCode: 2, errorDescription: 'Auth token provider method execution failed' },
+      }),
+    );
+    win.dispatchEvent(
+      new win.CustomEvent('lcw:signInCardReceived', {
+        detail: { sasUrl: 'https://token.botframework.com/api/sas/postToken?state=abc' },
+      }),
+    );
     win.dispatchEvent(new win.CustomEvent('lcw:somethingNew'));
     win.dispatchEvent(new win.CustomEvent('not-lcw'));
-    expect(hook.ofKind('lcw.event').map((e) => e.name)).toEqual(['lcw:error', 'lcw:signInCardReceived', 'lcw:somethingNew']);
-    expect(hook.ofKind('lcw.event')[0]!.detail).toEqual({ errorCode: 2, errorDescription: 'Auth token provider method execution failed' });
+    expect(hook.ofKind('lcw.event').map((e) => e.name)).toEqual([
+      'lcw:error',
+      'lcw:signInCardReceived',
+      'lcw:somethingNew',
+    ]);
+    expect(hook.ofKind('lcw.event')[0]!.detail).toEqual({
+      errorCode: 2,
+      errorDescription: 'Auth token provider method execution failed',
+    });
     expect(seen).toEqual(['https://token.botframework.com/api/sas/postToken?state=abc']); // page listeners unaffected
   });
 });

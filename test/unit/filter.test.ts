@@ -4,7 +4,10 @@ import { buildTimeline } from '../../src/analysis/rows/timeline';
 import { capture } from '../helpers/captures';
 
 describe('timeline filters', () => {
-  const rows = buildTimeline([...capture('sso-failure-502'), ...capture('slow').map((e) => ({ ...e, seq: e.seq + 1000 }))], Date.now());
+  const rows = buildTimeline(
+    [...capture('sso-failure-502'), ...capture('slow').map((e) => ({ ...e, seq: e.seq + 1000 }))],
+    Date.now(),
+  );
 
   it('keeps everything with no filter', () => {
     expect(filterRows(rows, NO_FILTER)).toBe(rows);

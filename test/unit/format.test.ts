@@ -5,7 +5,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NASTY_JSON } from '../helpers/nasty';
-import { cut, errorMessage, formatClock, formatDuration, isoTime, kindOf, listText, ownValue, safeJson, safeText, summaryText } from '../../src/analysis/model/format';
+import {
+  cut,
+  errorMessage,
+  formatClock,
+  formatDuration,
+  isoTime,
+  kindOf,
+  listText,
+  ownValue,
+  safeJson,
+  safeText,
+  summaryText,
+} from '../../src/analysis/model/format';
 
 /** A value whose every method and getter records being called (and throws), to prove nothing runs. */
 function booby(calls: string[]) {
@@ -61,20 +73,45 @@ describe('safeJson and safeText on nasty JSON', () => {
   it('never calls toString, valueOf, toJSON or Symbol.toPrimitive, and never runs a getter', () => {
     const calls: string[] = [];
     const v = booby(calls);
-    const texts = [safeJson(v), safeJson(v, { indent: 2 }), safeText(v), safeText(v, 5), kindOf(v), summaryText(v as never), listText([v]), errorMessage(v), safeText([v, v.inner])];
+    const texts = [
+      safeJson(v),
+      safeJson(v, { indent: 2 }),
+      safeText(v),
+      safeText(v, 5),
+      kindOf(v),
+      summaryText(v as never),
+      listText([v]),
+      errorMessage(v),
+      safeText([v, v.inner]),
+    ];
     expect(calls).toEqual([]);
-    expect(texts[0]).toBe('{"toString":ƒ anonymous,"valueOf":ƒ anonymous,"toJSON":ƒ anonymous,"secret":"(getter)","inner":{"toString":ƒ anonymous,"valueOf":ƒ anonymous},"list":[{"toString":ƒ anonymous,"valueOf":ƒ anonymous}]}');
+    expect(texts[0]).toBe(
+      '{"toString":ƒ anonymous,"valueOf":ƒ anonymous,"toJSON":ƒ anonymous,"secret":"(getter)","inner":{"toString":ƒ anonymous,"valueOf":ƒ anonymous},"list":[{"toString":ƒ anonymous,"valueOf":ƒ anonymous}]}',
+    );
   });
 
   it('writes values JSON has no text for as markers', () => {
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
     expect(safeText(cyclic)).toBe('{"a":1,"self":(circular)}');
-    expect(safeText([undefined, 10n, Symbol('s'), function named() {}, null])).toBe('[undefined,10n,Symbol(s),ƒ named,null]');
+    expect(safeText([undefined, 10n, Symbol('s'), function named() {}, null])).toBe(
+      '[undefined,10n,Symbol(s),ƒ named,null]',
+    );
     expect(safeText(Object.create(null))).toBe('{}');
     expect(safeText(undefined)).toBe('undefined');
     expect(safeText(null)).toBe('null');
-    expect(safeText(new Proxy({}, { ownKeys: () => { throw new Error('trap'); } }))).toBe('…(unreadable)');
+    expect(
+      safeText(
+        new Proxy(
+          {},
+          {
+            ownKeys: () => {
+              throw new Error('trap');
+            },
+          },
+        ),
+      ),
+    ).toBe('…(unreadable)');
     const revocable = Proxy.revocable([], {});
     revocable.revoke();
     expect(() => safeText(revocable.proxy)).not.toThrow();
@@ -90,7 +127,9 @@ describe('safeJson and safeText on nasty JSON', () => {
 
   it('is cheap on huge values: only what is shown is written', () => {
     // Members past the cut are never written: 20,000 members of 10 KB each (200 MB as JSON) cost a key list.
-    const wide = Object.fromEntries(Array.from({ length: 20_000 }, (_, i) => [`k${i}`, { deep: 'v'.repeat(10_000), more: [1, 2, 3] }]));
+    const wide = Object.fromEntries(
+      Array.from({ length: 20_000 }, (_, i) => [`k${i}`, { deep: 'v'.repeat(10_000), more: [1, 2, 3] }]),
+    );
     const long = 'z'.repeat(10_000_000);
     const started = performance.now();
     for (let i = 0; i < 5; i++) {
@@ -102,13 +141,26 @@ describe('safeJson and safeText on nasty JSON', () => {
   });
 
   it('replace() changes members before they are written', () => {
-    expect(safeJson({ token: 'abcdef', other: 'abcdef' }, { replace: (k, v) => (k === 'token' ? '(cut)' : v) })).toBe('{"token":"(cut)","other":"abcdef"}');
+    expect(safeJson({ token: 'abcdef', other: 'abcdef' }, { replace: (k, v) => (k === 'token' ? '(cut)' : v) })).toBe(
+      '{"token":"(cut)","other":"abcdef"}',
+    );
   });
 });
 
 describe('the other helpers', () => {
   it('kindOf says what a value is', () => {
-    expect([null, undefined, 'x', 1, true, [], {}, () => 1, 1n, Symbol('s')].map(kindOf)).toEqual(['null', 'undefined', 'a string', 'a number', 'a boolean', 'an array', 'an object', 'a function', 'a bigint', 'a symbol']);
+    expect([null, undefined, 'x', 1, true, [], {}, () => 1, 1n, Symbol('s')].map(kindOf)).toEqual([
+      'null',
+      'undefined',
+      'a string',
+      'a number',
+      'a boolean',
+      'an array',
+      'an object',
+      'a function',
+      'a bigint',
+      'a symbol',
+    ]);
   });
 
   it('errorMessage reads an Error without running page code, anything else safely', () => {
@@ -117,7 +169,11 @@ describe('the other helpers', () => {
     expect(errorMessage({ toString: 0 })).toBe('{"toString":0}');
     expect(errorMessage('x'.repeat(1000), 20)).toHaveLength(20);
     const e = new Error('m');
-    Object.defineProperty(e, 'message', { get: () => { throw new Error('getter'); } });
+    Object.defineProperty(e, 'message', {
+      get: () => {
+        throw new Error('getter');
+      },
+    });
     expect(() => errorMessage(e)).not.toThrow();
   });
 
@@ -133,13 +189,27 @@ describe('the other helpers', () => {
 
   it('listText bounds a list and says how many were left out', () => {
     expect(listText(['a', 'b', 'c'])).toBe('a, b, c');
-    expect(listText(Array.from({ length: 100 }, (_, i) => `item${i}`), 30)).toMatch(/^item0, item1, item2, item3, … \(96 more\)$/);
+    expect(
+      listText(
+        Array.from({ length: 100 }, (_, i) => `item${i}`),
+        30,
+      ),
+    ).toMatch(/^item0, item1, item2, item3, … \(96 more\)$/);
   });
 
   it('ownValue reads own data only', () => {
     expect(ownValue(JSON.parse('{"a":1}'), 'a')).toBe(1);
     expect(ownValue({}, 'toString')).toBeUndefined();
-    expect(ownValue({ get a() { throw new Error('no'); } }, 'a')).toBeUndefined();
+    expect(
+      ownValue(
+        {
+          get a() {
+            throw new Error('no');
+          },
+        },
+        'a',
+      ),
+    ).toBeUndefined();
     expect(ownValue(null, 'a')).toBeUndefined();
   });
 
@@ -151,7 +221,11 @@ describe('the other helpers', () => {
 
 describe('summaryText on hostile summaries', () => {
   it.each([
-    ['an error marker whose name is an object', { $type: 'error', name: { toString: 0 }, message: ['x'] }, '{"toString":0}: ["x"]'],
+    [
+      'an error marker whose name is an object',
+      { $type: 'error', name: { toString: 0 }, message: ['x'] },
+      '{"toString":0}: ["x"]',
+    ],
     ['a node marker with a non-string name', { $type: 'node', name: { toString: 0 } }, '<{"tostring":0}>'],
     ['a more marker with an object count', { $type: 'more', count: { valueOf: 0 } }, '…+{"valueOf":0}'],
     ['a bigint marker with an array value', { $type: 'bigint', value: [1] }, '[1]n'],
@@ -159,7 +233,11 @@ describe('summaryText on hostile summaries', () => {
     ['a number marker with an object value', { $type: 'number', value: { toString: 0 } }, '{"toString":0}'],
     ['a $type that is an object', { $type: { toString: 0 }, a: 1 }, '{$type: {toString: 0}, a: 1}'],
     ['a $type that is a method name', { $type: 'toString' }, '{$type: "toString"}'],
-    ['method names as keys', { toString: 0, valueOf: { toString: 0 }, constructor: 1 }, '{toString: 0, valueOf: {toString: 0}, constructor: 1}'],
+    [
+      'method names as keys',
+      { toString: 0, valueOf: { toString: 0 }, constructor: 1 },
+      '{toString: 0, valueOf: {toString: 0}, constructor: 1}',
+    ],
   ])('%s', (_label, summary, text) => {
     expect(summaryText(summary as never)).toBe(text);
   });

@@ -21,14 +21,23 @@ const SEED = 0x5eed0009;
 /** An input over this many ms is slow (the issue's 1 s). A slow input is run again and counted only if slow twice. */
 const SLOW_MS = 1_000;
 /** Inputs per target, sized so that the whole file takes ~15–20 s on one idle core. */
-const COUNTS: Record<string, number> = { jwt: 3_000, lwicontexts: 2_000, relay: 2_000, har: 2_000, capture: 2_000, diagnosis: 2_000, redaction: 4_000 };
+const COUNTS: Record<string, number> = {
+  jwt: 3_000,
+  lwicontexts: 2_000,
+  relay: 2_000,
+  har: 2_000,
+  capture: 2_000,
+  diagnosis: 2_000,
+  redaction: 4_000,
+};
 
 setQuick(true);
 const corpus = loadCorpus(root);
 const findings = loadFindings(root);
 const open = findings.filter((f) => f.status === 'open');
 
-const describeGroup = (g: FailureGroup) => `${g.count}× ${g.signature} — first: ${g.message.slice(0, 200)} — replay: npm run fuzz -- --quick --replay ${g.seeds[0]}`;
+const describeGroup = (g: FailureGroup) =>
+  `${g.count}× ${g.signature} — first: ${g.message.slice(0, 200)} — replay: npm run fuzz -- --quick --replay ${g.seeds[0]}`;
 
 /** Still slow when run again (a busy machine can stretch one run). */
 function slowAgain(id: string): boolean {
@@ -51,7 +60,10 @@ describe('fuzz findings (test/fuzz/findings/*.json)', () => {
       it(`open: ${f.id} still reproduces (${f.kind}: ${f.observed.slice(0, 60)})`, () => {
         const signatures = replayFinding(f, SLOW_MS).groups.map((g) => g.signature);
         const hint = `test/fuzz/findings/${f.id}.json no longer reproduces: if it was fixed, set its "status" to "fixed"`;
-        expect(signatures.some((s) => new RegExp(f.match).test(s)), `${hint} (failures now: ${JSON.stringify(signatures)})`).toBe(true);
+        expect(
+          signatures.some((s) => new RegExp(f.match).test(s)),
+          `${hint} (failures now: ${JSON.stringify(signatures)})`,
+        ).toBe(true);
       }, 30_000);
     } else {
       it(`fixed: ${f.id} stays fixed (${f.kind})`, () => {
@@ -67,7 +79,9 @@ describe(`bounded fuzz, seed ${SEED.toString(16)}, quick profile`, () => {
     it(`${target.name}: ${count} inputs, no crash, hang, leak or slow input beyond the open findings`, () => {
       const stats = runRange(target, SEED, 0, count, corpus, { slowMs: SLOW_MS });
       expect(stats.inputs).toBe(count);
-      const unexplained = stats.groups.filter((g) => !isKnown(open, target.name, g.signature) && (g.kind !== 'slow' || g.seeds.some(slowAgain)));
+      const unexplained = stats.groups.filter(
+        (g) => !isKnown(open, target.name, g.signature) && (g.kind !== 'slow' || g.seeds.some(slowAgain)),
+      );
       expect(unexplained.map(describeGroup)).toEqual([]);
     }, 120_000);
   }

@@ -17,7 +17,8 @@ const dir = join(import.meta.dirname, '../fixtures/har');
 const load = (name: string): any => JSON.parse(readFileSync(join(dir, name), 'utf8'));
 const T0 = Date.parse('2026-11-21T10:00:00.000Z');
 const kinds = (entries: LogEntry[]) => entries.map((e) => e.event.kind);
-const ofKind = <K extends LogEntry['event']['kind']>(entries: LogEntry[], kind: K) => entries.map((e) => e.event).filter((e): e is EventOf<K> => e.kind === kind);
+const ofKind = <K extends LogEntry['event']['kind']>(entries: LogEntry[], kind: K) =>
+  entries.map((e) => e.event).filter((e): e is EventOf<K> => e.kind === kind);
 
 describe('isHar and the not-a-HAR errors', () => {
   it('tells a HAR from the extension capture format and from other JSON', () => {
@@ -27,21 +28,30 @@ describe('isHar and the not-a-HAR errors', () => {
   });
 
   it('throws a clear Error only when the file is not a HAR at all', () => {
-    expect(() => harToEntries(load('not-a-har.json'))).toThrow(/^Not a HAR file: log is missing \(this looks like a Chat SSO Inspector capture/);
+    expect(() => harToEntries(load('not-a-har.json'))).toThrow(
+      /^Not a HAR file: log is missing \(this looks like a Chat SSO Inspector capture/,
+    );
     expect(() => harToEntries('{"log":{}}')).toThrow('Not a HAR file: the file is not a JSON object');
     expect(() => harToEntries({ log: {} })).toThrow('Not a HAR file: log.entries is missing');
-    expect(harToEntries({ log: { entries: [] } })).toEqual({ entries: [], skipped: 0, warnings: ['The HAR has no requests.'] });
+    expect(harToEntries({ log: { entries: [] } })).toEqual({
+      entries: [],
+      skipped: 0,
+      warnings: ['The HAR has no requests.'],
+    });
   });
 });
 
 describe('every event is valid for the shared schema', () => {
-  it.each(['directline-rest.har', 'directline-websocket.har', 'omnichannel.har', 'sso-failure-502.har'])('%s', (name) => {
-    const { entries } = harToEntries(load(name));
-    expect(entries.length).toBeGreaterThan(1);
-    for (const e of entries) expect(v.safeParse(HookEventSchema, e.event).issues).toBeUndefined();
-    expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
-    expect(entries.every((e) => e.frameId === 0 && e.event.t === e.event.at - entries[0]!.event.at)).toBe(true);
-  });
+  it.each(['directline-rest.har', 'directline-websocket.har', 'omnichannel.har', 'sso-failure-502.har'])(
+    '%s',
+    (name) => {
+      const { entries } = harToEntries(load(name));
+      expect(entries.length).toBeGreaterThan(1);
+      for (const e of entries) expect(v.safeParse(HookEventSchema, e.event).issues).toBeUndefined();
+      expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
+      expect(entries.every((e) => e.frameId === 0 && e.event.t === e.event.at - entries[0]!.event.at)).toBe(true);
+    },
+  );
 });
 
 describe('Direct Line REST (polling)', () => {
@@ -49,7 +59,14 @@ describe('Direct Line REST (polling)', () => {
   const { entries } = result;
 
   it('starts with a hook.installed marker at the first request, then the events in start order', () => {
-    expect(entries[0]!.event).toEqual({ kind: 'hook.installed', url: 'https://contoso.example/chat/', top: true, readyState: 'har-import', t: 0, at: T0 });
+    expect(entries[0]!.event).toEqual({
+      kind: 'hook.installed',
+      url: 'https://contoso.example/chat/',
+      top: true,
+      readyState: 'har-import',
+      t: 0,
+      at: T0,
+    });
     expect(result.pageUrl).toBe('https://contoso.example/chat/');
     // Empty poll, CORS preflight, script and document: nothing. The body-less poll: nothing, but warned.
     expect(kinds(entries)).toEqual(['hook.installed', 'directline.http', 'directline.activities', 'directline.http']);
@@ -58,13 +75,28 @@ describe('Direct Line REST (polling)', () => {
 
   it('records the conversation start and the 502 invoke with its posted activity and BotError', () => {
     const [start, invoke] = ofKind(entries, 'directline.http');
-    expect(start).toMatchObject({ op: 'start-conversation', method: 'POST', status: 201, api: 'xhr', conversationId: 'AbCdEfGh123-us', elapsedMs: 40 });
+    expect(start).toMatchObject({
+      op: 'start-conversation',
+      method: 'POST',
+      status: 201,
+      api: 'xhr',
+      conversationId: 'AbCdEfGh123-us',
+      elapsedMs: 40,
+    });
     expect(invoke).toMatchObject({
       op: 'post-activity',
       status: 502,
       elapsedMs: 120,
       error: 'BotError: Failed to send activity: bot returned an error (httpStatusCode: 412)',
-      activity: { type: 'invoke', name: 'signin/tokenExchange', tokenExchange: { id: 'c0ffee00-1111-4222-8333-444455556666', connectionName: 'SsoConnection', tokenType: 'string' } },
+      activity: {
+        type: 'invoke',
+        name: 'signin/tokenExchange',
+        tokenExchange: {
+          id: 'c0ffee00-1111-4222-8333-444455556666',
+          connectionName: 'SsoConnection',
+          tokenType: 'string',
+        },
+      },
     });
     expect(invoke!.responseId).toBeUndefined();
   });
@@ -72,12 +104,16 @@ describe('Direct Line REST (polling)', () => {
   it('decodes a base64 response body', () => {
     const [polled] = ofKind(entries, 'directline.activities');
     expect(polled).toMatchObject({ via: 'xhr', conversationId: 'AbCdEfGh123-us', watermark: '2' });
-    expect(polled!.activities[0]!.attachments![0]!.oauth!.tokenExchangeResource!.uri).toBe('api://botid-00000000-0000-0000-0000-0000000b0701');
+    expect(polled!.activities[0]!.attachments![0]!.oauth!.tokenExchangeResource!.uri).toBe(
+      'api://botid-00000000-0000-0000-0000-0000000b0701',
+    );
   });
 
   it('counts the malformed entry and the missing body, and never copies the Authorization header', () => {
     expect(result.skipped).toBe(1);
-    expect(result.warnings).toEqual(['1 responses had no body: activities in them cannot be shown (save the HAR with content).']);
+    expect(result.warnings).toEqual([
+      '1 responses had no body: activities in them cannot be shown (save the HAR with content).',
+    ]);
     expect(JSON.stringify(entries)).not.toMatch(/Bearer|dl-secret-token/);
   });
 
@@ -85,7 +121,9 @@ describe('Direct Line REST (polling)', () => {
     const d = diagnose(entries);
     expect(d.headline?.id).toBe('bf.invoke-502');
     expect(d.attempts.map((a) => [a.kind, a.outcome])).toEqual([['oauthcard', 'card shown']]);
-    expect(d.attempts[0]!.sentence).toBe('Sign-in card shown because Direct Line answered 502: the bot answered non-2xx (most likely 412, the exchange failed).');
+    expect(d.attempts[0]!.sentence).toBe(
+      'Sign-in card shown because Direct Line answered 502: the bot answered non-2xx (most likely 412, the exchange failed).',
+    );
   });
 
   it('a HAR saved without content still records method, URL and status, with one warning', () => {
@@ -97,7 +135,9 @@ describe('Direct Line REST (polling)', () => {
       ['post-activity', 502, undefined],
     ]);
     expect(ofKind(bare.entries, 'directline.activities')).toEqual([]);
-    expect(bare.warnings.filter((w) => w.includes('had no body'))).toEqual(['5 responses had no body: activities in them cannot be shown (save the HAR with content).']);
+    expect(bare.warnings.filter((w) => w.includes('had no body'))).toEqual([
+      '5 responses had no body: activities in them cannot be shown (save the HAR with content).',
+    ]);
     // Without the card there is no attempt; the invoke's status alone is not pinned to a card.
     expect(diagnose(bare.entries).attempts).toEqual([]);
   });
@@ -108,7 +148,13 @@ describe('Direct Line WebSocket (Chrome _webSocketMessages)', () => {
 
   it('turns each received text frame with activities into directline.activities via websocket, at the frame time', () => {
     // Keep-alives, sent frames, a binary frame and an empty activity set give nothing.
-    expect(kinds(entries)).toEqual(['hook.installed', 'directline.http', 'directline.activities', 'directline.http', 'directline.activities']);
+    expect(kinds(entries)).toEqual([
+      'hook.installed',
+      'directline.http',
+      'directline.activities',
+      'directline.http',
+      'directline.activities',
+    ]);
     const frames = ofKind(entries, 'directline.activities');
     expect(frames.map((f) => [f.via, f.conversationId, f.watermark, f.at - T0])).toEqual([
       ['websocket', 'AbCdEfGh123-us', '2', 1500],
@@ -138,7 +184,9 @@ describe('Direct Line WebSocket (Chrome _webSocketMessages)', () => {
     delete har.log.entries[2]._webSocketMessages;
     const r = harToEntries(har);
     expect(ofKind(r.entries, 'directline.activities')).toEqual([]);
-    expect(r.warnings).toEqual(['1 Direct Line WebSocket streams have no saved frames: activities received over them cannot be shown.']);
+    expect(r.warnings).toEqual([
+      '1 Direct Line WebSocket streams have no saved frames: activities received over them cannot be shown.',
+    ]);
   });
 });
 
@@ -158,7 +206,15 @@ describe('Omnichannel connector and token service', () => {
   });
 
   it('records POSTs to …/api/sas/postToken as net.request; fetch unless _resourceType says xhr', () => {
-    expect(ofKind(entries, 'net.request').map((e) => [e.api, e.method, e.status, e.elapsedMs, new URL(e.url).searchParams.get('state')])).toEqual([
+    expect(
+      ofKind(entries, 'net.request').map((e) => [
+        e.api,
+        e.method,
+        e.status,
+        e.elapsedMs,
+        new URL(e.url).searchParams.get('state'),
+      ]),
+    ).toEqual([
       ['xhr', 'POST', 200, 40, 's-1'],
       ['fetch', 'POST', 500, 210, 's-2'],
     ]);
@@ -171,8 +227,17 @@ describe('Omnichannel connector and token service', () => {
 
 describe('robustness', () => {
   it('skips and counts malformed entries, never throws', () => {
-    const good = load('directline-rest.har').log.entries.find((e: any) => e.request?.method === 'POST' && e.response.status === 502);
-    const bad = [null, 'entry', { ...good, startedDateTime: 'yesterday' }, { ...good, time: '5' }, { ...good, request: { ...good.request, url: '/relative' } }, { ...good, response: { ...good.response, content: null } }];
+    const good = load('directline-rest.har').log.entries.find(
+      (e: any) => e.request?.method === 'POST' && e.response.status === 502,
+    );
+    const bad = [
+      null,
+      'entry',
+      { ...good, startedDateTime: 'yesterday' },
+      { ...good, time: '5' },
+      { ...good, request: { ...good.request, url: '/relative' } },
+      { ...good, response: { ...good.response, content: null } },
+    ];
     const r = harToEntries({ log: { entries: [...bad, good] } });
     expect(r.skipped).toBe(bad.length);
     expect(kinds(r.entries)).toEqual(['hook.installed', 'directline.http']);
@@ -185,9 +250,13 @@ describe('robustness', () => {
     delete pending.response._error; // status 0, no reason: Chrome's pending request
     har.log.entries.push({ ...har.log.entries[6], response: { ...har.log.entries[6].response, status: -1 }, time: -1 }); // Playwright's
     const r = harToEntries(har);
-    expect(ofKind(r.entries, 'omnichannel.http').map((e) => e.endpoint)).not.toContain('auth/sessioninit/org-1/widget-1');
+    expect(ofKind(r.entries, 'omnichannel.http').map((e) => e.endpoint)).not.toContain(
+      'auth/sessioninit/org-1/widget-1',
+    );
     expect(ofKind(r.entries, 'net.request')).toHaveLength(2);
-    expect(r.warnings).toEqual(['2 requests have no response in the HAR (still pending when it was saved, or failed without a reason): they are left out.']);
+    expect(r.warnings).toEqual([
+      '2 requests have no response in the HAR (still pending when it was saved, or failed without a reason): they are left out.',
+    ]);
   });
 
   it('marks the start of each page of a HAR with several (a reload with "Preserve log")', () => {
@@ -199,7 +268,11 @@ describe('robustness', () => {
     har.log.pages.push({ ...har.log.pages[0], id: 'page_2', title: 'Contoso chat' });
     har.log.entries.push(second);
     const { entries, pageUrl } = harToEntries(har);
-    expect(entries.filter((e) => e.event.kind === 'hook.installed').map((e) => [e.seq, e.event.t, (e.event as EventOf<'hook.installed'>).url])).toEqual([
+    expect(
+      entries
+        .filter((e) => e.event.kind === 'hook.installed')
+        .map((e) => [e.seq, e.event.t, (e.event as EventOf<'hook.installed'>).url]),
+    ).toEqual([
       [1, 0, 'https://contoso.example/chat/'],
       [5, 5000, 'https://contoso.example/chat/?again'],
     ]);
@@ -208,7 +281,11 @@ describe('robustness', () => {
 
   it('keeps only one page with opts.pageref', () => {
     expect(harToEntries(load('directline-rest.har'), { pageref: 'page_1' }).entries).toHaveLength(4);
-    expect(harToEntries(load('directline-rest.har'), { pageref: 'page_2' })).toEqual({ entries: [], skipped: 0, warnings: ['The HAR has no requests.'] });
+    expect(harToEntries(load('directline-rest.har'), { pageref: 'page_2' })).toEqual({
+      entries: [],
+      skipped: 0,
+      warnings: ['The HAR has no requests.'],
+    });
   });
 });
 

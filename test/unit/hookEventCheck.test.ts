@@ -80,7 +80,7 @@ describe('readHookEvent agrees with HookEventSchema', () => {
         else failed += 1;
         for (const [i, value] of REPLACEMENTS.entries()) {
           if (agree({ ...e, [key]: value }, `${shape} = replacement ${i}`)) passed += 1;
-        else failed += 1;
+          else failed += 1;
         }
         // One level down too (an activity's fields, a summary's members).
         if (e[key] && typeof e[key] === 'object' && !Array.isArray(e[key])) {
@@ -88,7 +88,7 @@ describe('readHookEvent agrees with HookEventSchema', () => {
             for (const value of REPLACEMENTS) {
               const changed = { ...e, [key]: { ...(e[key] as object), [inner]: value } };
               if (agree(changed, `${shape}.${inner}`)) passed += 1;
-        else failed += 1;
+              else failed += 1;
             }
           }
         }

@@ -8,20 +8,30 @@ const capS = CAPTURE / 1000;
 
 describe('JWT display model', () => {
   it('decodes header, payload and time claims relative to capture time', () => {
-    const view = decodeJwtView(jwt({ sub: 'c-1', iss: 'https://portal', iat: capS - 60, nbf: capS - 60, exp: capS + 3600 }), CAPTURE);
+    const view = decodeJwtView(
+      jwt({ sub: 'c-1', iss: 'https://portal', iat: capS - 60, nbf: capS - 60, exp: capS + 3600 }),
+      CAPTURE,
+    );
     expect(view.ok).toBe(true);
     if (!view.ok) return;
     expect(view.header).toEqual({ alg: 'RS256', typ: 'JWT' });
     expect(view.payload.sub).toBe('c-1');
     expect(view.signatureLength).toBe(12);
     const byClaim = Object.fromEntries(view.times.map((c) => [c.claim, c]));
-    expect(byClaim.exp).toMatchObject({ unit: 'seconds', iso: '2026-11-21T13:00:00.000Z', relative: '1 h after capture' });
+    expect(byClaim.exp).toMatchObject({
+      unit: 'seconds',
+      iso: '2026-11-21T13:00:00.000Z',
+      relative: '1 h after capture',
+    });
     expect(byClaim.iat).toMatchObject({ relative: '1 min before capture' });
     expect(view.lwicontexts).toEqual({ state: 'absent' });
   });
 
   it('reads 13-digit NumericDates as milliseconds and says so', () => {
-    expect(readTimeClaim('exp', CAPTURE + 60_000, CAPTURE)).toMatchObject({ unit: 'milliseconds', relative: '1 min after capture' });
+    expect(readTimeClaim('exp', CAPTURE + 60_000, CAPTURE)).toMatchObject({
+      unit: 'milliseconds',
+      relative: '1 min after capture',
+    });
     expect(readTimeClaim('exp', 'tomorrow', CAPTURE)).toMatchObject({ unit: 'invalid', iso: null });
   });
 
@@ -43,7 +53,11 @@ describe('JWT display model', () => {
   });
 
   it('explains values that are not strings', () => {
-    expect(decodeJwtView(undefined, CAPTURE)).toMatchObject({ ok: false, reason: 'not-a-string', message: 'The token is undefined, not a string.' });
+    expect(decodeJwtView(undefined, CAPTURE)).toMatchObject({
+      ok: false,
+      reason: 'not-a-string',
+      message: 'The token is undefined, not a string.',
+    });
     expect(decodeJwtView(null, CAPTURE)).toMatchObject({ ok: false, reason: 'not-a-string' });
   });
 
@@ -56,7 +70,9 @@ describe('JWT display model', () => {
 
 describe('lwicontexts display model', () => {
   it('lists primitive context variables', () => {
-    const view = parseLwiContexts({ lwicontexts: JSON.stringify({ msdyn_cartvalue: '10000', msdyn_isvip: false, n: 3, none: null }) });
+    const view = parseLwiContexts({
+      lwicontexts: JSON.stringify({ msdyn_cartvalue: '10000', msdyn_isvip: false, n: 3, none: null }),
+    });
     expect(view).toEqual({
       state: 'ok',
       rows: [
@@ -69,7 +85,9 @@ describe('lwicontexts display model', () => {
   });
 
   it('flags nested objects, long names and long values', () => {
-    const view = parseLwiContexts({ lwicontexts: JSON.stringify({ cart: { items: 3 }, ['k'.repeat(101)]: 'v', big: 'x'.repeat(4001) }) });
+    const view = parseLwiContexts({
+      lwicontexts: JSON.stringify({ cart: { items: 3 }, ['k'.repeat(101)]: 'v', big: 'x'.repeat(4001) }),
+    });
     expect(view.state).toBe('ok');
     if (view.state !== 'ok') return;
     expect(view.rows.map((r) => r.problems)).toEqual([
@@ -90,6 +108,9 @@ describe('lwicontexts display model', () => {
 
   it('is part of the token view', () => {
     const view = decodeJwtView(jwt({ sub: 's', lwicontexts: '{"a":"1"}' }), CAPTURE);
-    expect(view.ok && view.lwicontexts).toEqual({ state: 'ok', rows: [{ key: 'a', display: '1', type: 'string', problems: [] }] });
+    expect(view.ok && view.lwicontexts).toEqual({
+      state: 'ok',
+      rows: [{ key: 'a', display: '1', type: 'string', problems: [] }],
+    });
   });
 });

@@ -34,7 +34,10 @@ describe('hook events stay within the schema', () => {
     expect(hook.events.length).toBeGreaterThan(5);
     for (const e of hook.events) {
       const r = v.safeParse(HookEventSchema, e);
-      expect(r.success, `${e.kind}: ${r.issues?.map((i) => `${i.path?.map((p) => p.key).join('.')}: ${i.message}`).join('; ')}`).toBe(true);
+      expect(
+        r.success,
+        `${e.kind}: ${r.issues?.map((i) => `${i.path?.map((p) => p.key).join('.')}: ${i.message}`).join('; ')}`,
+      ).toBe(true);
     }
     const installed = hook.ofKind('hook.installed')[0]!;
     expect(installed.url).toMatch(/…\[\+\d+ chars\]$/);
@@ -50,7 +53,10 @@ describe('relay parser', () => {
   it('rejects, never throws on, deeply nested values', () => {
     // Written as text: JSON.stringify itself would overflow on a value this deep.
     const deep = `${'['.repeat(50_000)}"leaf"${']'.repeat(50_000)}`;
-    const detail = envelope([{ kind: 'lcw.event', name: 'lcw:x', t: 1, at: 1, detail: 'DEEP' }]).replace('"DEEP"', deep);
+    const detail = envelope([{ kind: 'lcw.event', name: 'lcw:x', t: 1, at: 1, detail: 'DEEP' }]).replace(
+      '"DEEP"',
+      deep,
+    );
     expect(detail.length).toBeLessThan(MAX_MESSAGE_CHARS);
     expect(() => parsePageMessage(detail)).not.toThrow();
     expect(parsePageMessage(detail)).toEqual({ events: [], rejected: [expect.any(String)] });

@@ -8,13 +8,26 @@ import type { LogEntry } from '../../src/shared/events';
 import type { LogState, PanelPortMessage } from '../../src/shared/messages';
 
 const entry = (seq: number, count?: number): LogEntry =>
-  count === undefined ? { seq, frameId: 0, event: { kind: 'lcw.event', name: `lcw:e${seq}`, t: seq, at: seq } } : { seq, frameId: -1, event: { kind: 'relay.rejected', t: 0, at: seq, count, reasons: ['page-sent'] } };
-const state = (over: Partial<LogState> = {}): LogState => ({ dropped: 0, preserveLog: false, maxEntries: 20_000, firstSeq: 1, ...over });
+  count === undefined
+    ? { seq, frameId: 0, event: { kind: 'lcw.event', name: `lcw:e${seq}`, t: seq, at: seq } }
+    : { seq, frameId: -1, event: { kind: 'relay.rejected', t: 0, at: seq, count, reasons: ['page-sent'] } };
+const state = (over: Partial<LogState> = {}): LogState => ({
+  dropped: 0,
+  preserveLog: false,
+  maxEntries: 20_000,
+  firstSeq: 1,
+  ...over,
+});
 
 async function load() {
   vi.resetModules();
   const listeners: ((m: unknown) => void)[] = [];
-  const port = { postMessage: vi.fn(), disconnect: vi.fn(), onMessage: { addListener: (f: (m: unknown) => void) => void listeners.push(f) }, onDisconnect: { addListener: () => undefined } };
+  const port = {
+    postMessage: vi.fn(),
+    disconnect: vi.fn(),
+    onMessage: { addListener: (f: (m: unknown) => void) => void listeners.push(f) },
+    onDisconnect: { addListener: () => undefined },
+  };
   vi.doMock('webextension-polyfill', () => ({ default: { runtime: { connect: () => port } } }));
   const connection = await import('../../panel/connection');
   const live = await import('../../panel/useLiveLog');
@@ -53,9 +66,24 @@ describe('connection', () => {
   it('a new snapshot (after a reconnect) replaces an incomplete one', async () => {
     const m = await load();
     const snapshots: number[][] = [];
-    m.connectToBackground(7, { onStatus() {}, onSnapshot: (e) => snapshots.push(e.map((x) => x.seq)), onAppend() {}, onUpdate() {}, onCleared() {}, onState() {} });
+    m.connectToBackground(7, {
+      onStatus() {},
+      onSnapshot: (e) => snapshots.push(e.map((x) => x.seq)),
+      onAppend() {},
+      onUpdate() {},
+      onCleared() {},
+      onState() {},
+    });
     m.deliver({ type: 'snapshot', tabId: 7, snapshotId: 1, part: 0, parts: 2, entries: [entry(1)], state: state() });
-    m.deliver({ type: 'snapshot', tabId: 7, snapshotId: 2, part: 0, parts: 1, entries: [entry(1), entry(2)], state: state() });
+    m.deliver({
+      type: 'snapshot',
+      tabId: 7,
+      snapshotId: 2,
+      part: 0,
+      parts: 1,
+      entries: [entry(1), entry(2)],
+      state: state(),
+    });
     expect(snapshots).toEqual([[1, 2]]);
   });
 });

@@ -12,12 +12,29 @@ import { TabLogStore } from '../../src/background/tabLog';
 import type { CapturedEvent, HookEvent } from '../../src/shared/events';
 import { memoryArea, storedChars, type MemoryArea } from '../helpers/sessionArea';
 
-const ev = (i: number, pad = 0): HookEvent => ({ kind: 'lcw.event', name: `lcw:e${i}${'x'.repeat(pad)}`.slice(0, 4096), t: i, at: 1_000 + i });
+const ev = (i: number, pad = 0): HookEvent => ({
+  kind: 'lcw.event',
+  name: `lcw:e${i}${'x'.repeat(pad)}`.slice(0, 4096),
+  t: i,
+  at: 1_000 + i,
+});
 /** A valid event of about `chars` characters of JSON (a big summary, like a large activity or token). */
-const big = (i: number, chars: number): HookEvent => ({ kind: 'lcw.event', name: `lcw:big${i}`, t: i, at: 1_000 + i, detail: 'y'.repeat(chars) });
+const big = (i: number, chars: number): HookEvent => ({
+  kind: 'lcw.event',
+  name: `lcw:big${i}`,
+  t: i,
+  at: 1_000 + i,
+  detail: 'y'.repeat(chars),
+});
 
 /** A valid event (each string within the schema's bounds) whose JSON is over MAX_EVENT_CHARS. */
-const huge: HookEvent = { kind: 'lcw.event', name: 'lcw:huge', t: 0, at: 1, detail: Array.from({ length: 5 }, () => 'z'.repeat(60_000)) };
+const huge: HookEvent = {
+  kind: 'lcw.event',
+  name: 'lcw:huge',
+  t: 0,
+  at: 1,
+  detail: Array.from({ length: 5 }, () => 'z'.repeat(60_000)),
+};
 
 /** A codec that counts its encode calls and the characters it was given. */
 function counting(inner: ChunkCodec = plainCodec) {
@@ -72,17 +89,34 @@ describe('rate budgets', () => {
     await s.restore();
     const c = clock();
     const ingest = createIngest(s, c.now, limits({ eventsBurst: 100, eventsPerSecond: 10 }));
-    const r1 = ingest.hookEvents(1, 0, Array.from({ length: 150 }, (_, i) => ev(i)), 'b1');
+    const r1 = ingest.hookEvents(
+      1,
+      0,
+      Array.from({ length: 150 }, (_, i) => ev(i)),
+      'b1',
+    );
     expect(r1.appended.filter((e) => e.event.kind === 'lcw.event')).toHaveLength(100);
     const marker = r1.appended.find((e) => e.event.kind === 'log.dropped')!;
     expect(marker.event).toMatchObject({ kind: 'log.dropped', count: 50, reasons: ['rate-events'] });
     // More over the budget: the same entry counts them, in place (an update, not a new entry).
-    const r2 = ingest.hookEvents(1, 0, Array.from({ length: 30 }, (_, i) => ev(200 + i)), 'b2');
+    const r2 = ingest.hookEvents(
+      1,
+      0,
+      Array.from({ length: 30 }, (_, i) => ev(200 + i)),
+      'b2',
+    );
     expect(r2.appended).toEqual([]);
-    expect(r2.updated).toEqual([expect.objectContaining({ seq: marker.seq, event: expect.objectContaining({ count: 80 }) })]);
+    expect(r2.updated).toEqual([
+      expect.objectContaining({ seq: marker.seq, event: expect.objectContaining({ count: 80 }) }),
+    ]);
     // A second later, 10 more fit.
     c.advance(1_000);
-    const r3 = ingest.hookEvents(1, 0, Array.from({ length: 15 }, (_, i) => ev(300 + i)), 'b3');
+    const r3 = ingest.hookEvents(
+      1,
+      0,
+      Array.from({ length: 15 }, (_, i) => ev(300 + i)),
+      'b3',
+    );
     expect(r3.appended).toHaveLength(10);
     expect(r3.updated[0]!.event).toMatchObject({ count: 85 });
     expect(s.entries(1).filter((e) => e.event.kind === 'log.dropped')).toHaveLength(1);
@@ -96,7 +130,10 @@ describe('rate budgets', () => {
     const ingest = createIngest(s, c.now, limits({ charsBurst: 100_000, charsPerSecond: 10_000 }));
     const r = ingest.hookEvents(1, 0, [...Array.from({ length: 12 }, (_, i) => big(i, 10_000)), huge], 'b');
     expect(r.appended.filter((e) => e.event.kind === 'lcw.event')).toHaveLength(9);
-    expect(r.appended.find((e) => e.event.kind === 'log.dropped')!.event).toMatchObject({ count: 4, reasons: ['rate-chars', 'event-too-large'] });
+    expect(r.appended.find((e) => e.event.kind === 'log.dropped')!.event).toMatchObject({
+      count: 4,
+      reasons: ['rate-chars', 'event-too-large'],
+    });
     c.advance(1_000);
     expect(ingest.hookEvents(1, 0, [big(100, 5_000)], 'c').appended).toHaveLength(1);
   });
@@ -107,7 +144,12 @@ describe('rate budgets', () => {
     const ingest = createIngest(s, clock().now);
     let dropped = 0;
     for (let b = 0; b < 100; b++) {
-      const r = ingest.hookEvents(1, 0, Array.from({ length: 500 }, (_, i) => ev(b * 500 + i)), `b${b}`);
+      const r = ingest.hookEvents(
+        1,
+        0,
+        Array.from({ length: 500 }, (_, i) => ev(b * 500 + i)),
+        `b${b}`,
+      );
       dropped += r.appended.filter((e) => e.event.kind === 'log.dropped').length + r.updated.length;
     }
     expect(dropped).toBe(0);
@@ -128,7 +170,13 @@ describe('coalescing', () => {
     const s = new TabLogStore(memoryArea());
     await s.restore();
     const ingest = createIngest(s, clock().now);
-    const malformed: unknown[] = [{ kind: 'made.up', t: 1, at: 2 }, { kind: 'lcw.event', name: 42, t: 1, at: 2 }, 'text', null, { kind: 'hook.installed', top: 'yes' }];
+    const malformed: unknown[] = [
+      { kind: 'made.up', t: 1, at: 2 },
+      { kind: 'lcw.event', name: 42, t: 1, at: 2 },
+      'text',
+      null,
+      { kind: 'hook.installed', top: 'yes' },
+    ];
     for (let i = 0; i < 5_000; i++) ingest.hookEvents(1, 0, [malformed[i % malformed.length]], `m${i}`);
     const rows = s.entries(1);
     expect(rows).toHaveLength(1);
@@ -140,7 +188,11 @@ describe('coalescing', () => {
     await s.restore();
     const ingest = createIngest(s, clock().now);
     for (let i = 0; i < 5_000; i++) ingest.rejected(1, 1, [i % 2 ? 'page-sent' : 'bad-event']);
-    expect(s.entries(1)).toEqual([expect.objectContaining({ event: expect.objectContaining({ kind: 'relay.rejected', count: 5_000, reasons: ['bad-event', 'page-sent'] }) })]);
+    expect(s.entries(1)).toEqual([
+      expect.objectContaining({
+        event: expect.objectContaining({ kind: 'relay.rejected', count: 5_000, reasons: ['bad-event', 'page-sent'] }),
+      }),
+    ]);
     s.closeMarkers(1);
     ingest.rejected(1, 3, ['page-sent']);
     expect(s.entries(1).map((e) => (e.event as { count: number }).count)).toEqual([5_000, 3]);
@@ -148,7 +200,11 @@ describe('coalescing', () => {
     expect(ingest.rejected(1, -1, [])).toBeNull();
     expect(ingest.rejected(1, '7', [])).toBeNull();
     expect(ingest.dropped(1, 5, 'made-up')).toBeNull();
-    expect(ingest.dropped(1, 5, 'undeliverable')!.appended[0]!.event).toMatchObject({ kind: 'log.dropped', count: 5, reasons: ['undeliverable'] });
+    expect(ingest.dropped(1, 5, 'undeliverable')!.appended[0]!.event).toMatchObject({
+      kind: 'log.dropped',
+      count: 5,
+      reasons: ['undeliverable'],
+    });
   });
 
   it('a counted entry keeps its count across a worker restart, also after its document ended with Preserve log on', async () => {
@@ -171,7 +227,12 @@ describe('coalescing', () => {
     await s.flushed();
     r = new TabLogStore(area, 20_000, plainCodec, { chunkEntries: 10 });
     await r.restore();
-    expect(r.entries(1).filter((e) => e.event.kind === 'relay.rejected').map((e) => (e.event as { count: number }).count)).toEqual([100, 1]);
+    expect(
+      r
+        .entries(1)
+        .filter((e) => e.event.kind === 'relay.rejected')
+        .map((e) => (e.event as { count: number }).count),
+    ).toEqual([100, 1]);
   });
 });
 
@@ -181,11 +242,17 @@ describe('background validation', () => {
     if (!('event' in ok)) throw new Error('refused');
     expect(ok.event).toEqual({ kind: 'lcw.event', name: 'lcw:ready', t: 1, at: 2 });
     expect(JSON.parse(ok.json)).toEqual(ok.event);
-    expect(checkHookEvent({ kind: 'relay.rejected', count: 1, reasons: [], t: 0, at: 0 })).toEqual({ reason: 'background-check' }); // the background's own kinds never come from the relay
-    expect(checkHookEvent({ kind: 'lcw.event', name: 'x'.repeat(5_000), t: 1, at: 2 })).toEqual({ reason: 'background-check' });
+    expect(checkHookEvent({ kind: 'relay.rejected', count: 1, reasons: [], t: 0, at: 0 })).toEqual({
+      reason: 'background-check',
+    }); // the background's own kinds never come from the relay
+    expect(checkHookEvent({ kind: 'lcw.event', name: 'x'.repeat(5_000), t: 1, at: 2 })).toEqual({
+      reason: 'background-check',
+    });
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100_000; i++) deep = [deep];
-    expect(checkHookEvent({ kind: 'lcw.event', name: 'lcw:x', t: 1, at: 2, detail: deep })).toEqual({ reason: 'background-check' });
+    expect(checkHookEvent({ kind: 'lcw.event', name: 'lcw:x', t: 1, at: 2, detail: deep })).toEqual({
+      reason: 'background-check',
+    });
     expect(checkHookEvent(huge)).toEqual({ reason: 'event-too-large' });
     expect(JSON.stringify(huge).length).toBeGreaterThan(MAX_EVENT_CHARS);
   });
@@ -195,7 +262,12 @@ describe('background validation', () => {
     await s.restore();
     const ingest = createIngest(s, clock().now);
     ingest.hookEvents(1, 0, { kind: 'lcw.event' }, 'a');
-    ingest.hookEvents(1, 0, Array.from({ length: 5_003 }, (_, i) => ev(i)), 'b');
+    ingest.hookEvents(
+      1,
+      0,
+      Array.from({ length: 5_003 }, (_, i) => ev(i)),
+      'b',
+    );
     const rejected = s.entries(1).find((e) => e.event.kind === 'relay.rejected')!;
     expect(rejected.event).toMatchObject({ count: 4, reasons: ['background-check', 'batch-too-long'] });
     expect(s.hasBatch(1, 'a')).toBe(true);
@@ -236,7 +308,11 @@ describe('fair eviction in storage.session', () => {
   it('the tab that uses the most loses first; both end within the budget, the quiet one keeping its share', async () => {
     const area = memoryArea();
     const trimmed: number[] = [];
-    const s = new TabLogStore(area, 100_000, plainCodec, { storageBudget: budget, chunkEntries: 20, onTrimmed: (t) => trimmed.push(t) });
+    const s = new TabLogStore(area, 100_000, plainCodec, {
+      storageBudget: budget,
+      chunkEntries: 20,
+      onTrimmed: (t) => trimmed.push(t),
+    });
     await s.restore();
     for (let i = 0; i < 280; i++) s.append(1, 0, [big(i, 300)]); // tab 1 alone: ~110,000, under the budget
     await s.flushed();

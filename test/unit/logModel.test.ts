@@ -10,7 +10,12 @@ import { diagnose } from '../../src/analysis/diagnosis';
 import { LogModel } from '../../src/analysis/logModel';
 import { collectInvocations } from '../../src/analysis/model/invocations';
 import { LogIndex } from '../../src/analysis/model/logIndex';
-import { CardLinks, collectActivities, collectCardAttempts, type ActivityRecord } from '../../src/analysis/model/webchat';
+import {
+  CardLinks,
+  collectActivities,
+  collectCardAttempts,
+  type ActivityRecord,
+} from '../../src/analysis/model/webchat';
 import { collectWidgetCards, linkCardInvocations, WidgetCardFold } from '../../src/analysis/model/widgetCards';
 import { entryRows, type RowContext } from '../../src/analysis/rows/omnichannelRows';
 import { buildTimeline, rowStatsOf, TimelineIndex } from '../../src/analysis/rows/timeline';
@@ -35,7 +40,10 @@ function referenceTimeline(entries: readonly LogEntry[], nowMs: number): Timelin
   const widgetCards = collectWidgetCards(entries, nowMs);
   const cardOf = new Map<string, (typeof widgetCards)[number]>();
   for (const [cardId, inv] of linkCardInvocations(widgetCards, [...invocations.values()])) {
-    cardOf.set(inv.invocationId, widgetCards.find((card) => card.id === cardId)!);
+    cardOf.set(
+      inv.invocationId,
+      widgetCards.find((card) => card.id === cardId)!,
+    );
   }
   const records = collectActivities(entries);
   const firstSeen = new Map<number, ActivityRecord[]>();
@@ -57,7 +65,7 @@ function referenceTimeline(entries: readonly LogEntry[], nowMs: number): Timelin
 /** Random batch sizes: mostly small, sometimes large, so both the placing and the re-sorting paths run. */
 function randomBatches<T>(items: readonly T[], random: () => number): T[][] {
   const batches: T[][] = [];
-  for (let i = 0; i < items.length; ) {
+  for (let i = 0; i < items.length;) {
     const size = random() < 0.8 ? 1 + Math.floor(random() * 4) : 1 + Math.floor(random() * items.length);
     batches.push(items.slice(i, i + size));
     i += size;
@@ -76,42 +84,47 @@ const lastAt = (entries: readonly LogEntry[]) => entries.reduce((max, e) => Math
 const SEEDS = [1, 2, 3, 4, 5, 6];
 
 describe('incremental model = from-scratch build', () => {
-  it.each(CAPTURE_IDS)('%s: rows, attempts, widget cards and findings, for random splits, updates and clock ticks', (id) => {
-    const original = capture(id);
-    for (const seed of SEEDS) {
-      const random = prng(seed * 7919 + id.length);
-      const model = new LogModel();
-      const fed: LogEntry[] = [];
-      const end = lastAt(original);
-      for (const batch of randomBatches(original, random)) {
-        model.append(batch);
-        fed.push(...batch);
-        // Coalesced counters change in place now and then.
-        if (random() < 0.3) {
-          const i = Math.floor(random() * fed.length);
-          const next = counted(fed[i]!, 1 + Math.floor(random() * 5));
-          if (next) {
-            fed[i] = next;
-            model.update(next);
+  it.each(CAPTURE_IDS)(
+    '%s: rows, attempts, widget cards and findings, for random splits, updates and clock ticks',
+    (id) => {
+      const original = capture(id);
+      for (const seed of SEEDS) {
+        const random = prng(seed * 7919 + id.length);
+        const model = new LogModel();
+        const fed: LogEntry[] = [];
+        const end = lastAt(original);
+        for (const batch of randomBatches(original, random)) {
+          model.append(batch);
+          fed.push(...batch);
+          // Coalesced counters change in place now and then.
+          if (random() < 0.3) {
+            const i = Math.floor(random() * fed.length);
+            const next = counted(fed[i]!, 1 + Math.floor(random() * 5));
+            if (next) {
+              fed[i] = next;
+              model.update(next);
+            }
+          }
+          // The panel reads the rows after some batches, at a clock that moves on.
+          if (random() < 0.5) {
+            const nowMs = lastAt(fed) + Math.floor(random() * 15_000);
+            expect(model.rows(nowMs), `seed ${seed}, after ${fed.length} entries`).toEqual(
+              referenceTimeline(fed, nowMs),
+            );
           }
         }
-        // The panel reads the rows after some batches, at a clock that moves on.
-        if (random() < 0.5) {
-          const nowMs = lastAt(fed) + Math.floor(random() * 15_000);
-          expect(model.rows(nowMs), `seed ${seed}, after ${fed.length} entries`).toEqual(referenceTimeline(fed, nowMs));
+        for (const nowMs of [end, end + 1_500, end + 60_000]) {
+          const context = `seed ${seed}, now = last + ${nowMs - end} ms`;
+          expect(model.rows(nowMs), context).toEqual(referenceTimeline(fed, nowMs));
+          expect(model.rows(nowMs), context).toEqual(buildTimeline(fed, nowMs));
+          expect(model.timeline.rowStats(), context).toEqual(rowStatsOf(model.rows(nowMs)));
+          expect(model.index.cardAttempts, context).toEqual(collectCardAttempts(fed));
+          expect(model.index.widgetCards(nowMs), context).toEqual(collectWidgetCards(fed, nowMs));
+          expect(model.diagnose(nowMs), context).toEqual(diagnose(fed, { nowMs }));
         }
       }
-      for (const nowMs of [end, end + 1_500, end + 60_000]) {
-        const context = `seed ${seed}, now = last + ${nowMs - end} ms`;
-        expect(model.rows(nowMs), context).toEqual(referenceTimeline(fed, nowMs));
-        expect(model.rows(nowMs), context).toEqual(buildTimeline(fed, nowMs));
-        expect(model.timeline.rowStats(), context).toEqual(rowStatsOf(model.rows(nowMs)));
-        expect(model.index.cardAttempts, context).toEqual(collectCardAttempts(fed));
-        expect(model.index.widgetCards(nowMs), context).toEqual(collectWidgetCards(fed, nowMs));
-        expect(model.diagnose(nowMs), context).toEqual(diagnose(fed, { nowMs }));
-      }
-    }
-  });
+    },
+  );
 });
 
 describe('LogModel', () => {

@@ -39,7 +39,11 @@ describe('wrapped natives look native', () => {
     expect(Function.prototype.toString.name).toBe('toString');
     expect(Function.prototype.toString.length).toBe(0);
     expect('prototype' in Function.prototype.toString).toBe(false);
-    expect(Object.getOwnPropertyDescriptor(Function.prototype, 'toString')).toMatchObject({ writable: true, enumerable: false, configurable: true });
+    expect(Object.getOwnPropertyDescriptor(Function.prototype, 'toString')).toMatchObject({
+      writable: true,
+      enumerable: false,
+      configurable: true,
+    });
     let message = '';
     try {
       nativeToString.call({});
@@ -73,12 +77,21 @@ describe('wrapped natives look native', () => {
   it('changes only the value: attributes, key order and other properties stay', () => {
     const sdk: Record<string, unknown> = { a: 1, startChat() {}, z: 2 };
     Object.defineProperty(sdk, 'hidden', { value: () => 0, writable: true, enumerable: false, configurable: false });
-    const before = Object.getOwnPropertyNames(sdk).map((k) => [k, { ...Object.getOwnPropertyDescriptor(sdk, k), value: undefined }]);
+    const before = Object.getOwnPropertyNames(sdk).map((k) => [
+      k,
+      { ...Object.getOwnPropertyDescriptor(sdk, k), value: undefined },
+    ]);
     for (const k of Object.getOwnPropertyNames(sdk)) replaceValue(sdk, k, passThrough, natives);
-    expect(Object.getOwnPropertyNames(sdk).map((k) => [k, { ...Object.getOwnPropertyDescriptor(sdk, k), value: undefined }])).toEqual(before);
+    expect(
+      Object.getOwnPropertyNames(sdk).map((k) => [k, { ...Object.getOwnPropertyDescriptor(sdk, k), value: undefined }]),
+    ).toEqual(before);
     const frozen = Object.freeze({ f() {} });
     expect(replaceValue(frozen, 'f', passThrough, natives)).toBeNull();
-    const withGetter = { get g() { return () => 1; } };
+    const withGetter = {
+      get g() {
+        return () => 1;
+      },
+    };
     expect(replaceValue(withGetter, 'g', passThrough, natives)).toBeNull();
     expect(replaceValue({}, 'absent', passThrough, natives)).toBeNull();
   });
@@ -87,7 +100,12 @@ describe('wrapped natives look native', () => {
 describe('watched promises', () => {
   it('settle like the original, and an ignored rejection is still unhandled', async () => {
     const seen: unknown[] = [];
-    const ok = tapPromise(Promise.resolve(7), natives, (v) => seen.push(['ok', v]), () => undefined);
+    const ok = tapPromise(
+      Promise.resolve(7),
+      natives,
+      (v) => seen.push(['ok', v]),
+      () => undefined,
+    );
     expect(ok.tapped).toBe(true);
     await expect(ok.promise).resolves.toBe(7);
     const failure = new Error('no network');
@@ -95,29 +113,70 @@ describe('watched promises', () => {
     const listener = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', listener);
     try {
-      tapPromise(Promise.reject(failure), natives, () => undefined, (e) => seen.push(['failed', e]));
+      tapPromise(
+        Promise.reject(failure),
+        natives,
+        () => undefined,
+        (e) => seen.push(['failed', e]),
+      );
       await new Promise((r) => setTimeout(r, 20));
     } finally {
       process.off('unhandledRejection', listener);
     }
     expect(unhandled).toEqual([failure]);
-    expect(seen).toEqual([['ok', 7], ['failed', failure]]);
+    expect(seen).toEqual([
+      ['ok', 7],
+      ['failed', failure],
+    ]);
   });
 
   it('leaves thenables and subclass promises alone, and gives the same promise for the same promise', () => {
     class MyPromise<T> extends Promise<T> {}
     const sub = MyPromise.resolve(1);
-    expect(tapPromise(sub, natives, () => undefined, () => undefined)).toEqual({ promise: sub, tapped: false });
+    expect(
+      tapPromise(
+        sub,
+        natives,
+        () => undefined,
+        () => undefined,
+      ),
+    ).toEqual({ promise: sub, tapped: false });
     const thenable = { then: () => undefined };
-    expect(tapPromise(thenable, natives, () => undefined, () => undefined).promise).toBe(thenable);
+    expect(
+      tapPromise(
+        thenable,
+        natives,
+        () => undefined,
+        () => undefined,
+      ).promise,
+    ).toBe(thenable);
     const p = Promise.resolve(2);
-    expect(tapPromise(p, natives, () => undefined, () => undefined).promise).toBe(tapPromise(p, natives, () => undefined, () => undefined).promise);
+    expect(
+      tapPromise(
+        p,
+        natives,
+        () => undefined,
+        () => undefined,
+      ).promise,
+    ).toBe(
+      tapPromise(
+        p,
+        natives,
+        () => undefined,
+        () => undefined,
+      ).promise,
+    );
   });
 
   it('never lets an observer failure change what the page gets', async () => {
-    const tapped = tapPromise(Promise.resolve('v'), natives, () => {
-      throw new Error('observer bug');
-    }, () => undefined);
+    const tapped = tapPromise(
+      Promise.resolve('v'),
+      natives,
+      () => {
+        throw new Error('observer bug');
+      },
+      () => undefined,
+    );
     await expect(tapped.promise).resolves.toBe('v');
   });
 });

@@ -18,21 +18,36 @@ import { jwt } from '../helpers/tokens';
 const fail = vi.hoisted(() => ({ timeline: false, decode: false, diagnose: false }));
 vi.mock('../../src/analysis/rows/timeline', async (original) => {
   const mod = await original<typeof import('../../src/analysis/rows/timeline')>();
-  return { ...mod, buildTimeline: (...args: Parameters<typeof mod.buildTimeline>) => (fail.timeline ? boom('timeline exploded') : mod.buildTimeline(...args)) };
+  return {
+    ...mod,
+    buildTimeline: (...args: Parameters<typeof mod.buildTimeline>) =>
+      fail.timeline ? boom('timeline exploded') : mod.buildTimeline(...args),
+  };
 });
 vi.mock('../../src/analysis/model/jwt', async (original) => {
   const mod = await original<typeof import('../../src/analysis/model/jwt')>();
-  return { ...mod, decodeJwtView: (...args: Parameters<typeof mod.decodeJwtView>) => (fail.decode ? boom('decoder exploded') : mod.decodeJwtView(...args)) };
+  return {
+    ...mod,
+    decodeJwtView: (...args: Parameters<typeof mod.decodeJwtView>) =>
+      fail.decode ? boom('decoder exploded') : mod.decodeJwtView(...args),
+  };
 });
 vi.mock('../../src/analysis/diagnosis', async (original) => {
   const mod = await original<typeof import('../../src/analysis/diagnosis')>();
-  return { ...mod, diagnose: (...args: Parameters<typeof mod.diagnose>) => (fail.diagnose ? boom('diagnosis exploded') : mod.diagnose(...args)) };
+  return {
+    ...mod,
+    diagnose: (...args: Parameters<typeof mod.diagnose>) =>
+      fail.diagnose ? boom('diagnosis exploded') : mod.diagnose(...args),
+  };
 });
 function boom(message: string): never {
   throw new TypeError(message);
 }
 
-const HOSTILE = jwt({ toString: 0, exp: { valueOf: 0 }, lwicontexts: { toString: 0 } }, { alg: { toString: 0 }, typ: ['x'] });
+const HOSTILE = jwt(
+  { toString: 0, exp: { valueOf: 0 }, lwicontexts: { toString: 0 } },
+  { alg: { toString: 0 }, typ: ['x'] },
+);
 const hostileCapture = (): LogEntry[] =>
   editEvents(capture('fast'), 'provider.callback', (e) => {
     e.token = HOSTILE;
@@ -53,7 +68,14 @@ afterEach(() => {
 const mount = (vnode: preact.VNode<any>) => act(() => render(vnode, root));
 const $ = (selector: string) => root.querySelector<HTMLElement>(selector);
 const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
-const inspector = (entries: LogEntry[]) => h(Inspector, { entries, mode: 'file', status: 'capture: test.json', extensionVersion: 't', empty: h('p', null, 'empty') });
+const inspector = (entries: LogEntry[]) =>
+  h(Inspector, {
+    entries,
+    mode: 'file',
+    status: 'capture: test.json',
+    extensionVersion: 't',
+    empty: h('p', null, 'empty'),
+  });
 const click = (el: HTMLElement | null) =>
   act(() => {
     el!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
@@ -75,7 +97,9 @@ describe('ErrorBoundary', () => {
     const notice = $('[data-testid=part-failed]')!;
     expect(notice.dataset.part).toBe('timeline');
     expect(notice.getAttribute('role')).toBe('alert');
-    expect(notice.textContent).toBe('✖ This part could not be shown: claim <b>eyJhbGciOi.secret</b> broke it. The rest of the panel still works. Please export the capture and report it.');
+    expect(notice.textContent).toBe(
+      '✖ This part could not be shown: claim <b>eyJhbGciOi.secret</b> broke it. The rest of the panel still works. Please export the capture and report it.',
+    );
     expect(notice.querySelector('b')).toBeNull(); // text, never markup
     expect($('#sibling')!.textContent).toBe('still here');
     // Nothing of the message (which may quote page data) is logged: the part and the error class only.
@@ -97,12 +121,20 @@ describe('ErrorBoundary', () => {
 
   it('shows extra content (the viewer keeps its file picker)', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
-    await mount(h(ErrorBoundary, { part: 'viewer', extra: h('button', { id: 'pick' }, 'Open file…') }, h(Throws, { message: 'x' })));
+    await mount(
+      h(
+        ErrorBoundary,
+        { part: 'viewer', extra: h('button', { id: 'pick' }, 'Open file…') },
+        h(Throws, { message: 'x' }),
+      ),
+    );
     expect($('[data-testid=part-failed] #pick')).not.toBeNull();
   });
 
   it('words the message once, whatever the error ends with', () => {
-    expect(partFailedText('boom.')).toBe('This part could not be shown: boom. The rest of the panel still works. Please export the capture and report it.');
+    expect(partFailedText('boom.')).toBe(
+      'This part could not be shown: boom. The rest of the panel still works. Please export the capture and report it.',
+    );
     expect(partFailedText('boom')).toBe(partFailedText('boom.'));
   });
 });
@@ -113,12 +145,18 @@ describe('Inspector on a hostile token', () => {
     expect($$('.timeline .row[data-seq]').length).toBeGreaterThan(5);
     const row = $('.row[data-kind="provider.callback"]')!;
     expect(row.dataset.severity).toBe('warning');
-    expect(row.querySelector('.summary')!.textContent).toContain('JWT with alg {"toString":0} (an object, not a string; RS256 required), exp is not a NumericDate ({"valueOf":0}), lwicontexts is an object, not a string');
+    expect(row.querySelector('.summary')!.textContent).toContain(
+      'JWT with alg {"toString":0} (an object, not a string; RS256 required), exp is not a NumericDate ({"valueOf":0}), lwicontexts is an object, not a string',
+    );
     expect($('[data-testid=headline]')!.dataset.checkId).toBe('auth.alg-not-rs256');
 
     await click(row);
     expect(JSON.parse($('[data-testid=jwt-header]')!.textContent!)).toEqual({ alg: { toString: 0 }, typ: ['x'] });
-    expect(JSON.parse($('[data-testid=jwt-payload]')!.textContent!)).toEqual({ toString: 0, exp: { valueOf: 0 }, lwicontexts: { toString: 0 } });
+    expect(JSON.parse($('[data-testid=jwt-payload]')!.textContent!)).toEqual({
+      toString: 0,
+      exp: { valueOf: 0 },
+      lwicontexts: { toString: 0 },
+    });
     expect($$('[data-testid=jwt-note]').map((n) => n.textContent)).toEqual([
       `⚠ The header's alg is an object ({"toString":0}), not a string naming the algorithm (RS256).`,
       `⚠ The header's typ is an array (["x"]), not a string.`,
@@ -129,7 +167,9 @@ describe('Inspector on a hostile token', () => {
     expect($('[data-testid=part-failed]')).toBeNull();
 
     await click($('[data-testid=view-diagnosis]'));
-    expect($$('[data-testid=finding]').map((f) => f.dataset.checkId)).toEqual(expect.arrayContaining(['auth.alg-not-rs256', 'auth.lwicontexts-not-string']));
+    expect($$('[data-testid=finding]').map((f) => f.dataset.checkId)).toEqual(
+      expect.arrayContaining(['auth.alg-not-rs256', 'auth.lwicontexts-not-string']),
+    );
     expect($('[data-testid=attempt]')!.textContent).toContain('Token: JWT with alg {"toString":0}');
   });
 });
@@ -139,7 +179,9 @@ describe('Inspector when a part fails', () => {
     fail.timeline = true;
     await mount(inspector(hostileCapture()));
     const notice = $('[data-testid=part-failed][data-part=timeline]')!;
-    expect(notice.textContent).toBe('✖ This part could not be shown: timeline exploded. The rest of the panel still works. Please export the capture and report it.');
+    expect(notice.textContent).toBe(
+      '✖ This part could not be shown: timeline exploded. The rest of the panel still works. Please export the capture and report it.',
+    );
     expect($('[data-testid=empty]')).toBeNull();
     expect($('[data-testid=headline]')!.dataset.checkId).toBe('auth.alg-not-rs256');
     expect($('[data-testid=export-capture]')).not.toBeNull();
@@ -150,7 +192,9 @@ describe('Inspector when a part fails', () => {
   it('a failing diagnosis says so in the diagnosis view and above the timeline; the timeline still works', async () => {
     fail.diagnose = true;
     await mount(inspector(hostileCapture()));
-    expect($('[data-testid=part-failed][data-part=diagnosis]')!.textContent).toContain('could not be shown: diagnosis exploded.');
+    expect($('[data-testid=part-failed][data-part=diagnosis]')!.textContent).toContain(
+      'could not be shown: diagnosis exploded.',
+    );
     expect($$('.timeline .row[data-seq]').length).toBeGreaterThan(5);
     await click($('[data-testid=view-diagnosis]'));
     expect($('[data-testid=part-failed][data-part=diagnosis]')).not.toBeNull();
@@ -164,7 +208,9 @@ describe('Inspector when a part fails', () => {
     fail.decode = true;
     await click($('.row[data-kind="provider.callback"]'));
     expect($('[data-testid=details]')).not.toBeNull();
-    expect($('[data-testid=part-failed][data-part=token]')!.textContent).toContain('could not be shown: decoder exploded.');
+    expect($('[data-testid=part-failed][data-part=token]')!.textContent).toContain(
+      'could not be shown: decoder exploded.',
+    );
     expect($('[data-testid=details] pre.json')!.textContent).toContain('"kind": "provider.callback"');
     // Another row renders normally.
     fail.decode = false;

@@ -61,7 +61,11 @@ describe('auth token provider wrapper', () => {
       throw failure;
     });
     expect(() => widget.auth!(() => undefined)).toThrow(failure);
-    expect(hook.ofKind('provider.end')[0]).toMatchObject({ outcome: 'threw', calledBack: false, error: { name: 'Error', message: 'token service down' } });
+    expect(hook.ofKind('provider.end')[0]).toMatchObject({
+      outcome: 'threw',
+      calledBack: false,
+      error: { name: 'Error', message: 'token service down' },
+    });
   });
 
   it('keeps the callback transparent: this, arguments and return value', async () => {
@@ -120,7 +124,9 @@ describe('bot auth token provider wrapper', () => {
       return new Response('ok');
     });
     await win.fetch('http://127.0.0.1:5555/other');
-    await expect(win.fetch('http://127.0.0.1:5555/api/sas/postToken?state=s', { method: 'POST' })).rejects.toBe(failure);
+    await expect(win.fetch('http://127.0.0.1:5555/api/sas/postToken?state=s', { method: 'POST' })).rejects.toBe(
+      failure,
+    );
     const reqs = hook.ofKind('net.request');
     expect(reqs).toHaveLength(1);
     expect(reqs[0]).toMatchObject({ status: null, error: 'Failed to fetch' });

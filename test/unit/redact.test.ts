@@ -7,7 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { BackgroundEventSchema } from '../../src/analysis/formats/capture';
 import { diagnose } from '../../src/analysis/diagnosis';
 import { decodeJwtView } from '../../src/analysis/model/jwt';
-import { fingerprint, MASK, redactEntries, redactionOf, redactSecret, redactString, REDACTED_SIGNATURE, type ScanWork } from '../../src/analysis/formats/redact';
+import {
+  fingerprint,
+  MASK,
+  redactEntries,
+  redactionOf,
+  redactSecret,
+  redactString,
+  REDACTED_SIGNATURE,
+  type ScanWork,
+} from '../../src/analysis/formats/redact';
 import { scanSecrets } from '../../src/analysis/formats/tokenizer';
 import { HookEventSchema, type ActivitySummary, type LogEntry } from '../../src/shared/events';
 import { capture, CAPTURE_IDS } from '../helpers/captures';
@@ -20,20 +29,27 @@ function tokensOf(entries: LogEntry[]): Set<string> {
   for (const { event: e } of entries) {
     if (e.kind === 'provider.callback' && e.token) tokens.add(e.token);
     if (e.kind === 'omnichannel.http' && e.authenticatedUserToken) tokens.add(e.authenticatedUserToken);
-    if (e.kind === 'webchat.action' || e.kind === 'directline.post' || e.kind === 'directline.http') fromActivity(e.activity);
+    if (e.kind === 'webchat.action' || e.kind === 'directline.post' || e.kind === 'directline.http')
+      fromActivity(e.activity);
     if (e.kind === 'directline.activities') e.activities.forEach(fromActivity);
   }
-  for (const m of JSON.stringify(entries).matchAll(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?/g)) tokens.add(m[0]);
+  for (const m of JSON.stringify(entries).matchAll(/eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)?/g))
+    tokens.add(m[0]);
   return tokens;
 }
 
 const validate = (entry: LogEntry) =>
-  entry.event.kind === 'budget.exceeded' || entry.event.kind === 'relay.rejected' ? v.safeParse(BackgroundEventSchema, entry.event) : v.safeParse(HookEventSchema, entry.event);
+  entry.event.kind === 'budget.exceeded' || entry.event.kind === 'relay.rejected'
+    ? v.safeParse(BackgroundEventSchema, entry.event)
+    : v.safeParse(HookEventSchema, entry.event);
 
 /** What must not change under 'mask': finding ids/severities/evidence and attempt outcomes. */
 const diagnosisKey = (entries: LogEntry[]) => {
   const d = diagnose(entries);
-  return { findings: d.findings.map((f) => [f.id, f.severity, f.evidence.join(',')]), attempts: d.attempts.map((a) => [a.id, a.outcome]) };
+  return {
+    findings: d.findings.map((f) => [f.id, f.severity, f.evidence.join(',')]),
+    attempts: d.attempts.map((a) => [a.id, a.outcome]),
+  };
 };
 
 describe.each(CAPTURE_IDS)('redaction of the %s capture', (id) => {
@@ -46,23 +62,34 @@ describe.each(CAPTURE_IDS)('redaction of the %s capture', (id) => {
     expect(copy).not.toBe(original);
   });
 
-  it.each(['mask', 'remove'] as const)("'%s' keeps every event valid and seq, frame, kind and times unchanged", (profile) => {
-    const redacted = redactEntries(original, profile);
-    expect(redacted).toHaveLength(original.length);
-    for (const [i, entry] of redacted.entries()) {
-      expect(validate(entry).success, `seq ${entry.seq}`).toBe(true);
-      const o = original[i]!;
-      expect([entry.seq, entry.frameId, entry.event.kind, entry.event.t, entry.event.at]).toEqual([o.seq, o.frameId, o.event.kind, o.event.t, o.event.at]);
-    }
-  });
+  it.each(['mask', 'remove'] as const)(
+    "'%s' keeps every event valid and seq, frame, kind and times unchanged",
+    (profile) => {
+      const redacted = redactEntries(original, profile);
+      expect(redacted).toHaveLength(original.length);
+      for (const [i, entry] of redacted.entries()) {
+        expect(validate(entry).success, `seq ${entry.seq}`).toBe(true);
+        const o = original[i]!;
+        expect([entry.seq, entry.frameId, entry.event.kind, entry.event.t, entry.event.at]).toEqual([
+          o.seq,
+          o.frameId,
+          o.event.kind,
+          o.event.t,
+          o.event.at,
+        ]);
+      }
+    },
+  );
 
   it("'mask' leaves no token and no signature segment, but keeps the claims", () => {
     const text = JSON.stringify(redactEntries(original, 'mask'));
     for (const token of tokens) {
       expect(text.includes(token), `token ${token.slice(0, 40)}…`).toBe(false);
       const segments = token.split('.');
-      if (segments.length >= 3 && segments.at(-1)!.length >= 8) expect(text.includes(segments.at(-1)!), 'signature').toBe(false);
-      if (segments.length === 3 && segments[2]) expect(text.includes(`${segments[0]}.${segments[1]}.${REDACTED_SIGNATURE}`)).toBe(true);
+      if (segments.length >= 3 && segments.at(-1)!.length >= 8)
+        expect(text.includes(segments.at(-1)!), 'signature').toBe(false);
+      if (segments.length === 3 && segments[2])
+        expect(text.includes(`${segments[0]}.${segments[1]}.${REDACTED_SIGNATURE}`)).toBe(true);
     }
     expect(text).not.toContain('simulated-hmac');
   });
@@ -87,7 +114,11 @@ describe.each(CAPTURE_IDS)('redaction of the %s capture', (id) => {
 });
 
 describe('redaction rules', () => {
-  const token = jwt({ aud: 'api://bot', exp: 1795234976, lwicontexts: '{"a":1}' }, { alg: 'RS256', typ: 'JWT' }, 'c2lnbmF0dXJlLXNlY3JldC1ieXRlcw');
+  const token = jwt(
+    { aud: 'api://bot', exp: 1795234976, lwicontexts: '{"a":1}' },
+    { alg: 'RS256', typ: 'JWT' },
+    'c2lnbmF0dXJlLXNlY3JldC1ieXRlcw',
+  );
   const [header, payload, signature] = token.split('.') as [string, string, string];
 
   it('masks a JWT signature so the token still decodes, with the same claims', () => {
@@ -120,7 +151,8 @@ describe('redaction rules', () => {
   it('leaves unsigned JWTs and strings that only look dotted alone', () => {
     const unsigned = jwt({ sub: 'x' }, { alg: 'none' }, '');
     expect(redactSecret(unsigned, 'mask')).toBe(unsigned);
-    for (const s of ['4.18.1', 'www.example.com', 'provider.callback', 'a.b.c']) expect(redactString(s, 'mask')).toBe(s);
+    for (const s of ['4.18.1', 'www.example.com', 'provider.callback', 'a.b.c'])
+      expect(redactString(s, 'mask')).toBe(s);
   });
 
   it('masks JWE content but keeps its five segments', () => {
@@ -131,9 +163,12 @@ describe('redaction rules', () => {
   });
 
   it('masks secret query parameters with a fingerprint, equal values alike, and leaves the others', () => {
-    const url = 'https://token.botframework.com/api/sas/postToken?expiry=1&id=key2&state=S1&hmac=abc&sig=xyz&code=C0DE&t=%E2%80%A6';
+    const url =
+      'https://token.botframework.com/api/sas/postToken?expiry=1&id=key2&state=S1&hmac=abc&sig=xyz&code=C0DE&t=%E2%80%A6';
     const masked = redactString(url, 'mask');
-    expect(masked).toBe(`https://token.botframework.com/api/sas/postToken?expiry=1&id=key2&state=S1&hmac=•••${fingerprint('abc')}&sig=•••${fingerprint('xyz')}&code=•••${fingerprint('C0DE')}&t=%E2%80%A6`);
+    expect(masked).toBe(
+      `https://token.botframework.com/api/sas/postToken?expiry=1&id=key2&state=S1&hmac=•••${fingerprint('abc')}&sig=•••${fingerprint('xyz')}&code=•••${fingerprint('C0DE')}&t=%E2%80%A6`,
+    );
     expect(redactString(url, 'remove')).toBe(masked);
     expect(redactString(url, 'none')).toBe(url);
   });
@@ -164,8 +199,18 @@ describe('redaction rules', () => {
       },
     };
     const out = JSON.stringify(redactEntries([entry], 'mask'));
-    for (const secret of ['hunter2', 's3cr3t', 'dXNlcjpwYXNz', 'k-123', 'opaque-abc', 'rt-999']) expect(out).not.toContain(secret);
-    for (const kept of ['"tokenType":"Bearer"', '"tokenTruncated":false', '"id":"ter-1"', '"connectionName":"SsoConnection"', '"signInId":"sig-in-1"', '"state":"st-1"', '"user\\":\\"ada\\"']) expect(out).toContain(kept);
+    for (const secret of ['hunter2', 's3cr3t', 'dXNlcjpwYXNz', 'k-123', 'opaque-abc', 'rt-999'])
+      expect(out).not.toContain(secret);
+    for (const kept of [
+      '"tokenType":"Bearer"',
+      '"tokenTruncated":false',
+      '"id":"ter-1"',
+      '"connectionName":"SsoConnection"',
+      '"signInId":"sig-in-1"',
+      '"state":"st-1"',
+      '"user\\":\\"ada\\"',
+    ])
+      expect(out).toContain(kept);
     expect(out).toContain(`"password":"•••${fingerprint('hunter2')}"`);
   });
 
@@ -173,10 +218,23 @@ describe('redaction rules', () => {
     const entry: LogEntry = {
       seq: 1,
       frameId: 0,
-      event: { kind: 'omnichannel.http', t: 1, at: 2, requestId: 'o-1', method: 'GET', url: 'https://oc.test/livechatconnector/v2/auth/getchattoken', endpoint: 'v2/auth/getchattoken', status: 200, elapsedMs: 5, authenticatedUserToken: token },
+      event: {
+        kind: 'omnichannel.http',
+        t: 1,
+        at: 2,
+        requestId: 'o-1',
+        method: 'GET',
+        url: 'https://oc.test/livechatconnector/v2/auth/getchattoken',
+        endpoint: 'v2/auth/getchattoken',
+        status: 200,
+        elapsedMs: 5,
+        authenticatedUserToken: token,
+      },
     };
     const [masked] = redactEntries([entry], 'mask');
-    expect(masked!.event.kind === 'omnichannel.http' && masked!.event.authenticatedUserToken).toBe(redactSecret(token, 'mask'));
+    expect(masked!.event.kind === 'omnichannel.http' && masked!.event.authenticatedUserToken).toBe(
+      redactSecret(token, 'mask'),
+    );
     expect(JSON.stringify(masked)).not.toContain(signature);
   });
 
@@ -237,7 +295,15 @@ interface Planted {
 
 function plantJws(variant: Variant, seed: number): Planted {
   const header = encode(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: `key-${seed}` }), variant);
-  const payload = encode(JSON.stringify({ sub: `user-${seed}`, aud: 'api://botid-0b0701', exp: 1795234976, lwicontexts: '{"msdyn_cartvalue":"10000"}' }), variant);
+  const payload = encode(
+    JSON.stringify({
+      sub: `user-${seed}`,
+      aud: 'api://botid-0b0701',
+      exp: 1795234976,
+      lwicontexts: '{"msdyn_cartvalue":"10000"}',
+    }),
+    variant,
+  );
   const signature = encode(bytes(256, seed), variant);
   if (variant.startsWith('b64-') || variant === 'b64') expect(signature).toMatch(/\+.*\/|\/.*\+/); // standard base64 for real
   return { kind: 'jws', token: `${header}.${payload}.${signature}`, kept: [header, payload], secrets: [signature] };
@@ -245,7 +311,9 @@ function plantJws(variant: Variant, seed: number): Planted {
 
 function plantJwe(variant: Variant, seed: number): Planted {
   const header = encode(JSON.stringify({ alg: 'RSA-OAEP-256', enc: 'A256GCM', kid: `key-${seed}` }), variant);
-  const parts = [bytes(256, seed), bytes(12, seed + 1), bytes(300, seed + 2), bytes(16, seed + 3)].map((b) => encode(b, variant));
+  const parts = [bytes(256, seed), bytes(12, seed + 1), bytes(300, seed + 2), bytes(16, seed + 3)].map((b) =>
+    encode(b, variant),
+  );
   return { kind: 'jwe', token: [header, ...parts].join('.'), kept: [header], secrets: parts };
 }
 
@@ -262,20 +330,43 @@ const TOKEN_CONTAINERS: Container[] = [
   { name: 'prose', wrap: (v) => `Token was ${v}. Then it failed.` },
   { name: 'prose, comma and parenthesis', wrap: (v) => `the provider returned (${v}), then nothing` },
   { name: 'a URL query parameter with any name', wrap: (v) => `https://login.contoso.example/cb?foo=1&state=${v}&x=2` },
-  { name: 'a URL query parameter named id_token', wrap: (v) => `https://login.contoso.example/cb?id_token=${v}&state=abc` },
+  {
+    name: 'a URL query parameter named id_token',
+    wrap: (v) => `https://login.contoso.example/cb?id_token=${v}&state=abc`,
+  },
   { name: 'a URL fragment', wrap: (v) => `https://contoso.example/cb#access_token=${v}&token_type=Bearer` },
   { name: 'a URL path', wrap: (v) => `https://api.contoso.example/session/${v}/start` },
   { name: 'a percent-encoded parameter', wrap: (v) => `https://x.test/?assertion=${pct(v)}&y=1`, enc: pct },
-  { name: 'a percent-encoded parameter with %2E dots', wrap: (v) => `https://x.test/?token=${pct(v).replace(/\./g, '%2E')}`, enc: (s) => pct(s).replace(/\./g, '%2E') },
-  { name: 'a parameter encoded twice', wrap: (v) => `https://x.test/login?redirect_uri=${pct(`https://app.test/cb?id_token=${pct(v)}`)}`, enc: (s) => pct(pct(s)) },
-  { name: 'percent-encoded JSON', wrap: (v) => `https://x.test/?state=${pct(JSON.stringify({ t: v, n: 1 }))}`, enc: pct },
+  {
+    name: 'a percent-encoded parameter with %2E dots',
+    wrap: (v) => `https://x.test/?token=${pct(v).replace(/\./g, '%2E')}`,
+    enc: (s) => pct(s).replace(/\./g, '%2E'),
+  },
+  {
+    name: 'a parameter encoded twice',
+    wrap: (v) => `https://x.test/login?redirect_uri=${pct(`https://app.test/cb?id_token=${pct(v)}`)}`,
+    enc: (s) => pct(pct(s)),
+  },
+  {
+    name: 'percent-encoded JSON',
+    wrap: (v) => `https://x.test/?state=${pct(JSON.stringify({ t: v, n: 1 }))}`,
+    enc: pct,
+  },
   { name: 'an Authorization header', wrap: (v) => `Authorization: Bearer ${v}` },
   { name: 'an AuthenticatedUserToken header', wrap: (v) => `AuthenticatedUserToken: ${v}` },
-  { name: 'a request with headers', wrap: (v) => `POST /livechatconnector/v2/auth HTTP/1.1\r\nHost: oc.test\r\nAuthenticatedUserToken: ${v}\r\nAccept: */*` },
+  {
+    name: 'a request with headers',
+    wrap: (v) =>
+      `POST /livechatconnector/v2/auth HTTP/1.1\r\nHost: oc.test\r\nAuthenticatedUserToken: ${v}\r\nAccept: */*`,
+  },
   { name: 'a cookie', wrap: (v) => `Cookie: ai_session=abc; token=${v}; lang=en` },
   { name: 'a JSON member named token', wrap: (v) => JSON.stringify({ ok: false, token: v, n: 1 }) },
   { name: 'a JSON member with any name', wrap: (v) => JSON.stringify({ value: v }) },
-  { name: 'JSON with escaped slashes', wrap: (v) => `{"value":"${v.replace(/\//g, '\\/')}"}`, enc: (s) => s.replace(/\//g, '\\/') },
+  {
+    name: 'JSON with escaped slashes',
+    wrap: (v) => `{"value":"${v.replace(/\//g, '\\/')}"}`,
+    enc: (s) => s.replace(/\//g, '\\/'),
+  },
   { name: 'JSON inside a JSON string', wrap: (v) => JSON.stringify(JSON.stringify({ id_token: v })) },
   { name: 'a JS object literal', wrap: (v) => `{ token: '${v}', other: 1 }` },
   { name: 'an HTML attribute', wrap: (v) => `<a href="https://x.test/?jwt=${v}">sign in</a>` },
@@ -291,7 +382,8 @@ const TOKEN_CONTAINERS: Container[] = [
 /** The part of `secret` found in `text`: the whole of a short one, or any 16-character piece of a longer one. */
 function survivor(secret: string, text: string): string | undefined {
   if (secret.length <= 20) return text.includes(secret) ? secret : undefined;
-  for (let i = 0; i + 16 <= secret.length; i += 4) if (text.includes(secret.slice(i, i + 16))) return secret.slice(i, i + 16);
+  for (let i = 0; i + 16 <= secret.length; i += 4)
+    if (text.includes(secret.slice(i, i + 16))) return secret.slice(i, i + 16);
   return text.includes(secret.slice(-16)) ? secret.slice(-16) : undefined;
 }
 
@@ -301,20 +393,24 @@ const PLANTS: [string, Planted][] = VARIANTS.flatMap((v, i): [string, Planted][]
 ]);
 
 describe.each(PLANTS)('a %s', (_label, planted) => {
-  it.each(TOKEN_CONTAINERS)('in $name: mask keeps only what the diagnosis needs, remove drops it, twice changes nothing', ({ wrap, enc = (s: string) => s }) => {
-    const text = wrap(planted.token);
-    const masked = redactString(text, 'mask');
-    for (const secret of planted.secrets) expect(survivor(enc(secret), masked), `secret part in ${JSON.stringify(masked.slice(0, 300))}`).toBeUndefined();
-    // The claims stay, readable where they were (JWS: header and payload; JWE: the protected header only).
-    expect(masked).toContain(enc(planted.kept.join('.')));
-    expect(masked).toContain(planted.kind === 'jws' ? REDACTED_SIGNATURE : 'REDACTED');
-    expect(redactString(masked, 'mask')).toBe(masked);
-    const removed = redactString(text, 'remove');
-    expect(removed).not.toContain(enc(planted.kept.join('.').slice(0, 60)));
-    for (const secret of planted.secrets) expect(survivor(enc(secret), removed)).toBeUndefined();
-    expect(removed).toContain('[token removed:');
-    expect(redactString(text, 'none')).toBe(text);
-  });
+  it.each(TOKEN_CONTAINERS)(
+    'in $name: mask keeps only what the diagnosis needs, remove drops it, twice changes nothing',
+    ({ wrap, enc = (s: string) => s }) => {
+      const text = wrap(planted.token);
+      const masked = redactString(text, 'mask');
+      for (const secret of planted.secrets)
+        expect(survivor(enc(secret), masked), `secret part in ${JSON.stringify(masked.slice(0, 300))}`).toBeUndefined();
+      // The claims stay, readable where they were (JWS: header and payload; JWE: the protected header only).
+      expect(masked).toContain(enc(planted.kept.join('.')));
+      expect(masked).toContain(planted.kind === 'jws' ? REDACTED_SIGNATURE : 'REDACTED');
+      expect(redactString(masked, 'mask')).toBe(masked);
+      const removed = redactString(text, 'remove');
+      expect(removed).not.toContain(enc(planted.kept.join('.').slice(0, 60)));
+      for (const secret of planted.secrets) expect(survivor(enc(secret), removed)).toBeUndefined();
+      expect(removed).toContain('[token removed:');
+      expect(redactString(text, 'none')).toBe(text);
+    },
+  );
 
   it('as a token field: mask still decodes to the same claims (JWS) or keeps the header only (JWE)', () => {
     const masked = redactSecret(planted.token, 'mask');
@@ -327,7 +423,9 @@ describe.each(PLANTS)('a %s', (_label, planted) => {
     } else {
       expect(masked).toBe(`${planted.kept[0]}.REDACTED.REDACTED.REDACTED.REDACTED-${fingerprint(planted.token)}`);
     }
-    expect(redactSecret(planted.token, 'remove')).toBe(`[token removed: ${planted.token.length} chars, fnv1a ${fingerprint(planted.token)}]`);
+    expect(redactSecret(planted.token, 'remove')).toBe(
+      `[token removed: ${planted.token.length} chars, fnv1a ${fingerprint(planted.token)}]`,
+    );
   });
 });
 
@@ -340,10 +438,14 @@ describe('tokens side by side', () => {
     ['a JWE then a JWS', `${plantJwe('b64', 9).token} ${b.token}`],
     ['one after the other in a cookie', `Cookie: a=${a.token}; b=${b.token}`],
     ['after a "%0" (a percent escape "%0e" or a glued token?)', `https://x.test/?a=%0${a.token}&b=%2${b.token}`],
-    ['with lower-case %2e dots', `https://x.test/?a=${pct(a.token).replace(/\./g, '%2e')}&b=${b.token.replace(/\./g, '%2e')}`],
+    [
+      'with lower-case %2e dots',
+      `https://x.test/?a=${pct(a.token).replace(/\./g, '%2e')}&b=${b.token.replace(/\./g, '%2e')}`,
+    ],
   ])('%s: both signatures go', (_label, text) => {
     const masked = redactString(text, 'mask');
-    for (const secret of [...a.secrets, ...b.secrets]) expect(survivor(secret, masked) ?? survivor(pct(secret), masked)).toBeUndefined();
+    for (const secret of [...a.secrets, ...b.secrets])
+      expect(survivor(secret, masked) ?? survivor(pct(secret), masked)).toBeUndefined();
   });
 
   it('a JWS with an empty signature (alg none) or an already masked one is left as it is', () => {
@@ -363,8 +465,43 @@ const OPAQUE: [string, string][] = [
   ['dotted', 'Ab3kQ9.x9QzT7p.zz81kPw4'],
 ];
 
-const SECRET_JSON_KEYS = ['token', 'id_token', 'access_token', 'accessToken', 'refresh_token', 'client_secret', 'clientSecret', 'password', 'apiKey', 'authorization', 'Authorization', 'hmac', 'signature', 'AuthenticatedUserToken', 'authenticatedUserToken', 'x-api-key', 'csrfToken', 'sessionToken', 'passphrase'];
-const SECRET_PARAMS = ['token', 'id_token', 'access_token', 'refresh_token', 'code', 'hmac', 'sig', 'signature', 'key', 'secret', 'password', 't', 'apikey', 'client_secret'];
+const SECRET_JSON_KEYS = [
+  'token',
+  'id_token',
+  'access_token',
+  'accessToken',
+  'refresh_token',
+  'client_secret',
+  'clientSecret',
+  'password',
+  'apiKey',
+  'authorization',
+  'Authorization',
+  'hmac',
+  'signature',
+  'AuthenticatedUserToken',
+  'authenticatedUserToken',
+  'x-api-key',
+  'csrfToken',
+  'sessionToken',
+  'passphrase',
+];
+const SECRET_PARAMS = [
+  'token',
+  'id_token',
+  'access_token',
+  'refresh_token',
+  'code',
+  'hmac',
+  'sig',
+  'signature',
+  'key',
+  'secret',
+  'password',
+  't',
+  'apikey',
+  'client_secret',
+];
 
 const opaqueContainers = (): Container[] => [
   ...SECRET_PARAMS.flatMap((k): Container[] => [
@@ -372,13 +509,21 @@ const opaqueContainers = (): Container[] => [
     { name: `fragment #${k}=`, wrap: (v) => `https://x.test/cb#${k}=${v}&token_type=Bearer` },
     { name: `form body ${k}=`, wrap: (v) => `grant_type=authorization_code&${k}=${v}&redirect_uri=x` },
     { name: `percent-encoded ?${k}=`, wrap: (v) => `https://x.test/?${k}=${pct(v)}`, enc: pct },
-    { name: `nested in an encoded URL, ${k}`, wrap: (v) => `https://x.test/?redirect_uri=${pct(`https://app.test/cb?${k}=${pct(v)}&s=1`)}`, enc: (s) => pct(pct(s)) },
+    {
+      name: `nested in an encoded URL, ${k}`,
+      wrap: (v) => `https://x.test/?redirect_uri=${pct(`https://app.test/cb?${k}=${pct(v)}&s=1`)}`,
+      enc: (s) => pct(pct(s)),
+    },
   ]),
   ...SECRET_JSON_KEYS.flatMap((k): Container[] => [
     { name: `JSON "${k}"`, wrap: (v) => JSON.stringify({ ok: true, [k]: v }) },
     { name: `spaced JSON "${k}"`, wrap: (v) => `{ "${k}" : "${v}" }` },
     { name: `JSON in a JSON string, "${k}"`, wrap: (v) => JSON.stringify(JSON.stringify({ [k]: v, n: 1 })) },
-    { name: `percent-encoded JSON "${k}"`, wrap: (v) => `https://x.test/?state=${pct(JSON.stringify({ [k]: v }))}`, enc: pct },
+    {
+      name: `percent-encoded JSON "${k}"`,
+      wrap: (v) => `https://x.test/?state=${pct(JSON.stringify({ [k]: v }))}`,
+      enc: pct,
+    },
   ]),
   { name: 'a JS object literal', wrap: (v) => `{ password: '${v}', user: 'ada' }` },
   { name: 'Authorization: Bearer', wrap: (v) => `Authorization: Bearer ${v}` },
@@ -387,33 +532,50 @@ const opaqueContainers = (): Container[] => [
   { name: 'AuthenticatedUserToken header', wrap: (v) => `AuthenticatedUserToken: ${v}` },
   { name: 'X-Api-Key header', wrap: (v) => `X-Api-Key: ${v}` },
   { name: 'Ocp-Apim-Subscription-Key header', wrap: (v) => `Ocp-Apim-Subscription-Key: ${v}` },
-  { name: 'a request with headers', wrap: (v) => `GET / HTTP/1.1\r\nHost: x.test\r\nAuthorization: Bearer ${v}\r\nAccept: */*` },
+  {
+    name: 'a request with headers',
+    wrap: (v) => `GET / HTTP/1.1\r\nHost: x.test\r\nAuthorization: Bearer ${v}\r\nAccept: */*`,
+  },
   { name: 'Cookie, first', wrap: (v) => `Cookie: ai_session=${v}; lang=en` },
   { name: 'Cookie, last', wrap: (v) => `Cookie: lang=en; session=${v}` },
   { name: 'Set-Cookie', wrap: (v) => `Set-Cookie: id=${v}; Path=/; HttpOnly` },
   { name: 'a key glued to the text before it', wrap: (v) => `see0Authorization: Bearer ${v}` },
   { name: 'a key glued inside the value before it', wrap: (v) => `?id_token=abc%3D%3DseeAuthorization: Bearer ${v}` },
-  { name: 'a key whose first letter completes a percent escape', wrap: (v) => `?token_type=Bearer%DAuthorization: Bearer ${v}` },
+  {
+    name: 'a key whose first letter completes a percent escape',
+    wrap: (v) => `?token_type=Bearer%DAuthorization: Bearer ${v}`,
+  },
 ];
 
 describe.each(OPAQUE)('an opaque secret (%s)', (_label, secret) => {
-  it.each(opaqueContainers())('under $name is masked with a fingerprint, twice changes nothing', ({ wrap, enc = (s: string) => s }) => {
-    const text = wrap(secret);
-    const masked = redactString(text, 'mask');
-    expect(survivor(enc(secret), masked), masked).toBeUndefined();
-    expect(masked).toContain(MASK);
-    expect(redactString(masked, 'mask')).toBe(masked);
-    expect(redactString(text, 'remove')).toBe(masked);
-  });
+  it.each(opaqueContainers())(
+    'under $name is masked with a fingerprint, twice changes nothing',
+    ({ wrap, enc = (s: string) => s }) => {
+      const text = wrap(secret);
+      const masked = redactString(text, 'mask');
+      expect(survivor(enc(secret), masked), masked).toBeUndefined();
+      expect(masked).toContain(MASK);
+      expect(redactString(masked, 'mask')).toBe(masked);
+      expect(redactString(text, 'remove')).toBe(masked);
+    },
+  );
 });
 
 describe('opaque secrets in a log', () => {
   const [hex, b64] = [OPAQUE[0]![1], OPAQUE[1]![1]];
-  const event = (detail: unknown): LogEntry => ({ seq: 1, frameId: 0, event: { kind: 'lcw.event', t: 1, at: 2, name: 'lcw:custom', detail } as never });
+  const event = (detail: unknown): LogEntry => ({
+    seq: 1,
+    frameId: 0,
+    event: { kind: 'lcw.event', t: 1, at: 2, name: 'lcw:custom', detail } as never,
+  });
 
   it('equal values get equal masks, within a string and across events', () => {
     const masked = redactString(`?code=${hex}&x=1 then ?code=${hex} and ?code=${b64}`, 'mask');
-    expect(masked.match(/•••[0-9a-f]{8}/g)).toEqual([`•••${fingerprint(hex)}`, `•••${fingerprint(hex)}`, `•••${fingerprint(b64)}`]);
+    expect(masked.match(/•••[0-9a-f]{8}/g)).toEqual([
+      `•••${fingerprint(hex)}`,
+      `•••${fingerprint(hex)}`,
+      `•••${fingerprint(b64)}`,
+    ]);
     const [x, y] = redactEntries([event({ password: hex }), event({ text: `{"password":"${hex}"}` })], 'mask');
     expect(JSON.stringify(x)).toContain(`•••${fingerprint(hex)}`);
     expect(JSON.stringify(y)).toContain(`•••${fingerprint(hex)}`);
@@ -421,7 +583,22 @@ describe('opaque secrets in a log', () => {
 
   it('masks a header written as {name, value} or as a [name, value] pair, and secret-looking member names', () => {
     const out = JSON.stringify(
-      redactEntries([event({ headers: [{ name: 'Authorization', value: `Bearer ${hex}` }, { name: 'Accept', value: 'text/plain' }], pairs: [['X-Api-Key', b64], ['Accept', 'text/plain']], [`https://x.test/?code=${hex}`]: 1 })], 'mask'),
+      redactEntries(
+        [
+          event({
+            headers: [
+              { name: 'Authorization', value: `Bearer ${hex}` },
+              { name: 'Accept', value: 'text/plain' },
+            ],
+            pairs: [
+              ['X-Api-Key', b64],
+              ['Accept', 'text/plain'],
+            ],
+            [`https://x.test/?code=${hex}`]: 1,
+          }),
+        ],
+        'mask',
+      ),
     );
     expect(out).not.toContain(hex);
     expect(out).not.toContain(b64);
@@ -444,7 +621,7 @@ describe('what is not a secret is left alone', () => {
     'C:\\Users\\ada\\Downloads\\chat-sso-capture.json',
     'ada.lovelace@example.com',
     'provider.callback',
-    'lcw:error code 3: Auth token provider didn\'t provide any token',
+    "lcw:error code 3: Auth token provider didn't provide any token",
     'The token expired. Then the chat failed.',
     '{"tokenType":"Bearer","tokenTruncated":false,"tokenExchangeResource":{"id":"ter-1","uri":"api://bot"},"connectionName":"SsoConnection","state":"st-1"}',
     'botTokenUrl=https://x.test/api/sas/postToken?expiry=1&state=S1',
@@ -495,22 +672,53 @@ describe('linear time', () => {
   });
 
   /** The fastest of 5 runs, in ms: the least disturbed by whatever else the machine does. */
-  const fastest = (f: () => unknown) => Math.min(...Array.from({ length: 5 }, () => (f(), 0)).map(() => {
-    const t0 = performance.now();
-    f();
-    return performance.now() - t0;
-  }));
+  const fastest = (f: () => unknown) =>
+    Math.min(
+      ...Array.from({ length: 5 }, () => (f(), 0)).map(() => {
+        const t0 = performance.now();
+        f();
+        return performance.now() - t0;
+      }),
+    );
 
   it.each([
-    ['a 64 KB dot-free value, as a token field and as page text', (n: number) => bytes(Math.floor((n * 3) / 4), 9).toString('base64url')],
+    [
+      'a 64 KB dot-free value, as a token field and as page text',
+      (n: number) => bytes(Math.floor((n * 3) / 4), 9).toString('base64url'),
+    ],
     ['"ey" × n', (n: number) => 'ey'.repeat(n / 2)],
-    ['mixed text with tokens and secrets', (n: number) => {
-      const t = plantJws('b64', 3).token;
-      const piece = `Token was ${t}. ?code=abc&id_token=${pct(t)} Cookie: a=1; token=${t}\n{"password":"hunter2","x":"a.b.c"} ${'ey'.repeat(50)} `;
-      return piece.repeat(Math.ceil(n / piece.length)).slice(0, n);
-    }],
+    [
+      'mixed text with tokens and secrets',
+      (n: number) => {
+        const t = plantJws('b64', 3).token;
+        const piece = `Token was ${t}. ?code=abc&id_token=${pct(t)} Cookie: a=1; token=${t}\n{"password":"hunter2","x":"a.b.c"} ${'ey'.repeat(50)} `;
+        return piece.repeat(Math.ceil(n / piece.length)).slice(0, n);
+      },
+    ],
   ])('%s: redacting 4× the input takes about 4× the time, not 16×', (_label, make) => {
-    const run = (text: string) => () => redactEntries([{ seq: 1, frameId: 0, event: { kind: 'provider.callback', t: 1, at: 2, invocationId: 'a', role: 'auth', elapsedMs: 1, sync: false, callCount: 1, token: text, valueType: 'string' } }, { seq: 2, frameId: 0, event: { kind: 'lcw.event', t: 1, at: 2, name: 'lcw:x', detail: { text } } as never }], 'mask');
+    const run = (text: string) => () =>
+      redactEntries(
+        [
+          {
+            seq: 1,
+            frameId: 0,
+            event: {
+              kind: 'provider.callback',
+              t: 1,
+              at: 2,
+              invocationId: 'a',
+              role: 'auth',
+              elapsedMs: 1,
+              sync: false,
+              callCount: 1,
+              token: text,
+              valueType: 'string',
+            },
+          },
+          { seq: 2, frameId: 0, event: { kind: 'lcw.event', t: 1, at: 2, name: 'lcw:x', detail: { text } } as never },
+        ],
+        'mask',
+      );
     const [small, large] = [make(49_152), make(196_608)];
     run(small)(); // warm up the JIT
     const ratio = fastest(run(large)) / Math.max(fastest(run(small)), 0.05);

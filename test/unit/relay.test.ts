@@ -8,7 +8,18 @@ const envelope = (events: unknown[]) => JSON.stringify({ channel: 'chat-sso-insp
 
 describe('relay message validation', () => {
   it('accepts well-formed events of known kinds', () => {
-    const callback = { kind: 'provider.callback', invocationId: 'a1', role: 'auth', elapsedMs: 3, sync: false, callCount: 1, valueType: 'string', token: 'a.b.c', t: 1, at: 2 };
+    const callback = {
+      kind: 'provider.callback',
+      invocationId: 'a1',
+      role: 'auth',
+      elapsedMs: 3,
+      sync: false,
+      callCount: 1,
+      valueType: 'string',
+      token: 'a.b.c',
+      t: 1,
+      at: 2,
+    };
     const parsed = parsePageMessage(envelope([ok, callback]));
     expect(parsed.rejected).toEqual([]);
     expect(parsed.events).toEqual([ok, callback]);
@@ -21,7 +32,17 @@ describe('relay message validation', () => {
         { kind: 'made.up', t: 1, at: 2 },
         { kind: 'lcw.event', name: 42, t: 1, at: 2 }, // name must be a string
         { kind: 'provider.invoke', invocationId: 'x', role: 'admin', t: 1, at: 2 }, // unknown role
-        { kind: 'net.request', requestId: 'n', api: 'fetch', method: 'POST', url: 'u', status: '200', elapsedMs: 1, t: 1, at: 2 }, // status as string
+        {
+          kind: 'net.request',
+          requestId: 'n',
+          api: 'fetch',
+          method: 'POST',
+          url: 'u',
+          status: '200',
+          elapsedMs: 1,
+          t: 1,
+          at: 2,
+        }, // status as string
         { kind: 'lcw.event', name: 'lcw:ready', t: Number.NaN, at: 2 }, // not finite
         'just a string',
       ]),
@@ -33,8 +54,12 @@ describe('relay message validation', () => {
   it('drops messages that are not JSON strings, have a wrong envelope or are oversized', () => {
     expect(parsePageMessage({ channel: 'chat-sso-inspector' }).rejected).toEqual(['not-a-string']);
     expect(parsePageMessage('{not json').rejected).toEqual(['not-json']);
-    expect(parsePageMessage(JSON.stringify({ channel: 'someone-else', v: 1, events: [ok] })).rejected).toEqual(['bad-envelope']);
-    expect(parsePageMessage(JSON.stringify({ channel: 'chat-sso-inspector', v: 2, events: [ok] })).rejected).toEqual(['bad-envelope']);
+    expect(parsePageMessage(JSON.stringify({ channel: 'someone-else', v: 1, events: [ok] })).rejected).toEqual([
+      'bad-envelope',
+    ]);
+    expect(parsePageMessage(JSON.stringify({ channel: 'chat-sso-inspector', v: 2, events: [ok] })).rejected).toEqual([
+      'bad-envelope',
+    ]);
     expect(parsePageMessage(envelope([])).rejected).toEqual(['bad-envelope']);
     const huge = envelope([{ ...ok, name: 'x'.repeat(MAX_MESSAGE_CHARS) }]);
     expect(parsePageMessage(huge)).toEqual({ events: [], rejected: ['oversized'] });
@@ -127,7 +152,9 @@ describe('delivery queue bounds', () => {
 
   // What Chromium 156's runtime.sendMessage throws for a message over 64 MiB (seen in the e2e browser).
   const tooLarge = () =>
-    new Error('Error in invocation of runtime.sendMessage(optional string extensionId, any message, optional object options, optional function callback): Message exceeded maximum allowed size of 64MiB.');
+    new Error(
+      'Error in invocation of runtime.sendMessage(optional string extensionId, any message, optional object options, optional function callback): Message exceeded maximum allowed size of 64MiB.',
+    );
 
   it('splits a batch the browser says is too large, in halves, until it goes through, in order', async () => {
     const sent: { id: string; batch: number[] }[] = [];

@@ -10,7 +10,10 @@ let hsSecret: Uint8Array;
 let rsaPem: string, rsa2Pem: string, ecPem: string;
 
 const sign = (key: CryptoKey | Uint8Array, header: { alg: string; kid?: string }) =>
-  new SignJWT({ sub: 'contact-1', iss: 'https://portal.example' }).setProtectedHeader({ typ: 'JWT', ...header }).setIssuedAt().sign(key);
+  new SignJWT({ sub: 'contact-1', iss: 'https://portal.example' })
+    .setProtectedHeader({ typ: 'JWT', ...header })
+    .setIssuedAt()
+    .sign(key);
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const pub = async (p: Pair, extra: Partial<JWK> = {}) => ({ ...(await exportJWK(p.publicKey)), ...extra });
 
@@ -29,15 +32,25 @@ function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   return Buffer.concat([Uint8Array.of(tag, ...len), body]);
 }
 async function selfSignedCert(pair: Pair): Promise<string> {
-  const sha256WithRsa = tlv(0x30, Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b), Uint8Array.of(0x05, 0x00));
-  const name = tlv(0x30, tlv(0x31, tlv(0x30, Uint8Array.of(0x06, 0x03, 0x55, 0x04, 0x03), tlv(0x0c, Buffer.from('signature test')))));
+  const sha256WithRsa = tlv(
+    0x30,
+    Uint8Array.of(0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b),
+    Uint8Array.of(0x05, 0x00),
+  );
+  const name = tlv(
+    0x30,
+    tlv(0x31, tlv(0x30, Uint8Array.of(0x06, 0x03, 0x55, 0x04, 0x03), tlv(0x0c, Buffer.from('signature test')))),
+  );
   const validity = tlv(0x30, tlv(0x17, Buffer.from('250101000000Z')), tlv(0x17, Buffer.from('350101000000Z')));
   const spki = new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey));
   const version3 = tlv(0xa0, Uint8Array.of(0x02, 0x01, 0x02));
   const tbs = tlv(0x30, version3, Uint8Array.of(0x02, 0x01, 0x01), sha256WithRsa, name, validity, name, spki);
   const sig = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', pair.privateKey, new Uint8Array(tbs)));
   const der = tlv(0x30, tbs, sha256WithRsa, tlv(0x03, Uint8Array.of(0), sig));
-  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END CERTIFICATE-----\n`;
+  return `-----BEGIN CERTIFICATE-----\n${Buffer.from(der)
+    .toString('base64')
+    .match(/.{1,64}/g)!
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
 beforeAll(async () => {
@@ -48,7 +61,11 @@ beforeAll(async () => {
     generateKeyPair('EdDSA', { extractable: true }),
   ]);
   hsSecret = crypto.getRandomValues(new Uint8Array(32));
-  [rsaPem, rsa2Pem, ecPem] = await Promise.all([exportSPKI(rsa.publicKey), exportSPKI(rsa2.publicKey), exportSPKI(ec.publicKey)]);
+  [rsaPem, rsa2Pem, ecPem] = await Promise.all([
+    exportSPKI(rsa.publicKey),
+    exportSPKI(rsa2.publicKey),
+    exportSPKI(ec.publicKey),
+  ]);
 });
 
 describe('verifyTokenSignature: valid signatures', () => {
@@ -56,35 +73,60 @@ describe('verifyTokenSignature: valid signatures', () => {
     const token = await sign(rsa.privateKey, { alg: 'RS256' });
     const pasted = `\n  ${rsaPem.replace(/\n/g, '\r\n  ')}`;
     const v = await verifyTokenSignature(token, pasted);
-    expect(v).toMatchObject({ status: 'valid', alg: 'RS256', keySource: 'pem', keyDescription: 'SPKI PEM public key, an RSA 2048-bit key' });
+    expect(v).toMatchObject({
+      status: 'valid',
+      alg: 'RS256',
+      keySource: 'pem',
+      keyDescription: 'SPKI PEM public key, an RSA 2048-bit key',
+    });
     expect(v.message).toMatch(/not exp, nbf or iat/);
     expectSentence(v, token);
   });
 
   it('verifies ES256 with a PEM, EdDSA with a JWK, PS256 with an RSA PEM', async () => {
-    expect(await verifyTokenSignature(await sign(ec.privateKey, { alg: 'ES256' }), ecPem)).toMatchObject({ status: 'valid', alg: 'ES256' });
-    expect(await verifyTokenSignature(await sign(ed.privateKey, { alg: 'EdDSA' }), JSON.stringify(await pub(ed)))).toMatchObject({ status: 'valid', keySource: 'jwk' });
+    expect(await verifyTokenSignature(await sign(ec.privateKey, { alg: 'ES256' }), ecPem)).toMatchObject({
+      status: 'valid',
+      alg: 'ES256',
+    });
+    expect(
+      await verifyTokenSignature(await sign(ed.privateKey, { alg: 'EdDSA' }), JSON.stringify(await pub(ed))),
+    ).toMatchObject({ status: 'valid', keySource: 'jwk' });
     const ps = await generateKeyPair('PS256', { extractable: true });
-    expect(await verifyTokenSignature(await sign(ps.privateKey, { alg: 'PS256' }), await exportSPKI(ps.publicKey))).toMatchObject({ status: 'valid', alg: 'PS256' });
+    expect(
+      await verifyTokenSignature(await sign(ps.privateKey, { alg: 'PS256' }), await exportSPKI(ps.publicKey)),
+    ).toMatchObject({ status: 'valid', alg: 'PS256' });
   });
 
   it('verifies with a single JWK', async () => {
     const token = await sign(rsa.privateKey, { alg: 'RS256', kid: 'k2' });
-    const v = await verifyTokenSignature(token, JSON.stringify(await pub(rsa, { kid: 'k2', use: 'sig', alg: 'RS256' })));
+    const v = await verifyTokenSignature(
+      token,
+      JSON.stringify(await pub(rsa, { kid: 'k2', use: 'sig', alg: 'RS256' })),
+    );
     expect(v).toMatchObject({ status: 'valid', keySource: 'jwk', kid: 'k2' });
     expectSentence(v, token);
   });
 
   it('verifies HS256 with an oct JWK', async () => {
     const token = await sign(hsSecret, { alg: 'HS256' });
-    const v = await verifyTokenSignature(token, JSON.stringify({ kty: 'oct', k: Buffer.from(hsSecret).toString('base64url') }));
-    expect(v).toMatchObject({ status: 'valid', alg: 'HS256', keySource: 'jwk', keyDescription: 'JWK, an oct 256-bit shared secret' });
+    const v = await verifyTokenSignature(
+      token,
+      JSON.stringify({ kty: 'oct', k: Buffer.from(hsSecret).toString('base64url') }),
+    );
+    expect(v).toMatchObject({
+      status: 'valid',
+      alg: 'HS256',
+      keySource: 'jwk',
+      keyDescription: 'JWK, an oct 256-bit shared secret',
+    });
     const other = JSON.stringify({ kty: 'oct', k: Buffer.from(new Uint8Array(32)).toString('base64url') });
     expect(await verifyTokenSignature(token, other)).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' });
   });
 
   it('chooses the JWKS key by kid among several', async () => {
-    const jwks = JSON.stringify({ keys: [await pub(rsa2, { kid: 'k1' }), await pub(rsa, { kid: 'k2' }), await pub(ec, { kid: 'k3' })] });
+    const jwks = JSON.stringify({
+      keys: [await pub(rsa2, { kid: 'k1' }), await pub(rsa, { kid: 'k2' }), await pub(ec, { kid: 'k3' })],
+    });
     const token = await sign(rsa.privateKey, { alg: 'RS256', kid: 'k2' });
     const v = await verifyTokenSignature(token, jwks);
     expect(v).toMatchObject({ status: 'valid', keySource: 'jwks', kid: 'k2' });
@@ -93,7 +135,11 @@ describe('verifyTokenSignature: valid signatures', () => {
     expectSentence(v, token);
     // The kid decides: the same kid on a token from another key does not verify.
     const forged = await sign(rsa2.privateKey, { alg: 'RS256', kid: 'k2' });
-    expect(await verifyTokenSignature(forged, jwks)).toMatchObject({ status: 'invalid', reason: 'signature-mismatch', kid: 'k2' });
+    expect(await verifyTokenSignature(forged, jwks)).toMatchObject({
+      status: 'invalid',
+      reason: 'signature-mismatch',
+      kid: 'k2',
+    });
   });
 
   it('tries each JWKS key when the token has no kid, and says which one verified', async () => {
@@ -130,7 +176,10 @@ describe('verifyTokenSignature: valid signatures', () => {
 
   it('verifies with a plain PEM served by the Omnichannel URL, and with base64 of that PEM', async () => {
     const token = await sign(rsa.privateKey, { alg: 'RS256' });
-    expect(await verifyTokenSignature(token, JSON.stringify(rsaPem))).toMatchObject({ status: 'valid', keySource: 'pem' });
+    expect(await verifyTokenSignature(token, JSON.stringify(rsaPem))).toMatchObject({
+      status: 'valid',
+      keySource: 'pem',
+    });
     expect(await verifyTokenSignature(token, b64(rsaPem))).toMatchObject({ status: 'valid', keySource: 'pem' });
   });
 
@@ -140,7 +189,11 @@ describe('verifyTokenSignature: valid signatures', () => {
     const token = await sign(rsa.privateKey, { alg: 'RS256' });
     const v = await verifyTokenSignature(token, cert);
     expect(v).toMatchObject({ status: 'valid', keySource: 'x509' });
-    expect(await verifyTokenSignature(await sign(rsa2.privateKey, { alg: 'RS256' }), cert)).toMatchObject({ status: 'invalid', reason: 'signature-mismatch', keySource: 'x509' });
+    expect(await verifyTokenSignature(await sign(rsa2.privateKey, { alg: 'RS256' }), cert)).toMatchObject({
+      status: 'invalid',
+      reason: 'signature-mismatch',
+      keySource: 'x509',
+    });
   });
 });
 
@@ -156,7 +209,10 @@ describe('verifyTokenSignature: invalid signatures', () => {
   it('reports a payload changed after signing', async () => {
     const [h, , s] = (await sign(rsa.privateKey, { alg: 'RS256' })).split('.');
     const token = `${h}.${b64url({ sub: 'someone-else' })}.${s}`;
-    expect(await verifyTokenSignature(token, rsaPem)).toMatchObject({ status: 'invalid', reason: 'signature-mismatch' });
+    expect(await verifyTokenSignature(token, rsaPem)).toMatchObject({
+      status: 'invalid',
+      reason: 'signature-mismatch',
+    });
   });
 
   it('reports an RS256 token checked with an EC key as an algorithm mismatch (PEM and JWK)', async () => {
@@ -174,12 +230,18 @@ describe('verifyTokenSignature: invalid signatures', () => {
     const es256 = await sign(ec.privateKey, { alg: 'ES256' });
     const v = await verifyTokenSignature(es256, await exportSPKI(p384.publicKey));
     expect(v).toMatchObject({ status: 'invalid', reason: 'alg-mismatch' });
-    expect(v.message).toMatch(/is an EC P-384 key, but the token header says ES256, which needs an EC key on curve P-256\./);
-    expect(await verifyTokenSignature(await sign(rsa.privateKey, { alg: 'RS256' }), await exportSPKI(p384.publicKey))).toMatchObject({ reason: 'alg-mismatch' });
+    expect(v.message).toMatch(
+      /is an EC P-384 key, but the token header says ES256, which needs an EC key on curve P-256\./,
+    );
+    expect(
+      await verifyTokenSignature(await sign(rsa.privateKey, { alg: 'RS256' }), await exportSPKI(p384.publicKey)),
+    ).toMatchObject({ reason: 'alg-mismatch' });
     const jwks = JSON.stringify({ keys: [await pub(p384, { kid: 'a' }), await pub(rsa, { kid: 'b' })] });
     const all = await verifyTokenSignature(es256, jwks);
     expect(all).toMatchObject({ status: 'invalid', reason: 'alg-mismatch' });
-    expect(all.message).toMatch(/^None of the 2 keys fits ES256.*kid 'a' is an EC P-384 key; .*kid 'b' is an RSA 2048-bit key\./);
+    expect(all.message).toMatch(
+      /^None of the 2 keys fits ES256.*kid 'a' is an EC P-384 key; .*kid 'b' is an RSA 2048-bit key\./,
+    );
   });
 
   it('reports an HS256 token checked with an RSA public key as an algorithm mismatch', async () => {
@@ -191,7 +253,10 @@ describe('verifyTokenSignature: invalid signatures', () => {
   });
 
   it('reports a JWK whose "alg" differs from the token header', async () => {
-    const v = await verifyTokenSignature(await sign(rsa.privateKey, { alg: 'RS256' }), JSON.stringify(await pub(rsa, { alg: 'RS512' })));
+    const v = await verifyTokenSignature(
+      await sign(rsa.privateKey, { alg: 'RS256' }),
+      JSON.stringify(await pub(rsa, { alg: 'RS512' })),
+    );
     expect(v).toMatchObject({ status: 'invalid', reason: 'alg-mismatch' });
     expect(v.message).toMatch(/its "alg" is 'RS512'/);
   });
@@ -207,7 +272,10 @@ describe('verifyTokenSignature: invalid signatures', () => {
 
   it('reports a kid that is not in an Omnichannel array of several entries', async () => {
     const token = await sign(rsa.privateKey, { alg: 'RS256', kid: 'abc' });
-    const array = JSON.stringify([{ kid: 'a', publicKey: b64(rsaPem) }, { kid: 'b', publicKey: b64(rsa2Pem) }]);
+    const array = JSON.stringify([
+      { kid: 'a', publicKey: b64(rsaPem) },
+      { kid: 'b', publicKey: b64(rsa2Pem) },
+    ]);
     const v = await verifyTokenSignature(token, array);
     expect(v).toMatchObject({ status: 'invalid', reason: 'no-matching-kid', keySource: 'omnichannel-array' });
     expect(v.message).toMatch(/kids 'a', 'b'/);
@@ -234,8 +302,16 @@ describe('verifyTokenSignature: errors', () => {
     ['an empty paste', '   ', /No key was pasted/],
     ['broken JSON', '{"kty": "RSA",', /starts like JSON but does not parse/],
     ['JSON that is no key', '{"hello": 1}', /neither "kty".*'hello'/],
-    ['a private key', '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----', /private key.*public key instead/],
-    ['a truncated PEM', '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----', /could not be imported/],
+    [
+      'a private key',
+      '-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----',
+      /private key.*public key instead/,
+    ],
+    [
+      'a truncated PEM',
+      '-----BEGIN PUBLIC KEY-----\nMIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA\n-----END PUBLIC KEY-----',
+      /could not be imported/,
+    ],
   ])('explains %s', async (_label, keyText, message) => {
     const token = await sign(rsa.privateKey, { alg: 'RS256' });
     const v = await verifyTokenSignature(token, keyText);
@@ -249,7 +325,9 @@ describe('verifyTokenSignature: errors', () => {
     expect(pkcs1).toContain('BEGIN RSA PUBLIC KEY');
     const v = await verifyTokenSignature(await sign(rsa.privateKey, { alg: 'RS256' }), pkcs1);
     expect(v).toMatchObject({ status: 'error', reason: 'bad-key' });
-    expect(v.message).toMatch(/only SPKI public keys \("BEGIN PUBLIC KEY"\).*openssl rsa -RSAPublicKey_in -in key\.pem -pubout/);
+    expect(v.message).toMatch(
+      /only SPKI public keys \("BEGIN PUBLIC KEY"\).*openssl rsa -RSAPublicKey_in -in key\.pem -pubout/,
+    );
   });
 
   it('hints at the oct JWK form when an HS256 token comes with a raw secret', async () => {
@@ -289,10 +367,21 @@ describe('describeKeyInput', () => {
   it('names each format', async () => {
     expect(describeKeyInput(rsaPem)).toMatchObject({ format: 'spki-pem', usable: true });
     expect(describeKeyInput(await selfSignedCert(rsa))).toMatchObject({ format: 'x509-pem', usable: true });
-    expect(describeKeyInput(JSON.stringify(await pub(ec, { kid: 'e' })))).toMatchObject({ format: 'jwk', label: "JWK: an EC P-256 key, kid 'e'" });
-    expect(describeKeyInput(JSON.stringify({ keys: [await pub(rsa, { kid: 'a' })] }))).toMatchObject({ format: 'jwks', label: "JWKS with 1 key (kids 'a')" });
-    expect(describeKeyInput(JSON.stringify([{ kid: 'x', publicKey: b64(rsaPem) }]))).toMatchObject({ format: 'omnichannel-array', usable: true });
-    expect(describeKeyInput(createPublicKey(rsaPem).export({ type: 'pkcs1', format: 'pem' }).toString())).toMatchObject({ format: 'pkcs1-pem', usable: false });
+    expect(describeKeyInput(JSON.stringify(await pub(ec, { kid: 'e' })))).toMatchObject({
+      format: 'jwk',
+      label: "JWK: an EC P-256 key, kid 'e'",
+    });
+    expect(describeKeyInput(JSON.stringify({ keys: [await pub(rsa, { kid: 'a' })] }))).toMatchObject({
+      format: 'jwks',
+      label: "JWKS with 1 key (kids 'a')",
+    });
+    expect(describeKeyInput(JSON.stringify([{ kid: 'x', publicKey: b64(rsaPem) }]))).toMatchObject({
+      format: 'omnichannel-array',
+      usable: true,
+    });
+    expect(describeKeyInput(createPublicKey(rsaPem).export({ type: 'pkcs1', format: 'pem' }).toString())).toMatchObject(
+      { format: 'pkcs1-pem', usable: false },
+    );
     expect(describeKeyInput('')).toMatchObject({ format: 'empty', usable: false });
     expect(describeKeyInput('???')).toMatchObject({ format: 'unknown', usable: false });
   });

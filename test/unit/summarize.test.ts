@@ -16,7 +16,14 @@ describe('summarize (hostile page values)', () => {
   });
 
   it('survives proxies that throw, cycles and deep nesting', () => {
-    const trap = new Proxy({}, { ownKeys: () => { throw new Error('no keys for you'); } });
+    const trap = new Proxy(
+      {},
+      {
+        ownKeys: () => {
+          throw new Error('no keys for you');
+        },
+      },
+    );
     expect(summarize(trap)).toEqual({ $type: 'unreadable', reason: 'no keys for you' });
     const cyclic: Record<string, unknown> = { a: 1 };
     cyclic.self = cyclic;
@@ -57,6 +64,9 @@ describe('summarize (hostile page values)', () => {
 
   it('summarizes thrown non-errors', () => {
     expect(summarizeError('plain string')).toEqual({ name: 'string', message: 'plain string' });
-    expect(summarizeError({ message: 'object with message' })).toEqual({ name: 'Object', message: 'object with message' });
+    expect(summarizeError({ message: 'object with message' })).toEqual({
+      name: 'Object',
+      message: 'object with message',
+    });
   });
 });

@@ -54,7 +54,12 @@ describe('TabLogStore', () => {
     for (let i = 0; i < 10; i++) {
       a.append(2, 0, [ev(i)]);
       await a.flushed();
-      pieces.push(...area.unitKeys(2).filter((k) => (area.data.get(k) as { open?: boolean }).open).map((k) => [k, area.data.get(k)] as [string, unknown]));
+      pieces.push(
+        ...area
+          .unitKeys(2)
+          .filter((k) => (area.data.get(k) as { open?: boolean }).open)
+          .map((k) => [k, area.data.get(k)] as [string, unknown]),
+      );
     }
     // Put the replaced pieces back, as if their removal never happened.
     for (const [k, v] of pieces) area.data.set(k, v);
@@ -104,7 +109,13 @@ describe('TabLogStore', () => {
     const set = area.set.bind(area);
     let failures = 0;
     area.set = async (items) => {
-      if (Object.values(items).some((v) => v && typeof v === 'object' && 'first' in (v as object) && !('open' in (v as object))) && failures++ === 0) throw new Error('IO error');
+      if (
+        Object.values(items).some(
+          (v) => v && typeof v === 'object' && 'first' in (v as object) && !('open' in (v as object)),
+        ) &&
+        failures++ === 0
+      )
+        throw new Error('IO error');
       return set(items);
     };
     const s = new TabLogStore(area, 20_000, plainCodec, { chunkEntries: 10 });
@@ -163,7 +174,9 @@ describe('TabLogStore storage', () => {
     await s.restore();
     for (let i = 0; i < 700; i++) s.append(8, 0, [ev(i)]);
     await s.flushed();
-    const values = area.unitKeys(8).map((k) => area.data.get(k) as { gz?: string; json?: string; first: number; last: number; open?: boolean });
+    const values = area
+      .unitKeys(8)
+      .map((k) => area.data.get(k) as { gz?: string; json?: string; first: number; last: number; open?: boolean });
     const closed = values.filter((v) => !v.open);
     expect(closed.map((v) => [v.first, v.last])).toEqual([
       [1, 250],

@@ -38,11 +38,18 @@ describe.each(['sso-success', 'sso-failure-502'])('transcript of the %s capture'
   });
 
   it('contains the OAuthCard with its tokenExchangeResource, before the invoke', () => {
-    const oauth = records.find((r) => r.activity.attachments?.some((x) => x.oauth))!.activity.attachments!.find((x) => x.oauth)!.oauth!;
+    const oauth = records
+      .find((r) => r.activity.attachments?.some((x) => x.oauth))!
+      .activity.attachments!.find((x) => x.oauth)!.oauth!;
     expect(card?.from).toMatchObject({ role: 'bot' });
     expect(card?.recipient).toMatchObject({ role: 'user' });
     const content = card!.attachments!.find((x) => x.contentType === OAUTH)!.content!;
-    expect(content).toMatchObject({ text: oauth.text, connectionName: oauth.connectionName, tokenExchangeResource: oauth.tokenExchangeResource, buttons: oauth.buttons });
+    expect(content).toMatchObject({
+      text: oauth.text,
+      connectionName: oauth.connectionName,
+      tokenExchangeResource: oauth.tokenExchangeResource,
+      buttons: oauth.buttons,
+    });
     expect(content.tokenExchangeResource?.uri).toMatch(/^api:\/\//);
     expect(content.tokenPostResource?.sasUrl).not.toContain('simulated-hmac');
     expect(transcript.indexOf(card!)).toBeLessThan(transcript.indexOf(invoke!));
@@ -77,8 +84,16 @@ describe('buildTranscript', () => {
   });
 
   it('fills id, timestamp and conversation of an activity the service never answered', () => {
-    const entries = capture('sso-failure-502').filter((e) => e.event.kind === 'directline.post' && e.event.activity.type === 'invoke');
+    const entries = capture('sso-failure-502').filter(
+      (e) => e.event.kind === 'directline.post' && e.event.activity.type === 'invoke',
+    );
     const [invoke] = buildTranscript(entries);
-    expect(invoke).toMatchObject({ id: `inspector-seq-${entries[0]!.seq}`, timestamp: new Date(entries[0]!.event.at).toISOString(), channelId: 'directline', conversation: { id: 'unknown' }, from: { role: 'user' } });
+    expect(invoke).toMatchObject({
+      id: `inspector-seq-${entries[0]!.seq}`,
+      timestamp: new Date(entries[0]!.event.at).toISOString(),
+      channelId: 'directline',
+      conversation: { id: 'unknown' },
+      from: { role: 'user' },
+    });
   });
 });

@@ -21,7 +21,11 @@ class Cold {
   subscribe(nextOrObserver?: unknown, error?: unknown) {
     const o: Observer =
       typeof nextOrObserver === 'function'
-        ? { next: nextOrObserver as (v: unknown) => void, error: (error as (e: unknown) => void) ?? (() => undefined), complete: () => undefined }
+        ? {
+            next: nextOrObserver as (v: unknown) => void,
+            error: (error as (e: unknown) => void) ?? (() => undefined),
+            complete: () => undefined,
+          }
         : (nextOrObserver as Observer);
     this.producer(o);
     return { unsubscribe() {} };
@@ -37,7 +41,12 @@ const oauthCard = {
   type: 'message',
   id: 'c|3',
   from: { id: 'bot', role: 'bot' },
-  attachments: [{ contentType: 'application/vnd.microsoft.card.oauth', content: { connectionName: 'Sso', tokenExchangeResource: { id: 't1', uri: 'api://x' } } }],
+  attachments: [
+    {
+      contentType: 'application/vnd.microsoft.card.oauth',
+      content: { connectionName: 'Sso', tokenExchangeResource: { id: 't1', uri: 'api://x' } },
+    },
+  ],
 };
 
 describe('Web Chat hooks', () => {
@@ -52,12 +61,19 @@ describe('Web Chat hooks', () => {
       action.type === 'DIRECT_LINE/INCOMING_ACTIVITY' && action.payload.activity.attachments ? undefined : next(action);
     const store = win.WebChat.createStore({}, swallowOAuth);
     store.dispatch({ type: 'DIRECT_LINE/INCOMING_ACTIVITY', payload: { activity: oauthCard } });
-    store.dispatch({ type: 'DIRECT_LINE/INCOMING_ACTIVITY', payload: { activity: { type: 'message', id: 'c|4', text: 'hi' } } });
+    store.dispatch({
+      type: 'DIRECT_LINE/INCOMING_ACTIVITY',
+      payload: { activity: { type: 'message', id: 'c|4', text: 'hi' } },
+    });
     store.dispatch({ type: 'WEB_CHAT/SET_SEND_BOX', payload: { text: 'secret typing' } });
     // The page's middleware still works, and the reducer got what it passed on.
     expect(store.reduced.map((a: any) => a.payload.activity?.id ?? a.type)).toEqual(['c|4', 'WEB_CHAT/SET_SEND_BOX']);
     const actions = hook.ofKind('webchat.action');
-    expect(actions.map((a) => `${a.stage} ${a.activity?.id}`)).toEqual(['dispatched c|3', 'dispatched c|4', 'passed c|4']);
+    expect(actions.map((a) => `${a.stage} ${a.activity?.id}`)).toEqual([
+      'dispatched c|3',
+      'dispatched c|4',
+      'passed c|4',
+    ]);
     expect(hook.ofKind('webchat.detected').map((d) => d.version)).toEqual([undefined, '4.18.1']);
   });
 
@@ -94,12 +110,23 @@ describe('Web Chat hooks', () => {
     const dl = win.WebChat.createDirectLine({ token: 't' });
     expect(dl).toBe(directLine);
     const got: unknown[] = [];
-    const invoke = { type: 'invoke', name: 'signin/tokenExchange', value: { id: 't1', connectionName: 'Sso', token: 'a.b.c' } };
+    const invoke = {
+      type: 'invoke',
+      name: 'signin/tokenExchange',
+      value: { id: 't1', connectionName: 'Sso', token: 'a.b.c' },
+    };
     Cold.runs = 0;
     const o1 = dl.postActivity(invoke);
     expect(o1).toBeInstanceOf(Cold);
-    o1.subscribe((id: unknown) => got.push(id), (e: unknown) => got.push(e));
-    dl.postActivity(invoke).subscribe({ next: (v: unknown) => got.push(v), error: (e: unknown) => got.push(e), complete() {} });
+    o1.subscribe(
+      (id: unknown) => got.push(id),
+      (e: unknown) => got.push(e),
+    );
+    dl.postActivity(invoke).subscribe({
+      next: (v: unknown) => got.push(v),
+      error: (e: unknown) => got.push(e),
+      complete() {},
+    });
     dl.postActivity(invoke).subscribe(
       (v: unknown) => got.push(v),
       (e: Error) => got.push(e.message),
@@ -111,6 +138,11 @@ describe('Web Chat hooks', () => {
       ['retry', undefined],
       ['error', 412],
     ]);
-    expect(hook.ofKind('directline.post')[0]!.activity.tokenExchange).toEqual({ id: 't1', connectionName: 'Sso', token: 'a.b.c', tokenType: 'string' });
+    expect(hook.ofKind('directline.post')[0]!.activity.tokenExchange).toEqual({
+      id: 't1',
+      connectionName: 'Sso',
+      token: 'a.b.c',
+      tokenType: 'string',
+    });
   });
 });

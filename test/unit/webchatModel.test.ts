@@ -16,17 +16,39 @@ const card: ActivitySummary = {
   type: 'message',
   id: 'c|3',
   from: { id: 'bot', role: 'bot' },
-  attachments: [{ contentType: 'application/vnd.microsoft.card.oauth', oauth: { connectionName: 'Sso', tokenExchangeResource: { id: 'ter-1', uri: URI, providerId: 'p' } } }],
+  attachments: [
+    {
+      contentType: 'application/vnd.microsoft.card.oauth',
+      oauth: { connectionName: 'Sso', tokenExchangeResource: { id: 'ter-1', uri: URI, providerId: 'p' } },
+    },
+  ],
 };
 const invoke = (aud = URI, extra: Partial<ActivitySummary> = {}): ActivitySummary => ({
   type: 'invoke',
   name: 'signin/tokenExchange',
   from: { id: 'u1', role: 'user' },
-  tokenExchange: { id: 'ter-1', connectionName: 'Sso', token: jwt({ aud, sub: 'ada', exp: T / 1000 + 3600 }), tokenType: 'string' },
+  tokenExchange: {
+    id: 'ter-1',
+    connectionName: 'Sso',
+    token: jwt({ aud, sub: 'ada', exp: T / 1000 + 3600 }),
+    tokenType: 'string',
+  },
   ...extra,
 });
-const action = (actionType: string, stage: 'dispatched' | 'passed', activity?: ActivitySummary, clientActivityID?: string) =>
-  entry({ kind: 'webchat.action', store: 's1', stage, actionType, ...(activity ? { activity } : {}), ...(clientActivityID ? { clientActivityID } : {}) });
+const action = (
+  actionType: string,
+  stage: 'dispatched' | 'passed',
+  activity?: ActivitySummary,
+  clientActivityID?: string,
+) =>
+  entry({
+    kind: 'webchat.action',
+    store: 's1',
+    stage,
+    actionType,
+    ...(activity ? { activity } : {}),
+    ...(clientActivityID ? { clientActivityID } : {}),
+  });
 
 describe('activity deduplication', () => {
   it('merges one activity seen by the store, XHR and the WebSocket stream', () => {
@@ -45,12 +67,32 @@ describe('activity deduplication', () => {
 
   it('links an outgoing activity by clientActivityID before it has an id, and by id after', () => {
     seq = 0;
-    const out: ActivitySummary = { type: 'message', text: 'hello', clientActivityID: 'cid-9', from: { id: 'u1', role: 'user' } };
+    const out: ActivitySummary = {
+      type: 'message',
+      text: 'hello',
+      clientActivityID: 'cid-9',
+      from: { id: 'u1', role: 'user' },
+    };
     const entries = [
       action('DIRECT_LINE/POST_ACTIVITY', 'dispatched', out),
-      entry({ kind: 'directline.http', requestId: 'd1', api: 'xhr', method: 'POST', url: 'u', op: 'post-activity', status: 200, elapsedMs: 5, activity: out, responseId: 'c|2' }),
+      entry({
+        kind: 'directline.http',
+        requestId: 'd1',
+        api: 'xhr',
+        method: 'POST',
+        url: 'u',
+        op: 'post-activity',
+        status: 200,
+        elapsedMs: 5,
+        activity: out,
+        responseId: 'c|2',
+      }),
       entry({ kind: 'directline.activities', via: 'websocket', activities: [{ ...out, id: 'c|2' }] }),
-      entry({ kind: 'directline.activities', via: 'xhr', activities: [{ type: 'message', id: 'c|2', from: { id: 'u1', role: 'user' } }] }),
+      entry({
+        kind: 'directline.activities',
+        via: 'xhr',
+        activities: [{ type: 'message', id: 'c|2', from: { id: 'u1', role: 'user' } }],
+      }),
     ];
     const records = collectActivities(entries);
     expect(records).toHaveLength(1);
@@ -62,7 +104,18 @@ describe('activity deduplication', () => {
     seq = 0;
     const inv = invoke();
     const entries = [
-      entry({ kind: 'directline.http', requestId: 'd1', api: 'xhr', method: 'POST', url: 'u', op: 'post-activity', status: 502, elapsedMs: 5, activity: inv, error: 'BotError: x' }),
+      entry({
+        kind: 'directline.http',
+        requestId: 'd1',
+        api: 'xhr',
+        method: 'POST',
+        url: 'u',
+        op: 'post-activity',
+        status: 502,
+        elapsedMs: 5,
+        activity: inv,
+        error: 'BotError: x',
+      }),
       entry({ kind: 'directline.post', callId: 'p1', activity: inv, outcome: 'retry', elapsedMs: 6 }),
     ];
     expect(collectActivities(entries)).toHaveLength(1);
@@ -71,7 +124,14 @@ describe('activity deduplication', () => {
   it('keeps different activities apart', () => {
     seq = 0;
     const entries = [
-      entry({ kind: 'directline.activities', via: 'xhr', activities: [{ type: 'message', id: 'c|1', text: 'a' }, { type: 'message', id: 'c|2', text: 'a' }] }),
+      entry({
+        kind: 'directline.activities',
+        via: 'xhr',
+        activities: [
+          { type: 'message', id: 'c|1', text: 'a' },
+          { type: 'message', id: 'c|2', text: 'a' },
+        ],
+      }),
     ];
     expect(collectActivities(entries)).toHaveLength(2);
   });
@@ -83,7 +143,18 @@ describe('OAuthCard outcome', () => {
     const inv = invoke();
     const entries = [
       action('DIRECT_LINE/INCOMING_ACTIVITY', 'dispatched', card),
-      entry({ kind: 'directline.http', requestId: 'd1', api: 'xhr', method: 'POST', url: 'u', op: 'post-activity', status: 200, elapsedMs: 5, activity: inv, responseId: 'c|4' }),
+      entry({
+        kind: 'directline.http',
+        requestId: 'd1',
+        api: 'xhr',
+        method: 'POST',
+        url: 'u',
+        op: 'post-activity',
+        status: 200,
+        elapsedMs: 5,
+        activity: inv,
+        responseId: 'c|4',
+      }),
       entry({ kind: 'directline.post', callId: 'p1', activity: inv, outcome: 'id', id: 'c|4', elapsedMs: 6 }),
     ];
     const [attempt] = collectCardAttempts(entries);
@@ -96,7 +167,18 @@ describe('OAuthCard outcome', () => {
     const inv = invoke(URI, { clientActivityID: 'cid-1' });
     const entries = [
       action('DIRECT_LINE/INCOMING_ACTIVITY', 'dispatched', card),
-      entry({ kind: 'directline.http', requestId: 'd1', api: 'xhr', method: 'POST', url: 'u', op: 'post-activity', status: 502, elapsedMs: 5, activity: inv, error: 'BotError: Failed to send activity: bot returned an error (httpStatusCode: 412)' }),
+      entry({
+        kind: 'directline.http',
+        requestId: 'd1',
+        api: 'xhr',
+        method: 'POST',
+        url: 'u',
+        op: 'post-activity',
+        status: 502,
+        elapsedMs: 5,
+        activity: inv,
+        error: 'BotError: Failed to send activity: bot returned an error (httpStatusCode: 412)',
+      }),
       entry({ kind: 'directline.post', callId: 'p1', activity: inv, outcome: 'retry', elapsedMs: 6 }),
       action('DIRECT_LINE/POST_ACTIVITY_FULFILLED', 'dispatched', inv, 'cid-1'),
       action('DIRECT_LINE/INCOMING_ACTIVITY', 'passed', card),
@@ -117,7 +199,17 @@ describe('OAuthCard outcome', () => {
     const inv = invoke('api://wrong');
     const entries = [
       entry({ kind: 'directline.activities', via: 'xhr', activities: [card] }),
-      entry({ kind: 'directline.http', requestId: 'd1', api: 'xhr', method: 'POST', url: 'u', op: 'post-activity', status: 412, elapsedMs: 5, activity: inv }),
+      entry({
+        kind: 'directline.http',
+        requestId: 'd1',
+        api: 'xhr',
+        method: 'POST',
+        url: 'u',
+        op: 'post-activity',
+        status: 412,
+        elapsedMs: 5,
+        activity: inv,
+      }),
     ];
     const [attempt] = collectCardAttempts(entries);
     expect(attempt).toMatchObject({ outcome: 'shown', basis: 'inferred' });
@@ -127,8 +219,15 @@ describe('OAuthCard outcome', () => {
 
   it('a card without tokenExchangeResource is shown by design', () => {
     seq = 0;
-    const plain: ActivitySummary = { ...card, id: 'c|9', attachments: [{ contentType: 'application/vnd.microsoft.card.oauth', oauth: { connectionName: 'Sso' } }] };
-    const entries = [action('DIRECT_LINE/INCOMING_ACTIVITY', 'dispatched', plain), action('DIRECT_LINE/INCOMING_ACTIVITY', 'passed', plain)];
+    const plain: ActivitySummary = {
+      ...card,
+      id: 'c|9',
+      attachments: [{ contentType: 'application/vnd.microsoft.card.oauth', oauth: { connectionName: 'Sso' } }],
+    };
+    const entries = [
+      action('DIRECT_LINE/INCOMING_ACTIVITY', 'dispatched', plain),
+      action('DIRECT_LINE/INCOMING_ACTIVITY', 'passed', plain),
+    ];
     const [attempt] = collectCardAttempts(entries);
     expect(attempt).toMatchObject({ outcome: 'shown' });
     expect(attempt!.reason).toMatch(/no tokenExchangeResource/);

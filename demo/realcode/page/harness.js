@@ -16,8 +16,26 @@
  */
 (function () {
   'use strict';
-  var LCW_EVENTS = ['lcw:ready', 'lcw:startChat', 'lcw:closeChat', 'lcw:error', 'lcw:chatQueued', 'lcw:chatRetrieved', 'lcw:onClose', 'lcw:onMinimize', 'lcw:onMaximize', 'lcw:onNewMessage', 'lcw:threadUpdate'];
-  var DECISION_EVENTS = ['SetBotAuthProviderHideCard', 'SetBotAuthProviderDisplayCard', 'SetBotAuthProviderNotFound', 'BotAuthActivityEmptySasUrl', 'BotAuthActivityUndefinedSignInId'];
+  var LCW_EVENTS = [
+    'lcw:ready',
+    'lcw:startChat',
+    'lcw:closeChat',
+    'lcw:error',
+    'lcw:chatQueued',
+    'lcw:chatRetrieved',
+    'lcw:onClose',
+    'lcw:onMinimize',
+    'lcw:onMaximize',
+    'lcw:onNewMessage',
+    'lcw:threadUpdate',
+  ];
+  var DECISION_EVENTS = [
+    'SetBotAuthProviderHideCard',
+    'SetBotAuthProviderDisplayCard',
+    'SetBotAuthProviderNotFound',
+    'BotAuthActivityEmptySasUrl',
+    'BotAuthActivityUndefinedSignInId',
+  ];
   var RENDER_TIMEOUT_MS = 5000;
   /**
    * The widget's BroadcastService delivers asynchronously (a native BroadcastChannel message; if its own echo is
@@ -27,7 +45,14 @@
    */
   var BUS_QUIET_MS = 700;
   /** The widget facade's token checks, as it broadcasts them (FacadeChatSDK.tokenRing, authHelper). */
-  var WIDGET_AUTH_EVENTS = ['GetAuthTokenCalled', 'NewTokenValidationStarted', 'NewTokenValidationCompleted', 'NewTokenValidationFailed', 'ReceivedNullOrEmptyToken', 'OnWidgetError'];
+  var WIDGET_AUTH_EVENTS = [
+    'GetAuthTokenCalled',
+    'NewTokenValidationStarted',
+    'NewTokenValidationCompleted',
+    'NewTokenValidationFailed',
+    'ReceivedNullOrEmptyToken',
+    'OnWidgetError',
+  ];
   var params = new URLSearchParams(location.search);
   var rc = (window.__realcode = {
     version: 1,
@@ -63,14 +88,25 @@
   });
   window.addEventListener('error', function (e) {
     var source = e.filename ? e.filename.replace(location.origin, '') : null;
-    rc.records.errors.push({ t: now(), type: 'error', name: String((e.error && e.error.name) || 'Error'), message: String((e.error && e.error.message) || e.message), source: source ? source + ':' + e.lineno : null });
+    rc.records.errors.push({
+      t: now(),
+      type: 'error',
+      name: String((e.error && e.error.name) || 'Error'),
+      message: String((e.error && e.error.message) || e.message),
+      source: source ? source + ':' + e.lineno : null,
+    });
     // The bundle failed before the scripting layer could start the chat SDK: nothing more will happen.
     if (source && source.indexOf('/realcode/dist/widget.js') === 0 && !rc.records.sdk) rc.records.fatal = true;
     dirty = true;
   });
   window.addEventListener('unhandledrejection', function (e) {
     var r = e.reason;
-    rc.records.errors.push({ t: now(), type: 'unhandledrejection', name: String((r && r.name) || typeof r), message: String((r && r.message) || r) });
+    rc.records.errors.push({
+      t: now(),
+      type: 'unhandledrejection',
+      name: String((r && r.name) || typeof r),
+      message: String((r && r.message) || r),
+    });
     dirty = true;
   });
 
@@ -80,10 +116,16 @@
 
   function cardDecision(card, r) {
     var events = card.events || [];
-    var names = events.map(function (e) { return e.eventName; });
+    var names = events.map(function (e) {
+      return e.eventName;
+    });
     var decisionEvent = null;
-    names.forEach(function (n) { if (DECISION_EVENTS.indexOf(n) >= 0) decisionEvent = n; });
-    var calls = (r.botProviderCalls || []).filter(function (c) { return stateOf(c.sasUrl) === card.signInId; });
+    names.forEach(function (n) {
+      if (DECISION_EVENTS.indexOf(n) >= 0) decisionEvent = n;
+    });
+    var calls = (r.botProviderCalls || []).filter(function (c) {
+      return stateOf(c.sasUrl) === card.signInId;
+    });
     var mine = card.hasSasUrl && calls.length > 0 && names.indexOf('SignInCardReceived') >= 0 ? calls[0] : null;
     return {
       decision: decisionEvent === 'SetBotAuthProviderHideCard' ? 'hidden' : decisionEvent ? 'shown' : 'dropped',
@@ -118,23 +160,41 @@
       lcwEvents: r.lcw.map(lcwName),
       initialize: statusText(sdk.initialize) || 'not called',
       startChat: statusText(sdk.startChat),
-      authClientCalls: (r.authCalls || []).map(function (c) { return c.outcome; }),
+      authClientCalls: (r.authCalls || []).map(function (c) {
+        return c.outcome;
+      }),
       widgetAuthEvents: (r.bus || [])
-        .filter(function (e) { return WIDGET_AUTH_EVENTS.indexOf(e.eventName) >= 0; })
+        .filter(function (e) {
+          return WIDGET_AUTH_EVENTS.indexOf(e.eventName) >= 0;
+        })
         .map(function (e) {
           var p = e.payload || {};
           if (e.eventName === 'NewTokenValidationFailed') return e.eventName + '(' + p.Description + ')';
-          if (e.eventName === 'OnWidgetError') return e.eventName + '(' + (typeof p.errorMessage === 'string' ? p.errorMessage : JSON.stringify(p.errorMessage)) + ')';
+          if (e.eventName === 'OnWidgetError')
+            return (
+              e.eventName +
+              '(' +
+              (typeof p.errorMessage === 'string' ? p.errorMessage : JSON.stringify(p.errorMessage)) +
+              ')'
+            );
           return e.eventName;
         }),
       connector: server.connector.map(function (c) {
-        return c.method + ' ' + c.endpoint + ' ' + c.status + (c.authenticatedUserToken ? ' +AuthenticatedUserToken' : '');
+        return (
+          c.method + ' ' + c.endpoint + ' ' + c.status + (c.authenticatedUserToken ? ' +AuthenticatedUserToken' : '')
+        );
       }),
-      cards: (r.cards || []).map(function (c) { return cardDecision(c, r); }),
-      tokenPosts: server.tokenPosts.map(function (p) { return p.status; }),
+      cards: (r.cards || []).map(function (c) {
+        return cardDecision(c, r);
+      }),
+      tokenPosts: server.tokenPosts.map(function (p) {
+        return p.status;
+      }),
       webChat: r.webChatStarted ? 'rendered' : 'not started',
       // Type, error name and the script: engines word messages differently (the message is in records.errors).
-      errors: r.errors.map(function (e) { return e.type + ': ' + e.name + (e.source ? ' in ' + e.source.replace(/:\d+$/, '') : ''); }),
+      errors: r.errors.map(function (e) {
+        return e.type + ': ' + e.name + (e.source ? ' in ' + e.source.replace(/:\d+$/, '') : '');
+      }),
     };
   }
 
@@ -142,25 +202,41 @@
   function computeTimings() {
     var r = rc.records;
     var sdk = r.sdk || {};
-    var dur = function (rec) { return rec && rec.t1 !== null && rec.t1 !== undefined ? rec.t1 - rec.t0 : null; };
+    var dur = function (rec) {
+      return rec && rec.t1 !== null && rec.t1 !== undefined ? rec.t1 - rec.t0 : null;
+    };
     return {
-      lcw: r.lcw.map(function (e) { return { name: lcwName(e), t: e.t }; }),
+      lcw: r.lcw.map(function (e) {
+        return { name: lcwName(e), t: e.t };
+      }),
       initializeMs: dur(sdk.initialize),
       startChatMs: dur(sdk.startChat),
       authClientCalls: (r.authCalls || []).map(function (c) {
-        return { via: c.via, outcome: c.outcome, durationMs: c.t1 !== null ? c.t1 - c.t0 : null, lateCallbackMs: c.lateCallbackMs };
+        return {
+          via: c.via,
+          outcome: c.outcome,
+          durationMs: c.t1 !== null ? c.t1 - c.t0 : null,
+          lateCallbackMs: c.lateCallbackMs,
+        };
       }),
       botProviderCalls: (r.botProviderCalls || []).map(function (c) {
         return { state: stateOf(c.sasUrl), callbackMs: c.callbackAt !== null ? c.callbackAt - c.t0 : null };
       }),
       cards: (r.cards || []).map(function (c) {
-        var decision = (c.events || []).filter(function (e) { return DECISION_EVENTS.indexOf(e.eventName) >= 0; })[0];
+        var decision = (c.events || []).filter(function (e) {
+          return DECISION_EVENTS.indexOf(e.eventName) >= 0;
+        })[0];
         return {
           index: c.index,
           yieldedAt: c.yieldedAt,
           decisionMs: decision && c.yieldedAt !== null ? decision.t - c.yieldedAt : null,
-          inWebChatMs: c.inWebChatAt !== undefined && c.inWebChatAt !== null && c.yieldedAt !== null ? c.inWebChatAt - c.yieldedAt : null,
-          configRequests: (c.events || []).filter(function (e) { return e.eventName === 'BotAuthConfigRequest'; }).length,
+          inWebChatMs:
+            c.inWebChatAt !== undefined && c.inWebChatAt !== null && c.yieldedAt !== null
+              ? c.inWebChatAt - c.yieldedAt
+              : null,
+          configRequests: (c.events || []).filter(function (e) {
+            return e.eventName === 'BotAuthConfigRequest';
+          }).length,
         };
       }),
       finishedAt: rc.finished ? now() : null,
@@ -202,14 +278,25 @@
     for (var i = 0; i < cards.length; i++) {
       var c = cards[i];
       if (c.settledAt === null || c.settledAt === undefined) return false;
-      if (c.inWebChatAt !== undefined && c.inWebChatAt !== null && !c.renderedAt && now() - c.inWebChatAt < RENDER_TIMEOUT_MS) return false;
+      if (
+        c.inWebChatAt !== undefined &&
+        c.inWebChatAt !== null &&
+        !c.renderedAt &&
+        now() - c.inWebChatAt < RENDER_TIMEOUT_MS
+      )
+        return false;
     }
     return true;
   }
 
   function render() {
     var el = document.getElementById('rc-truth');
-    if (el) el.textContent = JSON.stringify({ scenario: rc.scenario, finished: rc.finished, decisions: rc.decisions, timings: rc.timings }, null, 2);
+    if (el)
+      el.textContent = JSON.stringify(
+        { scenario: rc.scenario, finished: rc.finished, decisions: rc.decisions, timings: rc.timings },
+        null,
+        2,
+      );
     var st = document.getElementById('rc-status');
     if (st) st.textContent = rc.finished ? 'finished' : 'running';
   }
@@ -221,7 +308,9 @@
       finishing = true;
       // The stand-ins' server-side record: every livechatconnector request and token POST of this run.
       fetch('/realcode/api/runs/' + encodeURIComponent(rc.widgetId || 'unknown'))
-        .then(function (res) { return res.json(); })
+        .then(function (res) {
+          return res.json();
+        })
         .then(function (server) {
           rc.records.server = { connector: server.connector || [], tokenPosts: server.tokenPosts || [] };
         })
@@ -248,7 +337,9 @@
 
   window.__realcodeHarness = {
     log: log,
-    changed: function () { dirty = true; },
+    changed: function () {
+      dirty = true;
+    },
     /** The site's code reports its own pending work (slow callbacks) so that the run waits for it. */
     sitePending: function (delta, note) {
       rc.records.site.pending += delta;

@@ -42,7 +42,11 @@ function botAuthTokenProvider(bot) {
       const token = await siteToken('valid');
       let ok = false;
       try {
-        const res = await fetch(botTokenUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+        const res = await fetch(botTokenUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ token }),
+        });
         ok = res.ok;
       } catch {
         ok = false;

@@ -43,7 +43,9 @@ export function createAcsStandInAdapter({ widgetId, whenConnected }) {
         card.yieldedAt = performance.now();
         bench.currentCard = card;
       }
-      bench.log(`ACS stand-in → ${card ? `sign-in card ${card.index + 1} (signInId ${card.signInId.slice(0, 8)}…)` : `activity ${activity.id}`}`);
+      bench.log(
+        `ACS stand-in → ${card ? `sign-in card ${card.index + 1} (signInId ${card.signInId.slice(0, 8)}…)` : `activity ${activity.id}`}`,
+      );
       yield stamped; // resumes when ChatAdapterShim asks for the next activity: its subscribers are done with this one
       if (card) {
         card.releasedAt = performance.now();

@@ -12,7 +12,13 @@ export const CARD_DECISION_EVENTS = [
   'BotAuthActivityUndefinedSignInId',
 ];
 /** Every bus event that belongs to the sign-in card being processed. */
-export const CARD_EVENTS = ['SignInCardReceived', 'BotAuthConfigRequest', 'BotAuthConfigResponse', 'SetBotAuthProviderFetchConfig', ...CARD_DECISION_EVENTS];
+export const CARD_EVENTS = [
+  'SignInCardReceived',
+  'BotAuthConfigRequest',
+  'BotAuthConfigResponse',
+  'SetBotAuthProviderFetchConfig',
+  ...CARD_DECISION_EVENTS,
+];
 
 const harness = () => window.__realcodeHarness;
 

@@ -22,15 +22,24 @@ export function recordBus() {
       if (seen.has(message.eventId)) return;
       seen.add(message.eventId);
     }
-    const entry = { t: performance.now(), eventName: message.eventName, eventId: message.eventId ?? null, logLevel: message.logLevel ?? null, payload: message.payload ?? null };
+    const entry = {
+      t: performance.now(),
+      eventName: message.eventName,
+      eventId: message.eventId ?? null,
+      logLevel: message.logLevel ?? null,
+      payload: message.payload ?? null,
+    };
     if (bus.length < MAX_BUS_EVENTS) bus.push(entry);
     if (CARD_EVENTS.includes(message.eventName)) {
       const state = stateOf(message.payload?.sasUrl);
       // SignInCardReceived names its card (state=<signInId> in the sasUrl); the others go to the card being processed.
-      const card = (state && bench.cards.find((c) => c.signInId === state && c.yieldedAt !== null && c.settledAt === null)) || bench.currentCard;
+      const card =
+        (state && bench.cards.find((c) => c.signInId === state && c.yieldedAt !== null && c.settledAt === null)) ||
+        bench.currentCard;
       if (card) {
         card.events.push({ t: entry.t, eventName: entry.eventName, payload: entry.payload });
-        if (CARD_DECISION_EVENTS.includes(entry.eventName)) bench.log(`widget → ${entry.eventName} (card ${card.index + 1})`);
+        if (CARD_DECISION_EVENTS.includes(entry.eventName))
+          bench.log(`widget → ${entry.eventName} (card ${card.index + 1})`);
       } else {
         bench.records().unattributedCardEvents = [...(bench.records().unattributedCardEvents ?? []), entry.eventName];
       }
@@ -56,7 +65,8 @@ export function webChatRecorder(connected) {
   const webchat = (bench.records().webchat = { connected: false, incoming: [], nonActivities: 0, actions: {} });
   return () => (next) => (action) => {
     const type = action?.type;
-    if (typeof type === 'string' && type.startsWith('DIRECT_LINE/')) webchat.actions[type] = (webchat.actions[type] ?? 0) + 1;
+    if (typeof type === 'string' && type.startsWith('DIRECT_LINE/'))
+      webchat.actions[type] = (webchat.actions[type] ?? 0) + 1;
     if (type === 'DIRECT_LINE/CONNECT_FULFILLED') {
       webchat.connected = true;
       connected();
@@ -65,7 +75,12 @@ export function webChatRecorder(connected) {
     if (type === 'DIRECT_LINE/INCOMING_ACTIVITY') {
       const activity = action.payload?.activity;
       if (activity && typeof activity === 'object' && activity.id) {
-        webchat.incoming.push({ t: performance.now(), id: activity.id, type: activity.type, contentType: activity.attachments?.[0]?.contentType ?? null });
+        webchat.incoming.push({
+          t: performance.now(),
+          id: activity.id,
+          type: activity.type,
+          contentType: activity.attachments?.[0]?.contentType ?? null,
+        });
         const card = bench.cards.find((c) => c.activityId === activity.id);
         if (card) {
           card.inWebChatAt ??= performance.now();

@@ -57,7 +57,14 @@ function tokenShape(token) {
   const parts = token.split('.');
   if (parts.length !== 3) return 'not-jwt';
   try {
-    const payload = JSON.parse(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(parts[1].length / 4) * 4, '=')));
+    const payload = JSON.parse(
+      atob(
+        parts[1]
+          .replace(/-/g, '+')
+          .replace(/_/g, '/')
+          .padEnd(Math.ceil(parts[1].length / 4) * 4, '='),
+      ),
+    );
     return typeof payload.exp === 'number' && payload.exp * 1000 < Date.now() ? 'expired-jwt' : 'jwt';
   } catch {
     return 'not-jwt';
@@ -68,7 +75,14 @@ function tokenShape(token) {
   const widgetId = snippet?.dataset.appId;
   const orgId = snippet?.dataset.orgId;
   const orgUrl = snippet?.dataset.orgUrl;
-  const state = { authProvider: null, botProvider: null, lastShow: undefined, haveShow: false, unansweredRequests: 0, started: false };
+  const state = {
+    authProvider: null,
+    botProvider: null,
+    lastShow: undefined,
+    haveShow: false,
+    unansweredRequests: 0,
+    started: false,
+  };
   const authCalls = (bench.records().authCalls = []);
   const botCalls = (bench.records().botProviderCalls = []);
   const pending = (bench.records().scriptingLayerPending = { n: 0 });
@@ -110,7 +124,9 @@ function tokenShape(token) {
           if (call.outcome === 'timeout' && call.lateCallbackMs === null) {
             call.lateCallbackMs = performance.now() - call.t0;
             pending.n--;
-            bench.log(`auth client function called back after ${(call.lateCallbackMs / 1000).toFixed(2)} s, too late: ignored`);
+            bench.log(
+              `auth client function called back after ${(call.lateCallbackMs / 1000).toFixed(2)} s, too late: ignored`,
+            );
             bench.changed();
           }
           return;
@@ -165,7 +181,8 @@ function tokenShape(token) {
         if (state.unansweredRequests > 0) answerConfigRequest(); // the widget is still listening for an answer
         bench.changed();
       });
-      if (result && typeof result.then === 'function') result.then(undefined, (e) => (call.threw = String(e?.message ?? e)));
+      if (result && typeof result.then === 'function')
+        result.then(undefined, (e) => (call.threw = String(e?.message ?? e)));
     } catch (e) {
       call.threw = String(e?.message ?? e);
       if (!calledBack) {
@@ -177,7 +194,10 @@ function tokenShape(token) {
   });
   function answerConfigRequest() {
     state.unansweredRequests = 0;
-    BroadcastService.postMessage({ eventName: 'BotAuthConfigResponse', payload: { response: state.lastShow, functionIsSet: typeof state.botProvider === 'function' } });
+    BroadcastService.postMessage({
+      eventName: 'BotAuthConfigResponse',
+      payload: { response: state.lastShow, functionIsSet: typeof state.botProvider === 'function' },
+    });
   }
   BroadcastService.getMessageByEventName('BotAuthConfigRequest').subscribe((message) => {
     if (!once(message)) return;
@@ -222,7 +242,13 @@ function tokenShape(token) {
     state.started = true;
     bench.records().flow = 'starting';
     initialized
-      .then((config) => (config ? host.startChat(document.getElementById('webchat') ?? document.body.appendChild(document.createElement('div'))) : false))
+      .then((config) =>
+        config
+          ? host.startChat(
+              document.getElementById('webchat') ?? document.body.appendChild(document.createElement('div')),
+            )
+          : false,
+      )
       .catch((e) => bench.log(`start sequence failed: ${errorName(e)}`))
       .finally(() => {
         bench.records().flow = 'started';

@@ -36,7 +36,13 @@ export function createWidgetHost({ widgetId, orgId, orgUrl, getAuthToken }) {
   let chatConfig;
 
   const timed = async (name, fn) => {
-    const rec = (sdkRecord[name] = { status: 'pending', t0: performance.now(), t1: null, error: null, httpStatus: null });
+    const rec = (sdkRecord[name] = {
+      status: 'pending',
+      t0: performance.now(),
+      t1: null,
+      error: null,
+      httpStatus: null,
+    });
     bench.changed();
     try {
       const value = await fn();
@@ -61,7 +67,11 @@ export function createWidgetHost({ widgetId, orgId, orgUrl, getAuthToken }) {
         {
           // The scripting layer gives the chat SDK its getAuthToken. The configured function's name comes from the
           // config the SDK has just read (chatSDK.liveChatConfig), at call time.
-          getAuthToken: () => getAuthToken('chat SDK', chatSDK.liveChatConfig?.LiveChatConfigAuthSettings?.msdyn_javascriptclientfunction),
+          getAuthToken: () =>
+            getAuthToken(
+              'chat SDK',
+              chatSDK.liveChatConfig?.LiveChatConfigAuthSettings?.msdyn_javascriptclientfunction,
+            ),
           // Offline bench: no telemetry upload (the page's CSP would block it anyway).
           telemetry: { disable: true },
         },
@@ -95,7 +105,9 @@ export function createWidgetHost({ widgetId, orgId, orgUrl, getAuthToken }) {
           bench.changed();
           return false;
         }
-        bench.log('startChat: Omnichannel accepted the chat; ACS is not available offline (MessagingClientInitializationFailure, expected): the ACS stand-in takes over');
+        bench.log(
+          'startChat: Omnichannel accepted the chat; ACS is not available offline (MessagingClientInitializationFailure, expected): the ACS stand-in takes over',
+        );
       }
       let connected;
       const whenConnected = new Promise((resolve) => (connected = resolve));

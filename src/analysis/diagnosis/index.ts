@@ -18,7 +18,12 @@ export { CLOCK_SKEW_SECONDS } from './model';
 export { LCW_ERROR_CAUSES, LCW_ERROR_CODES } from '../model/lcwErrors';
 
 /** The catalog, in documentation order (docs/checks.md lists every id). */
-export const CHECKS: readonly Check[] = [...OMNICHANNEL_AUTH_CHECKS, ...OMNICHANNEL_BOT_CHECKS, ...OMNICHANNEL_WIDGET_CHECKS, ...BOT_FRAMEWORK_CHECKS];
+export const CHECKS: readonly Check[] = [
+  ...OMNICHANNEL_AUTH_CHECKS,
+  ...OMNICHANNEL_BOT_CHECKS,
+  ...OMNICHANNEL_WIDGET_CHECKS,
+  ...BOT_FRAMEWORK_CHECKS,
+];
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
 
@@ -41,13 +46,31 @@ export function diagnose(entries: readonly LogEntry[], opts: DiagnoseOptions = {
   const symptom = new Set(CHECKS.filter((c) => c.symptom).map((c) => c.id));
   for (const check of CHECKS) {
     try {
-      for (const f of check.run(model)) findings.push({ ...f, id: check.id, doc: check.doc, fix: f.fix ?? check.fix, evidence: [...new Set(f.evidence)].sort((a, b) => a - b) });
+      for (const f of check.run(model))
+        findings.push({
+          ...f,
+          id: check.id,
+          doc: check.doc,
+          fix: f.fix ?? check.fix,
+          evidence: [...new Set(f.evidence)].sort((a, b) => a - b),
+        });
     } catch (e) {
-      findings.push({ id: 'inspector.check-failed', severity: 'warning', title: `Check ${check.id} could not run`, explanation: errorMessage(e), evidence: [], fix: 'Please report this capture.', doc: 'docs/checks.md' });
+      findings.push({
+        id: 'inspector.check-failed',
+        severity: 'warning',
+        title: `Check ${check.id} could not run`,
+        explanation: errorMessage(e),
+        evidence: [],
+        fix: 'Please report this capture.',
+        doc: 'docs/checks.md',
+      });
     }
   }
   findings.sort(
-    (a, b) => RANK[a.severity] - RANK[b.severity] || Number(symptom.has(a.id)) - Number(symptom.has(b.id)) || (a.evidence[0] ?? 0) - (b.evidence[0] ?? 0),
+    (a, b) =>
+      RANK[a.severity] - RANK[b.severity] ||
+      Number(symptom.has(a.id)) - Number(symptom.has(b.id)) ||
+      (a.evidence[0] ?? 0) - (b.evidence[0] ?? 0),
   );
   let attempts: Diagnosis['attempts'];
   try {

@@ -40,7 +40,11 @@ export interface Model {
  * Builds the model. `nowMs`: ms since the Unix epoch; defaults to the last event's time. `index`: the
  * live index of exactly these entries (the panel's), to read instead of indexing them again.
  */
-export function buildModel(entries: readonly LogEntry[], opts: { nowMs?: number; clockSkewSeconds?: number } = {}, index?: LogIndex): Model {
+export function buildModel(
+  entries: readonly LogEntry[],
+  opts: { nowMs?: number; clockSkewSeconds?: number } = {},
+  index?: LogIndex,
+): Model {
   const log = index ?? LogIndex.of(entries);
   // The index's own lists, not copies: checks only read them.
   const ofKind = <K extends LogEntry['event']['kind']>(kind: K) => log.ofKind(kind) as Entry<K>[];
@@ -77,7 +81,13 @@ export function tokenOfInvocation(inv: Invocation): { cb: Invocation['callbacks'
 /** lcw:error events of the invocation's frame between it and the frame's next auth invocation. */
 export function lcwErrorsAfter(m: Model, inv: Invocation): Entry<'lcw.event'>[] {
   const next = authInvocations(m).find((o) => o.invoke.frameId === inv.invoke.frameId && o.invoke.seq > inv.invoke.seq);
-  return m.lcw.filter((e) => e.event.name === 'lcw:error' && e.frameId === inv.invoke.frameId && e.seq > inv.invoke.seq && (!next || e.seq < next.invoke.seq));
+  return m.lcw.filter(
+    (e) =>
+      e.event.name === 'lcw:error' &&
+      e.frameId === inv.invoke.frameId &&
+      e.seq > inv.invoke.seq &&
+      (!next || e.seq < next.invoke.seq),
+  );
 }
 
 /**
@@ -86,7 +96,13 @@ export function lcwErrorsAfter(m: Model, inv: Invocation): Entry<'lcw.event'>[] 
  * clock alone cannot tell (Firefox's performance.now() is coarse, so calls a moment apart look simultaneous).
  */
 export function registrationCallOf(m: Model, inv: Invocation): Entry<'sdk.call'> | undefined {
-  return m.sdkCalls.find((c) => c.event.method === 'setAuthTokenProvider' && c.frameId === inv.invoke.frameId && c.seq > inv.invoke.seq && inv.invoke.event.t >= c.event.t);
+  return m.sdkCalls.find(
+    (c) =>
+      c.event.method === 'setAuthTokenProvider' &&
+      c.frameId === inv.invoke.frameId &&
+      c.seq > inv.invoke.seq &&
+      inv.invoke.event.t >= c.event.t,
+  );
 }
 
 export const cardAttemptId = (card: OAuthCardOutcome) => `oauthcard:${card.record.key}`;
@@ -95,7 +111,9 @@ export const firstSighting = (r: { sightings: { entry: { seq: number } }[] }) =>
 
 /** Evidence for an invoke: its first sighting, HTTP POST, postActivity result and Web Chat's result action. */
 export function invokeEvidence(inv: TokenExchangeInvoke): number[] {
-  return [firstSighting(inv.record), inv.http?.seq, inv.post?.seq, inv.storeResult?.seq].filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+  return [firstSighting(inv.record), inv.http?.seq, inv.post?.seq, inv.storeResult?.seq]
+    .filter((x): x is number => typeof x === 'number')
+    .sort((a, b) => a - b);
 }
 
 /** The HTTP status the invoke got, from the wire or from DirectLineJS's error; 'retry' when only that is known. */

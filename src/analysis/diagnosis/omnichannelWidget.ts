@@ -20,10 +20,13 @@ import { algText, claimText } from './omnichannelAuth';
 const WIDGET_SIGN_IN_SOURCE =
   'https://github.com/microsoft/omnichannel-chat-widget/blob/main/chat-widget/src/components/livechatwidget/common/ActivitySubscriber/BotAuthActivitySubscriber.ts';
 
-const ofDecision = (m: Model, ...decisions: WidgetCard['decision'][]) => m.widgetCards.filter((c) => decisions.includes(c.decision));
-const seqsOf = (...xs: ({ seq: number } | undefined)[]) => xs.filter((x): x is { seq: number } => !!x).map((x) => x.seq);
+const ofDecision = (m: Model, ...decisions: WidgetCard['decision'][]) =>
+  m.widgetCards.filter((c) => decisions.includes(c.decision));
+const seqsOf = (...xs: ({ seq: number } | undefined)[]) =>
+  xs.filter((x): x is { seq: number } => !!x).map((x) => x.seq);
 /** Time of `later` after `earlier`, as text. */
-const after = (earlier: { event: { at: number } }, later: { event: { at: number } }) => formatDuration(later.event.at - earlier.event.at);
+const after = (earlier: { event: { at: number } }, later: { event: { at: number } }) =>
+  formatDuration(later.event.at - earlier.event.at);
 
 /** The first event a card is known by (held back, or SignInCardReceived). */
 const cardStart = (card: WidgetCard) => card.held ?? card.received ?? card.entries[0]!;
@@ -31,7 +34,14 @@ const cardStart = (card: WidgetCard) => card.held ?? card.received ?? card.entri
 /** True when a chat got under way in the frame: any sign of the widget or the SDK doing something. */
 function chatStarted(m: Model, frameId: number): boolean {
   return (
-    m.entries.some((x) => x.frameId === frameId && (x.event.kind === 'sdk.detected' || x.event.kind === 'provider.invoke' || x.event.kind === 'omnichannel.http' || x.event.kind === 'adapter.activity')) ||
+    m.entries.some(
+      (x) =>
+        x.frameId === frameId &&
+        (x.event.kind === 'sdk.detected' ||
+          x.event.kind === 'provider.invoke' ||
+          x.event.kind === 'omnichannel.http' ||
+          x.event.kind === 'adapter.activity'),
+    ) ||
     m.lcw.some((x) => x.frameId === frameId && (x.event.name === 'lcw:ready' || x.event.name === 'lcw:startChat')) ||
     m.widgetCards.some((c) => c.frameId === frameId)
   );
@@ -56,7 +66,9 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
         const cb = inv?.callbacks[0];
         const post = inv?.requests[0];
         const start = cardStart(card);
-        const asked = card.requests.length ? `asked ${card.requests.length} time${card.requests.length > 1 ? 's' : ''} (BotAuthConfigRequest) and ` : '';
+        const asked = card.requests.length
+          ? `asked ${card.requests.length} time${card.requests.length > 1 ? 's' : ''} (BotAuthConfigRequest) and `
+          : '';
         const page = !inv
           ? "The page's bot auth token provider was never called: none was registered with setBotAuthTokenProvider, or it was registered after the card arrived."
           : `The page's ${providerLabel(inv)} was invoked ${after(start, inv.invoke)} after the card${post ? `; its token POST was answered ${post.event.status ?? 'nothing'}${post.event.status === 200 ? ' (signed in)' : ''}` : ''}${cb ? `; callback(${cb.event.show === null ? '…' : `{show: ${safeText(cb.event.show)}}`}) came ${after(start, cb)} after the card, too late` : '; it never called back'}.`;
@@ -97,7 +109,7 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     id: 'widget.signin-url-unparseable',
     area: 'Live chat widget (LCW v2)',
     severity: 'error',
-    name: "Sign-in URL the widget cannot read",
+    name: 'Sign-in URL the widget cannot read',
     meaning:
       "The card's first button does not hold a URL of the form …botframework.com/api/oauth/signin?signin=…, so the widget found no signInId, showed the card and never called the page's bot auth token provider (BotAuthActivityUndefinedSignInId).",
     fix: "Send the sign-in link the Bot Framework token service generated, unchanged, as the card's first button (no custom domain, proxy or shortened link); a custom sign-in URL needs a widget that reads it (microsoft/omnichannel-chat-widget PR 346).",
@@ -125,7 +137,13 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     doc: WIDGET_SIGN_IN_SOURCE,
     run: (m) =>
       ofDecision(m, 'dropped-seen').map((card): RawFinding => {
-        const earlier = m.widgetCards.filter((c) => c.frameId === card.frameId && c !== card && cardStart(c).seq < cardStart(card).seq && c.decision !== 'dropped-seen');
+        const earlier = m.widgetCards.filter(
+          (c) =>
+            c.frameId === card.frameId &&
+            c !== card &&
+            cardStart(c).seq < cardStart(card).seq &&
+            c.decision !== 'dropped-seen',
+        );
         const previous = earlier.at(-1);
         return {
           severity: 'warning',
@@ -151,8 +169,16 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
       return [...last.values()]
         .filter((x) => x.event.state !== 'function')
         .map((x): RawFinding => {
-          const config = m.connector.filter((c) => c.frameId === x.frameId && c.event.authClientFunction === x.event.name && c.seq <= x.seq).at(-1);
-          const error8 = m.lcw.find((e) => e.frameId === x.frameId && e.event.name === 'lcw:error' && e.seq > x.seq && safeText(e.event.detail ?? '', 10_000).includes('"errorCode":8'));
+          const config = m.connector
+            .filter((c) => c.frameId === x.frameId && c.event.authClientFunction === x.event.name && c.seq <= x.seq)
+            .at(-1);
+          const error8 = m.lcw.find(
+            (e) =>
+              e.frameId === x.frameId &&
+              e.event.name === 'lcw:error' &&
+              e.seq > x.seq &&
+              safeText(e.event.detail ?? '', 10_000).includes('"errorCode":8'),
+          );
           return {
             severity: 'error',
             title: `The configured auth client function ${x.event.name} ${x.event.state === 'missing' ? 'does not exist on the page' : 'is not a function'}`,
@@ -179,14 +205,19 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
           const token = x.event.authenticatedUserToken;
           let about: string;
           if (token === undefined) about = 'The request carried no AuthenticatedUserToken header.';
-          else if (redactionOf(token) === 'token') about = 'Its AuthenticatedUserToken was removed by the export\u2019s redaction.';
+          else if (redactionOf(token) === 'token')
+            about = 'Its AuthenticatedUserToken was removed by the export\u2019s redaction.';
           else {
             const view = decodeJwtView(token, x.event.at);
             if (!view.ok) about = `Its AuthenticatedUserToken is not a JWT: ${view.message}`;
             else {
               const exp = view.times.find((c) => c.claim === 'exp');
               const expired = exp?.epochMs != null && exp.epochMs <= x.event.at;
-              const validity = expired ? `that had expired ${formatDuration(x.event.at - exp!.epochMs!)} before the request` : exp?.epochMs != null ? `still valid for ${formatDuration(exp.epochMs - x.event.at)}` : 'without exp';
+              const validity = expired
+                ? `that had expired ${formatDuration(x.event.at - exp!.epochMs!)} before the request`
+                : exp?.epochMs != null
+                  ? `still valid for ${formatDuration(exp.epochMs - x.event.at)}`
+                  : 'without exp';
               about = `Its AuthenticatedUserToken is a JWT (alg ${algText(view.header.alg)}, sub ${claimText(view.payload.sub)}) ${validity}${expired ? '' : ': the service rejected it for another reason (signature, issuer, claims)'}.`;
             }
           }
@@ -213,9 +244,14 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
       const frames = [...new Set(errors.map((e) => e.frameId))].filter((f) => !chatStarted(m, f));
       return frames.map((frameId): RawFinding => {
         const inFrame = errors.filter((e) => e.frameId === frameId);
-        const first = inFrame.find((e) => CHAT_SCRIPT.test(e.event.source ?? '') || CHAT_SCRIPT.test(e.event.message)) ?? inFrame[0]!;
+        const first =
+          inFrame.find((e) => CHAT_SCRIPT.test(e.event.source ?? '') || CHAT_SCRIPT.test(e.event.message)) ??
+          inFrame[0]!;
         const e = first.event;
-        const what = e.errorType === 'resource' ? `${e.source ?? 'a script'} failed to load` : `${e.errorType === 'unhandledrejection' ? 'an unhandled rejection' : 'an uncaught error'}: ${e.name ? `${e.name}: ` : ''}${e.message}`;
+        const what =
+          e.errorType === 'resource'
+            ? `${e.source ?? 'a script'} failed to load`
+            : `${e.errorType === 'unhandledrejection' ? 'an unhandled rejection' : 'an uncaught error'}: ${e.name ? `${e.name}: ` : ''}${e.message}`;
         return {
           severity: 'error',
           title: `Chat never started: ${what.length > 140 ? `${what.slice(0, 140)}…` : what}`,

@@ -52,7 +52,8 @@ export interface Check {
   run(model: Model): RawFinding[];
 }
 
-export type AttemptOutcome = 'card hidden' | 'card shown' | 'card dropped' | 'chat authenticated' | 'chat failed' | 'unknown';
+export type AttemptOutcome =
+  'card hidden' | 'card shown' | 'card dropped' | 'chat authenticated' | 'chat failed' | 'unknown';
 
 /** One step of an attempt's chain. */
 export interface Step {

@@ -49,11 +49,23 @@ const text = v.pipe(v.string(), v.maxLength(MAX_STRING));
 
 /** A coalesced, counted background entry (`relay.rejected`, `log.dropped`). */
 const countedEntry = <K extends 'relay.rejected' | 'log.dropped'>(kind: K) =>
-  v.object({ kind: v.literal(kind), at: ms, t: ms, count: v.pipe(v.number(), v.integer(), v.minValue(0)), reasons: v.pipe(v.array(text), v.maxLength(100)) });
+  v.object({
+    kind: v.literal(kind),
+    at: ms,
+    t: ms,
+    count: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    reasons: v.pipe(v.array(text), v.maxLength(100)),
+  });
 
 /** The events the background adds itself (`BackgroundEvent` in src/shared/events.ts). */
 export const BackgroundEventSchema: v.GenericSchema<BackgroundEvent> = v.variant('kind', [
-  v.object({ kind: v.literal('budget.exceeded'), at: ms, t: ms, invocationId: v.pipe(v.string(), v.maxLength(64)), limitMs: ms }),
+  v.object({
+    kind: v.literal('budget.exceeded'),
+    at: ms,
+    t: ms,
+    invocationId: v.pipe(v.string(), v.maxLength(64)),
+    limitMs: ms,
+  }),
   countedEntry('relay.rejected'),
   countedEntry('log.dropped'),
 ]);
@@ -67,7 +79,10 @@ const EntryShapeSchema = v.object({
 });
 
 const MetaSchemas = {
-  exportedAt: v.pipe(v.string(), v.check((s) => !Number.isNaN(Date.parse(s)), 'Expected an ISO 8601 time')),
+  exportedAt: v.pipe(
+    v.string(),
+    v.check((s) => !Number.isNaN(Date.parse(s)), 'Expected an ISO 8601 time'),
+  ),
   extensionVersion: v.pipe(v.string(), v.maxLength(64)),
   redaction: v.picklist(REDACTION_PROFILES),
   source: v.object({ tabUrl: v.optional(text) }),
@@ -81,7 +96,13 @@ const MetaSchemas = {
  */
 export function buildCaptureFile(
   entries: readonly LogEntry[],
-  meta: { exportedAt: number; extensionVersion: string; tabUrl?: string; dropped?: number; redaction: RedactionProfile },
+  meta: {
+    exportedAt: number;
+    extensionVersion: string;
+    tabUrl?: string;
+    dropped?: number;
+    redaction: RedactionProfile;
+  },
 ): CaptureFile {
   return {
     format: CAPTURE_FORMAT,
@@ -115,34 +136,48 @@ function readEnvelope(json: unknown): { record: Record<string, unknown>; version
       throw new Error(`This file is not JSON, so it is not a capture. ${OPEN_HINT}`);
     }
   }
-  if (Array.isArray(value)) throw new Error(`This file is a JSON array (a Bot Framework .transcript?), not a capture. ${OPEN_HINT}`);
-  if (!value || typeof value !== 'object') throw new Error(`This file is not a JSON object, so it is not a capture. ${OPEN_HINT}`);
+  if (Array.isArray(value))
+    throw new Error(`This file is a JSON array (a Bot Framework .transcript?), not a capture. ${OPEN_HINT}`);
+  if (!value || typeof value !== 'object')
+    throw new Error(`This file is not a JSON object, so it is not a capture. ${OPEN_HINT}`);
   const record = value as Record<string, unknown>;
   if (!v.is(v.literal(CAPTURE_FORMAT), record.format)) {
-    const found = typeof record.format === 'string' ? `its format is "${record.format.slice(0, 80)}"` : 'it has no "format" field';
-    throw new Error(`This file is not a Chat SSO Inspector capture (${found}; expected "${CAPTURE_FORMAT}"). ${OPEN_HINT}`);
+    const found =
+      typeof record.format === 'string' ? `its format is "${record.format.slice(0, 80)}"` : 'it has no "format" field';
+    throw new Error(
+      `This file is not a Chat SSO Inspector capture (${found}; expected "${CAPTURE_FORMAT}"). ${OPEN_HINT}`,
+    );
   }
   const version = record.version;
   if (!v.is(v.pipe(v.number(), v.integer(), v.minValue(1)), version)) {
-    throw new Error(`This capture has no valid "version" (found ${version === undefined ? 'nothing' : safeText(version, 80)}); the file may be damaged. Export the capture again.`);
+    throw new Error(
+      `This capture has no valid "version" (found ${version === undefined ? 'nothing' : safeText(version, 80)}); the file may be damaged. Export the capture again.`,
+    );
   }
   if (version > CAPTURE_VERSION) {
-    throw new Error(`This capture was exported by a newer version (v${version}) of the capture format; this extension reads up to v${CAPTURE_VERSION}. Update Chat SSO Inspector to open it.`);
+    throw new Error(
+      `This capture was exported by a newer version (v${version}) of the capture format; this extension reads up to v${CAPTURE_VERSION}. Update Chat SSO Inspector to open it.`,
+    );
   }
-  if (!Array.isArray(record.entries)) throw new Error('This capture has no "entries" list; the file may be damaged. Export the capture again.');
+  if (!Array.isArray(record.entries))
+    throw new Error('This capture has no "entries" list; the file may be damaged. Export the capture again.');
   return { record, version, rawEntries: record.entries };
 }
 
 /** Reads the descriptive envelope fields; a bad one is left out with a warning rather than failing the file. */
 function readMeta(record: Record<string, unknown>, version: number, warnings: string[]): CaptureMeta {
   const meta: CaptureMeta = { version, dropped: 0 };
-  const read = <K extends keyof typeof MetaSchemas>(key: K, label: string): v.InferOutput<(typeof MetaSchemas)[K]> | undefined => {
+  const read = <K extends keyof typeof MetaSchemas>(
+    key: K,
+    label: string,
+  ): v.InferOutput<(typeof MetaSchemas)[K]> | undefined => {
     if (record[key] === undefined) {
       warnings.push(`The file has no ${label}.`);
       return undefined;
     }
     const result = v.safeParse(MetaSchemas[key], record[key]);
-    if (!result.success) warnings.push(`The file's ${label} is not valid (${describeIssue(result.issues)}); it was ignored.`);
+    if (!result.success)
+      warnings.push(`The file's ${label} is not valid (${describeIssue(result.issues)}); it was ignored.`);
     return result.success ? (result.output as v.InferOutput<(typeof MetaSchemas)[K]>) : undefined;
   };
   const exportedAt = read('exportedAt', 'export time');
@@ -164,9 +199,16 @@ function readEntry(raw: unknown): { ok: true; entry: LogEntry } | { ok: false; r
   if (!shape.success) return { ok: false, reason: describeIssue(shape.issues) };
   const event = (raw as { event: unknown }).event;
   // The schemas recurse (summaries): bound the depth first, as the relay does, so validation cannot overflow.
-  if (depthOver(event, MAX_EVENT_DEPTH)) return { ok: false, reason: `event (${shape.output.event.kind.slice(0, 40)}) nested deeper than ${MAX_EVENT_DEPTH} levels` };
-  const parsed = BACKGROUND_KINDS.has(shape.output.event.kind) ? v.safeParse(BackgroundEventSchema, event) : v.safeParse(HookEventSchema, event);
-  if (!parsed.success) return { ok: false, reason: `event (${shape.output.event.kind.slice(0, 40)}) ${describeIssue(parsed.issues)}` };
+  if (depthOver(event, MAX_EVENT_DEPTH))
+    return {
+      ok: false,
+      reason: `event (${shape.output.event.kind.slice(0, 40)}) nested deeper than ${MAX_EVENT_DEPTH} levels`,
+    };
+  const parsed = BACKGROUND_KINDS.has(shape.output.event.kind)
+    ? v.safeParse(BackgroundEventSchema, event)
+    : v.safeParse(HookEventSchema, event);
+  if (!parsed.success)
+    return { ok: false, reason: `event (${shape.output.event.kind.slice(0, 40)}) ${describeIssue(parsed.issues)}` };
   return { ok: true, entry: { seq: shape.output.seq, frameId: shape.output.frameId, event: parsed.output } };
 }
 
@@ -200,8 +242,14 @@ export function parseCaptureFile(json: unknown): { entries: LogEntry[]; meta: Ca
     seen.add(result.entry.seq);
     entries.push(result.entry);
   }
-  if (invalid) warnings.push(`${plural(invalid, 'entry was', 'entries were')} not valid and ${invalid === 1 ? 'was' : 'were'} skipped (first: ${firstReason}).`);
-  if (repeated) warnings.push(`${plural(repeated, 'entry repeats', 'entries repeat')} a seq already used and ${repeated === 1 ? 'was' : 'were'} skipped.`);
+  if (invalid)
+    warnings.push(
+      `${plural(invalid, 'entry was', 'entries were')} not valid and ${invalid === 1 ? 'was' : 'were'} skipped (first: ${firstReason}).`,
+    );
+  if (repeated)
+    warnings.push(
+      `${plural(repeated, 'entry repeats', 'entries repeat')} a seq already used and ${repeated === 1 ? 'was' : 'were'} skipped.`,
+    );
   if (entries.some((e, i) => i > 0 && e.seq < entries[i - 1]!.seq)) {
     entries.sort((a, b) => a.seq - b.seq);
     warnings.push('The entries were not in seq order; they were sorted by seq.');

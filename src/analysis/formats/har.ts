@@ -8,7 +8,13 @@
  */
 import type { Unstamped } from '../../shared/unstamped';
 import { own, summarizeActivity } from '../../shared/activity';
-import { classifyDirectLine, errorMessageOf, parseActivitySet, parseJson, redactDirectLineUrl } from '../../shared/directLine';
+import {
+  classifyDirectLine,
+  errorMessageOf,
+  parseActivitySet,
+  parseJson,
+  redactDirectLineUrl,
+} from '../../shared/directLine';
 import { clip } from '../../shared/summarize';
 import { MAX_TOKEN } from '../../shared/constants';
 import type { HookEvent, LogEntry } from '../../shared/events';
@@ -78,7 +84,9 @@ export function isHar(json: unknown): boolean {
 function harLog(har: unknown): { entries: unknown[]; pages: unknown[] } {
   if (!isObject(har)) throw new Error('Not a HAR file: the file is not a JSON object');
   if (!isObject(har.log)) {
-    const hint = Array.isArray(har.entries) ? ' (this looks like a Chat SSO Inspector capture: import it as a capture)' : '';
+    const hint = Array.isArray(har.entries)
+      ? ' (this looks like a Chat SSO Inspector capture: import it as a capture)'
+      : '';
     throw new Error(`Not a HAR file: log is missing${hint}`);
   }
   if (!Array.isArray(har.log.entries)) throw new Error('Not a HAR file: log.entries is missing');
@@ -175,7 +183,10 @@ function streamEvents(e: Entry, conversationId: string | undefined, tally: Tally
     if (typeof m.data !== 'string' || m.data.trim() === '') continue; // keep-alive
     const set = parseActivitySet(parseJson(m.data));
     if (!set || set.activities.length === 0) continue;
-    drafts.push({ at: frameAt(m.time, e.start), event: { kind: 'directline.activities', via: 'websocket', ...(conversationId ? { conversationId } : {}), ...set } });
+    drafts.push({
+      at: frameAt(m.time, e.start),
+      event: { kind: 'directline.activities', via: 'websocket', ...(conversationId ? { conversationId } : {}), ...set },
+    });
   }
   return drafts;
 }
@@ -192,7 +203,17 @@ function directLineEvents(e: Entry, tally: Tally): Draft[] {
     // Polls: only the ones that brought activities, like the hook (an empty poll is noise).
     const set = parseActivitySet(response);
     if (!set || set.activities.length === 0) return [];
-    return [{ at: e.start, event: { kind: 'directline.activities', via: apiOf(e), ...(dl.conversationId ? { conversationId: dl.conversationId } : {}), ...set } }];
+    return [
+      {
+        at: e.start,
+        event: {
+          kind: 'directline.activities',
+          via: apiOf(e),
+          ...(dl.conversationId ? { conversationId: dl.conversationId } : {}),
+          ...set,
+        },
+      },
+    ];
   }
   const activity = dl.op === 'post-activity' ? summarizeActivity(parseJson(e.postText)) : null;
   const responseId = own(response, 'id');
@@ -223,12 +244,19 @@ function directLineEvents(e: Entry, tally: Tally): Draft[] {
 function eventsOf(e: Entry, tally: Tally): Draft[] {
   const method = e.method.toUpperCase();
   if (method === 'OPTIONS' || e.resourceType === 'preflight') return []; // CORS preflights: the page's code never sees them
-  const socket = e.resourceType === 'websocket' || e.url.protocol === 'ws:' || e.url.protocol === 'wss:' || e.wsMessages !== undefined;
+  const socket =
+    e.resourceType === 'websocket' ||
+    e.url.protocol === 'ws:' ||
+    e.url.protocol === 'wss:' ||
+    e.wsMessages !== undefined;
   if (socket) {
     const dl = classifyDirectLine('GET', e.url);
     return dl && /\/stream$/i.test(e.url.pathname) ? streamEvents(e, dl.conversationId, tally) : [];
   }
-  const watched = (method === 'POST' && POST_TOKEN_PATH.test(e.url.pathname)) || classifyDirectLine(e.method, e.url) || CONNECTOR_PATH.test(e.url.pathname);
+  const watched =
+    (method === 'POST' && POST_TOKEN_PATH.test(e.url.pathname)) ||
+    classifyDirectLine(e.method, e.url) ||
+    CONNECTOR_PATH.test(e.url.pathname);
   if (watched && e.unanswered) {
     // The hook records a request when it finishes; one with no outcome in the HAR is left out, and said so.
     tally.unanswered += 1;
@@ -273,10 +301,19 @@ function eventsOf(e: Entry, tally: Tally): Draft[] {
  * document title), else its first document request. Entries without a pageref use the only page, if one.
  */
 function pageUrlOf(pages: unknown[], entries: Entry[], pageref: string | undefined): string | undefined {
-  const page = pageref === undefined ? (pages.length === 1 ? pages[0] : undefined) : pages.find((p) => isObject(p) && p.id === pageref);
+  const page =
+    pageref === undefined
+      ? pages.length === 1
+        ? pages[0]
+        : undefined
+      : pages.find((p) => isObject(p) && p.id === pageref);
   const title = isObject(page) ? str(page.title) : undefined;
   if (title && /^https?:\/\//i.test(title)) return clip(title);
-  const doc = entries.find((e) => e.resourceType === 'document' || (e.method.toUpperCase() === 'GET' && /^text\/html/i.test(str(e.content.mimeType) ?? '')));
+  const doc = entries.find(
+    (e) =>
+      e.resourceType === 'document' ||
+      (e.method.toUpperCase() === 'GET' && /^text\/html/i.test(str(e.content.mimeType) ?? '')),
+  );
   return doc ? clip(doc.url.href) : undefined;
 }
 
@@ -292,7 +329,10 @@ function pageMarkers(pages: unknown[], entries: Entry[]): Draft[] {
     if (list) list.push(e);
     else byPage.set(e.pageref, [e]);
   }
-  return [...byPage].map(([pageref, list]) => ({ at: list[0]!.start, event: { kind: 'hook.installed', url: pageUrlOf(pages, list, pageref) ?? '', top: true, readyState: 'har-import' } }));
+  return [...byPage].map(([pageref, list]) => ({
+    at: list[0]!.start,
+    event: { kind: 'hook.installed', url: pageUrlOf(pages, list, pageref) ?? '', top: true, readyState: 'har-import' },
+  }));
 }
 
 /**
@@ -321,14 +361,30 @@ export function harToEntries(har: unknown, opts: HarImportOptions = {}): HarImpo
   // Stable sort: a marker stays before the events of its first millisecond, frames of one socket keep their order.
   const drafts = [...markers, ...valid.flatMap((e) => eventsOf(e, tally))].sort((a, b) => a.at - b.at);
   const warnings = [
-    ...(tally.missingBodies ? [`${tally.missingBodies} responses had no body: activities in them cannot be shown (save the HAR with content).`] : []),
-    ...(tally.unanswered ? [`${tally.unanswered} requests have no response in the HAR (still pending when it was saved, or failed without a reason): they are left out.`] : []),
-    ...(tally.socketsWithoutFrames ? [`${tally.socketsWithoutFrames} Direct Line WebSocket streams have no saved frames: activities received over them cannot be shown.`] : []),
+    ...(tally.missingBodies
+      ? [
+          `${tally.missingBodies} responses had no body: activities in them cannot be shown (save the HAR with content).`,
+        ]
+      : []),
+    ...(tally.unanswered
+      ? [
+          `${tally.unanswered} requests have no response in the HAR (still pending when it was saved, or failed without a reason): they are left out.`,
+        ]
+      : []),
+    ...(tally.socketsWithoutFrames
+      ? [
+          `${tally.socketsWithoutFrames} Direct Line WebSocket streams have no saved frames: activities received over them cannot be shown.`,
+        ]
+      : []),
   ];
   const first = markers[0]?.event;
   const pageUrl = first?.kind === 'hook.installed' && first.url ? first.url : undefined;
   const origin = valid[0]?.start;
   if (origin === undefined) return { entries: [], skipped, warnings: [...warnings, 'The HAR has no requests.'] };
-  const entries = drafts.map((d, i): LogEntry => ({ seq: i + 1, frameId: 0, event: { ...d.event, t: d.at - origin, at: d.at } as HookEvent }));
+  const entries = drafts.map((d, i): LogEntry => ({
+    seq: i + 1,
+    frameId: 0,
+    event: { ...d.event, t: d.at - origin, at: d.at } as HookEvent,
+  }));
   return { entries, skipped, warnings, ...(pageUrl ? { pageUrl } : {}) };
 }

@@ -69,7 +69,9 @@ function decodeJsonObject(segment: string): Record<string, unknown> | undefined 
   if (b64.length < 4 || b64.length % 4 === 1 || !/^[A-Za-z0-9+/]*$/.test(b64)) return undefined;
   try {
     const binary = atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4));
-    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    const value: unknown = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))),
+    );
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
@@ -83,7 +85,8 @@ function isJoseHeader(segment: string): boolean {
 }
 
 /** True for a value this module (or the hook, which cuts Direct Line's `t=` to `…`) already produced, so that redacting twice changes nothing. */
-const isMasked = (value: string) => value.startsWith(MASK) || value.startsWith(REMOVED) || value === '…' || /^%E2%80%(A6|A2)/i.test(value);
+const isMasked = (value: string) =>
+  value.startsWith(MASK) || value.startsWith(REMOVED) || value === '…' || /^%E2%80%(A6|A2)/i.test(value);
 
 /** A hidden token part this module already wrote. */
 const ALREADY_HIDDEN = /^REDACTED(?:-SIGNATURE)?(?:-[0-9a-f]{8})?$/;
@@ -95,7 +98,11 @@ const ALREADY_HIDDEN = /^REDACTED(?:-SIGNATURE)?(?:-[0-9a-f]{8})?$/;
 function maskSecretValue(value: string): string {
   if (value === '' || isMasked(value)) return value;
   const segments = value.split('.');
-  return segments.map((s, i) => (s === '' || isMasked(s) || (i === 0 && segments.length > 1 && isJoseHeader(s)) ? s : `${MASK}${fingerprint(s)}`)).join('.');
+  return segments
+    .map((s, i) =>
+      s === '' || isMasked(s) || (i === 0 && segments.length > 1 && isJoseHeader(s)) ? s : `${MASK}${fingerprint(s)}`,
+    )
+    .join('.');
 }
 
 /** One replacement of text[start, end). */
@@ -121,7 +128,12 @@ function tokenEdits(text: string, tokens: readonly JoseToken[], profile: Exclude
     const hidden = token.kind === 'jws' ? token.parts.slice(2, 3) : token.parts.slice(1);
     hidden.forEach(([start, end], i) => {
       if (end <= start || ALREADY_HIDDEN.test(text.slice(start, end))) return;
-      const marker = token.kind === 'jws' ? `${REDACTED_SIGNATURE}-${fp}` : i === hidden.length - 1 ? `${REDACTED_PART}-${fp}` : REDACTED_PART;
+      const marker =
+        token.kind === 'jws'
+          ? `${REDACTED_SIGNATURE}-${fp}`
+          : i === hidden.length - 1
+            ? `${REDACTED_PART}-${fp}`
+            : REDACTED_PART;
       edits.push({ start, end, text: marker });
     });
   }
@@ -153,7 +165,8 @@ function secretEdits(text: string, scan: Scan): Edit[] {
   const mask = (start: number, end: number) => {
     for (const piece of text.slice(start, end).matchAll(/\S+/g)) {
       const masked = maskSecretValue(piece[0]);
-      if (masked !== piece[0]) edits.push({ start: start + piece.index, end: start + piece.index + piece[0].length, text: masked });
+      if (masked !== piece[0])
+        edits.push({ start: start + piece.index, end: start + piece.index + piece[0].length, text: masked });
     }
   };
   let t = 0;
@@ -231,7 +244,9 @@ export function redactSecret(value: string, profile: RedactionProfile, work?: Sc
   if (segments.length === 3 && decodeJsonObject(segments[0]!) && decodeJsonObject(segments[1]!)) {
     const token = value.trim();
     if (profile === 'remove') return removedMarker(token);
-    return segments[2] === '' || ALREADY_HIDDEN.test(segments[2]!) ? token : `${segments[0]}.${segments[1]}.${REDACTED_SIGNATURE}-${fingerprint(token)}`;
+    return segments[2] === '' || ALREADY_HIDDEN.test(segments[2]!)
+      ? token
+      : `${segments[0]}.${segments[1]}.${REDACTED_SIGNATURE}-${fingerprint(token)}`;
   }
   return maskSecretValue(value);
 }
@@ -247,7 +262,8 @@ export function redactionOf(value: string): 'signature' | 'token' | 'value' | un
   if (value.startsWith(REMOVED)) return 'token';
   const segments = value.split('.');
   if (segments[2]?.startsWith(REDACTED_SIGNATURE)) return 'signature';
-  if (segments.length === 5 && segments.slice(1).every((s) => s === '' || ALREADY_HIDDEN.test(s)) && segments[4] !== '') return 'signature';
+  if (segments.length === 5 && segments.slice(1).every((s) => s === '' || ALREADY_HIDDEN.test(s)) && segments[4] !== '')
+    return 'signature';
   if (value.includes(MASK)) return 'value';
   return undefined;
 }
@@ -264,15 +280,22 @@ function fit(redacted: string, original: string): string {
  * pair (`Headers` entries) counts its name as the value's key.
  */
 function redactValue(value: unknown, key: string, profile: Exclude<RedactionProfile, 'none'>): unknown {
-  if (typeof value === 'string') return fit(isSecretKey(key) ? redactSecret(value, profile) : redactString(value, profile), value);
+  if (typeof value === 'string')
+    return fit(isSecretKey(key) ? redactSecret(value, profile) : redactString(value, profile), value);
   if (Array.isArray(value)) {
-    if (value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && isSecretKey(value[0])) return [redactString(value[0], profile), redactValue(value[1], value[0], profile)];
+    if (value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string' && isSecretKey(value[0]))
+      return [redactString(value[0], profile), redactValue(value[1], value[0], profile)];
     return value.map((item) => redactValue(item, key, profile));
   }
   if (value && typeof value === 'object') {
     const record = value as Record<string, unknown>;
     const named = typeof record.name === 'string' && isSecretKey(record.name) ? record.name : undefined;
-    return Object.fromEntries(Object.entries(record).map(([k, v]) => [fit(redactString(k, profile), k), redactValue(v, k === 'value' && named ? named : k, profile)]));
+    return Object.fromEntries(
+      Object.entries(record).map(([k, v]) => [
+        fit(redactString(k, profile), k),
+        redactValue(v, k === 'value' && named ? named : k, profile),
+      ]),
+    );
   }
   return value;
 }
@@ -282,7 +305,14 @@ function redactValue(value: unknown, key: string, profile: Exclude<RedactionProf
  * value, so each event still matches its schema (src/shared/events.ts) and the diagnosis of a
  * 'mask' copy equals the original's. `profile` defaults to 'mask'. Never throws on JSON-shaped input.
  */
-export function redactEntries(entries: readonly LogEntry[], profile: RedactionProfile = DEFAULT_REDACTION_PROFILE): LogEntry[] {
+export function redactEntries(
+  entries: readonly LogEntry[],
+  profile: RedactionProfile = DEFAULT_REDACTION_PROFILE,
+): LogEntry[] {
   if (profile === 'none') return structuredClone([...entries]);
-  return entries.map((entry) => ({ seq: entry.seq, frameId: entry.frameId, event: redactValue(entry.event, '', profile) as CapturedEvent }));
+  return entries.map((entry) => ({
+    seq: entry.seq,
+    frameId: entry.frameId,
+    event: redactValue(entry.event, '', profile) as CapturedEvent,
+  }));
 }

@@ -98,14 +98,16 @@ const is = (code: number, cls: number) => code < 128 && (CLASS[code]! & cls) !==
 
 /** base64 / base64url character → 6-bit value. */
 const SEXTET = new Int8Array(128).fill(-1);
-for (const [i, ch] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) SEXTET[ch.charCodeAt(0)] = i;
+for (const [i, ch] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries())
+  SEXTET[ch.charCodeAt(0)] = i;
 SEXTET['-'.charCodeAt(0)] = 62;
 SEXTET['_'.charCodeAt(0)] = 63;
 
 /** Percent escapes read as the character they stand for: printable ASCII, tab, LF, CR. */
 const isEscaped = (v: number) => (v >= 0x20 && v < 0x7f) || v === 0x09 || v === 0x0a || v === 0x0d;
 
-const hexValue = (c: number) => (c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1);
+const hexValue = (c: number) =>
+  c >= 48 && c <= 57 ? c - 48 : c >= 65 && c <= 70 ? c - 55 : c >= 97 && c <= 102 ? c - 87 : -1;
 
 const DOT = 46;
 const EQUALS = 61;
@@ -155,7 +157,8 @@ class Chars {
     const starts = new Int32Array(n + 1);
     const levels = new Uint8Array(n);
     /** Is the hex digit pair ending at raw index q an `e` before `y`/`w` (an escape that may be a token's first letter)? */
-    const tokenAhead = (q: number) => text.charCodeAt(q) === 101 && (text.charCodeAt(q + 1) === 121 || text.charCodeAt(q + 1) === 119);
+    const tokenAhead = (q: number) =>
+      text.charCodeAt(q) === 101 && (text.charCodeAt(q + 1) === 121 || text.charCodeAt(q + 1) === 119);
     let ambiguous = 0;
     let m = 0;
     for (let p = 0; p < n; m++) {
@@ -223,7 +226,8 @@ class Chars {
 
   /** Logical characters [a, b) as text. */
   slice(a: number, b: number): string {
-    if (!this.codes || this.starts![b]! - this.starts![a]! === b - a) return this.text.slice(this.start(a), this.start(b));
+    if (!this.codes || this.starts![b]! - this.starts![a]! === b - a)
+      return this.text.slice(this.start(a), this.start(b));
     let out = '';
     for (let i = a; i < b; i += 8192) out += String.fromCharCode(...this.codes.subarray(i, Math.min(b, i + 8192)));
     return out;
@@ -262,7 +266,8 @@ function headerIn(ch: Chars, s: number, e: number, work: ScanWork): Header | und
     if (nb < 2) continue;
     // Cheap test first: the decoded tail must end with '}' (or JSON whitespace after it).
     const lastByte = lastDecodedByte(ch, r1, k);
-    if (lastByte !== CLOSE_BRACE && lastByte !== 0x20 && lastByte !== 0x0a && lastByte !== 0x0d && lastByte !== 0x09) continue;
+    if (lastByte !== CLOSE_BRACE && lastByte !== 0x20 && lastByte !== 0x0a && lastByte !== 0x0d && lastByte !== 0x09)
+      continue;
     work.decodes += 1;
     work.steps += nb;
     if (bytes.length < nb) bytes = new Uint8Array(Math.max(nb, bytes.length * 2));
@@ -295,13 +300,18 @@ function decodeGroups(ch: Chars, cs: number, r1: number, k: number, out: Uint8Ar
   let o = 0;
   let i = cs;
   for (const end = r1 - k; i < end; i += 4) {
-    const n = (SEXTET[ch.code(i)]! << 18) | (SEXTET[ch.code(i + 1)]! << 12) | (SEXTET[ch.code(i + 2)]! << 6) | SEXTET[ch.code(i + 3)]!;
+    const n =
+      (SEXTET[ch.code(i)]! << 18) |
+      (SEXTET[ch.code(i + 1)]! << 12) |
+      (SEXTET[ch.code(i + 2)]! << 6) |
+      SEXTET[ch.code(i + 3)]!;
     out[o++] = n >> 16;
     out[o++] = (n >> 8) & 255;
     out[o++] = n & 255;
   }
   if (k >= 2) {
-    const n = (SEXTET[ch.code(i)]! << 18) | (SEXTET[ch.code(i + 1)]! << 12) | (k === 3 ? SEXTET[ch.code(i + 2)]! << 6 : 0);
+    const n =
+      (SEXTET[ch.code(i)]! << 18) | (SEXTET[ch.code(i + 1)]! << 12) | (k === 3 ? SEXTET[ch.code(i + 2)]! << 6 : 0);
     out[o++] = n >> 16;
     if (k === 3) out[o] = (n >> 8) & 255; // the last byte of the group
   }
@@ -362,7 +372,7 @@ function findTokens(ch: Chars, work: ScanWork): Found[] {
   const tokens: Found[] = [];
   const m = ch.length;
   const dots: number[] = [];
-  for (let i = 0; i < m; ) {
+  for (let i = 0; i < m;) {
     if (!is(ch.code(i), RUN)) {
       i++;
       continue;
@@ -428,7 +438,16 @@ const enum KeyKind {
  * Key names (lower case, without `-` and `_`) that hold a secret as a whole: those that end with one
  * of these (`token`, `id_token`, `csrfToken`, `AuthenticatedUserToken`, `x-api-key`, …)…
  */
-const SECRET_ENDINGS = ['token', 'accesskey', 'privatekey', 'subscriptionkey', 'apikey', 'passphrase', 'codeverifier', 'clientassertion'];
+const SECRET_ENDINGS = [
+  'token',
+  'accesskey',
+  'privatekey',
+  'subscriptionkey',
+  'apikey',
+  'passphrase',
+  'codeverifier',
+  'clientassertion',
+];
 /** …and those that contain one of these (`client_secret`, `newPassword`, `hmacKey`, `Proxy-Authorization`, …). */
 const SECRET_PARTS = ['secret', 'password', 'passwd', 'authorization', 'hmac', 'signature'];
 const COOKIE_NAMES = new Set(['cookie', 'setcookie']);
@@ -444,7 +463,8 @@ function keyKind(key: string): KeyKind {
   const k = normalizeKey(key);
   if (COOKIE_NAMES.has(k)) return KeyKind.Cookie;
   if (k.includes('authorization')) return KeyKind.Authorization;
-  if (SECRET_ENDINGS.some((end) => k.endsWith(end)) || SECRET_PARTS.some((part) => k.includes(part))) return KeyKind.Name;
+  if (SECRET_ENDINGS.some((end) => k.endsWith(end)) || SECRET_PARTS.some((part) => k.includes(part)))
+    return KeyKind.Name;
   if (PARAM_NAMES.has(k)) return KeyKind.Param;
   return KeyKind.None;
 }
@@ -497,7 +517,8 @@ function findSecrets(ch: Chars, work: ScanWork): SecretValue[] {
       if (kind !== KeyKind.None) {
         const values: Value[] = [];
         next = Math.max(j, valueAfterKey(ch, j, kind, stops, values, work));
-        for (const value of values) if (value.end > value.start) out.push({ key, start: ch.start(value.start), end: ch.start(value.end) });
+        for (const value of values)
+          if (value.end > value.start) out.push({ key, start: ch.start(value.start), end: ch.start(value.end) });
       }
     }
     i = next;
@@ -620,7 +641,6 @@ function valueAfterKey(ch: Chars, j: number, kind: KeyKind, stops: Stops, values
   const s = kind === KeyKind.Authorization ? afterScheme(ch, p, m) : p;
   values.push({ start: s, end: stops.next(s, level) });
   return s; // keys inside the value are read too
-
 }
 
 /**
@@ -693,7 +713,13 @@ function cookiePairs(ch: Chars, p: number, level: number, stops: Stops, values: 
 /** A token found in logical characters, with offsets into the string. */
 const toRaw =
   (ch: Chars) =>
-  (f: Found): JoseToken => ({ kind: f.kind, start: ch.start(f.start), end: ch.start(f.end), parts: f.parts.map(([s, e]) => [ch.start(s), ch.start(e)]), text: ch.slice(f.start, f.end) });
+  (f: Found): JoseToken => ({
+    kind: f.kind,
+    start: ch.start(f.start),
+    end: ch.start(f.end),
+    parts: f.parts.map(([s, e]) => [ch.start(s), ch.start(e)]),
+    text: ch.slice(f.start, f.end),
+  });
 
 // ── entry point ─────────────────────────────────────────────────────────────────────────────────
 

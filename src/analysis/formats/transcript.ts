@@ -52,13 +52,15 @@ function conversationOf(record: ActivityRecord): string | undefined {
   if (record.activity.conversationId) return record.activity.conversationId;
   for (const { entry } of record.sightings) {
     const e = entry.event;
-    if ((e.kind === 'directline.http' || e.kind === 'directline.activities') && e.conversationId) return e.conversationId;
+    if ((e.kind === 'directline.http' || e.kind === 'directline.activities') && e.conversationId)
+      return e.conversationId;
   }
   return undefined;
 }
 
 /** Drops undefined members, so the JSON has no `"x": undefined` holes to trip strict readers. */
-const compact = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as T;
+const compact = <T extends object>(o: T): T =>
+  Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as T;
 
 /** An ms-since-epoch time as ISO 8601, or the epoch itself when out of Date's range. */
 const isoOf = (ms: number) => new Date(Number.isFinite(new Date(ms).getTime()) ? ms : 0).toISOString();
@@ -68,7 +70,10 @@ function attachmentsOf(activity: ActivitySummary): TranscriptAttachment[] | unde
   return activity.attachments?.map((a) => {
     if (!a.oauth) return { contentType: a.contentType };
     const { text, connectionName, tokenExchangeResource, tokenPostResource, buttons } = a.oauth;
-    return { contentType: a.contentType, content: compact({ text, connectionName, tokenExchangeResource, tokenPostResource, buttons }) };
+    return {
+      contentType: a.contentType,
+      content: compact({ text, connectionName, tokenExchangeResource, tokenPostResource, buttons }),
+    };
   });
 }
 
@@ -80,7 +85,10 @@ function attachmentsOf(activity: ActivitySummary): TranscriptAttachment[] | unde
  * capture time, without `channelId` "directline", without a conversation the capture's first
  * conversation id (or "unknown"). Never throws; returns [] when no activity was captured.
  */
-export function buildTranscript(entries: readonly LogEntry[], profile: RedactionProfile = DEFAULT_REDACTION_PROFILE): TranscriptActivity[] {
+export function buildTranscript(
+  entries: readonly LogEntry[],
+  profile: RedactionProfile = DEFAULT_REDACTION_PROFILE,
+): TranscriptActivity[] {
   const records = collectActivities(redactEntries(entries, profile));
   const user = records.find((r) => r.activity.from?.role === 'user')?.activity.from;
   const bot = records.find((r) => r.activity.from?.role === 'bot')?.activity.from;
@@ -91,7 +99,14 @@ export function buildTranscript(entries: readonly LogEntry[], profile: Redaction
     const role = a.from?.role ?? (record.direction === 'in' ? 'bot' : 'user');
     const self = role === 'bot' ? bot : user;
     const other = role === 'bot' ? user : bot;
-    const value = isTokenExchange(a) && a.tokenExchange ? compact({ id: a.tokenExchange.id, connectionName: a.tokenExchange.connectionName, token: a.tokenExchange.token }) : a.value;
+    const value =
+      isTokenExchange(a) && a.tokenExchange
+        ? compact({
+            id: a.tokenExchange.id,
+            connectionName: a.tokenExchange.connectionName,
+            token: a.tokenExchange.token,
+          })
+        : a.value;
     return compact<TranscriptActivity>({
       type: a.type,
       id: a.id ?? `inspector-seq-${first.seq}`,

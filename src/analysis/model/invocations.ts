@@ -74,10 +74,14 @@ export function budgetStatus(inv: Invocation, nowMs: number, limitMs = AUTH_PROV
   const first = inv.callbacks[0];
   if (first) {
     const elapsedMs = first.event.elapsedMs;
-    return isOverBudget(elapsedMs, limitMs) || inv.budgetFlag ? { state: 'over', elapsedMs, calledBack: true } : { state: 'within', elapsedMs };
+    return isOverBudget(elapsedMs, limitMs) || inv.budgetFlag
+      ? { state: 'over', elapsedMs, calledBack: true }
+      : { state: 'within', elapsedMs };
   }
   const elapsedMs = nowMs - inv.invoke.event.at;
-  return elapsedMs >= limitMs || inv.budgetFlag ? { state: 'over', elapsedMs, calledBack: false } : { state: 'waiting', elapsedMs };
+  return elapsedMs >= limitMs || inv.budgetFlag
+    ? { state: 'over', elapsedMs, calledBack: false }
+    : { state: 'waiting', elapsedMs };
 }
 
 /**

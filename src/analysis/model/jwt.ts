@@ -54,7 +54,8 @@ export function readTimeClaim(claim: string, value: unknown, captureAtMs: number
   const unit = Math.abs(value) >= 1e12 ? 'milliseconds' : 'seconds';
   const epochMs = unit === 'seconds' ? value * 1000 : value;
   const date = new Date(epochMs);
-  if (Number.isNaN(date.getTime())) return { claim, value, unit: 'invalid', iso: null, epochMs: null, relative: 'out of range' };
+  if (Number.isNaN(date.getTime()))
+    return { claim, value, unit: 'invalid', iso: null, epochMs: null, relative: 'out of range' };
   return { claim, value, unit, iso: date.toISOString(), epochMs, relative: formatRelative(epochMs, captureAtMs) };
 }
 
@@ -80,12 +81,18 @@ export function decodeJwtView(token: unknown, captureAtMs: number): JwtView {
 }
 
 function decodeUncached(token: unknown, captureAtMs: number): JwtView {
-  if (typeof token !== 'string') return { ok: false, reason: 'not-a-string', message: `The token is ${token === null ? 'null' : typeof token}, not a string.` };
+  if (typeof token !== 'string')
+    return {
+      ok: false,
+      reason: 'not-a-string',
+      message: `The token is ${token === null ? 'null' : typeof token}, not a string.`,
+    };
   const trimmed = token.trim();
   if (trimmed === '') return { ok: false, reason: 'empty', message: 'The token is an empty string.' };
   const segments = trimmed.split('.');
   if (segments.length !== 3) {
-    const hint = segments.length === 5 ? ' Five segments is a JWE (encrypted token); the widget expects a signed JWS.' : '';
+    const hint =
+      segments.length === 5 ? ' Five segments is a JWE (encrypted token); the widget expects a signed JWS.' : '';
     return {
       ok: false,
       reason: 'segments',
@@ -95,14 +102,20 @@ function decodeUncached(token: unknown, captureAtMs: number): JwtView {
   const decoded: Record<string, unknown>[] = [];
   for (const [i, part] of PART_NAMES.entries()) {
     if (!/^[A-Za-z0-9_\-+/=]*$/.test(segments[i]!)) {
-      return { ok: false, reason: 'base64url', part, message: `The ${part} segment contains characters that are not base64url.` };
+      return {
+        ok: false,
+        reason: 'base64url',
+        part,
+        message: `The ${part} segment contains characters that are not base64url.`,
+      };
     }
     let value: unknown;
     try {
       value = jwtDecode(trimmed, { header: i === 0 });
     } catch (e) {
       const msg = errorMessage(e);
-      if (/invalid json/.test(msg)) return { ok: false, reason: 'json', part, message: `The ${part} segment decodes, but not to JSON.` };
+      if (/invalid json/.test(msg))
+        return { ok: false, reason: 'json', part, message: `The ${part} segment decodes, but not to JSON.` };
       return { ok: false, reason: 'base64url', part, message: `The ${part} segment is not valid base64url.` };
     }
     if (!value || typeof value !== 'object' || Array.isArray(value)) {
@@ -112,9 +125,12 @@ function decodeUncached(token: unknown, captureAtMs: number): JwtView {
   }
   const [header, payload] = decoded as [Record<string, unknown>, Record<string, unknown>];
   const notes: string[] = [];
-  if (/[+/=]/.test(segments[0]! + segments[1]!)) notes.push('Uses base64 characters (+ / =) where JWS requires base64url (- _ and no padding).');
+  if (/[+/=]/.test(segments[0]! + segments[1]!))
+    notes.push('Uses base64 characters (+ / =) where JWS requires base64url (- _ and no padding).');
   notes.push(...typeNotes(header, payload));
-  const times = TIME_CLAIMS.filter((c) => Object.hasOwn(payload, c)).map((c) => readTimeClaim(c, payload[c], captureAtMs));
+  const times = TIME_CLAIMS.filter((c) => Object.hasOwn(payload, c)).map((c) =>
+    readTimeClaim(c, payload[c], captureAtMs),
+  );
   return {
     ok: true,
     header,
@@ -134,7 +150,14 @@ export function wrongType(name: string, value: unknown, expected: string): strin
 /** The header members and registered claims whose type is wrong, each as a sentence (RFC 7515 §4.1, RFC 7519 §4.1). */
 function typeNotes(header: Record<string, unknown>, payload: Record<string, unknown>): string[] {
   const notes: string[] = [];
-  const want = (where: 'header' | 'payload', obj: Record<string, unknown>, name: string, ok: (v: unknown) => boolean, expected: string, required = false) => {
+  const want = (
+    where: 'header' | 'payload',
+    obj: Record<string, unknown>,
+    name: string,
+    ok: (v: unknown) => boolean,
+    expected: string,
+    required = false,
+  ) => {
     if (!Object.hasOwn(obj, name)) {
       if (required) notes.push(`The ${where} has no ${name}.`);
       return;
@@ -147,7 +170,20 @@ function typeNotes(header: Record<string, unknown>, payload: Record<string, unkn
   want('header', header, 'kid', isString, 'a string');
   want('payload', payload, 'iss', isString, 'a string');
   want('payload', payload, 'sub', isString, 'a string');
-  want('payload', payload, 'aud', (v) => typeof v === 'string' || (Array.isArray(v) && v.every(isString)), 'a string or an array of strings');
-  for (const c of TIME_CLAIMS) want('payload', payload, c, (v) => typeof v === 'number' && Number.isFinite(v), 'a finite NumericDate (seconds since 1970-01-01)');
+  want(
+    'payload',
+    payload,
+    'aud',
+    (v) => typeof v === 'string' || (Array.isArray(v) && v.every(isString)),
+    'a string or an array of strings',
+  );
+  for (const c of TIME_CLAIMS)
+    want(
+      'payload',
+      payload,
+      c,
+      (v) => typeof v === 'number' && Number.isFinite(v),
+      'a finite NumericDate (seconds since 1970-01-01)',
+    );
   return notes;
 }

@@ -124,7 +124,10 @@ export class LogIndex {
       const list = this.byKind.get(old.event.kind)!;
       list[lowerBoundSeq(list, entry.seq)] = entry;
       // The latest time may have been this entry's own (rare: scan again).
-      this.lastAt = old.event.at === this.lastAt ? this.entries.reduce((max, x) => Math.max(max, x.event.at), 0) : Math.max(this.lastAt, entry.event.at);
+      this.lastAt =
+        old.event.at === this.lastAt
+          ? this.entries.reduce((max, x) => Math.max(max, x.event.at), 0)
+          : Math.max(this.lastAt, entry.event.at);
       this.dirty.add(entry.seq);
       this.changed();
     } else {
@@ -260,7 +263,8 @@ export class LogIndex {
     const e = entry.event;
     const id = this.invocationFold.add(entry);
     if (id === undefined) return;
-    if (e.kind === 'provider.invoke' || e.kind === 'provider.callback' || e.kind === 'provider.end') pushTo(this.providerSeqs, id, entry.seq);
+    if (e.kind === 'provider.invoke' || e.kind === 'provider.callback' || e.kind === 'provider.end')
+      pushTo(this.providerSeqs, id, entry.seq);
     if (e.kind === 'provider.invoke') {
       // A new invocation (or one that replaces its id's): every row of that id reads it.
       pushTo(this.invokeSeqs, id, entry.seq);
@@ -304,7 +308,8 @@ export class LogIndex {
     for (const id of [activity.id, activity.clientActivityID]) {
       if (!id || this.passedById.has(id)) continue;
       this.passedById.set(id, entry);
-      for (const record of this.cardRecords) if (record.activity.id === id || record.activity.clientActivityID === id) this.cardsStale = true;
+      for (const record of this.cardRecords)
+        if (record.activity.id === id || record.activity.clientActivityID === id) this.cardsStale = true;
     }
   }
 
@@ -330,7 +335,9 @@ export class LogIndex {
       const before = this.widgetCardByInvocation;
       this.widgetLinks = linkCardInvocations(this.widgetFold.list, [...this.invocationFold.map.values()]);
       const byId = new Map(this.widgetFold.list.map((card) => [card.id, card]));
-      this.widgetCardByInvocation = new Map([...this.widgetLinks].map(([cardId, inv]) => [inv.invocationId, byId.get(cardId)!]));
+      this.widgetCardByInvocation = new Map(
+        [...this.widgetLinks].map(([cardId, inv]) => [inv.invocationId, byId.get(cardId)!]),
+      );
       for (const id of new Set([...before.keys(), ...this.widgetCardByInvocation.keys()])) {
         for (const seq of this.providerSeqs.get(id) ?? []) this.dirty.add(seq);
       }

@@ -45,15 +45,18 @@ function rowsOf(obj: Record<string, unknown>): LwiContextRow[] {
     // Long enough for the length rule to see any value a token can hold (MAX_TOKEN characters).
     const display = type === 'string' ? (value as string) : safeJson(value, { max: 200_000 });
     const problems: string[] = [];
-    if (type === 'object' || type === 'array') problems.push(`Value is ${type === 'array' ? 'an array' : 'an object'}: only primitive values are allowed.`);
+    if (type === 'object' || type === 'array')
+      problems.push(`Value is ${type === 'array' ? 'an array' : 'an object'}: only primitive values are allowed.`);
     if (key.length > LWI_MAX_KEY) problems.push(`Name is ${key.length} characters; the limit is ${LWI_MAX_KEY}.`);
-    if (display.length > LWI_MAX_VALUE) problems.push(`Value is ${display.length} characters; the limit is ${LWI_MAX_VALUE}.`);
+    if (display.length > LWI_MAX_VALUE)
+      problems.push(`Value is ${display.length} characters; the limit is ${LWI_MAX_VALUE}.`);
     return { key, display, type, problems };
   });
 }
 
 /** Whether a decoded payload has its own `lwicontexts` (a payload that is not an object has none). */
-const hasClaim = (payload: unknown): payload is Record<string, unknown> => typeof payload === 'object' && payload !== null && Object.hasOwn(payload, 'lwicontexts');
+const hasClaim = (payload: unknown): payload is Record<string, unknown> =>
+  typeof payload === 'object' && payload !== null && Object.hasOwn(payload, 'lwicontexts');
 
 /** Parses the `lwicontexts` claim of a decoded payload for display. Never throws. */
 export function parseLwiContexts(payload: Record<string, unknown>, present = hasClaim(payload)): LwiContextsView {
@@ -76,7 +79,11 @@ export function parseLwiContexts(payload: Record<string, unknown>, present = has
     return { state: 'invalid-json', raw, message: `lwicontexts is a string but not valid JSON (${errorMessage(e)}).` };
   }
   if (typeOf(parsed) !== 'object') {
-    return { state: 'not-object', raw, message: `lwicontexts must hold a JSON object of context variables; it holds ${typeOf(parsed)}.` };
+    return {
+      state: 'not-object',
+      raw,
+      message: `lwicontexts must hold a JSON object of context variables; it holds ${typeOf(parsed)}.`,
+    };
   }
   return { state: 'ok', rows: rowsOf(parsed as Record<string, unknown>) };
 }

@@ -59,11 +59,21 @@ export interface OAuthCardOutcome {
   reason: string;
 }
 
-const ACTIVITY_ACTIONS = new Set(['DIRECT_LINE/INCOMING_ACTIVITY', 'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY', 'DIRECT_LINE/POST_ACTIVITY', 'DIRECT_LINE/POST_ACTIVITY_PENDING']);
-const RESULT_ACTIONS = new Set(['DIRECT_LINE/POST_ACTIVITY_FULFILLED', 'DIRECT_LINE/POST_ACTIVITY_REJECTED', 'DIRECT_LINE/POST_ACTIVITY_IMPEDED']);
+const ACTIVITY_ACTIONS = new Set([
+  'DIRECT_LINE/INCOMING_ACTIVITY',
+  'DIRECT_LINE/QUEUE_INCOMING_ACTIVITY',
+  'DIRECT_LINE/POST_ACTIVITY',
+  'DIRECT_LINE/POST_ACTIVITY_PENDING',
+]);
+const RESULT_ACTIONS = new Set([
+  'DIRECT_LINE/POST_ACTIVITY_FULFILLED',
+  'DIRECT_LINE/POST_ACTIVITY_REJECTED',
+  'DIRECT_LINE/POST_ACTIVITY_IMPEDED',
+]);
 
 /** True for a signin/tokenExchange invoke (type compared case-insensitively, as some clients send "Invoke"). */
-export const isTokenExchange = (a: ActivitySummary) => a.type.toLowerCase() === 'invoke' && a.name === 'signin/tokenExchange';
+export const isTokenExchange = (a: ActivitySummary) =>
+  a.type.toLowerCase() === 'invoke' && a.name === 'signin/tokenExchange';
 /** The OAuthCard content of an activity, if it carries one. */
 export const oauthOf = (a: ActivitySummary): OAuth | undefined => a.attachments?.find((x) => x.oauth)?.oauth;
 
@@ -75,9 +85,23 @@ export function sightingsOf(entry: LogEntry): { layer: Layer; activity: Activity
       if (e.stage !== 'dispatched' || !e.activity || !ACTIVITY_ACTIONS.has(e.actionType)) return [];
       return [{ layer: 'store', activity: e.activity, hint: e.actionType.includes('INCOMING') ? 'in' : 'out' }];
     case 'directline.post':
-      return [{ layer: 'directline-object', activity: e.id ? { ...e.activity, id: e.activity.id ?? e.id } : e.activity, hint: 'out' }];
+      return [
+        {
+          layer: 'directline-object',
+          activity: e.id ? { ...e.activity, id: e.activity.id ?? e.id } : e.activity,
+          hint: 'out',
+        },
+      ];
     case 'directline.http':
-      return e.activity ? [{ layer: e.api, activity: e.responseId ? { ...e.activity, id: e.activity.id ?? e.responseId } : e.activity, hint: 'out' }] : [];
+      return e.activity
+        ? [
+            {
+              layer: e.api,
+              activity: e.responseId ? { ...e.activity, id: e.activity.id ?? e.responseId } : e.activity,
+              hint: 'out',
+            },
+          ]
+        : [];
     case 'directline.activities':
       return e.activities.map((activity) => ({ layer: e.via, activity, hint: 'in' as const }));
     default:
@@ -86,10 +110,12 @@ export function sightingsOf(entry: LogEntry): { layer: Layer; activity: Activity
 }
 
 /** Where exactly a sighting came from: one store action type, or one event kind (a second sighting from the same source is another activity). */
-const sourceKey = (entry: LogEntry) => (entry.event.kind === 'webchat.action' ? entry.event.actionType : entry.event.kind);
+const sourceKey = (entry: LogEntry) =>
+  entry.event.kind === 'webchat.action' ? entry.event.actionType : entry.event.kind;
 
 /** A fingerprint for outgoing activities that carry neither id nor clientActivityID (a failed direct postActivity). */
-const fingerprint = (a: ActivitySummary) => `${a.type}|${a.name ?? ''}|${a.tokenExchange?.id ?? ''}|${a.tokenExchange?.token?.slice(-16) ?? ''}|${a.text ?? ''}`;
+const fingerprint = (a: ActivitySummary) =>
+  `${a.type}|${a.name ?? ''}|${a.tokenExchange?.id ?? ''}|${a.tokenExchange?.token?.slice(-16) ?? ''}|${a.text ?? ''}`;
 
 const NO_RECORDS: readonly ActivityRecord[] = [];
 
@@ -126,7 +152,9 @@ export class ActivityFold {
           ? printed
           : undefined;
       let record =
-        (activity.id && this.byId.get(activity.id)) || (activity.clientActivityID && this.byCid.get(activity.clientActivityID)) || printMatch;
+        (activity.id && this.byId.get(activity.id)) ||
+        (activity.clientActivityID && this.byCid.get(activity.clientActivityID)) ||
+        printMatch;
       if (!record) {
         const key = activity.id ?? activity.clientActivityID ?? `${fingerprint(activity)}#${entry.seq}`;
         record = { key, direction, activity, sightings: [] };
@@ -142,7 +170,8 @@ export class ActivityFold {
       record.sightings.push({ layer, entry });
       if (record.activity.id) this.byId.set(record.activity.id, record);
       if (record.activity.clientActivityID) this.byCid.set(record.activity.clientActivityID, record);
-      if (direction === 'out' && (anonymousOut || isTokenExchange(activity))) this.byPrint.set(fingerprint(activity), record);
+      if (direction === 'out' && (anonymousOut || isTokenExchange(activity)))
+        this.byPrint.set(fingerprint(activity), record);
       touched.add(record);
     }
     return [...touched];
@@ -160,7 +189,9 @@ export function collectActivities(entries: readonly LogEntry[]): ActivityRecord[
 
 const ok = (status: number | null | undefined) => typeof status === 'number' && status >= 200 && status < 300;
 
-function describeInvoke(inv: Omit<TokenExchangeInvoke, 'succeeded' | 'verdict'>): Pick<TokenExchangeInvoke, 'succeeded' | 'verdict'> {
+function describeInvoke(
+  inv: Omit<TokenExchangeInvoke, 'succeeded' | 'verdict'>,
+): Pick<TokenExchangeInvoke, 'succeeded' | 'verdict'> {
   const status = inv.http?.event.status;
   const post = inv.post?.event;
   const store = inv.storeResult?.event;
@@ -171,19 +202,47 @@ function describeInvoke(inv: Omit<TokenExchangeInvoke, 'succeeded' | 'verdict'>)
         succeeded: false,
         verdict: `Direct Line answered 502: the bot answered non-2xx (most likely 412, the exchange failed)${post?.outcome === 'retry' ? "; DirectLineJS turned it into 'retry'" : ''}${store?.actionType.endsWith('FULFILLED') ? ', and Web Chat still marked the invoke as sent' : ''}`,
       };
-    if (status === 412) return { succeeded: false, verdict: 'the bot answered 412: the token exchange failed (e.g. consent required or wrong audience)' };
-    if (status === 400) return { succeeded: false, verdict: 'the bot answered 400: malformed invoke (missing token or connectionName mismatch)' };
-    if (status === 501) return { succeeded: false, verdict: 'the bot answered 501: it does not route the invoke to its dialog (onSignInInvoke not overridden)' };
-    if (status === null) return { succeeded: false, verdict: `the POST failed without a response (${inv.http.event.error ?? 'network error'})` };
-    return { succeeded: false, verdict: `the POST was answered ${status}${inv.http.event.error ? ` (${inv.http.event.error})` : ''}` };
+    if (status === 412)
+      return {
+        succeeded: false,
+        verdict: 'the bot answered 412: the token exchange failed (e.g. consent required or wrong audience)',
+      };
+    if (status === 400)
+      return {
+        succeeded: false,
+        verdict: 'the bot answered 400: malformed invoke (missing token or connectionName mismatch)',
+      };
+    if (status === 501)
+      return {
+        succeeded: false,
+        verdict: 'the bot answered 501: it does not route the invoke to its dialog (onSignInInvoke not overridden)',
+      };
+    if (status === null)
+      return {
+        succeeded: false,
+        verdict: `the POST failed without a response (${inv.http.event.error ?? 'network error'})`,
+      };
+    return {
+      succeeded: false,
+      verdict: `the POST was answered ${status}${inv.http.event.error ? ` (${inv.http.event.error})` : ''}`,
+    };
   }
   if (post) {
     if (post.outcome === 'id') return { succeeded: true, verdict: `postActivity returned an id (${post.id})` };
-    if (post.outcome === 'retry') return { succeeded: false, verdict: "postActivity returned 'retry': Direct Line answered 5xx (on Azure, 502 when the bot answered non-2xx, most likely 412)" };
-    return { succeeded: false, verdict: `postActivity failed${post.status ? ` with HTTP ${post.status}` : ''}: ${post.error ?? 'error'}` };
+    if (post.outcome === 'retry')
+      return {
+        succeeded: false,
+        verdict:
+          "postActivity returned 'retry': Direct Line answered 5xx (on Azure, 502 when the bot answered non-2xx, most likely 412)",
+      };
+    return {
+      succeeded: false,
+      verdict: `postActivity failed${post.status ? ` with HTTP ${post.status}` : ''}: ${post.error ?? 'error'}`,
+    };
   }
   if (store) {
-    if (store.actionType.endsWith('REJECTED')) return { succeeded: false, verdict: `Web Chat rejected the post: ${store.error ?? 'error'}` };
+    if (store.actionType.endsWith('REJECTED'))
+      return { succeeded: false, verdict: `Web Chat rejected the post: ${store.error ?? 'error'}` };
     // FULFILLED only means "sent": Web Chat marks a 502'd invoke as sent too.
     return { succeeded: undefined, verdict: 'Web Chat marked the invoke as sent; its HTTP status was not seen' };
   }
@@ -194,7 +253,8 @@ function describeInvoke(inv: Omit<TokenExchangeInvoke, 'succeeded' | 'verdict'>)
 export const isStoreResult = (x: LogEntry): x is StoreAction =>
   x.event.kind === 'webchat.action' && RESULT_ACTIONS.has(x.event.actionType);
 /** The page's activity middleware passing an activity on to be rendered. */
-export const isPassedOn = (x: LogEntry): x is StoreAction => x.event.kind === 'webchat.action' && x.event.stage === 'passed';
+export const isPassedOn = (x: LogEntry): x is StoreAction =>
+  x.event.kind === 'webchat.action' && x.event.stage === 'passed';
 /** A record of an OAuthCard from the bot. */
 export const isCardRecord = (r: ActivityRecord) => r.direction === 'in' && !!oauthOf(r.activity);
 /** A record of a signin/tokenExchange invoke from the client. */
@@ -214,14 +274,21 @@ export interface CardInputs {
 }
 
 /** Groups OAuthCards with their invokes and decides, for each, whether it was shown or hidden, and why. */
-export function collectCardAttempts(entries: readonly LogEntry[], records = collectActivities(entries)): OAuthCardOutcome[] {
+export function collectCardAttempts(
+  entries: readonly LogEntry[],
+  records = collectActivities(entries),
+): OAuthCardOutcome[] {
   const storeResults = entries.filter(isStoreResult);
   const passed = entries.filter(isPassedOn);
   return cardAttemptsOf({
     cards: records.filter(isCardRecord),
     invokes: records.filter(isInvokeRecord),
-    storeResultFor: (cid) => storeResults.find((r) => r.event.clientActivityID === cid || r.event.activity?.clientActivityID === cid),
-    passedOnFor: (ids) => passed.find((p) => p.event.activity && (ids.has(p.event.activity.id!) || ids.has(p.event.activity.clientActivityID!))),
+    storeResultFor: (cid) =>
+      storeResults.find((r) => r.event.clientActivityID === cid || r.event.activity?.clientActivityID === cid),
+    passedOnFor: (ids) =>
+      passed.find(
+        (p) => p.event.activity && (ids.has(p.event.activity.id!) || ids.has(p.event.activity.clientActivityID!)),
+      ),
   });
 }
 
@@ -244,21 +311,31 @@ export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: 
     const oauth = oauthOf(card.activity)!;
     const mine = invokes.filter((inv) => cardOfInvoke.get(inv) === card);
     const attempts: TokenExchangeInvoke[] = mine.map((record) => {
-      const http = record.sightings.find((s) => s.entry.event.kind === 'directline.http')?.entry as TokenExchangeInvoke['http'];
-      const post = record.sightings.find((s) => s.entry.event.kind === 'directline.post')?.entry as TokenExchangeInvoke['post'];
+      const http = record.sightings.find((s) => s.entry.event.kind === 'directline.http')
+        ?.entry as TokenExchangeInvoke['http'];
+      const post = record.sightings.find((s) => s.entry.event.kind === 'directline.post')
+        ?.entry as TokenExchangeInvoke['post'];
       const cid = record.activity.clientActivityID;
       const storeResult = cid ? storeResultFor(cid) : undefined;
       const token = record.activity.tokenExchange?.token;
       const view = token ? decodeJwtView(token, record.sightings[0]!.entry.event.at) : undefined;
       const aud = view?.ok ? view.payload.aud : undefined;
-      const base = { record, ...(http ? { http } : {}), ...(post ? { post } : {}), ...(storeResult ? { storeResult } : {}), ...(typeof aud === 'string' ? { tokenAud: aud } : {}) };
+      const base = {
+        record,
+        ...(http ? { http } : {}),
+        ...(post ? { post } : {}),
+        ...(storeResult ? { storeResult } : {}),
+        ...(typeof aud === 'string' ? { tokenAud: aud } : {}),
+      };
       return { ...base, ...describeInvoke(base) };
     });
     const ids = new Set([card.activity.id, card.activity.clientActivityID].filter((x): x is string => !!x));
     const passedOn = passedOnFor(ids);
     const storeSawCard = card.sightings.some((s) => s.layer === 'store');
     const last = attempts.at(-1);
-    const invokeText = last ? `the token exchange invoke: ${last.verdict}` : 'no signin/tokenExchange invoke was sent for it';
+    const invokeText = last
+      ? `the token exchange invoke: ${last.verdict}`
+      : 'no signin/tokenExchange invoke was sent for it';
     let outcome: OAuthCardOutcome['outcome'];
     let basis: OAuthCardOutcome['basis'];
     let reason: string;
@@ -269,13 +346,24 @@ export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: 
     } else if (storeSawCard) {
       basis = 'store';
       outcome = passedOn ? 'shown' : 'hidden';
-      reason = passedOn ? `the page's middleware passed the card on to Web Chat after ${invokeText}` : `the page's middleware kept the card from Web Chat; ${invokeText}`;
+      reason = passedOn
+        ? `the page's middleware passed the card on to Web Chat after ${invokeText}`
+        : `the page's middleware kept the card from Web Chat; ${invokeText}`;
     } else {
       basis = 'inferred';
       outcome = last?.succeeded ? 'hidden' : 'shown';
       reason = `inferred from the network (Web Chat's store was not visible): ${invokeText}`;
     }
-    return { record: card, oauth, invokes: attempts, ...(passedOn ? { passedOn } : {}), storeSawCard, outcome, basis, reason };
+    return {
+      record: card,
+      oauth,
+      invokes: attempts,
+      ...(passedOn ? { passedOn } : {}),
+      storeSawCard,
+      outcome,
+      basis,
+      reason,
+    };
   });
 }
 

@@ -113,7 +113,9 @@ function stateOf(url: string | undefined): string | undefined {
 
 function payloadField(e: EventOf<'bus.message'>, key: string): unknown {
   const p = e.payload;
-  return p && typeof p === 'object' && !Array.isArray(p) && Object.hasOwn(p, key) ? (p as Record<string, unknown>)[key] : undefined;
+  return p && typeof p === 'object' && !Array.isArray(p) && Object.hasOwn(p, key)
+    ? (p as Record<string, unknown>)[key]
+    : undefined;
 }
 
 /** True for the entries the widget's card records are made of; collectWidgetCards ignores all others. */
@@ -123,7 +125,12 @@ export function isWidgetCardEntry(entry: LogEntry): boolean {
   if (e.kind === 'net.request') return e.purpose === 'gettesturl';
   if (e.kind !== 'bus.message' || !e.eventName) return false;
   const name = e.eventName;
-  return name === WIDGET_BUS.signInCardReceived || name === WIDGET_BUS.configRequest || name === WIDGET_BUS.configResponse || Object.hasOwn(DECISIONS, name);
+  return (
+    name === WIDGET_BUS.signInCardReceived ||
+    name === WIDGET_BUS.configRequest ||
+    name === WIDGET_BUS.configResponse ||
+    Object.hasOwn(DECISIONS, name)
+  );
 }
 
 /**
@@ -137,7 +144,13 @@ export class WidgetCardFold {
   private readonly open = new Map<number, WidgetCard>();
 
   private start(entry: LogEntry): WidgetCard {
-    const card: WidgetCard = { id: `widget:${entry.frameId}:${entry.seq}`, frameId: entry.frameId, entries: [], requests: [], decision: 'pending' };
+    const card: WidgetCard = {
+      id: `widget:${entry.frameId}:${entry.seq}`,
+      frameId: entry.frameId,
+      entries: [],
+      requests: [],
+      decision: 'pending',
+    };
     this.list.push(card);
     this.open.set(entry.frameId, card);
     return card;
@@ -190,7 +203,8 @@ export class WidgetCardFold {
     if (e.kind === 'net.request' && e.purpose === 'gettesturl') {
       // Logged when it finishes but stamped when it started: it belongs to the card held just before it started.
       const card =
-        this.latest(entry.frameId, (c) => !!c.held && c.held.event.at <= e.at && !c.received && !c.getTestUrl) ?? this.current(entry);
+        this.latest(entry.frameId, (c) => !!c.held && c.held.event.at <= e.at && !c.received && !c.getTestUrl) ??
+        this.current(entry);
       card.getTestUrl = entry as E<'net.request'>;
       card.entries.push(entry);
       if (card.decision === 'dropped-seen') {
@@ -275,15 +289,22 @@ export const isShown = (d: WidgetDecision) => d.startsWith('shown');
  * the card's SignInCardReceived, with the card's sasUrl as botTokenUrl (else the first unpaired one
  * before the card's decision). Each invocation goes to one card.
  */
-export function linkCardInvocations(cards: readonly WidgetCard[], invocations: readonly Invocation[]): Map<string, Invocation> {
+export function linkCardInvocations(
+  cards: readonly WidgetCard[],
+  invocations: readonly Invocation[],
+): Map<string, Invocation> {
   const links = new Map<string, Invocation>();
   const used = new Set<string>();
   for (const card of cards) {
     if (!card.received) continue;
     const after = card.received.seq;
     const before = card.decisionEntry?.seq ?? Infinity;
-    const candidates = invocations.filter((i) => i.role === 'bot' && !used.has(i.invocationId) && i.invoke.frameId === card.frameId && i.invoke.seq > after);
-    const inv = candidates.find((i) => card.sasUrl !== undefined && i.invoke.event.botTokenUrl === card.sasUrl) ?? candidates.find((i) => i.invoke.seq < before);
+    const candidates = invocations.filter(
+      (i) => i.role === 'bot' && !used.has(i.invocationId) && i.invoke.frameId === card.frameId && i.invoke.seq > after,
+    );
+    const inv =
+      candidates.find((i) => card.sasUrl !== undefined && i.invoke.event.botTokenUrl === card.sasUrl) ??
+      candidates.find((i) => i.invoke.seq < before);
     if (inv) {
       links.set(card.id, inv);
       used.add(inv.invocationId);

@@ -32,7 +32,8 @@ function textOf(row: TimelineRow): string {
 }
 
 /** True when the filter shows everything. */
-export const isEmptyFilter = (f: RowFilter) => !f.text.trim() && f.sources.length === 0 && f.kinds.length === 0 && f.severity === 'all';
+export const isEmptyFilter = (f: RowFilter) =>
+  !f.text.trim() && f.sources.length === 0 && f.kinds.length === 0 && f.severity === 'all';
 
 /** The rows the filter keeps, in order. Every whitespace-separated word of `text` must appear. */
 export function filterRows(rows: readonly TimelineRow[], f: RowFilter): TimelineRow[] {

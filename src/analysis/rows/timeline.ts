@@ -61,7 +61,11 @@ export class TimelineIndex {
       if (i < from && entries[i]?.seq === seq) older.push(i);
     }
     if (older.length > 0 || from < entries.length) {
-      this.recompute(older.sort((a, b) => a - b), from, nowMs);
+      this.recompute(
+        older.sort((a, b) => a - b),
+        from,
+        nowMs,
+      );
       this.shown = null;
       this.stats = null;
     }
@@ -178,4 +182,3 @@ export function rowStatsOf(rows: readonly TimelineRow[]): RowStats {
 export function buildTimeline(entries: readonly LogEntry[], nowMs: number, timeline?: TimelineIndex): TimelineRow[] {
   return (timeline ?? new TimelineIndex(LogIndex.of(entries))).rows(nowMs);
 }
-
