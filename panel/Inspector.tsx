@@ -22,6 +22,7 @@ import { ExportMenu } from './ExportMenu';
 import { FilterBar } from './FilterBar';
 import { Findings, Headline } from './Findings';
 import { Timeline, type TimeMode } from './Timeline';
+import { DEFAULT_MAX_ENTRIES, MAX_ENTRIES_CHOICES } from '../src/shared/constants';
 
 export interface InspectorProps {
   entries: LogEntry[];
@@ -42,8 +43,6 @@ export interface InspectorProps {
   /** Extra toolbar items (the viewer's "Open file"). */
   tools?: preact.ComponentChildren;
 }
-
-const CAPS = [5_000, 20_000, 50_000, 100_000];
 
 /** A computation's value, or its fallback and what went wrong. */
 type Guarded<T> = { value: T; error?: string };
@@ -252,11 +251,11 @@ export function Inspector(props: InspectorProps) {
             <select
               aria-label="Events kept per tab"
               title="How many events the background keeps per tab; older ones are dropped and counted"
-              value={String(logState?.maxEntries ?? 20_000)}
+              value={String(logState?.maxEntries ?? DEFAULT_MAX_ENTRIES)}
               onChange={(e) => onSetMaxEntries?.(Number(e.currentTarget.value))}
               data-testid="max-entries"
             >
-              {[...new Set([...CAPS, logState?.maxEntries ?? 20_000])]
+              {[...new Set([...MAX_ENTRIES_CHOICES, logState?.maxEntries ?? DEFAULT_MAX_ENTRIES])]
                 .sort((a, b) => a - b)
                 .map((n) => (
                   <option key={n} value={String(n)}>

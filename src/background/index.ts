@@ -24,7 +24,8 @@ import { gzipCodec } from './chunkCodec';
 import { createIngest, type IngestResult } from './ingest';
 import { PORT_MESSAGE_CHARS, PORT_MESSAGE_ENTRIES } from './limits';
 import { classifyTopFrameMessage, commitTopDocument } from './navigation';
-import { DEFAULT_MAX_ENTRIES, TabLogStore } from './tabLog';
+import { DEFAULT_MAX_ENTRIES } from '../shared/constants';
+import { TabLogStore } from './tabLog';
 
 const ports = new Map<number, Set<Runtime.Port>>();
 const store = new TabLogStore(browser.storage.session, DEFAULT_MAX_ENTRIES, gzipCodec, {

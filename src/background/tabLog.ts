@@ -31,6 +31,7 @@ import type { LogState } from '../shared/messages';
 import { plainCodec, type ChunkCodec } from './chunkCodec';
 import { CHUNK_CHARS, CHUNK_ENTRIES, MAX_TAB_CHARS, STORAGE_BUDGET_CHARS } from './limits';
 import type { DocState } from './navigation';
+import { DEFAULT_MAX_ENTRIES } from '../shared/constants';
 
 /** The subset of `storage.StorageArea` the log needs. */
 export interface SessionArea {
@@ -40,8 +41,6 @@ export interface SessionArea {
 }
 
 const RECENT_BATCHES = 200;
-/** Default cap of entries kept per tab. */
-export const DEFAULT_MAX_ENTRIES = 20_000;
 /** Storage the budget counts for each stored key besides its value (key, bookkeeping). */
 const PER_KEY_CHARS = 64;
 /** A real quota error never lowers the storage budget below this. */

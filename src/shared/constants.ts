@@ -39,3 +39,9 @@ export const MAX_MESSAGE_CHARS = 262_144;
  * https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/send-auth-token-starting-chat
  */
 export const AUTH_PROVIDER_BUDGET_MS = 10_000;
+
+/** Entries kept per tab unless the user picks another cap in the panel's toolbar (events). */
+export const DEFAULT_MAX_ENTRIES = 20_000;
+
+/** The caps the panel's toolbar offers (events per tab); the background accepts any from 1,000. */
+export const MAX_ENTRIES_CHOICES = [5_000, DEFAULT_MAX_ENTRIES, 50_000, 100_000] as const;

@@ -7,14 +7,7 @@
  * `_resourceType`, `_webSocketMessages` and `_error`. What a HAR cannot show: docs/har.md.
  */
 import type { Unstamped } from '../../shared/unstamped';
-import { own, summarizeActivity } from '../../shared/activity';
-import {
-  classifyDirectLine,
-  errorMessageOf,
-  parseActivitySet,
-  parseJson,
-  redactDirectLineUrl,
-} from '../../shared/directLine';
+import { classifyDirectLine, directLineEventOf, parseActivitySet, parseJson } from '../../shared/directLine';
 import { clip } from '../../shared/summarize';
 import { MAX_TOKEN } from '../../shared/constants';
 import type { HookEvent, LogEntry } from '../../shared/events';
@@ -29,15 +22,24 @@ export interface HarImport {
   entries: LogEntry[];
   /** HAR entries left out because they were malformed (well-formed requests that do not matter are not counted). */
   skipped: number;
-  /** What the import could not read, one sentence each (missing bodies, missing WebSocket frames); `skipped` is not repeated here. */
+  /**
+   * What the import could not read, one sentence each (missing bodies, missing WebSocket frames);
+   * `skipped` is not repeated here.
+   */
   warnings: string[];
-  /** The (first) page the HAR was saved on, when it can be told: a URL `log.pages[].title`, else the first document request. */
+  /**
+   * The (first) page the HAR was saved on, when it can be told: a URL `log.pages[].title`, else the
+   * first document request.
+   */
   pageUrl?: string;
 }
 
 /** Options of `harToEntries`. */
 export interface HarImportOptions {
-  /** Only the entries of this page (an `id` of `log.pages`, as in each entry's `pageref`): one tab of a HAR with several. */
+  /**
+   * Only the entries of this page (an `id` of `log.pages`, as in each entry's `pageref`): one tab of a
+   * HAR with several.
+   */
   pageref?: string;
 }
 
@@ -191,59 +193,30 @@ function streamEvents(e: Entry, conversationId: string | undefined, tally: Tally
   return drafts;
 }
 
-/** The events for one Direct Line REST request, as network.ts `recordFinished` emits them. */
+/** The events for one Direct Line REST request: the hook's own event (src/shared/directLine.ts). */
 function directLineEvents(e: Entry, tally: Tally): Draft[] {
-  const dl = classifyDirectLine(e.method, e.url)!;
   const body = bodyOf(e.content);
   if (body === 'missing' && e.status > 0) tally.missingBodies += 1;
-  const response = body === 'missing' ? undefined : parseJson(body);
-  const status = statusOf(e);
-  const ok = status !== null && status >= 200 && status < 300;
-  if (dl.op === 'get-activities' && ok) {
-    // Polls: only the ones that brought activities, like the hook (an empty poll is noise).
-    const set = parseActivitySet(response);
-    if (!set || set.activities.length === 0) return [];
-    return [
-      {
-        at: e.start,
-        event: {
-          kind: 'directline.activities',
-          via: apiOf(e),
-          ...(dl.conversationId ? { conversationId: dl.conversationId } : {}),
-          ...set,
-        },
-      },
-    ];
-  }
-  const activity = dl.op === 'post-activity' ? summarizeActivity(parseJson(e.postText)) : null;
-  const responseId = own(response, 'id');
-  const conversationId = dl.conversationId ?? own(response, 'conversationId');
-  const error = e.error ?? (ok ? undefined : errorMessageOf(response));
-  return [
-    {
-      at: e.start,
-      event: {
-        kind: 'directline.http',
-        requestId: `dhar-${e.index}`,
-        api: apiOf(e),
-        method: clip(e.method, 16),
-        url: redactDirectLineUrl(e.url),
-        op: dl.op,
-        status,
-        elapsedMs: e.time,
-        ...(typeof conversationId === 'string' ? { conversationId: clip(conversationId, 200) } : {}),
-        ...(activity ? { activity } : {}),
-        ...(typeof responseId === 'string' ? { responseId: clip(responseId, 200) } : {}),
-        ...(error ? { error: clip(error, 1000) } : {}),
-      },
-    },
-  ];
+  const event = directLineEventOf({
+    api: apiOf(e),
+    method: e.method,
+    url: e.url,
+    dl: classifyDirectLine(e.method, e.url)!,
+    status: statusOf(e),
+    elapsedMs: e.time,
+    body: e.postText,
+    response: body === 'missing' ? undefined : parseJson(body),
+    ...(e.error === undefined ? {} : { error: e.error }),
+    requestId: () => `dhar-${e.index}`,
+  });
+  return event ? [{ at: e.start, event }] : [];
 }
 
 /** The events for one HAR entry; none for traffic the hook does not watch. */
 function eventsOf(e: Entry, tally: Tally): Draft[] {
   const method = e.method.toUpperCase();
-  if (method === 'OPTIONS' || e.resourceType === 'preflight') return []; // CORS preflights: the page's code never sees them
+  // CORS preflights: the page's code never sees them.
+  if (method === 'OPTIONS' || e.resourceType === 'preflight') return [];
   const socket =
     e.resourceType === 'websocket' ||
     e.url.protocol === 'ws:' ||
@@ -363,17 +336,20 @@ export function harToEntries(har: unknown, opts: HarImportOptions = {}): HarImpo
   const warnings = [
     ...(tally.missingBodies
       ? [
-          `${tally.missingBodies} responses had no body: activities in them cannot be shown (save the HAR with content).`,
+          `${tally.missingBodies} responses had no body: ` +
+            'activities in them cannot be shown (save the HAR with content).',
         ]
       : []),
     ...(tally.unanswered
       ? [
-          `${tally.unanswered} requests have no response in the HAR (still pending when it was saved, or failed without a reason): they are left out.`,
+          `${tally.unanswered} requests have no response in the HAR ` +
+            '(still pending when it was saved, or failed without a reason): they are left out.',
         ]
       : []),
     ...(tally.socketsWithoutFrames
       ? [
-          `${tally.socketsWithoutFrames} Direct Line WebSocket streams have no saved frames: activities received over them cannot be shown.`,
+          `${tally.socketsWithoutFrames} Direct Line WebSocket streams have no saved frames: ` +
+            'activities received over them cannot be shown.',
         ]
       : []),
   ];
