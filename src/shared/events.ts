@@ -192,7 +192,10 @@ export const HookEventSchema = v.variant('kind', [
     /** Bot role: the `show` member of `callback({show})`, or null when absent / not boolean. */
     show: v.optional(v.nullable(v.boolean())),
     value: v.optional(SummarySchema),
-    /** How the value came back when not through a callback: the resolved value of the returned promise, or the return value. */
+    /**
+     * How the value came back when not through a callback: the resolved value of the returned promise, or the return
+     * value.
+     */
     via: v.optional(v.picklist(['promise', 'return'])),
   }),
   /** The provider finished: returned (sync), threw, or its returned promise settled. */
