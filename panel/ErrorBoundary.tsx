@@ -10,8 +10,8 @@ import { errorMessage } from '../src/analysis/model/format';
 /** The sentence shown in place of a part that failed. `message`: what failed, as text. */
 export function partFailedText(message: string): string {
   return (
-    `This part could not be shown: ${message.replace(/[.\s]+$/, '')}. The rest of the panel still works. ` +
-    'Please export the capture and report it.'
+    `This part could not be shown: ${message.replace(/[.\s]+$/, '')}. ` +
+    'The rest of the panel still works. Please export the capture and report it.'
   );
 }
 

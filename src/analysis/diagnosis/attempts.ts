@@ -246,8 +246,8 @@ function authAttempt(m: Model, inv: Invocation): SsoAttempt {
       evidence: [reg.seq],
     });
     problem =
-      `the provider called back asynchronously (${formatDuration(cb.event.elapsedMs)} later) while the ` +
-      'widget read the token synchronously at registration';
+      `the provider called back asynchronously (${formatDuration(cb.event.elapsedMs)} ` +
+      'later) while the widget read the token synchronously at registration';
   }
   let outcome: SsoAttempt['outcome'];
   let sentence: string;
@@ -264,13 +264,13 @@ function authAttempt(m: Model, inv: Invocation): SsoAttempt {
   } else if (used && !accepted) {
     outcome = 'chat failed';
     sentence =
-      `Authenticated chat failed: livechatconnector answered ${used.event.status ?? 'nothing'} to the ` +
-      `token${problem && !problem.startsWith('livechatconnector') ? `; ${problem}` : ''}.`;
+      `Authenticated chat failed: livechatconnector answered ${used.event.status ?? 'nothing'} ` +
+      `to the token${problem && !problem.startsWith('livechatconnector') ? `; ${problem}` : ''}.`;
   } else if (!used && supersededBy(m, inv, count)) {
     outcome = 'unknown';
     sentence =
-      `This token was not the one the chat used: the widget asked the ${label} again (call ${count.n + 1} ` +
-      `of ${count.of}) and sent that token${problem ? `; ${problem}` : ''}.`;
+      `This token was not the one the chat used: the widget asked the ${label} again (call ` +
+      `${count.n + 1} of ${count.of}) and sent that token${problem ? `; ${problem}` : ''}.`;
   } else if (accepted && !problem) {
     outcome = 'chat authenticated';
     sentence =
@@ -346,16 +346,16 @@ function botAttempt(m: Model, inv: Invocation): SsoAttempt {
   if (cb && cb.event.show === false && cb.event.elapsedMs <= WIDGET_DECISION_WINDOW_MS) {
     outcome = 'card hidden';
     sentence =
-      'Sign-in card hidden: ' +
-      `${post ? `the token POST was answered ${s ?? 'nothing'}` : 'no token POST was seen'} and the provider ` +
-      `called back {show: false} after ${formatDuration(cb.event.elapsedMs)}.`;
+      `Sign-in card hidden: ${post ? `the token POST was answered ${s ?? 'nothing'}` : 'no token POST was seen'} ` +
+      `and the provider called back {show: false} after ${formatDuration(cb.event.elapsedMs)}.`;
   } else if (cb || inv.end || m.nowMs - e.at > WIDGET_DECISION_WINDOW_MS) {
     outcome = 'card shown';
+    const postText = post ? ` (its POST was answered ${s ?? 'nothing'})` : '';
+    const failedPostText = post && !postOk ? ` after its POST was answered ${s ?? 'nothing'}` : '';
     const why = !cb
-      ? `the provider never called back${post ? ` (its POST was answered ${s ?? 'nothing'})` : ''}`
+      ? `the provider never called back${postText}`
       : cb.event.show !== false
-        ? 'the provider asked to show it (callback({show: ' +
-          `${safeText(cb.event.show)}}))${post && !postOk ? ` after its POST was answered ${s ?? 'nothing'}` : ''}`
+        ? `the provider asked to show it (callback({show: ${safeText(cb.event.show)}}))${failedPostText}`
         : `the provider called back after ${formatDuration(cb.event.elapsedMs)}, past the widget's ~2 s window`;
     sentence = `Sign-in card shown because ${why}.`;
   } else {
@@ -412,12 +412,12 @@ function cardAttempt(card: OAuthCardOutcome): SsoAttempt {
   const last = card.invokes.at(-1);
   let sentence: string;
   if (card.outcome === 'hidden') {
-    sentence =
-      'Sign-in card hidden: ' + `${last?.succeeded ? `the token exchange succeeded (${last.verdict})` : card.reason}.`;
+    const why = last?.succeeded ? `the token exchange succeeded (${last.verdict})` : card.reason;
+    sentence = `Sign-in card hidden: ${why}.`;
   } else if (!ter) {
     sentence =
-      'Sign-in card shown because it has no tokenExchangeResource (no Token Exchange URL on the OAuth ' +
-      'connection), so SSO could not be tried.';
+      'Sign-in card shown because it has no tokenExchangeResource (no Token ' +
+      'Exchange URL on the OAuth connection), so SSO could not be tried.';
   } else if (!last) {
     sentence =
       'Sign-in card shown because no signin/tokenExchange invoke was sent: the client did not intercept the card.';
@@ -454,8 +454,8 @@ function widgetCardAttempt(m: Model, card: WidgetCard): SsoAttempt {
     const r = card.getTestUrl.event;
     steps.push({
       text:
-        'The card had no tokenPostResource.sasUrl; the widget asked gettesturl, which ' +
-        `${r.status === null ? `failed (${r.error ?? 'network error'})` : `answered ${r.status}`}`,
+        'The card had no tokenPostResource.sasUrl; the widget asked gettesturl, ' +
+        `which ${r.status === null ? `failed (${r.error ?? 'network error'})` : `answered ${r.status}`}`,
       status: 'fail',
       evidence: [card.getTestUrl.seq],
     });
@@ -493,8 +493,8 @@ function widgetCardAttempt(m: Model, card: WidgetCard): SsoAttempt {
       const inTime = cb.event.at - start.event.at <= WIDGET_DECISION_WINDOW_MS;
       steps.push({
         text:
-          `callback({show: ${safeText(cb.event.show)}}) ${formatDuration(cb.event.at - start.event.at)} ` +
-          'after the card',
+          `callback({show: ${safeText(cb.event.show)}}) ` +
+          `${formatDuration(cb.event.at - start.event.at)} after the card`,
         status: cb.event.show === false && inTime ? 'ok' : 'fail',
         evidence: [cb.seq],
       });
@@ -572,20 +572,20 @@ function widgetCardAttempt(m: Model, card: WidgetCard): SsoAttempt {
         ? ': the bot auth token provider never called back'
         : ': no bot auth token provider was called';
       sentence = cb
-        ? `Sign-in card shown because the page's callback came ` +
-          `${formatDuration(cb.event.at - start.event.at)} after the card, past the widget's ~2 s window${postText}.`
+        ? `Sign-in card shown because the page's callback came ${formatDuration(cb.event.at - start.event.at)} ` +
+          `after the card, past the widget's ~2 s window${postText}.`
         : `Sign-in card shown because the widget got no answer within its ~2 s window${providerText}.`;
       break;
     }
     case 'shown-no-sas-url':
       sentence =
-        'Sign-in card shown because it had no tokenPostResource.sasUrl and the widget could not get one ' +
-        'from token.botframework.com.';
+        'Sign-in card shown because it had no tokenPostResource.sasUrl ' +
+        'and the widget could not get one from token.botframework.com.';
       break;
     case 'shown-bad-sign-in-url':
       sentence =
-        "Sign-in card shown because the widget could not read a signInId from its sign-in URL; the page's " +
-        'provider was never called.';
+        'Sign-in card shown because the widget could not read a signInId ' +
+        "from its sign-in URL; the page's provider was never called.";
       break;
     case 'dropped-seen':
       sentence =

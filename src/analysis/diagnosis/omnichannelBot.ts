@@ -27,11 +27,11 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'info',
     name: 'Meaning of the botTokenUrl POST status',
     meaning:
-      'Explains the POST of the token to botTokenUrl: 200 signed in (hide the card), 202 or 404 already ' +
-      'signed in (hide), anything else or no response: the card should be shown.',
+      'Explains the POST of the token to botTokenUrl: 200 signed in (hide the card), ' +
+      '202 or 404 already signed in (hide), anything else or no response: the card should be shown.',
     fix:
-      'For 200/202/404 call back {show: false}; otherwise {show: true}. If the POST fails, check that the ' +
-      "token is the one the bot's OAuth connection expects and that the SAS URL has not expired.",
+      'For 200/202/404 call back {show: false}; otherwise {show: true}. If the POST fails, ' +
+      "check that the token is the one the bot's OAuth connection expects and that the SAS URL has not expired.",
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) =>
       botInvocations(m).flatMap((inv) =>
@@ -50,8 +50,8 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
             title: `Token POST to botTokenUrl answered ${s ?? 'nothing'}: ${meaning}`,
             explanation:
               'The bot auth token provider POSTed the token for signInId ' +
-              `${inv.invoke.event.signInId ?? '(none)'}; the token service answered ${s ?? 'nothing'} after ` +
-              `${formatDuration(r.event.elapsedMs)}.`,
+              `${inv.invoke.event.signInId ?? '(none)'}; the token service answered ` +
+              `${s ?? 'nothing'} after ${formatDuration(r.event.elapsedMs)}.`,
             evidence: [inv.invoke.seq, r.seq],
             attemptId: attemptId(inv),
           };
@@ -64,11 +64,11 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'error',
     name: 'Bot provider never called the callback',
     meaning:
-      'The bot auth token provider finished without calling callback({show}); the widget then shows the ' +
-      "card (or reuses the previous card's decision, in LCW v1).",
+      'The bot auth token provider finished without calling callback({show}); ' +
+      "the widget then shows the card (or reuses the previous card's decision, in LCW v1).",
     fix:
-      'Call callback({show: …}) on every path, including non-200 statuses and exceptions (the docs sample ' +
-      'does not).',
+      'Call callback({show: …}) on every path, ' +
+      'including non-200 statuses and exceptions (the docs sample does not).',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) =>
       botInvocations(m).flatMap((inv) => {
@@ -96,8 +96,8 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'warning',
     name: "Bot callback after the widget's ~2 s window",
     meaning:
-      'callback({show}) came more than 2 s after the widget invoked the provider; LCW 2.0 asks for the ' +
-      'decision for about 2 s and then shows the card.',
+      'callback({show}) came more than 2 s after the widget invoked the provider; ' +
+      'LCW 2.0 asks for the decision for about 2 s and then shows the card.',
     fix:
       'Have the token ready before the card arrives (fetch it at page load) so the POST and the callback ' +
       'fit in 2 s, or raise fetchBotAuthConfigRetries / fetchBotAuthConfigRetryInterval in botAuthConfig.',
@@ -115,8 +115,8 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
                   `callback({show: ${safeText(cb.event.show)}}) came after ` +
                   `${formatDuration(cb.event.elapsedMs)}, past the ~2 s window`,
                 explanation:
-                  'The widget had most likely shown the card already: its decision window is about 2 s (3 ' +
-                  'tries, 1 s apart).',
+                  'The widget had most likely shown the card already: ' +
+                  'its decision window is about 2 s (3 tries, 1 s apart).',
                 evidence: [inv.invoke.seq, cb.seq],
                 attemptId: attemptId(inv),
               },
@@ -130,8 +130,8 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'warning',
     name: 'setBotAuthTokenProvider registered more than once',
     meaning:
-      'setBotAuthTokenProvider was called more than once in a frame; each registration adds a listener, ' +
-      'so the provider runs several times per card.',
+      'setBotAuthTokenProvider was called more than once in a frame; ' +
+      'each registration adds a listener, so the provider runs several times per card.',
     fix: 'Register the bot auth token provider once (guard against re-running the setup on lcw:ready).',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) => {
@@ -146,9 +146,9 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
           severity: 'warning' as const,
           title: `setBotAuthTokenProvider called ${calls.length} times`,
           explanation:
-            'Each call registers the provider again (LCW v1 adds a listener per call), so every sign-in ' +
-            `card runs it ${calls.length} times: duplicate POSTs, and a later "already signed in" answer can ` +
-            'override the first decision.',
+            'Each call registers the provider again (LCW v1 adds a listener per call), ' +
+            `so every sign-in card runs it ${calls.length} times: duplicate POSTs, ` +
+            'and a later "already signed in" answer can override the first decision.',
           evidence: calls.map((c) => c.seq),
         }));
     },
@@ -160,8 +160,8 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     name: 'signInId handled more than once',
     meaning: 'Several bot provider invocations carried the same signInId (the botTokenUrl state parameter).',
     fix:
-      'Track handled signInIds and call back {show: false} at once for one already handled, and register ' +
-      'the provider only once.',
+      'Track handled signInIds and call back {show: false} at once ' +
+      'for one already handled, and register the provider only once.',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) => {
       const byId = new Map<string, Invocation[]>();
@@ -189,11 +189,11 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'warning',
     name: 'botTokenUrl without a signInId',
     meaning:
-      'The botTokenUrl handed to the provider has no state parameter (the signInId), so the provider ' +
-      'cannot tell cards apart.',
+      'The botTokenUrl handed to the provider has no state parameter ' +
+      '(the signInId), so the provider cannot tell cards apart.',
     fix:
-      'Check that the bot sends a real OAuthCard whose tokenPostResource.sasUrl carries state=…; the ' +
-      'provider should read it with new URL(botTokenUrl).searchParams.get("state").',
+      'Check that the bot sends a real OAuthCard whose tokenPostResource.sasUrl carries state=…; ' +
+      'the provider should read it with new URL(botTokenUrl).searchParams.get("state").',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) =>
       botInvocations(m)

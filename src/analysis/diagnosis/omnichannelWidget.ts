@@ -57,9 +57,9 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'error',
     name: "Sign-in card shown: no answer within the widget's window",
     meaning:
-      "The widget asked for the page's decision (BotAuthConfigRequest, 3 times, 1 s apart) and got no " +
-      'answer within about 2 s, so it showed the sign-in card (SetBotAuthProviderNotFound), even when the ' +
-      "token was posted and the page's callback said {show: false} later.",
+      "The widget asked for the page's decision (BotAuthConfigRequest, 3 times, 1 s apart) and got " +
+      'no answer within about 2 s, so it showed the sign-in card (SetBotAuthProviderNotFound), ' +
+      "even when the token was posted and the page's callback said {show: false} later.",
     fix:
       'Answer within 2 s: have the token ready before the card arrives (fetch it at page load) so the POST ' +
       'to botTokenUrl and callback({show: false}) fit in the window; or give the widget more time with ' +
@@ -82,16 +82,16 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
           callbackText = `; callback(${callbackArg}) came ${after(start, cb)} after the card, too late`;
         }
         const page = !inv
-          ? "The page's bot auth token provider was never called: none was registered with " +
-            'setBotAuthTokenProvider, or it was registered after the card arrived.'
-          : `The page's ${providerLabel(inv)} was invoked ${after(start, inv.invoke)} after the card` +
-            `${postText}${callbackText}.`;
+          ? "The page's bot auth token provider was never called: none was registered " +
+            'with setBotAuthTokenProvider, or it was registered after the card arrived.'
+          : `The page's ${providerLabel(inv)} was invoked ` +
+            `${after(start, inv.invoke)} after the card${postText}${callbackText}.`;
         return {
           severity: 'error',
           title:
             'Sign-in card shown: ' +
-            `${cb ? `the page answered after ${after(start, cb)}, past` : 'no answer within'} the widget's ` +
-            '~2 s window',
+            `${cb ? `the page answered after ${after(start, cb)}, past` : 'no answer within'} ` +
+            `the widget's ~2 s window`,
           explanation:
             `The widget ${asked}gave up after about ${formatDuration(WIDGET_DECISION_WINDOW_MS)}: ` +
             'SetBotAuthProviderNotFound, and the card was ' +
@@ -107,13 +107,13 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'error',
     name: 'Sign-in card without tokenPostResource.sasUrl',
     meaning:
-      "The card had no tokenPostResource.sasUrl; the widget asked token.botframework.com's gettesturl for " +
-      "one, got none (offline, firewall or CSP), and showed the card without calling the page's bot auth " +
-      'token provider (BotAuthActivityEmptySasUrl).',
+      "The card had no tokenPostResource.sasUrl; the widget asked token.botframework.com's " +
+      'gettesturl for one, got none (offline, firewall or CSP), and showed the card ' +
+      "without calling the page's bot auth token provider (BotAuthActivityEmptySasUrl).",
     fix:
       'Have the bot send an OAuthCard with tokenPostResource.sasUrl (the Bot Framework token service adds ' +
-      "it for SSO-capable connections; check the bot's OAuth connection and Bot Framework SDK version), and, " +
-      'for the fallback, let the page reach https://token.botframework.com (CSP connect-src, proxies).',
+      "it for SSO-capable connections; check the bot's OAuth connection and Bot Framework SDK version), " +
+      'and, for the fallback, let the page reach https://token.botframework.com (CSP connect-src, proxies).',
     doc: WIDGET_SIGN_IN_SOURCE,
     run: (m) =>
       ofDecision(m, 'shown-no-sas-url').map((card): RawFinding => {
@@ -127,8 +127,8 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
           severity: 'error',
           title: 'Sign-in card shown: it had no tokenPostResource.sasUrl',
           explanation:
-            `${fallback} With no sasUrl the widget shows the card and never calls the page's bot auth token ` +
-            'provider (telemetry BotAuthActivityEmptySasUrl).',
+            `${fallback} With no sasUrl the widget shows the card and never calls the ` +
+            `page's bot auth token provider (telemetry BotAuthActivityEmptySasUrl).`,
           evidence: seqsOf(cardStart(card), r, card.decisionEntry, card.passed),
           attemptId: widgetAttemptId(card),
         };
@@ -140,13 +140,13 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'error',
     name: 'Sign-in URL the widget cannot read',
     meaning:
-      "The card's first button does not hold a URL of the form " +
-      '…botframework.com/api/oauth/signin?signin=…, so the widget found no signInId, showed the card and ' +
-      "never called the page's bot auth token provider (BotAuthActivityUndefinedSignInId).",
+      "The card's first button does not hold a URL of the form …botframework.com/api/oauth/signin?signin=…, " +
+      'so the widget found no signInId, showed the card and never called the ' +
+      "page's bot auth token provider (BotAuthActivityUndefinedSignInId).",
     fix:
-      "Send the sign-in link the Bot Framework token service generated, unchanged, as the card's first " +
-      'button (no custom domain, proxy or shortened link); a custom sign-in URL needs a widget that reads it ' +
-      '(microsoft/omnichannel-chat-widget PR 346).',
+      'Send the sign-in link the Bot Framework token service generated, unchanged, ' +
+      "as the card's first button (no custom domain, proxy or shortened link); " +
+      'a custom sign-in URL needs a widget that reads it (microsoft/omnichannel-chat-widget PR 346).',
     doc: WIDGET_SIGN_IN_SOURCE,
     run: (m) =>
       ofDecision(m, 'shown-bad-sign-in-url').map((card): RawFinding => {
@@ -171,12 +171,11 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     name: 'Sign-in card dropped as already seen',
     meaning:
       'A sign-in card arrived and the widget did nothing more with it: BotAuthActivitySubscriber silently ' +
-      'drops a card whose signInId it has already handled on this page (no event, no provider call, no ' +
-      'card).',
+      'drops a card whose signInId it has already handled on this page (no event, no provider call, no card).',
     fix:
-      "Don't send the same OAuthCard (same signInId) twice: a bot that re-prompts or replays its last card " +
-      'on reconnect should start a new prompt. Old cards processed again after a reload are a known widget ' +
-      'issue (microsoft/omnichannel-chat-widget PR 533).',
+      "Don't send the same OAuthCard (same signInId) twice: a bot that re-prompts or replays " +
+      'its last card on reconnect should start a new prompt. Old cards processed again ' +
+      'after a reload are a known widget issue (microsoft/omnichannel-chat-widget PR 533).',
     doc: WIDGET_SIGN_IN_SOURCE,
     run: (m) =>
       ofDecision(m, 'dropped-seen').map((card): RawFinding => {
@@ -197,10 +196,9 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
           severity: 'warning',
           title: 'A sign-in card was dropped: the widget had already seen its signInId',
           explanation:
-            `The widget held the card back ${previousText}and ` +
-            'then neither asked for a sasUrl, nor broadcast SignInCardReceived, nor decided: that is what it ' +
-            `does with a signInId it has already handled. The card is not shown and the page's bot auth ` +
-            'token provider is not called.',
+            `The widget held the card back ${previousText}and then neither asked for a sasUrl, ` +
+            'nor broadcast SignInCardReceived, nor decided: that is what it does with a signInId it has ' +
+            `already handled. The card is not shown and the page's bot auth token provider is not called.`,
           evidence: seqsOf(...(previous ? [cardStart(previous)] : []), cardStart(card)),
           attemptId: widgetAttemptId(card),
         };
@@ -213,8 +211,8 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     name: 'Configured auth client function missing',
     meaning:
       "The widget's configuration (livechatconnector config, " +
-      "LiveChatConfigAuthSettings.msdyn_javascriptclientfunction) names a page function for the customer's " +
-      'JWT, and the page has no function at that name; the widget raises lcw:error 8.',
+      'LiveChatConfigAuthSettings.msdyn_javascriptclientfunction) names a page function for the ' +
+      "customer's JWT, and the page has no function at that name; the widget raises lcw:error 8.",
     fix: LCW_ERROR_CAUSES[8]!,
     doc: DOCS.chatAuthSettings,
     run: (m) => {
@@ -241,8 +239,8 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
               `The configured auth client function ${x.event.name} ` +
               (missing ? 'does not exist on the page' : 'is not a function'),
             explanation:
-              `The widget's configuration names ${x.event.name} as the function that returns the customer's ` +
-              `JWT; on this page window.${x.event.name} ` +
+              `The widget's configuration names ${x.event.name} as the function ` +
+              `that returns the customer's JWT; on this page window.${x.event.name} ` +
               `${missing ? 'is undefined' : 'is not a function'}${error8Text}. ` +
               'Without it there is no authenticated chat.',
             evidence: seqsOf(config, x, error8),
@@ -256,13 +254,13 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'error',
     name: 'livechatconnector answered 401',
     meaning:
-      'An authenticated livechatconnector call (conversation, sessioninit, getchattoken, sessionclose, …) ' +
-      "was answered 401: the service rejected the customer's JWT it carried in AuthenticatedUserToken " +
-      '(expired, wrong signature or issuer, or missing).',
+      'An authenticated livechatconnector call (conversation, sessioninit, getchattoken, ' +
+      "sessionclose, …) was answered 401: the service rejected the customer's JWT it " +
+      'carried in AuthenticatedUserToken (expired, wrong signature or issuer, or missing).',
     fix:
-      'Check the token sent: not expired when the call is made (long chats outlive short tokens: the widget ' +
-      'asks the auth function again only once exp has passed), signed with the key the chat authentication ' +
-      "settings' public key URL serves, with the claims they require (sub, iss, exp).",
+      'Check the token sent: not expired when the call is made (long chats outlive short tokens: ' +
+      'the widget asks the auth function again only once exp has passed), signed with the key the chat ' +
+      "authentication settings' public key URL serves, with the claims they require (sub, iss, exp).",
     doc: DOCS.chatAuthSettings,
     run: (m) =>
       m.connector
@@ -297,8 +295,8 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
             severity: 'error',
             title: `livechatconnector ${op || x.event.endpoint} answered 401: the customer's token was rejected`,
             explanation:
-              `${x.event.method} …/livechatconnector/${x.event.endpoint} → 401 after ` +
-              `${formatDuration(x.event.elapsedMs)}. ${about}`,
+              `${x.event.method} …/livechatconnector/${x.event.endpoint} ` +
+              `→ 401 after ${formatDuration(x.event.elapsedMs)}. ${about}`,
             evidence: [x.seq],
           };
         }),
@@ -310,13 +308,12 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     symptom: true,
     name: 'Page error while loading chat code',
     meaning:
-      'The page raised uncaught errors, unhandled rejections or failed script loads, and no chat ever got ' +
-      'under way in that frame (no SDK, no lcw:ready, no widget activity): the likely reason the chat ' +
-      'never loaded.',
+      'The page raised uncaught errors, unhandled rejections or failed script loads, and no chat ever got under ' +
+      'way in that frame (no SDK, no lcw:ready, no widget activity): the likely reason the chat never loaded.',
     fix:
-      'Open the script named in the error. A chat bundle that stops at load time is often a global it ' +
-      'feature-detects (window.Microsoft, window.WebChat, window.Observable) that another script defined ' +
-      'badly, a blocked CDN or a Content Security Policy.',
+      'Open the script named in the error. A chat bundle that stops at load time ' +
+      'is often a global it feature-detects (window.Microsoft, window.WebChat, ' +
+      'window.Observable) that another script defined badly, a blocked CDN or a Content Security Policy.',
     doc: DOCS.errorCodes,
     run: (m) => {
       const errors = m.ofKind('page.error');

@@ -86,8 +86,7 @@ const TIME_NOTE =
 const OCT_HINT = 'paste the shared secret as an oct JWK: {"kty":"oct","k":"<the secret in base64url>"}';
 const PKCS1_HELP =
   'This is a PKCS#1 RSA public key ("BEGIN RSA PUBLIC KEY"); only SPKI public keys ("BEGIN PUBLIC KEY") ' +
-  'can be imported here. ' +
-  'Convert it with: openssl rsa -RSAPublicKey_in -in key.pem -pubout -out spki.pem';
+  'can be imported here. Convert it with: openssl rsa -RSAPublicKey_in -in key.pem -pubout -out spki.pem';
 
 /** The key type and size of a key, as far as we know it. */
 interface KeyShape {
@@ -265,8 +264,8 @@ function parsePem(text: string, notes: string[], name?: string): ParsedKeys {
   return none(
     'unknown',
     `PEM block ${label}`,
-    `A PEM block labelled ${q(label)} is not a public key or a certificate; paste a "BEGIN PUBLIC KEY" or ` +
-      '"BEGIN CERTIFICATE" block.',
+    `A PEM block labelled ${q(label)} is not a public key or a certificate; ` +
+      'paste a "BEGIN PUBLIC KEY" or "BEGIN CERTIFICATE" block.',
   );
 }
 
@@ -366,8 +365,8 @@ function parseJson(value: unknown, notes: string[]): ParsedKeys {
   if ('publicKey' in value) return parseOmnichannel([value], notes);
   const members = Object.keys(value).slice(0, 8).map(q).join(', ');
   return none(
-    `${NOT_RECOGNISED} it is a JSON object with neither "kty" (JWK), "keys" (JWKS) nor "publicKey" ` +
-      `(Omnichannel); its members are ${members || 'none'}.`,
+    `${NOT_RECOGNISED} it is a JSON object with neither "kty" (JWK), ` +
+      `"keys" (JWKS) nor "publicKey" (Omnichannel); its members are ${members || 'none'}.`,
   );
 }
 
@@ -430,8 +429,8 @@ function selectCandidates(p: ParsedKeys, kid: string | undefined): Candidate[] |
     const own = all[0]?.kid;
     if (kid !== undefined && own !== undefined && own !== kid) {
       p.notes.push(
-        `The token's kid ${q(kid)} differs from the key's kid ${q(own)}; the key was tried anyway because ` +
-          'it is the only one.',
+        `The token's kid ${q(kid)} differs from the key's kid ${q(own)}; ` +
+          'the key was tried anyway because it is the only one.',
       );
     }
     return all;
@@ -443,8 +442,8 @@ function selectCandidates(p: ParsedKeys, kid: string | undefined): Candidate[] |
   if (p.source === 'omnichannel-array' && all.length === 1) {
     const own = all[0]!.kid;
     p.notes.push(
-      `The token's kid ${q(kid)} does not match the only entry, which ` +
-        `${own !== undefined ? `has kid ${q(own)}` : 'has no kid'}; it was tried anyway.`,
+      `The token's kid ${q(kid)} does not match the only entry, ` +
+        `which ${own !== undefined ? `has kid ${q(own)}` : 'has no kid'}; it was tried anyway.`,
     );
     return all;
   }
@@ -454,8 +453,8 @@ function selectCandidates(p: ParsedKeys, kid: string | undefined): Candidate[] |
     ? `${set} has kids ${kids.map(q).join(', ')}`
     : `none of the ${all.length} keys in ${set} has a kid`;
   return (
-    `No key in ${set} has kid ${q(kid)}; ${has}. Paste the keys your token service currently publishes, or ` +
-    'check the kid it puts in the token header.'
+    `No key in ${set} has kid ${q(kid)}; ${has}. Paste the keys your token ` +
+    'service currently publishes, or check the kid it puts in the token header.'
   );
 }
 
@@ -522,8 +521,8 @@ async function verify(jws: string, keyText: string): Promise<SignatureVerdict> {
     alg,
     ...(kid !== undefined ? { kid } : {}),
     message:
-      `${why} Anyone could have written it, so services must reject it; have your token service sign it ` +
-      '(Omnichannel expects RS256).',
+      `${why} Anyone could have written it, so services must reject it; ` +
+      'have your token service sign it (Omnichannel expects RS256).',
   });
   if (alg.toLowerCase() === 'none')
     return unsigned(`The token header says alg ${q(alg)}: this is an unsecured JWT (RFC 7519 §6) with no signature.`);
@@ -534,8 +533,8 @@ async function verify(jws: string, keyText: string): Promise<SignatureVerdict> {
       status: 'error',
       reason: 'unsupported-alg',
       message:
-        `The token header says alg ${q(alg)}, which this check does not support. Supported: ` +
-        `${Object.keys(ALGS).join(', ')}.`,
+        `The token header says alg ${q(alg)}, which this check does ` +
+        `not support. Supported: ${Object.keys(ALGS).join(', ')}.`,
     };
   }
 
@@ -598,8 +597,8 @@ function explainFailure(
     const one = mismatched.length === 1 ? mismatched[0]! : undefined;
     const what = one
       ? `The signature does not match ${one.name} (${shapeText(one.shape)}).`
-      : `None of the ${mismatched.length} keys tried (${mismatched.map((m) => strip(m.name)).join('; ')}) ` +
-        'matches the signature.';
+      : `None of the ${mismatched.length} keys tried ` +
+        `(${mismatched.map((m) => strip(m.name)).join('; ')}) matches the signature.`;
     const others = wrongType.length + bad.length;
     const rest = others ? ` ${others} other ${others === 1 ? 'key' : 'keys'} could not be used for ${alg}.` : '';
     return {
@@ -608,8 +607,8 @@ function explainFailure(
       ...base,
       ...(one ? { keyDescription: `${strip(one.name)}, ${shapeText(one.shape)}` } : {}),
       message: finish(
-        `${what} The token was signed with a different private key, or changed after signing; check that ` +
-          `this public key belongs to the private key your token service signs with.${rest}`,
+        `${what} The token was signed with a different private key, or changed after signing; ` +
+          `check that this public key belongs to the private key your token service signs with.${rest}`,
       ),
     };
   }
@@ -620,14 +619,14 @@ function explainFailure(
     let what: string;
     if (!one)
       what =
-        `None of the ${wrongType.length} keys fits ${alg}, which needs ${expectedText(alg)}: ` +
-        `${wrongType.map(each).join('; ')}.`;
+        `None of the ${wrongType.length} keys fits ${alg}, ` +
+        `which needs ${expectedText(alg)}: ${wrongType.map(each).join('; ')}.`;
     else if (one.why) what = `${cap(each(one))}, so it cannot verify this ${alg} token.`;
     else what = `${cap(each(one))}, but the token header says ${alg}, which needs ${expectedText(alg)}.`;
     const secretHint =
       ALGS[alg]!.kty === 'oct'
-        ? ' If this token should be signed with a public-key algorithm such as RS256, an HS* header is a ' +
-          'sign of forgery (algorithm confusion).'
+        ? ' If this token should be signed with a public-key algorithm such as RS256, ' +
+          'an HS* header is a sign of forgery (algorithm confusion).'
         : '';
     return {
       status: 'invalid',
@@ -635,8 +634,8 @@ function explainFailure(
       ...base,
       ...(one?.shape ? { keyDescription: `${strip(one.name)}, ${shapeText(one.shape)}` } : {}),
       message: finish(
-        `${what} Paste the key that matches the token's algorithm, or check which algorithm your token ` +
-          `service signs with.${secretHint}`,
+        `${what} Paste the key that matches the token's algorithm, ` +
+          `or check which algorithm your token service signs with.${secretHint}`,
       ),
     };
   }

@@ -97,7 +97,7 @@ function decodeUncached(token: unknown, captureAtMs: number): JwtView {
       ok: false,
       reason: 'segments',
       message:
-        'A JWS has 3 dot-separated segments (header.payload.signature); this token has ' + `${segments.length}.${hint}`,
+        'A JWS has 3 dot-separated segments (header.payload.signature); ' + `this token has ${segments.length}.${hint}`,
     };
   }
   const decoded: Record<string, unknown>[] = [];

@@ -206,8 +206,8 @@ function describeInvoke(
       return {
         succeeded: false,
         verdict:
-          'Direct Line answered 502: the bot answered non-2xx (most likely 412, the exchange failed)' +
-          `${retryText}${sentText}`,
+          'Direct Line answered 502: the bot answered non-2xx (most likely 412, ' +
+          `the exchange failed)${retryText}${sentText}`,
       };
     }
     if (status === 412)
@@ -241,8 +241,8 @@ function describeInvoke(
       return {
         succeeded: false,
         verdict:
-          "postActivity returned 'retry': Direct Line answered 5xx (on Azure, 502 when the bot answered " +
-          'non-2xx, most likely 412)',
+          "postActivity returned 'retry': Direct Line answered 5xx (on Azure, " +
+          '502 when the bot answered non-2xx, most likely 412)',
       };
     return {
       succeeded: false,
@@ -352,8 +352,8 @@ export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: 
       outcome = passedOn || !storeSawCard ? 'shown' : 'hidden';
       basis = storeSawCard ? 'store' : 'inferred';
       reason =
-        'the card has no tokenExchangeResource, so SSO is not possible for it (the OAuth connection has no ' +
-        `Token Exchange URL)${attempts.length ? `; ${invokeText}` : ''}`;
+        'the card has no tokenExchangeResource, so SSO is not possible for it (the OAuth ' +
+        `connection has no Token Exchange URL)${attempts.length ? `; ${invokeText}` : ''}`;
     } else if (storeSawCard) {
       basis = 'store';
       outcome = passedOn ? 'shown' : 'hidden';

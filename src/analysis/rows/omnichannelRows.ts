@@ -146,16 +146,16 @@ function invocationSummary(
       return status.calledBack
         ? {
             text:
-              `${label} invoked: over the ${BUDGET_TEXT} budget, called back after ` +
-              `${formatDuration(status.elapsedMs)}`,
+              `${label} invoked: over the ${BUDGET_TEXT} budget, ` +
+              `called back after ${formatDuration(status.elapsedMs)}`,
             severity: 'error',
           }
         : inv.end?.event.outcome === 'threw'
           ? { text: `${label} invoked: threw and never called back`, severity: 'error' }
           : {
               text:
-                `${label} invoked: over the ${BUDGET_TEXT} budget, never called back ` +
-                `(${formatDuration(status.elapsedMs)} so far)`,
+                `${label} invoked: over the ${BUDGET_TEXT} budget, ` +
+                `never called back (${formatDuration(status.elapsedMs)} so far)`,
               severity: 'error',
             };
   }
@@ -315,8 +315,8 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
         return row(
           'Omnichannel',
           'provider end',
-          `${label} ${e.outcome === 'threw' ? 'threw' : 'rejected'} after ${formatDuration(e.elapsedMs)}: ` +
-            `${e.error?.name}: ${e.error?.message}`,
+          `${label} ${e.outcome === 'threw' ? 'threw' : 'rejected'} after ` +
+            `${formatDuration(e.elapsedMs)}: ${e.error?.name}: ${e.error?.message}`,
           'error',
           e.invocationId,
         );
@@ -330,8 +330,8 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
       return row(
         'Omnichannel',
         'provider end',
-        `${label} ${e.outcome === 'returned' ? 'returned' : 'promise fulfilled'} after ` +
-          `${formatDuration(e.elapsedMs)}${cb}`,
+        `${label} ${e.outcome === 'returned' ? 'returned' : 'promise fulfilled'} ` +
+          `after ${formatDuration(e.elapsedMs)}${cb}`,
         e.calledBack || e.role === 'auth' || e.outcome === 'returned' ? 'info' : 'warning',
         e.invocationId,
       );
@@ -366,8 +366,8 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
         return row(
           'network',
           'gettesturl',
-          `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)}: the widget ` +
-            'asking for the sasUrl a sign-in card lacked',
+          `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)}: ` +
+            'the widget asking for the sasUrl a sign-in card lacked',
           e.status === 200 ? 'info' : 'warning',
         );
       }
@@ -375,8 +375,8 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
       return row(
         'network',
         'POST token',
-        `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)} via ` +
-          `${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}`,
+        `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)} ` +
+          `via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}`,
         e.status === null ? 'error' : ok ? 'info' : 'warning',
         e.invocationId,
       );
@@ -480,8 +480,8 @@ function unreadableRow(entry: LogEntry, e: unknown): TimelineRow {
     source: 'extension',
     kind: 'unreadable event',
     summary:
-      `This ${safeText(event.kind, 40)} event could not be summarised (${errorMessage(e, 160)}); its raw ` +
-      'data is in the details.',
+      `This ${safeText(event.kind, 40)} event could not be summarised ` +
+      `(${errorMessage(e, 160)}); its raw data is in the details.`,
     severity: 'warning',
     entry,
   };

@@ -83,8 +83,8 @@ function activityRow(
       outcome: card.outcome,
       activityKey: record.key,
       summary:
-        `${who(record)} OAuthCard, connectionName ${card.oauth.connectionName ?? '(none)'}, ${resource}: ` +
-        `card ${card.outcome.toUpperCase()}: ${card.reason}`,
+        `${who(record)} OAuthCard, connectionName ${card.oauth.connectionName ?? '(none)'}, ` +
+        `${resource}: card ${card.outcome.toUpperCase()}: ${card.reason}`,
       severity: card.outcome === 'shown' ? 'warning' : 'info',
     };
   }
@@ -101,8 +101,8 @@ function activityRow(
       tag: 'invoke',
       activityKey: record.key,
       summary:
-        `${who(record)} invoke signin/tokenExchange (id ${v?.id ?? '(none)'}, connectionName ` +
-        `${v?.connectionName ?? '(none)'}): ${details}`,
+        `${who(record)} invoke signin/tokenExchange (id ${v?.id ?? '(none)'}, ` +
+        `connectionName ${v?.connectionName ?? '(none)'}): ${details}`,
       severity,
     };
   }
