@@ -106,7 +106,10 @@ export const ActivitySummarySchema = v.object({
 });
 export type ActivitySummary = v.InferOutput<typeof ActivitySummarySchema>;
 
-/** The Direct Line v3 operation a request performs (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-api-reference). */
+/**
+ * The Direct Line v3 operation a request performs
+ * (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-api-reference).
+ */
 export const DirectLineOpSchema = v.picklist([
   'start-conversation',
   'reconnect',

@@ -45,7 +45,9 @@ export type SignatureVerdict =
     }
   | { status: 'error'; reason: 'bad-key' | 'bad-token' | 'unsupported-alg'; message: string };
 
-/** The key text format recognised by {@link describeKeyInput} (PEM labels per https://www.rfc-editor.org/rfc/rfc7468). */
+/**
+ * The key text format recognised by {@link describeKeyInput} (PEM labels per https://www.rfc-editor.org/rfc/rfc7468).
+ */
 export type KeyInputFormat =
   'empty' | 'spki-pem' | 'x509-pem' | 'pkcs1-pem' | 'private-key' | 'jwk' | 'jwks' | 'omnichannel-array' | 'unknown';
 
