@@ -1,4 +1,6 @@
-/** Details of an OAuthCard or a signin/tokenExchange invoke: the card's SSO fields, each exchange attempt, the outcome. */
+/**
+ * Details of an OAuthCard or a signin/tokenExchange invoke: the card's SSO fields, each exchange attempt, the outcome.
+ */
 import { formatDuration } from '../src/analysis/model/format';
 import type { OAuthCardOutcome, TokenExchangeInvoke } from '../src/analysis/model/webchat';
 import { audienceText, LAYER_NAME } from '../src/analysis/rows/webchatRows';
@@ -24,26 +26,27 @@ function InvokeDetails({
   const post = attempt.post?.event;
   const store = attempt.storeResult?.event;
   const cls = attempt.succeeded === false ? 'sev-error' : attempt.succeeded === undefined ? 'sev-warning' : '';
+  const resultText =
+    attempt.succeeded === true ? '✔ Succeeded' : attempt.succeeded === false ? '✖ Failed' : '⚠ Result unknown';
+  const sameId = v?.id && v.id === card.oauth.tokenExchangeResource?.id;
+  const idText = `${v?.id ?? '(none)'}${sameId ? ' (= tokenExchangeResource.id)' : ' (≠ tokenExchangeResource.id)'}`;
   return (
     <section data-testid="invoke-attempt">
       <h3>Token exchange invoke #{index + 1}</h3>
       <p class={cls}>
-        {attempt.succeeded === true ? '✔ Succeeded' : attempt.succeeded === false ? '✖ Failed' : '⚠ Result unknown'}:{' '}
-        {attempt.verdict}.
+        {resultText}: {attempt.verdict}.
       </p>
       <Kv
         items={[
-          [
-            'value.id',
-            `${v?.id ?? '(none)'}${v?.id && v.id === card.oauth.tokenExchangeResource?.id ? ' (= tokenExchangeResource.id)' : ' (≠ tokenExchangeResource.id)'}`,
-          ],
+          ['value.id', idText],
           ['value.connectionName', v?.connectionName],
           ['from.id', attempt.record.activity.from?.id],
           ['token audience', audienceText(attempt, card)],
           [
             'HTTP POST',
             http
-              ? `${http.status ?? 'no response'} after ${formatDuration(http.elapsedMs)}${http.error ? ` (${http.error})` : ''}`
+              ? `${http.status ?? 'no response'} after ` +
+                `${formatDuration(http.elapsedMs)}${http.error ? ` (${http.error})` : ''}`
               : 'not seen',
           ],
           [

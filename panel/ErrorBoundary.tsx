@@ -9,7 +9,10 @@ import { errorMessage } from '../src/analysis/model/format';
 
 /** The sentence shown in place of a part that failed. `message`: what failed, as text. */
 export function partFailedText(message: string): string {
-  return `This part could not be shown: ${message.replace(/[.\s]+$/, '')}. The rest of the panel still works. Please export the capture and report it.`;
+  return (
+    `This part could not be shown: ${message.replace(/[.\s]+$/, '')}. ` +
+    'The rest of the panel still works. Please export the capture and report it.'
+  );
 }
 
 /** The notice shown in place of a part that failed (also used where a computation, not a render, failed). */

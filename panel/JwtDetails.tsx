@@ -56,12 +56,13 @@ function LwiContexts({ view }: { view: LwiContextsView }) {
 export function JwtDetails({ token, capturedAt }: { token: string; capturedAt: number }) {
   const hidden = redactionOf(token);
   if (hidden === 'token') {
+    const removedText =
+      'The token was removed by the export\'s redaction ("remove" profile); only its length and fingerprint are left:';
     return (
       <section data-testid="jwt">
         <h3>Token</h3>
         <p class="muted">
-          The token was removed by the export's redaction ("remove" profile); only its length and fingerprint are left:{' '}
-          {token}
+          {removedText} {token}
         </p>
       </section>
     );

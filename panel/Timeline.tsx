@@ -43,12 +43,17 @@ function Row({
   style?: Record<string, string | number>;
 }) {
   const time = timeMode === 'relative' ? `+${formatDuration(r.at - start)}` : formatClock(r.at);
+  const rowClass =
+    `row sev-${r.severity}` +
+    (selected ? ' selected' : '') +
+    (r.tag === 'oauthcard' ? ' oauthcard' : '') +
+    (r.kind === 'navigation' ? ' navigation' : '');
   return (
     <div
       role="row"
       aria-selected={selected}
       id={`row-${r.id}`}
-      class={`row sev-${r.severity}${selected ? ' selected' : ''}${r.tag === 'oauthcard' ? ' oauthcard' : ''}${r.kind === 'navigation' ? ' navigation' : ''}`}
+      class={rowClass}
       style={style}
       data-seq={r.seq}
       data-id={r.id}

@@ -1,4 +1,7 @@
-/** Copies text to the clipboard. DevTools panels may not grant the async Clipboard API, so fall back to a hidden textarea. */
+/**
+ * Copies text to the clipboard. DevTools panels may not grant the async Clipboard API, so fall back to a hidden
+ * textarea.
+ */
 export async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);

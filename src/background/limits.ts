@@ -43,7 +43,9 @@ export const PORT_MESSAGE_CHARS = 4 * 1024 * 1024;
 /** Most entries in one message to a panel. */
 export const PORT_MESSAGE_ENTRIES = 5_000;
 
-/** A token bucket: `capacity` tokens, refilled at `perSecond`; `take` grants what it can. Pure: the clock is passed in. */
+/**
+ * A token bucket: `capacity` tokens, refilled at `perSecond`; `take` grants what it can. Pure: the clock is passed in.
+ */
 export class TokenBucket {
   private tokens: number;
   private last: number;

@@ -51,7 +51,8 @@ export function classifyTopFrameMessage(
   if (!documentId) return { state, verdict: 'current' };
   if (!state) return { state: { current: documentId, retired: [] }, verdict: 'current' }; // the first document seen
   if (state.current === documentId) return { state, verdict: 'current' };
-  if (state.current === null) return { state: { ...state, current: documentId }, verdict: 'current' }; // the committed document's id, learnt
+  // The committed document's id, learnt.
+  if (state.current === null) return { state: { ...state, current: documentId }, verdict: 'current' };
   if (state.retired.includes(documentId)) return { state, verdict: 'stale' };
   return { state: retire(state, documentId), verdict: 'new' };
 }

@@ -33,7 +33,9 @@ export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): {
   // Streams built on streams (the widget shares its activity$) forward each value synchronously:
   // only the outermost `next` of such a chain is recorded, so one card is one event.
   let depth = 0;
-  /** A Proxy of the stream's observer whose next/error are recorded. Other members read through to the real observer. */
+  /**
+   * A Proxy of the stream's observer whose next/error are recorded. Other members read through to the real observer.
+   */
   const tapObserver = (observer: object, stream: string): object => {
     const forwarders = new Map<PropertyKey, { value: Function; forwarder: Function }>();
     const record = (key: PropertyKey, v: unknown) =>

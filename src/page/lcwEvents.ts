@@ -35,7 +35,9 @@ export const KNOWN_LCW_EVENTS = [
   'lcw:signInCardReceived',
 ] as const;
 
-/** Installs the lcw:* observers on `win`; `beforeListeners` runs after each is recorded, before the page's listeners. */
+/**
+ * Installs the lcw:* observers on `win`; `beforeListeners` runs after each is recorded, before the page's listeners.
+ */
 export function installLcwEventCapture(
   ctx: HookContext,
   win: PageWindow,

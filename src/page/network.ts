@@ -303,7 +303,8 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
    * name first to wrap the function in time.
    */
   const onReadyState = function (this: XMLHttpRequest) {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the XHR the listener is on, named for the closures below
+    // The XHR the listener is on, named for the closures below.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
     const xhr = this;
     if (xhr.readyState !== 4) return;
     const s = sent.get(xhr);

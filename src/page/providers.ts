@@ -5,7 +5,8 @@
  *    (https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/reference/methods/setauthtokenprovider);
  *  - the bot auth token provider, `setBotAuthTokenProvider(provider)`, called as
  *    `provider(botTokenUrl, callback)` and expected to POST the token to botTokenUrl, then call
- *    `callback({show})` (https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/reference/methods/setbotauthtokenprovider);
+ *    `callback({show})`
+ *    (https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/reference/methods/setbotauthtokenprovider);
  *  - the auth client function the widget's configuration names (`msdyn_javascriptclientfunction`,
  *    e.g. `auth.getAuthenticationToken`), timed like an auth token provider: it may call a callback or
  *    resolve with the token, as the chat SDK's `getAuthToken()` does.

@@ -13,7 +13,10 @@ import { clip, summarize, summarizeError } from '../shared/summarize';
 import { createWrapper, replaceValue, tapPromise, unwrap } from './wrap';
 
 export interface SdkInstrumenter {
-  /** Instruments an SDK object (idempotent: later calls wrap members assigned since) and reports `sdk.detected` once per object. */
+  /**
+   * Instruments an SDK object (idempotent: later calls wrap members assigned since) and reports `sdk.detected` once per
+   * object.
+   */
   instrument(sdk: unknown): void;
   /** Re-scans instrumented SDK objects for function members assigned since. */
   rescan(): void;

@@ -1,5 +1,6 @@
 /**
- * Direct Line v3 on the wire (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-api-reference),
+ * Direct Line v3 on the wire
+ * (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-api-reference),
  * so that Web Chat bundled privately (no `window.WebChat`) is still seen:
  *  - REST over XMLHttpRequest (what DirectLineJS uses, with `responseType: 'json'`) or fetch, on any host:
  *    every POST …/activities with its HTTP status, conversation starts, non-empty GET …/activities polls;

@@ -106,7 +106,10 @@ export const ActivitySummarySchema = v.object({
 });
 export type ActivitySummary = v.InferOutput<typeof ActivitySummarySchema>;
 
-/** The Direct Line v3 operation a request performs (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-api-reference). */
+/**
+ * The Direct Line v3 operation a request performs
+ * (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-api-reference).
+ */
 export const DirectLineOpSchema = v.picklist([
   'start-conversation',
   'reconnect',
@@ -192,7 +195,10 @@ export const HookEventSchema = v.variant('kind', [
     /** Bot role: the `show` member of `callback({show})`, or null when absent / not boolean. */
     show: v.optional(v.nullable(v.boolean())),
     value: v.optional(SummarySchema),
-    /** How the value came back when not through a callback: the resolved value of the returned promise, or the return value. */
+    /**
+     * How the value came back when not through a callback: the resolved value of the returned promise, or the return
+     * value.
+     */
     via: v.optional(v.picklist(['promise', 'return'])),
   }),
   /** The provider finished: returned (sync), threw, or its returned promise settled. */

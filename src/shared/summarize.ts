@@ -35,7 +35,8 @@ function isErrorLike(value: object): boolean {
 /**
  * Summarizes any value as JSON-safe data.
  * Shapes: primitives as themselves (strings clipped to MAX_STRING characters);
- * otherwise `{ $type: 'undefined' | 'function' | 'error' | 'node' | 'promise' | 'getter' | 'cycle' | 'object' | 'more' | 'unreadable' | 'bigint' | 'symbol' | 'number', … }`.
+ * otherwise `{ $type: T, … }`, where T is one of 'undefined' | 'function' | 'error' | 'node' | 'promise' | 'getter' |
+ * 'cycle' | 'object' | 'more' | 'unreadable' | 'bigint' | 'symbol' | 'number'.
  * Never throws.
  */
 export function summarize(value: unknown, depth = MAX_DEPTH, seenSoFar?: Set<object>): Summary {

@@ -127,7 +127,9 @@ function authAttempt(m: Model, inv: Invocation): SsoAttempt {
   const label = providerLabel(inv);
   const steps: Step[] = [
     {
-      text: `The widget invoked the ${label}${count.of > 1 ? ` (call ${count.n} of ${count.of} in this chat start)` : ''}`,
+      text:
+        'The widget invoked the ' +
+        `${label}${count.of > 1 ? ` (call ${count.n} of ${count.of} in this chat start)` : ''}`,
       status: 'info',
       evidence: [inv.invoke.seq],
     },
@@ -137,9 +139,13 @@ function authAttempt(m: Model, inv: Invocation): SsoAttempt {
   const cb = inv.callbacks[0];
   let problem: string | undefined;
   if (inv.end?.event.outcome === 'threw' || inv.end?.event.outcome === 'rejected') {
-    problem = `the ${label} ${inv.end.event.outcome === 'threw' ? 'threw' : 'rejected'} (${inv.end.event.error?.message ?? 'error'})`;
+    problem =
+      `the ${label} ${inv.end.event.outcome === 'threw' ? 'threw' : 'rejected'} ` +
+      `(${inv.end.event.error?.message ?? 'error'})`;
     steps.push({
-      text: `The ${label} ${inv.end.event.outcome} after ${formatDuration(inv.end.event.elapsedMs)}: ${inv.end.event.error?.name}: ${inv.end.event.error?.message}`,
+      text:
+        `The ${label} ${inv.end.event.outcome} after ${formatDuration(inv.end.event.elapsedMs)}: ` +
+        `${inv.end.event.error?.name}: ${inv.end.event.error?.message}`,
       status: 'fail',
       evidence: [inv.end.seq],
     });
@@ -158,8 +164,10 @@ function authAttempt(m: Model, inv: Invocation): SsoAttempt {
         : cb.event.via === 'return'
           ? 'returned a value'
           : 'called back';
+    const syncText = cb.event.sync ? ', synchronously' : '';
+    const lateText = late ? ` (over ${BUDGET_TEXT})` : '';
     steps.push({
-      text: `The ${label} ${how} after ${formatDuration(cb.event.elapsedMs)}${cb.event.sync ? ', synchronously' : ''}${late ? ` (over ${BUDGET_TEXT})` : ''}`,
+      text: `The ${label} ${how} after ${formatDuration(cb.event.elapsedMs)}${syncText}${lateText}`,
       status: late ? 'fail' : 'ok',
       evidence: [cb.seq],
     });
@@ -237,7 +245,9 @@ function authAttempt(m: Model, inv: Invocation): SsoAttempt {
       status: 'fail',
       evidence: [reg.seq],
     });
-    problem = `the provider called back asynchronously (${formatDuration(cb.event.elapsedMs)} later) while the widget read the token synchronously at registration`;
+    problem =
+      `the provider called back asynchronously (${formatDuration(cb.event.elapsedMs)} ` +
+      'later) while the widget read the token synchronously at registration';
   }
   let outcome: SsoAttempt['outcome'];
   let sentence: string;
@@ -248,19 +258,29 @@ function authAttempt(m: Model, inv: Invocation): SsoAttempt {
     sentence = `Authenticated chat failed with ${lcwErrorName(code)}${problem ? ` because ${problem}` : ''}.`;
   } else if (verdict && !verdict.ok) {
     outcome = 'chat failed';
-    sentence = `Authenticated chat failed: the widget rejected the token${verdict.why ? ` (${verdict.why})` : ''}${problem && !problem.startsWith('the widget rejected') ? ` because ${problem}` : ''}.`;
+    const whyText = verdict.why ? ` (${verdict.why})` : '';
+    const becauseText = problem && !problem.startsWith('the widget rejected') ? ` because ${problem}` : '';
+    sentence = `Authenticated chat failed: the widget rejected the token${whyText}${becauseText}.`;
   } else if (used && !accepted) {
     outcome = 'chat failed';
-    sentence = `Authenticated chat failed: livechatconnector answered ${used.event.status ?? 'nothing'} to the token${problem && !problem.startsWith('livechatconnector') ? `; ${problem}` : ''}.`;
+    sentence =
+      `Authenticated chat failed: livechatconnector answered ${used.event.status ?? 'nothing'} ` +
+      `to the token${problem && !problem.startsWith('livechatconnector') ? `; ${problem}` : ''}.`;
   } else if (!used && supersededBy(m, inv, count)) {
     outcome = 'unknown';
-    sentence = `This token was not the one the chat used: the widget asked the ${label} again (call ${count.n + 1} of ${count.of}) and sent that token${problem ? `; ${problem}` : ''}.`;
+    sentence =
+      `This token was not the one the chat used: the widget asked the ${label} again (call ` +
+      `${count.n + 1} of ${count.of}) and sent that token${problem ? `; ${problem}` : ''}.`;
   } else if (accepted && !problem) {
     outcome = 'chat authenticated';
-    sentence = `Chat authenticated: the ${label} answered${cb ? ` in ${formatDuration(cb.event.elapsedMs)}` : ''} and livechatconnector accepted the token (${used.event.status}).`;
+    sentence =
+      `Chat authenticated: the ${label} answered${cb ? ` in ${formatDuration(cb.event.elapsedMs)}` : ''} ` +
+      `and livechatconnector accepted the token (${used.event.status}).`;
   } else if (queued) {
     outcome = 'chat authenticated';
-    sentence = `Chat authenticated: the provider answered${cb ? ` in ${formatDuration(cb.event.elapsedMs)}` : ''} and the widget queued the chat${problem ? `, although ${problem}` : ''}.`;
+    sentence =
+      `Chat authenticated: the provider answered${cb ? ` in ${formatDuration(cb.event.elapsedMs)}` : ''} ` +
+      `and the widget queued the chat${problem ? `, although ${problem}` : ''}.`;
   } else if (problem) {
     outcome = 'unknown';
     sentence = `No widget verdict was seen, but ${problem}.`;
@@ -325,13 +345,17 @@ function botAttempt(m: Model, inv: Invocation): SsoAttempt {
   let sentence: string;
   if (cb && cb.event.show === false && cb.event.elapsedMs <= WIDGET_DECISION_WINDOW_MS) {
     outcome = 'card hidden';
-    sentence = `Sign-in card hidden: ${post ? `the token POST was answered ${s ?? 'nothing'}` : 'no token POST was seen'} and the provider called back {show: false} after ${formatDuration(cb.event.elapsedMs)}.`;
+    sentence =
+      `Sign-in card hidden: ${post ? `the token POST was answered ${s ?? 'nothing'}` : 'no token POST was seen'} ` +
+      `and the provider called back {show: false} after ${formatDuration(cb.event.elapsedMs)}.`;
   } else if (cb || inv.end || m.nowMs - e.at > WIDGET_DECISION_WINDOW_MS) {
     outcome = 'card shown';
+    const postText = post ? ` (its POST was answered ${s ?? 'nothing'})` : '';
+    const failedPostText = post && !postOk ? ` after its POST was answered ${s ?? 'nothing'}` : '';
     const why = !cb
-      ? `the provider never called back${post ? ` (its POST was answered ${s ?? 'nothing'})` : ''}`
+      ? `the provider never called back${postText}`
       : cb.event.show !== false
-        ? `the provider asked to show it (callback({show: ${safeText(cb.event.show)}}))${post && !postOk ? ` after its POST was answered ${s ?? 'nothing'}` : ''}`
+        ? `the provider asked to show it (callback({show: ${safeText(cb.event.show)}}))${failedPostText}`
         : `the provider called back after ${formatDuration(cb.event.elapsedMs)}, past the widget's ~2 s window`;
     sentence = `Sign-in card shown because ${why}.`;
   } else {
@@ -352,9 +376,10 @@ function botAttempt(m: Model, inv: Invocation): SsoAttempt {
 function cardAttempt(card: OAuthCardOutcome): SsoAttempt {
   const ter = card.oauth.tokenExchangeResource;
   const start = card.record.sightings[0]!.entry.seq;
+  const resourceText = ter ? `, tokenExchangeResource uri ${ter.uri ?? '(none)'}` : ', no tokenExchangeResource';
   const steps: Step[] = [
     {
-      text: `The bot sent an OAuthCard (connectionName ${card.oauth.connectionName ?? '(none)'}${ter ? `, tokenExchangeResource uri ${ter.uri ?? '(none)'}` : ', no tokenExchangeResource'})`,
+      text: `The bot sent an OAuthCard (connectionName ${card.oauth.connectionName ?? '(none)'}${resourceText})`,
       status: ter ? 'info' : 'fail',
       evidence: [start],
     },
@@ -387,10 +412,12 @@ function cardAttempt(card: OAuthCardOutcome): SsoAttempt {
   const last = card.invokes.at(-1);
   let sentence: string;
   if (card.outcome === 'hidden') {
-    sentence = `Sign-in card hidden: ${last?.succeeded ? `the token exchange succeeded (${last.verdict})` : card.reason}.`;
+    const why = last?.succeeded ? `the token exchange succeeded (${last.verdict})` : card.reason;
+    sentence = `Sign-in card hidden: ${why}.`;
   } else if (!ter) {
     sentence =
-      'Sign-in card shown because it has no tokenExchangeResource (no Token Exchange URL on the OAuth connection), so SSO could not be tried.';
+      'Sign-in card shown because it has no tokenExchangeResource (no Token ' +
+      'Exchange URL on the OAuth connection), so SSO could not be tried.';
   } else if (!last) {
     sentence =
       'Sign-in card shown because no signin/tokenExchange invoke was sent: the client did not intercept the card.';
@@ -426,21 +453,28 @@ function widgetCardAttempt(m: Model, card: WidgetCard): SsoAttempt {
   if (card.getTestUrl) {
     const r = card.getTestUrl.event;
     steps.push({
-      text: `The card had no tokenPostResource.sasUrl; the widget asked gettesturl, which ${r.status === null ? `failed (${r.error ?? 'network error'})` : `answered ${r.status}`}`,
+      text:
+        'The card had no tokenPostResource.sasUrl; the widget asked gettesturl, ' +
+        `which ${r.status === null ? `failed (${r.error ?? 'network error'})` : `answered ${r.status}`}`,
       status: 'fail',
       evidence: [card.getTestUrl.seq],
     });
   }
-  if (card.received)
+  if (card.received) {
+    const signInIdText = card.signInId ? ` for signInId ${card.signInId}` : '';
+    const sasUrlText = card.sasUrl ? '' : ' without a sasUrl';
     steps.push({
-      text: `The widget broadcast SignInCardReceived${card.signInId ? ` for signInId ${card.signInId}` : ''}${card.sasUrl ? '' : ' without a sasUrl'}`,
+      text: `The widget broadcast SignInCardReceived${signInIdText}${sasUrlText}`,
       status: 'info',
       evidence: [card.received.seq],
     });
+  }
   const inv = m.cardInvocations.get(card.id);
   if (inv) {
     steps.push({
-      text: `The page's ${providerLabel(inv)} was invoked ${formatDuration(inv.invoke.event.at - start.event.at)} after the card`,
+      text:
+        `The page's ${providerLabel(inv)} was invoked ` +
+        `${formatDuration(inv.invoke.event.at - start.event.at)} after the card`,
       status: 'info',
       evidence: [inv.invoke.seq],
     });
@@ -458,7 +492,9 @@ function widgetCardAttempt(m: Model, card: WidgetCard): SsoAttempt {
     if (cb) {
       const inTime = cb.event.at - start.event.at <= WIDGET_DECISION_WINDOW_MS;
       steps.push({
-        text: `callback({show: ${safeText(cb.event.show)}}) ${formatDuration(cb.event.at - start.event.at)} after the card`,
+        text:
+          `callback({show: ${safeText(cb.event.show)}}) ` +
+          `${formatDuration(cb.event.at - start.event.at)} after the card`,
         status: cb.event.show === false && inTime ? 'ok' : 'fail',
         evidence: [cb.seq],
       });
@@ -477,7 +513,9 @@ function widgetCardAttempt(m: Model, card: WidgetCard): SsoAttempt {
   }
   if (card.requests.length)
     steps.push({
-      text: `The widget asked for the decision ${card.requests.length} time${card.requests.length > 1 ? 's' : ''} (BotAuthConfigRequest)`,
+      text:
+        `The widget asked for the decision ${card.requests.length} ` +
+        `time${card.requests.length > 1 ? 's' : ''} (BotAuthConfigRequest)`,
       status: 'info',
       evidence: card.requests.map((r) => r.seq),
     });
@@ -514,24 +552,40 @@ function widgetCardAttempt(m: Model, card: WidgetCard): SsoAttempt {
         : 'unknown';
   let sentence: string;
   switch (card.decision) {
-    case 'hidden':
-      sentence = `Sign-in card hidden: the widget got {show: false}${post ? ` after the token POST was answered ${post.event.status ?? 'nothing'}` : ''} within its window.`;
+    case 'hidden': {
+      const postText = post ? ` after the token POST was answered ${post.event.status ?? 'nothing'}` : '';
+      sentence = `Sign-in card hidden: the widget got {show: false}${postText} within its window.`;
       break;
-    case 'shown':
-      sentence = `Sign-in card shown because the page answered {show: ${safeText(card.responseValue, 80)}}${post && !tokenPostSignedIn(post.event.status) ? ` after its token POST was answered ${post.event.status ?? 'nothing'}` : ''}.`;
+    }
+    case 'shown': {
+      const show = safeText(card.responseValue, 80);
+      const postText =
+        post && !tokenPostSignedIn(post.event.status)
+          ? ` after its token POST was answered ${post.event.status ?? 'nothing'}`
+          : '';
+      sentence = `Sign-in card shown because the page answered {show: ${show}}${postText}.`;
       break;
-    case 'shown-no-answer':
+    }
+    case 'shown-no-answer': {
+      const postText = post ? `, although the token was posted (${post.event.status ?? 'no answer'})` : '';
+      const providerText = inv
+        ? ': the bot auth token provider never called back'
+        : ': no bot auth token provider was called';
       sentence = cb
-        ? `Sign-in card shown because the page's callback came ${formatDuration(cb.event.at - start.event.at)} after the card, past the widget's ~2 s window${post ? `, although the token was posted (${post.event.status ?? 'no answer'})` : ''}.`
-        : `Sign-in card shown because the widget got no answer within its ~2 s window${inv ? ': the bot auth token provider never called back' : ': no bot auth token provider was called'}.`;
+        ? `Sign-in card shown because the page's callback came ${formatDuration(cb.event.at - start.event.at)} ` +
+          `after the card, past the widget's ~2 s window${postText}.`
+        : `Sign-in card shown because the widget got no answer within its ~2 s window${providerText}.`;
       break;
+    }
     case 'shown-no-sas-url':
       sentence =
-        'Sign-in card shown because it had no tokenPostResource.sasUrl and the widget could not get one from token.botframework.com.';
+        'Sign-in card shown because it had no tokenPostResource.sasUrl ' +
+        'and the widget could not get one from token.botframework.com.';
       break;
     case 'shown-bad-sign-in-url':
       sentence =
-        "Sign-in card shown because the widget could not read a signInId from its sign-in URL; the page's provider was never called.";
+        'Sign-in card shown because the widget could not read a signInId ' +
+        "from its sign-in URL; the page's provider was never called.";
       break;
     case 'dropped-seen':
       sentence =

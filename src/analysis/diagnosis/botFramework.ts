@@ -67,7 +67,9 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     severity: 'warning',
     name: 'OAuthCard without tokenExchangeResource',
     meaning: 'The OAuthCard carries no tokenExchangeResource, so no SSO is possible and the card is shown by design.',
-    fix: "Set the Token Exchange URL (the exposed API scope, e.g. api://botid-<app id>) on the bot's Microsoft Entra ID v2 OAuth connection setting.",
+    fix:
+      'Set the Token Exchange URL (the exposed API scope, e.g. ' +
+      "api://botid-<app id>) on the bot's Microsoft Entra ID v2 OAuth connection setting.",
     doc: DOCS.botSsoConcept,
     run: (m) =>
       m.cards
@@ -76,7 +78,8 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
           severity: 'warning' as const,
           title: `OAuthCard for connection ${c.oauth.connectionName ?? '(none)'} has no tokenExchangeResource`,
           explanation:
-            'The token service only adds tokenExchangeResource when the OAuth connection has a Token Exchange URL; without it the client cannot exchange a token and the user must sign in on the card.',
+            'The token service only adds tokenExchangeResource when the OAuth connection has a Token Exchange ' +
+            'URL; without it the client cannot exchange a token and the user must sign in on the card.',
           evidence: [firstSighting(c.record)],
           attemptId: cardAttemptId(c),
         })),
@@ -87,8 +90,12 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     severity: 'warning',
     name: 'No token exchange for an SSO-capable card',
     meaning:
-      'The card has a tokenExchangeResource, but no signin/tokenExchange invoke followed: the client did not intercept it.',
-    fix: 'Add the SSO store middleware (intercept DIRECT_LINE/INCOMING_ACTIVITY carrying an OAuthCard with tokenExchangeResource.uri, get a token for that uri, post the invoke); check that it inspects every attachment, not only attachments[0].',
+      'The card has a tokenExchangeResource, but no signin/tokenExchange ' +
+      'invoke followed: the client did not intercept it.',
+    fix:
+      'Add the SSO store middleware (intercept DIRECT_LINE/INCOMING_ACTIVITY carrying ' +
+      'an OAuthCard with tokenExchangeResource.uri, get a token for that uri, ' +
+      'post the invoke); check that it inspects every attachment, not only attachments[0].',
     doc: DOCS.webChatSso,
     run: (m) =>
       m.cards
@@ -96,7 +103,9 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
         .map((c) => ({
           severity: 'warning' as const,
           title: 'No signin/tokenExchange invoke was sent for an SSO-capable OAuthCard',
-          explanation: `The card offered tokenExchangeResource ${c.oauth.tokenExchangeResource!.id ?? ''} (uri ${c.oauth.tokenExchangeResource!.uri ?? '(none)'}) and was ${c.outcome}; nothing tried the exchange.`,
+          explanation:
+            `The card offered tokenExchangeResource ${c.oauth.tokenExchangeResource!.id ?? ''} (uri ` +
+            `${c.oauth.tokenExchangeResource!.uri ?? '(none)'}) and was ${c.outcome}; nothing tried the exchange.`,
           evidence: [firstSighting(c.record)],
           attemptId: cardAttemptId(c),
         })),
@@ -107,8 +116,11 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     severity: 'error',
     name: 'Token audience differs from tokenExchangeResource.uri',
     meaning:
-      "The exchangeable token's aud is not the card's tokenExchangeResource.uri, so the token service cannot exchange it.",
-    fix: "Request the token for exactly the card's uri (scopes: [tokenExchangeResource.uri]), and make the Token Exchange URL of the OAuth connection the full scope your app exposes.",
+      "The exchangeable token's aud is not the card's tokenExchangeResource.uri, " +
+      'so the token service cannot exchange it.',
+    fix:
+      "Request the token for exactly the card's uri (scopes: [tokenExchangeResource.uri]), " +
+      'and make the Token Exchange URL of the OAuth connection the full scope your app exposes.',
     doc: DOCS.botSsoConcept,
     run: perInvoke((inv, card) => {
       const uri = card.oauth.tokenExchangeResource?.uri;
@@ -148,7 +160,9 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     severity: 'warning',
     name: 'Invoke value.id differs from tokenExchangeResource.id',
     meaning: "The invoke's value.id does not echo the card's tokenExchangeResource.id.",
-    fix: 'Send value.id = tokenExchangeResource.id from the card being answered (deduplication and correlation rely on it).',
+    fix:
+      'Send value.id = tokenExchangeResource.id from the card ' +
+      'being answered (deduplication and correlation rely on it).',
     doc: DOCS.webChatSso,
     run: perInvoke((inv, card) => {
       const want = card.oauth.tokenExchangeResource?.id;
@@ -187,7 +201,8 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     severity: 'error',
     name: 'Invoke without a token',
     meaning:
-      'The signin/tokenExchange invoke has no token (value.token missing, empty or not a string); OAuthPrompt answers 400.',
+      'The signin/tokenExchange invoke has no token (value.token missing, ' +
+      'empty or not a string); OAuthPrompt answers 400.',
     fix: 'Only send the invoke once a token was acquired; otherwise release the card so the user can sign in.',
     doc: DOCS.webChatSso,
     run: perInvoke((inv) => {
@@ -196,7 +211,8 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
         ? {
             severity: 'error',
             title: 'The token exchange invoke carries no token',
-            explanation: `value.token is ${v?.tokenType === 'string' ? 'an empty string' : (v?.tokenType ?? 'missing')}.`,
+            explanation:
+              'value.token is ' + (v?.tokenType === 'string' ? 'an empty string' : (v?.tokenType ?? 'missing')) + '.',
           }
         : null;
     }),
@@ -207,8 +223,11 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     severity: 'warning',
     name: "Invoke from.id differs from the conversation's user",
     meaning:
-      "The invoke was posted with a from.id different from the user id of the conversation's other activities (e.g. an MSAL account id).",
-    fix: "Post the invoke with from.id = Web Chat's user id (the Direct Line token's user claim); the token is stored per user id, so a different id makes the bot ask again.",
+      'The invoke was posted with a from.id different from the user id ' +
+      "of the conversation's other activities (e.g. an MSAL account id).",
+    fix:
+      "Post the invoke with from.id = Web Chat's user id (the Direct Line token's user claim); " +
+      'the token is stored per user id, so a different id makes the bot ask again.',
     doc: DOCS.directLineAuth,
     run: perInvoke((inv, _card, m) => {
       const users = new Set(
@@ -228,7 +247,10 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
         ? {
             severity: 'warning',
             title: 'The invoke was sent as another user',
-            explanation: `from.id is ${id}; the conversation's messages come from ${[...users].join(', ')}. Direct Line may rewrite it (Azure does for tokens with an embedded user), but the exchange is stored under whichever id reaches the bot.`,
+            explanation:
+              `from.id is ${id}; the conversation's messages come from ${[...users].join(', ')}. ` +
+              'Direct Line may rewrite it (Azure does for tokens with an embedded user), ' +
+              'but the exchange is stored under whichever id reaches the bot.',
           }
         : null;
     }),
@@ -240,20 +262,28 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     symptom: true,
     name: "Invoke answered 502 / postActivity returned 'retry'",
     meaning:
-      "The invoke POST got 502 (or DirectLineJS reported 'retry'): the bot answered non-2xx, most likely 412, so the exchange failed. Flagged even when Web Chat shows the invoke as sent.",
-    fix: "Treat 'retry' as a failed exchange and release the card; then find why the bot refused (consent, audience; check the bot's logs for the 412 failureDetail).",
+      "The invoke POST got 502 (or DirectLineJS reported 'retry'): the bot answered non-2xx, " +
+      'most likely 412, so the exchange failed. Flagged even when Web Chat shows the invoke as sent.',
+    fix:
+      "Treat 'retry' as a failed exchange and release the card; then find why the bot " +
+      "refused (consent, audience; check the bot's logs for the 412 failureDetail).",
     doc: DOCS.directLineSend,
     run: perInvoke((inv) => {
       const s = invokeStatus(inv);
       if (s !== 502 && s !== 'retry') return null;
       const sent = inv.storeResult?.event.actionType.endsWith('FULFILLED');
+      const retryText = inv.post?.event.outcome === 'retry' ? " DirectLineJS turned the 5xx into 'retry'." : '';
+      const sentText = sent ? ' Web Chat still marked the invoke as sent.' : '';
+      const responseText = inv.http?.event.error ? ` Response: ${inv.http.event.error}.` : '';
       return {
         severity: 'error',
         title:
           s === 502
             ? 'Token exchange failed: Direct Line answered 502'
             : "Token exchange failed: postActivity returned 'retry'",
-        explanation: `Azure Direct Line answers 502 when the bot's invokeResponse is not 2xx; for a token exchange that is almost always 412 (exchange failed).${inv.post?.event.outcome === 'retry' ? " DirectLineJS turned the 5xx into 'retry'." : ''}${sent ? ' Web Chat still marked the invoke as sent.' : ''}${inv.http?.event.error ? ` Response: ${inv.http.event.error}.` : ''}`,
+        explanation:
+          `Azure Direct Line answers 502 when the bot's invokeResponse is not 2xx; for a token ` +
+          `exchange that is almost always 412 (exchange failed).${retryText}${sentText}${responseText}`,
       };
     }),
   },
@@ -261,8 +291,10 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     'bf.invoke-412',
     'Invoke answered 412',
     412,
-    'The bot answered the invoke 412: the token service could not exchange the token (consent required, wrong audience or scope, wrong token type).',
-    "Grant consent (admin consent for the API permissions), make the token's aud the card's uri, and use a Microsoft Entra ID v2 connection with a Token Exchange URL. The fallback (showing the card) is by design.",
+    'The bot answered the invoke 412: the token service could not exchange ' +
+      'the token (consent required, wrong audience or scope, wrong token type).',
+    "Grant consent (admin consent for the API permissions), make the token's aud the card's uri, and use a " +
+      'Microsoft Entra ID v2 connection with a Token Exchange URL. The fallback (showing the card) is by design.',
     'Token exchange failed: the bot answered 412',
     "The bot's OAuthPrompt answers 412 when the token service refuses the exchange.",
   ),
@@ -270,8 +302,10 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     'bf.invoke-400',
     'Invoke answered 400',
     400,
-    "The invoke was answered 400: malformed invoke (no value.token, or a connectionName that is not the prompt's), or Direct Line rejected the body.",
-    'Send {type: "invoke", name: "signin/tokenExchange", value: {id, connectionName, token}} with the card\'s id and connectionName and a from object.',
+    'The invoke was answered 400: malformed invoke (no value.token, ' +
+      "or a connectionName that is not the prompt's), or Direct Line rejected the body.",
+    'Send {type: "invoke", name: "signin/tokenExchange", value: {id, connectionName, ' +
+      "token}} with the card's id and connectionName and a from object.",
     'Token exchange invoke rejected as malformed (400)',
     'OAuthPrompt answers 400 when value.token is missing or value.connectionName is not its connection.',
   ),
@@ -279,8 +313,10 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     'bf.invoke-501',
     'Invoke answered 501',
     501,
-    'The bot answered 501: it does not route the signin/tokenExchange invoke to its dialog (ActivityHandler.onSignInInvoke not overridden, or no invokeResponse produced).',
-    'Override onSignInInvoke to run the dialog (await this.dialog.run(context, this.dialogState)) or route invokes to dialogContext.continueDialog().',
+    'The bot answered 501: it does not route the signin/tokenExchange invoke to its dialog ' +
+      '(ActivityHandler.onSignInInvoke not overridden, or no invokeResponse produced).',
+    'Override onSignInInvoke to run the dialog (await this.dialog.run(context, ' +
+      'this.dialogState)) or route invokes to dialogContext.continueDialog().',
     'The bot does not handle the token exchange invoke (501)',
     'botbuilder answers 501 for an invoke that produced no invokeResponse: the default onSignInInvoke.',
   ),
@@ -322,7 +358,9 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     severity: 'warning',
     name: 'Several invokes for one card',
     meaning: 'More than one signin/tokenExchange invoke was sent for the same OAuthCard.',
-    fix: 'Send one exchange per card: guard the middleware against handling the same activity twice (QUEUE_INCOMING_ACTIVITY and INCOMING_ACTIVITY, re-renders, several Web Chat instances).',
+    fix:
+      'Send one exchange per card: guard the middleware against handling the same activity twice ' +
+      '(QUEUE_INCOMING_ACTIVITY and INCOMING_ACTIVITY, re-renders, several Web Chat instances).',
     doc: DOCS.webChatSso,
     run: (m) =>
       m.cards
@@ -330,7 +368,9 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
         .map((c) => ({
           severity: 'warning' as const,
           title: `${c.invokes.length} token exchange invokes for one OAuthCard`,
-          explanation: `Statuses: ${c.invokes.map((i) => safeText(invokeStatus(i) ?? 'unknown')).join(', ')}. The bot may accept the first and answer the others differently.`,
+          explanation:
+            `Statuses: ${c.invokes.map((i) => safeText(invokeStatus(i) ?? 'unknown')).join(', ')}. ` +
+            'The bot may accept the first and answer the others differently.',
           evidence: [firstSighting(c.record), ...c.invokes.flatMap(invokeEvidence)],
           attemptId: cardAttemptId(c),
         })),
@@ -341,7 +381,9 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
     severity: 'warning',
     name: 'Card shown although the exchange succeeded',
     meaning: 'The token exchange was accepted (2xx / an id), yet the page passed the OAuthCard on to Web Chat.',
-    fix: "Release the card (next(action)) only when the exchange fails: on an id keep it hidden; treat only 'retry' and errors as failures.",
+    fix:
+      'Release the card (next(action)) only when the exchange fails: ' +
+      "on an id keep it hidden; treat only 'retry' and errors as failures.",
     doc: DOCS.webChatSso,
     run: (m) =>
       m.cards
@@ -350,7 +392,8 @@ export const BOT_FRAMEWORK_CHECKS: Check[] = [
           severity: 'warning' as const,
           title: 'OAuthCard shown although the token exchange succeeded',
           explanation:
-            'The invoke was accepted, so the user is signed in, but the card was rendered anyway and may invite a second sign-in.',
+            'The invoke was accepted, so the user is signed in, ' +
+            'but the card was rendered anyway and may invite a second sign-in.',
           evidence: [
             firstSighting(c.record),
             ...c.invokes.flatMap(invokeEvidence),

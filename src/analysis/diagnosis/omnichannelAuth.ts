@@ -54,8 +54,12 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     area: 'Omnichannel auth',
     severity: 'error',
     name: `Auth token provider over ${BUDGET_TEXT}`,
-    meaning: `The auth token provider (or the auth client function the widget's configuration names) handed over the token, but more than ${BUDGET_TEXT} after the widget invoked it.`,
-    fix: `Make the provider answer within ${BUDGET_TEXT}: fetch the JWT ahead of time (e.g. on page load) and call back with a cached token, or speed up the token endpoint.`,
+    meaning:
+      `The auth token provider (or the auth client function the widget's configuration names) ` +
+      `handed over the token, but more than ${BUDGET_TEXT} after the widget invoked it.`,
+    fix:
+      `Make the provider answer within ${BUDGET_TEXT}: fetch the JWT ahead of time (e.g. ` +
+      'on page load) and call back with a cached token, or speed up the token endpoint.',
     doc: DOCS.sendAuthToken,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
@@ -64,8 +68,13 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
         return [
           {
             severity: 'error' as const,
-            title: `${ProviderLabel(inv)} called back after ${formatDuration(s.elapsedMs)}, over the ${BUDGET_TEXT} limit`,
-            explanation: `The widget invoked the ${providerLabel(inv)} and waited ${formatDuration(s.elapsedMs)} for the token; the documented limit is ${formatDuration(AUTH_PROVIDER_BUDGET_MS)}, after which the widget gives up.`,
+            title:
+              `${ProviderLabel(inv)} called back after ` +
+              `${formatDuration(s.elapsedMs)}, over the ${BUDGET_TEXT} limit`,
+            explanation:
+              `The widget invoked the ${providerLabel(inv)} and waited ` +
+              `${formatDuration(s.elapsedMs)} for the token; the documented limit is ` +
+              `${formatDuration(AUTH_PROVIDER_BUDGET_MS)}, after which the widget gives up.`,
             evidence: seqs(inv.invoke, inv.budgetFlag, inv.callbacks[0]),
             attemptId: attemptId(inv),
           },
@@ -77,8 +86,12 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     area: 'Omnichannel auth',
     severity: 'error',
     name: 'Auth token provider never called back',
-    meaning: `The auth token provider (or configured auth client function) was invoked, did not throw, and ${BUDGET_TEXT} passed without a token: no callback, and no promise resolved with one.`,
-    fix: `Call the callback on every path, including errors (call it with nothing only if you want the chat to fail fast), and within ${BUDGET_TEXT}.`,
+    meaning:
+      'The auth token provider (or configured auth client function) was invoked, did not throw, ' +
+      `and ${BUDGET_TEXT} passed without a token: no callback, and no promise resolved with one.`,
+    fix:
+      'Call the callback on every path, including errors (call it with nothing ' +
+      `only if you want the chat to fail fast), and within ${BUDGET_TEXT}.`,
     doc: DOCS.sendAuthToken,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
@@ -94,7 +107,11 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
           {
             severity: 'error' as const,
             title: `${ProviderLabel(inv)} never called back`,
-            explanation: `The ${providerLabel(inv)} ${inv.end ? `returned after ${formatDuration(inv.end.event.elapsedMs)}` : 'was invoked'} but its callback was not called (${formatDuration(s.elapsedMs)} so far); the widget waits at most ${BUDGET_TEXT}.`,
+            explanation:
+              `The ${providerLabel(inv)} ` +
+              `${inv.end ? `returned after ${formatDuration(inv.end.event.elapsedMs)}` : 'was invoked'} ` +
+              `but its callback was not called (${formatDuration(s.elapsedMs)} ` +
+              `so far); the widget waits at most ${BUDGET_TEXT}.`,
             evidence: seqs(inv.invoke, inv.end, inv.budgetFlag),
             attemptId: attemptId(inv),
           },
@@ -107,8 +124,11 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     severity: 'error',
     name: 'Auth token provider threw',
     meaning:
-      'The auth token provider (or configured auth client function) threw, or its promise rejected, instead of handing over a token; the widget raises lcw:error code 2 (the chat SDK: GetAuthTokenFailed).',
-    fix: 'Catch errors inside the provider (token endpoint down, user not signed in) and decide explicitly; log them on the site.',
+      'The auth token provider (or configured auth client function) threw, or its promise rejected, ' +
+      'instead of handing over a token; the widget raises lcw:error code 2 (the chat SDK: GetAuthTokenFailed).',
+    fix:
+      'Catch errors inside the provider (token endpoint down, ' +
+      'user not signed in) and decide explicitly; log them on the site.',
     doc: DOCS.errorCodes,
     run: (m) =>
       authInvocations(m).flatMap((inv) =>
@@ -116,8 +136,14 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
           ? [
               {
                 severity: 'error' as const,
-                title: `${ProviderLabel(inv)} ${inv.end.event.outcome === 'threw' ? 'threw' : 'rejected'}: ${inv.end.event.error?.name ?? 'Error'}: ${inv.end.event.error?.message ?? ''}`,
-                explanation: `After ${formatDuration(inv.end.event.elapsedMs)} the provider ${inv.end.event.outcome === 'threw' ? 'threw' : 'returned a promise that rejected'}${inv.callbacks.length ? '' : ' without calling back'}.`,
+                title:
+                  `${ProviderLabel(inv)} ${inv.end.event.outcome === 'threw' ? 'threw' : 'rejected'}: ` +
+                  `${inv.end.event.error?.name ?? 'Error'}: ${inv.end.event.error?.message ?? ''}`,
+                explanation:
+                  `After ${formatDuration(inv.end.event.elapsedMs)} the provider ` +
+                  (inv.end.event.outcome === 'threw' ? 'threw' : 'returned a promise that rejected') +
+                  (inv.callbacks.length ? '' : ' without calling back') +
+                  '.',
                 evidence: seqs(inv.invoke, inv.end),
                 attemptId: attemptId(inv),
               },
@@ -131,8 +157,11 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     severity: 'error',
     name: 'Empty or non-string token',
     meaning:
-      'The callback was called with an empty string, or with something that is not a string (undefined, null, an object).',
-    fix: 'Call the callback with the JWT string itself (not a response object or a promise); when no token can be had, do not start an authenticated chat.',
+      'The callback was called with an empty string, ' +
+      'or with something that is not a string (undefined, null, an object).',
+    fix:
+      'Call the callback with the JWT string itself (not a response object or a promise); ' +
+      'when no token can be had, do not start an authenticated chat.',
     doc: DOCS.setAuthTokenProvider,
     run: (m) =>
       authInvocations(m).flatMap((inv) =>
@@ -144,7 +173,10 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
               c.event.token === undefined
                 ? `Callback called with ${c.event.valueType}, not a JWT string`
                 : 'Callback called with an empty token',
-            explanation: `The provider called back after ${formatDuration(c.event.elapsedMs)} with ${c.event.token === undefined ? `a value of type ${c.event.valueType}` : 'an empty string'}; the widget reports "Auth token provider didn't provide any token" (code 3).`,
+            explanation:
+              `The provider called back after ${formatDuration(c.event.elapsedMs)} with ` +
+              `${c.event.token === undefined ? `a value of type ${c.event.valueType}` : 'an empty string'}; ` +
+              `the widget reports "Auth token provider didn't provide any token" (code 3).`,
             evidence: seqs(inv.invoke, c),
             attemptId: attemptId(inv),
           })),
@@ -156,8 +188,11 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     severity: 'error',
     name: 'Token is not a JWT',
     meaning:
-      'The token is not a JWS compact serialization: wrong number of segments, bad base64url, or a header/payload that is not JSON.',
-    fix: 'Pass the signed JWT (header.payload.signature) your token endpoint issues, not an opaque token, an encrypted JWE or a JSON wrapper.',
+      'The token is not a JWS compact serialization: wrong number of segments, ' +
+      'bad base64url, or a header/payload that is not JSON.',
+    fix:
+      'Pass the signed JWT (header.payload.signature) your token endpoint issues, ' +
+      'not an opaque token, an encrypted JWE or a JSON wrapper.',
     doc: DOCS.chatAuthSettings,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
@@ -180,8 +215,11 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     severity: 'error',
     name: 'alg is not RS256',
     meaning:
-      'The JWT header alg is not RS256. The docs require RSA256 keys (their own sample token is HS256, which misleads).',
-    fix: 'Sign with an RSA key pair (RS256) and publish the public key at the public key URL of the chat authentication settings.',
+      'The JWT header alg is not RS256. The docs require RSA256 ' +
+      'keys (their own sample token is HS256, which misleads).',
+    fix:
+      'Sign with an RSA key pair (RS256) and publish the public key ' +
+      'at the public key URL of the chat authentication settings.',
     doc: DOCS.chatAuthSettings,
     run: perToken((view) =>
       view.header.alg === 'RS256'
@@ -189,7 +227,10 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
         : {
             severity: 'error',
             title: `Token alg is ${algText(view.header.alg)}, not RS256`,
-            explanation: `The header says ${safeText(view.header, 300)}. Omnichannel validates the signature with the RSA public key from the public key URL, so a token signed otherwise is rejected as invalid (code 4). The docs' sample token is HS256, a common source of this mistake.`,
+            explanation:
+              `The header says ${safeText(view.header, 300)}. Omnichannel validates the signature with ` +
+              'the RSA public key from the public key URL, so a token signed otherwise is rejected ' +
+              `as invalid (code 4). The docs' sample token is HS256, a common source of this mistake.`,
           },
     ),
   },
@@ -209,7 +250,9 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
         ? {
             severity: 'error',
             title: `Token lacks required claim${missing.length > 1 ? 's' : ''} ${missing.join(', ')}`,
-            explanation: `The payload has ${listText(Object.keys(view.payload), 300) || 'no claims'}; the chat authentication settings require iss, iat, exp and sub.`,
+            explanation:
+              `The payload has ${listText(Object.keys(view.payload), 300) || 'no claims'}; ` +
+              'the chat authentication settings require iss, iat, exp and sub.',
           }
         : null;
     }),
@@ -228,7 +271,10 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
       return {
         severity: 'error',
         title: `Token expired ${exp.relative.replace(' capture', ' it was handed over')}`,
-        explanation: `exp is ${exp.iso}; the token was handed over at ${isoTime(cb.event.at)} (allowing ${m.clockSkewSeconds} s of clock skew). The widget rejects expired tokens ("New authentication token is already expired").`,
+        explanation:
+          `exp is ${exp.iso}; the token was handed over at ${isoTime(cb.event.at)} ` +
+          `(allowing ${m.clockSkewSeconds} s of clock skew). The widget rejects ` +
+          'expired tokens ("New authentication token is already expired").',
       };
     }),
   },
@@ -271,7 +317,8 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
             title: `${ms.map((c) => c.claim).join(', ')} given in milliseconds`,
             explanation:
               ms.map((c) => `${c.claim} = ${safeText(c.value, 40)}`).join(', ') +
-              ': NumericDate is seconds, so validators read these as dates tens of thousands of years away (or reject them).',
+              (': NumericDate is seconds, so validators read these as ' +
+                'dates tens of thousands of years away (or reject them).'),
           }
         : null;
     }),
@@ -326,7 +373,8 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
               bad
                 .map(
                   (r) =>
-                    `${safeText(r.key, 100)} is ${r.type === 'array' ? 'an array' : 'an object'} (${r.display.slice(0, 80)})`,
+                    `${safeText(r.key, 100)} is ${r.type === 'array' ? 'an array' : 'an object'} ` +
+                    `(${r.display.slice(0, 80)})`,
                 )
                 .join('; ') + '. Only primitive values are allowed.',
           }
@@ -339,7 +387,9 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     severity: 'warning',
     name: 'lwicontexts name or value too long',
     meaning: 'A context variable name is over 100 characters, or a value over 4,000.',
-    fix: 'Shorten the names to match the work stream context variables exactly, and keep values within 4,000 characters.',
+    fix:
+      'Shorten the names to match the work stream context ' +
+      'variables exactly, and keep values within 4,000 characters.',
     doc: DOCS.contextVariables,
     run: perToken((view) => {
       if (view.lwicontexts.state !== 'ok') return null;
@@ -378,7 +428,9 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
                 {
                   severity: 'warning' as const,
                   title: 'setAuthTokenProvider called before lcw:ready',
-                  explanation: `The call came ${formatDuration(ready.event.at - c.event.at)} before lcw:ready. The widget may not be able to use (or may drop) a provider registered this early.`,
+                  explanation:
+                    `The call came ${formatDuration(ready.event.at - c.event.at)} before lcw:ready. ` +
+                    'The widget may not be able to use (or may drop) a provider registered this early.',
                   evidence: [c.seq, ready.seq],
                 },
               ]
@@ -391,8 +443,11 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     severity: 'error',
     name: 'Asynchronous callback where the widget reads synchronously',
     meaning:
-      'The widget invoked the provider during setAuthTokenProvider (the LCW v1 behaviour, which reads the token right after the call) and the provider called back later.',
-    fix: 'Get the JWT first, then register a provider that calls back synchronously: setAuthTokenProvider(cb => cb(jwt)).',
+      'The widget invoked the provider during setAuthTokenProvider (the LCW v1 behaviour, ' +
+      'which reads the token right after the call) and the provider called back later.',
+    fix:
+      'Get the JWT first, then register a provider that calls ' +
+      'back synchronously: setAuthTokenProvider(cb => cb(jwt)).',
     doc: DOCS.sendAuthToken,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
@@ -403,7 +458,9 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
           {
             severity: 'error' as const,
             title: 'Token delivered asynchronously to a widget that reads it synchronously',
-            explanation: `The widget called the provider inside setAuthTokenProvider and went on at once; the callback came ${formatDuration(cb.event.elapsedMs)} later, so the widget sent no token (or a stale one).`,
+            explanation:
+              'The widget called the provider inside setAuthTokenProvider and went on at once; the callback ' +
+              `came ${formatDuration(cb.event.elapsedMs)} later, so the widget sent no token (or a stale one).`,
             evidence: [reg.seq, inv.invoke.seq, cb.seq],
             attemptId: attemptId(inv),
           },
@@ -416,7 +473,9 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     severity: 'info',
     name: 'Auth token provider answered',
     meaning: `The provider called back within ${BUDGET_TEXT} with a decodable RS256 JWT that is not expired.`,
-    fix: 'Nothing to fix. Signature validity is checked on the server; verify it here with the public key if chat still fails.',
+    fix:
+      'Nothing to fix. Signature validity is checked on the server; ' +
+      'verify it here with the public key if chat still fails.',
     doc: DOCS.sendAuthToken,
     run: (m) =>
       authInvocations(m).flatMap((inv) => {
@@ -457,12 +516,15 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
           const known = typeof code === 'number' ? LCW_ERROR_CODES[code] : undefined;
           const cause = typeof code === 'number' ? LCW_ERROR_CAUSES[code] : undefined;
           const extra = typeof detail.errorDetail === 'string' ? ` Detail: ${detail.errorDetail}.` : '';
+          const reported = known
+            ? `The widget reports: ${known}.`
+            : 'The code is not in the documented list (1, 2, 3, 4, 7, 8); the event detail is shown in the evidence.';
           return {
             severity: 'error' as const,
             title: known
               ? `lcw:error ${code}: ${known}`
               : `lcw:error${code !== undefined ? ` ${safeText(code, 40)}` : ''} (undocumented)`,
-            explanation: `${known ? `The widget reports: ${known}.` : 'The code is not in the documented list (1, 2, 3, 4, 7, 8); the event detail is shown in the evidence.'}${extra}`,
+            explanation: `${reported}${extra}`,
             ...(cause ? { fix: cause } : {}),
             evidence: [e.seq],
           };

@@ -27,8 +27,11 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'info',
     name: 'Meaning of the botTokenUrl POST status',
     meaning:
-      'Explains the POST of the token to botTokenUrl: 200 signed in (hide the card), 202 or 404 already signed in (hide), anything else or no response: the card should be shown.',
-    fix: "For 200/202/404 call back {show: false}; otherwise {show: true}. If the POST fails, check that the token is the one the bot's OAuth connection expects and that the SAS URL has not expired.",
+      'Explains the POST of the token to botTokenUrl: 200 signed in (hide the card), ' +
+      '202 or 404 already signed in (hide), anything else or no response: the card should be shown.',
+    fix:
+      'For 200/202/404 call back {show: false}; otherwise {show: true}. If the POST fails, ' +
+      "check that the token is the one the bot's OAuth connection expects and that the SAS URL has not expired.",
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) =>
       botInvocations(m).flatMap((inv) =>
@@ -45,7 +48,10 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
           return {
             severity: tokenPostSignedIn(s) ? ('info' as const) : s === null ? ('error' as const) : ('warning' as const),
             title: `Token POST to botTokenUrl answered ${s ?? 'nothing'}: ${meaning}`,
-            explanation: `The bot auth token provider POSTed the token for signInId ${inv.invoke.event.signInId ?? '(none)'}; the token service answered ${s ?? 'nothing'} after ${formatDuration(r.event.elapsedMs)}.`,
+            explanation:
+              'The bot auth token provider POSTed the token for signInId ' +
+              `${inv.invoke.event.signInId ?? '(none)'}; the token service answered ` +
+              `${s ?? 'nothing'} after ${formatDuration(r.event.elapsedMs)}.`,
             evidence: [inv.invoke.seq, r.seq],
             attemptId: attemptId(inv),
           };
@@ -58,8 +64,11 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'error',
     name: 'Bot provider never called the callback',
     meaning:
-      "The bot auth token provider finished without calling callback({show}); the widget then shows the card (or reuses the previous card's decision, in LCW v1).",
-    fix: 'Call callback({show: …}) on every path, including non-200 statuses and exceptions (the docs sample does not).',
+      'The bot auth token provider finished without calling callback({show}); ' +
+      "the widget then shows the card (or reuses the previous card's decision, in LCW v1).",
+    fix:
+      'Call callback({show: …}) on every path, ' +
+      'including non-200 statuses and exceptions (the docs sample does not).',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) =>
       botInvocations(m).flatMap((inv) => {
@@ -70,7 +79,10 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
             severity: 'error' as const,
             title: 'Bot auth token provider never called callback({show})',
             explanation: inv.end
-              ? `The provider ${inv.end.event.outcome === 'returned' ? 'returned' : `promise ${inv.end.event.outcome}`} after ${formatDuration(inv.end.event.elapsedMs)} without calling the callback${postOf(inv) ? ` (its POST was answered ${postOf(inv)!.event.status ?? 'nothing'})` : ''}.`
+              ? 'The provider ' +
+                `${inv.end.event.outcome === 'returned' ? 'returned' : `promise ${inv.end.event.outcome}`} ` +
+                `after ${formatDuration(inv.end.event.elapsedMs)} without calling the ` +
+                `callback${postOf(inv) ? ` (its POST was answered ${postOf(inv)!.event.status ?? 'nothing'})` : ''}.`
               : 'The provider is still running and has not called back.',
             evidence: [inv.invoke.seq, ...(postOf(inv) ? [postOf(inv)!.seq] : []), ...(inv.end ? [inv.end.seq] : [])],
             attemptId: attemptId(inv),
@@ -84,8 +96,11 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'warning',
     name: "Bot callback after the widget's ~2 s window",
     meaning:
-      'callback({show}) came more than 2 s after the widget invoked the provider; LCW 2.0 asks for the decision for about 2 s and then shows the card.',
-    fix: 'Have the token ready before the card arrives (fetch it at page load) so the POST and the callback fit in 2 s, or raise fetchBotAuthConfigRetries / fetchBotAuthConfigRetryInterval in botAuthConfig.',
+      'callback({show}) came more than 2 s after the widget invoked the provider; ' +
+      'LCW 2.0 asks for the decision for about 2 s and then shows the card.',
+    fix:
+      'Have the token ready before the card arrives (fetch it at page load) so the POST and the callback ' +
+      'fit in 2 s, or raise fetchBotAuthConfigRetries / fetchBotAuthConfigRetryInterval in botAuthConfig.',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) =>
       botInvocations(m).flatMap((inv) => {
@@ -96,9 +111,12 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
           ? [
               {
                 severity: 'warning' as const,
-                title: `callback({show: ${safeText(cb.event.show)}}) came after ${formatDuration(cb.event.elapsedMs)}, past the ~2 s window`,
+                title:
+                  `callback({show: ${safeText(cb.event.show)}}) came after ` +
+                  `${formatDuration(cb.event.elapsedMs)}, past the ~2 s window`,
                 explanation:
-                  'The widget had most likely shown the card already: its decision window is about 2 s (3 tries, 1 s apart).',
+                  'The widget had most likely shown the card already: ' +
+                  'its decision window is about 2 s (3 tries, 1 s apart).',
                 evidence: [inv.invoke.seq, cb.seq],
                 attemptId: attemptId(inv),
               },
@@ -112,7 +130,8 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'warning',
     name: 'setBotAuthTokenProvider registered more than once',
     meaning:
-      'setBotAuthTokenProvider was called more than once in a frame; each registration adds a listener, so the provider runs several times per card.',
+      'setBotAuthTokenProvider was called more than once in a frame; ' +
+      'each registration adds a listener, so the provider runs several times per card.',
     fix: 'Register the bot auth token provider once (guard against re-running the setup on lcw:ready).',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) => {
@@ -126,7 +145,10 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
         .map((calls) => ({
           severity: 'warning' as const,
           title: `setBotAuthTokenProvider called ${calls.length} times`,
-          explanation: `Each call registers the provider again (LCW v1 adds a listener per call), so every sign-in card runs it ${calls.length} times: duplicate POSTs, and a later "already signed in" answer can override the first decision.`,
+          explanation:
+            'Each call registers the provider again (LCW v1 adds a listener per call), ' +
+            `so every sign-in card runs it ${calls.length} times: duplicate POSTs, ` +
+            'and a later "already signed in" answer can override the first decision.',
           evidence: calls.map((c) => c.seq),
         }));
     },
@@ -137,7 +159,9 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'warning',
     name: 'signInId handled more than once',
     meaning: 'Several bot provider invocations carried the same signInId (the botTokenUrl state parameter).',
-    fix: 'Track handled signInIds and call back {show: false} at once for one already handled, and register the provider only once.',
+    fix:
+      'Track handled signInIds and call back {show: false} at once ' +
+      'for one already handled, and register the provider only once.',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) => {
       const byId = new Map<string, Invocation[]>();
@@ -147,12 +171,16 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
       }
       return [...byId.entries()]
         .filter(([, invs]) => invs.length > 1)
-        .map(([id, invs]) => ({
-          severity: 'warning' as const,
-          title: `signInId ${id} handled ${invs.length} times`,
-          explanation: `The provider ran ${invs.length} times for the same sign-in card${invs.some((i) => i.requests.length) ? `; POST statuses ${invs.map((i) => postOf(i)?.event.status ?? '—').join(', ')}` : ''}.`,
-          evidence: invs.flatMap((i) => [i.invoke.seq, ...i.requests.map((r) => r.seq)]),
-        }));
+        .map(([id, invs]) => {
+          const statuses = invs.map((i) => postOf(i)?.event.status ?? '—').join(', ');
+          const statusText = invs.some((i) => i.requests.length) ? `; POST statuses ${statuses}` : '';
+          return {
+            severity: 'warning' as const,
+            title: `signInId ${id} handled ${invs.length} times`,
+            explanation: `The provider ran ${invs.length} times for the same sign-in card${statusText}.`,
+            evidence: invs.flatMap((i) => [i.invoke.seq, ...i.requests.map((r) => r.seq)]),
+          };
+        });
     },
   },
   {
@@ -161,8 +189,11 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     severity: 'warning',
     name: 'botTokenUrl without a signInId',
     meaning:
-      'The botTokenUrl handed to the provider has no state parameter (the signInId), so the provider cannot tell cards apart.',
-    fix: 'Check that the bot sends a real OAuthCard whose tokenPostResource.sasUrl carries state=…; the provider should read it with new URL(botTokenUrl).searchParams.get("state").',
+      'The botTokenUrl handed to the provider has no state parameter ' +
+      '(the signInId), so the provider cannot tell cards apart.',
+    fix:
+      'Check that the bot sends a real OAuthCard whose tokenPostResource.sasUrl carries state=…; ' +
+      'the provider should read it with new URL(botTokenUrl).searchParams.get("state").',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) =>
       botInvocations(m)

@@ -57,8 +57,13 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'error',
     name: "Sign-in card shown: no answer within the widget's window",
     meaning:
-      "The widget asked for the page's decision (BotAuthConfigRequest, 3 times, 1 s apart) and got no answer within about 2 s, so it showed the sign-in card (SetBotAuthProviderNotFound), even when the token was posted and the page's callback said {show: false} later.",
-    fix: 'Answer within 2 s: have the token ready before the card arrives (fetch it at page load) so the POST to botTokenUrl and callback({show: false}) fit in the window; or give the widget more time with webChatContainerProps.botAuthConfig (fetchBotAuthConfigRetries, fetchBotAuthConfigRetryInterval).',
+      "The widget asked for the page's decision (BotAuthConfigRequest, 3 times, 1 s apart) and got " +
+      'no answer within about 2 s, so it showed the sign-in card (SetBotAuthProviderNotFound), ' +
+      "even when the token was posted and the page's callback said {show: false} later.",
+    fix:
+      'Answer within 2 s: have the token ready before the card arrives (fetch it at page load) so the POST ' +
+      'to botTokenUrl and callback({show: false}) fit in the window; or give the widget more time with ' +
+      'webChatContainerProps.botAuthConfig (fetchBotAuthConfigRetries, fetchBotAuthConfigRetryInterval).',
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) =>
       ofDecision(m, 'shown-no-answer').map((card): RawFinding => {
@@ -69,13 +74,28 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
         const asked = card.requests.length
           ? `asked ${card.requests.length} time${card.requests.length > 1 ? 's' : ''} (BotAuthConfigRequest) and `
           : '';
+        const signedInText = post?.event.status === 200 ? ' (signed in)' : '';
+        const postText = post ? `; its token POST was answered ${post.event.status ?? 'nothing'}${signedInText}` : '';
+        let callbackText = '; it never called back';
+        if (cb) {
+          const callbackArg = cb.event.show === null ? '…' : `{show: ${safeText(cb.event.show)}}`;
+          callbackText = `; callback(${callbackArg}) came ${after(start, cb)} after the card, too late`;
+        }
         const page = !inv
-          ? "The page's bot auth token provider was never called: none was registered with setBotAuthTokenProvider, or it was registered after the card arrived."
-          : `The page's ${providerLabel(inv)} was invoked ${after(start, inv.invoke)} after the card${post ? `; its token POST was answered ${post.event.status ?? 'nothing'}${post.event.status === 200 ? ' (signed in)' : ''}` : ''}${cb ? `; callback(${cb.event.show === null ? '…' : `{show: ${safeText(cb.event.show)}}`}) came ${after(start, cb)} after the card, too late` : '; it never called back'}.`;
+          ? "The page's bot auth token provider was never called: none was registered " +
+            'with setBotAuthTokenProvider, or it was registered after the card arrived.'
+          : `The page's ${providerLabel(inv)} was invoked ` +
+            `${after(start, inv.invoke)} after the card${postText}${callbackText}.`;
         return {
           severity: 'error',
-          title: `Sign-in card shown: ${cb ? `the page answered after ${after(start, cb)}, past` : 'no answer within'} the widget's ~2 s window`,
-          explanation: `The widget ${asked}gave up after about ${formatDuration(WIDGET_DECISION_WINDOW_MS)}: SetBotAuthProviderNotFound, and the card was shown${card.passed ? '' : ' (its arrival in Web Chat was not seen)'}. ${page}`,
+          title:
+            'Sign-in card shown: ' +
+            `${cb ? `the page answered after ${after(start, cb)}, past` : 'no answer within'} ` +
+            `the widget's ~2 s window`,
+          explanation:
+            `The widget ${asked}gave up after about ${formatDuration(WIDGET_DECISION_WINDOW_MS)}: ` +
+            'SetBotAuthProviderNotFound, and the card was ' +
+            `shown${card.passed ? '' : ' (its arrival in Web Chat was not seen)'}. ${page}`,
           evidence: seqsOf(start, ...card.requests, card.decisionEntry, card.passed, inv?.invoke, post, cb),
           attemptId: widgetAttemptId(card),
         };
@@ -87,19 +107,28 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'error',
     name: 'Sign-in card without tokenPostResource.sasUrl',
     meaning:
-      "The card had no tokenPostResource.sasUrl; the widget asked token.botframework.com's gettesturl for one, got none (offline, firewall or CSP), and showed the card without calling the page's bot auth token provider (BotAuthActivityEmptySasUrl).",
-    fix: "Have the bot send an OAuthCard with tokenPostResource.sasUrl (the Bot Framework token service adds it for SSO-capable connections; check the bot's OAuth connection and Bot Framework SDK version), and, for the fallback, let the page reach https://token.botframework.com (CSP connect-src, proxies).",
+      "The card had no tokenPostResource.sasUrl; the widget asked token.botframework.com's " +
+      'gettesturl for one, got none (offline, firewall or CSP), and showed the card ' +
+      "without calling the page's bot auth token provider (BotAuthActivityEmptySasUrl).",
+    fix:
+      'Have the bot send an OAuthCard with tokenPostResource.sasUrl (the Bot Framework token service adds ' +
+      "it for SSO-capable connections; check the bot's OAuth connection and Bot Framework SDK version), " +
+      'and, for the fallback, let the page reach https://token.botframework.com (CSP connect-src, proxies).',
     doc: WIDGET_SIGN_IN_SOURCE,
     run: (m) =>
       ofDecision(m, 'shown-no-sas-url').map((card): RawFinding => {
         const r = card.getTestUrl;
         const fallback = r
-          ? `It asked ${r.event.url.replace(/\?.*$/, '')} for one, which ${r.event.status === null ? `failed (${r.event.error ?? 'network error'})` : `answered ${r.event.status}`}.`
+          ? `It asked ${r.event.url.replace(/\?.*$/, '')} for one, which ` +
+            (r.event.status === null ? `failed (${r.event.error ?? 'network error'})` : `answered ${r.event.status}`) +
+            '.'
           : 'Its request to token.botframework.com/api/sas/gettesturl was not seen.';
         return {
           severity: 'error',
           title: 'Sign-in card shown: it had no tokenPostResource.sasUrl',
-          explanation: `${fallback} With no sasUrl the widget shows the card and never calls the page's bot auth token provider (telemetry BotAuthActivityEmptySasUrl).`,
+          explanation:
+            `${fallback} With no sasUrl the widget shows the card and never calls the ` +
+            `page's bot auth token provider (telemetry BotAuthActivityEmptySasUrl).`,
           evidence: seqsOf(cardStart(card), r, card.decisionEntry, card.passed),
           attemptId: widgetAttemptId(card),
         };
@@ -111,8 +140,13 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'error',
     name: 'Sign-in URL the widget cannot read',
     meaning:
-      "The card's first button does not hold a URL of the form …botframework.com/api/oauth/signin?signin=…, so the widget found no signInId, showed the card and never called the page's bot auth token provider (BotAuthActivityUndefinedSignInId).",
-    fix: "Send the sign-in link the Bot Framework token service generated, unchanged, as the card's first button (no custom domain, proxy or shortened link); a custom sign-in URL needs a widget that reads it (microsoft/omnichannel-chat-widget PR 346).",
+      "The card's first button does not hold a URL of the form …botframework.com/api/oauth/signin?signin=…, " +
+      'so the widget found no signInId, showed the card and never called the ' +
+      "page's bot auth token provider (BotAuthActivityUndefinedSignInId).",
+    fix:
+      'Send the sign-in link the Bot Framework token service generated, unchanged, ' +
+      "as the card's first button (no custom domain, proxy or shortened link); " +
+      'a custom sign-in URL needs a widget that reads it (microsoft/omnichannel-chat-widget PR 346).',
     doc: WIDGET_SIGN_IN_SOURCE,
     run: (m) =>
       ofDecision(m, 'shown-bad-sign-in-url').map((card): RawFinding => {
@@ -120,7 +154,11 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
         return {
           severity: 'error',
           title: 'Sign-in card shown: the widget could not read a signInId from its sign-in URL',
-          explanation: `${url ? `The first button's value is ${url.length > 120 ? `${url.slice(0, 120)}…` : url}. ` : ''}The widget reads the signInId with /[\\S]+.botframework.com\\/api\\/oauth\\/signin\\?signin=([\\S]+)/; no match means no SSO: the card is shown and the page's provider is not called.`,
+          explanation:
+            `${url ? `The first button's value is ${url.length > 120 ? `${url.slice(0, 120)}…` : url}. ` : ''}The ` +
+            'widget reads the signInId with ' +
+            `/[\\S]+.botframework.com\\/api\\/oauth\\/signin\\?signin=([\\S]+)/; no match means no SSO: the ` +
+            `card is shown and the page's provider is not called.`,
           evidence: seqsOf(cardStart(card), card.decisionEntry, card.passed),
           attemptId: widgetAttemptId(card),
         };
@@ -132,8 +170,12 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'warning',
     name: 'Sign-in card dropped as already seen',
     meaning:
-      'A sign-in card arrived and the widget did nothing more with it: BotAuthActivitySubscriber silently drops a card whose signInId it has already handled on this page (no event, no provider call, no card).',
-    fix: "Don't send the same OAuthCard (same signInId) twice: a bot that re-prompts or replays its last card on reconnect should start a new prompt. Old cards processed again after a reload are a known widget issue (microsoft/omnichannel-chat-widget PR 533).",
+      'A sign-in card arrived and the widget did nothing more with it: BotAuthActivitySubscriber silently ' +
+      'drops a card whose signInId it has already handled on this page (no event, no provider call, no card).',
+    fix:
+      "Don't send the same OAuthCard (same signInId) twice: a bot that re-prompts or replays " +
+      'its last card on reconnect should start a new prompt. Old cards processed again ' +
+      'after a reload are a known widget issue (microsoft/omnichannel-chat-widget PR 533).',
     doc: WIDGET_SIGN_IN_SOURCE,
     run: (m) =>
       ofDecision(m, 'dropped-seen').map((card): RawFinding => {
@@ -145,10 +187,18 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
             c.decision !== 'dropped-seen',
         );
         const previous = earlier.at(-1);
+        const previousText = previous
+          ? `${after(cardStart(previous), cardStart(card))} after an earlier card` +
+            (previous.signInId ? ` (signInId ${previous.signInId})` : '') +
+            ' '
+          : '';
         return {
           severity: 'warning',
           title: 'A sign-in card was dropped: the widget had already seen its signInId',
-          explanation: `The widget held the card back ${previous ? `${after(cardStart(previous), cardStart(card))} after an earlier card${previous.signInId ? ` (signInId ${previous.signInId})` : ''} ` : ''}and then neither asked for a sasUrl, nor broadcast SignInCardReceived, nor decided: that is what it does with a signInId it has already handled. The card is not shown and the page's bot auth token provider is not called.`,
+          explanation:
+            `The widget held the card back ${previousText}and then neither asked for a sasUrl, ` +
+            'nor broadcast SignInCardReceived, nor decided: that is what it does with a signInId it has ' +
+            `already handled. The card is not shown and the page's bot auth token provider is not called.`,
           evidence: seqsOf(...(previous ? [cardStart(previous)] : []), cardStart(card)),
           attemptId: widgetAttemptId(card),
         };
@@ -160,7 +210,9 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'error',
     name: 'Configured auth client function missing',
     meaning:
-      "The widget's configuration (livechatconnector config, LiveChatConfigAuthSettings.msdyn_javascriptclientfunction) names a page function for the customer's JWT, and the page has no function at that name; the widget raises lcw:error 8.",
+      "The widget's configuration (livechatconnector config, " +
+      'LiveChatConfigAuthSettings.msdyn_javascriptclientfunction) names a page function for the ' +
+      "customer's JWT, and the page has no function at that name; the widget raises lcw:error 8.",
     fix: LCW_ERROR_CAUSES[8]!,
     doc: DOCS.chatAuthSettings,
     run: (m) => {
@@ -179,10 +231,18 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
               e.seq > x.seq &&
               safeText(e.event.detail ?? '', 10_000).includes('"errorCode":8'),
           );
+          const missing = x.event.state === 'missing';
+          const error8Text = error8 ? ', and the widget raised lcw:error 8' : '';
           return {
             severity: 'error',
-            title: `The configured auth client function ${x.event.name} ${x.event.state === 'missing' ? 'does not exist on the page' : 'is not a function'}`,
-            explanation: `The widget's configuration names ${x.event.name} as the function that returns the customer's JWT; on this page window.${x.event.name} ${x.event.state === 'missing' ? 'is undefined' : 'is not a function'}${error8 ? ', and the widget raised lcw:error 8' : ''}. Without it there is no authenticated chat.`,
+            title:
+              `The configured auth client function ${x.event.name} ` +
+              (missing ? 'does not exist on the page' : 'is not a function'),
+            explanation:
+              `The widget's configuration names ${x.event.name} as the function ` +
+              `that returns the customer's JWT; on this page window.${x.event.name} ` +
+              `${missing ? 'is undefined' : 'is not a function'}${error8Text}. ` +
+              'Without it there is no authenticated chat.',
             evidence: seqsOf(config, x, error8),
           };
         });
@@ -194,8 +254,13 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     severity: 'error',
     name: 'livechatconnector answered 401',
     meaning:
-      "An authenticated livechatconnector call (conversation, sessioninit, getchattoken, sessionclose, …) was answered 401: the service rejected the customer's JWT it carried in AuthenticatedUserToken (expired, wrong signature or issuer, or missing).",
-    fix: "Check the token sent: not expired when the call is made (long chats outlive short tokens: the widget asks the auth function again only once exp has passed), signed with the key the chat authentication settings' public key URL serves, with the claims they require (sub, iss, exp).",
+      'An authenticated livechatconnector call (conversation, sessioninit, getchattoken, ' +
+      "sessionclose, …) was answered 401: the service rejected the customer's JWT it " +
+      'carried in AuthenticatedUserToken (expired, wrong signature or issuer, or missing).',
+    fix:
+      'Check the token sent: not expired when the call is made (long chats outlive short tokens: ' +
+      'the widget asks the auth function again only once exp has passed), signed with the key the chat ' +
+      "authentication settings' public key URL serves, with the claims they require (sub, iss, exp).",
     doc: DOCS.chatAuthSettings,
     run: (m) =>
       m.connector
@@ -218,13 +283,20 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
                 : exp?.epochMs != null
                   ? `still valid for ${formatDuration(exp.epochMs - x.event.at)}`
                   : 'without exp';
-              about = `Its AuthenticatedUserToken is a JWT (alg ${algText(view.header.alg)}, sub ${claimText(view.payload.sub)}) ${validity}${expired ? '' : ': the service rejected it for another reason (signature, issuer, claims)'}.`;
+              const otherReason = expired
+                ? ''
+                : ': the service rejected it for another reason (signature, issuer, claims)';
+              about =
+                `Its AuthenticatedUserToken is a JWT (alg ${algText(view.header.alg)}, ` +
+                `sub ${claimText(view.payload.sub)}) ${validity}${otherReason}.`;
             }
           }
           return {
             severity: 'error',
             title: `livechatconnector ${op || x.event.endpoint} answered 401: the customer's token was rejected`,
-            explanation: `${x.event.method} …/livechatconnector/${x.event.endpoint} → 401 after ${formatDuration(x.event.elapsedMs)}. ${about}`,
+            explanation:
+              `${x.event.method} …/livechatconnector/${x.event.endpoint} ` +
+              `→ 401 after ${formatDuration(x.event.elapsedMs)}. ${about}`,
             evidence: [x.seq],
           };
         }),
@@ -236,8 +308,12 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
     symptom: true,
     name: 'Page error while loading chat code',
     meaning:
-      'The page raised uncaught errors, unhandled rejections or failed script loads, and no chat ever got under way in that frame (no SDK, no lcw:ready, no widget activity): the likely reason the chat never loaded.',
-    fix: 'Open the script named in the error. A chat bundle that stops at load time is often a global it feature-detects (window.Microsoft, window.WebChat, window.Observable) that another script defined badly, a blocked CDN or a Content Security Policy.',
+      'The page raised uncaught errors, unhandled rejections or failed script loads, and no chat ever got under ' +
+      'way in that frame (no SDK, no lcw:ready, no widget activity): the likely reason the chat never loaded.',
+    fix:
+      'Open the script named in the error. A chat bundle that stops at load time ' +
+      'is often a global it feature-detects (window.Microsoft, window.WebChat, ' +
+      'window.Observable) that another script defined badly, a blocked CDN or a Content Security Policy.',
     doc: DOCS.errorCodes,
     run: (m) => {
       const errors = m.ofKind('page.error');
@@ -251,11 +327,17 @@ export const OMNICHANNEL_WIDGET_CHECKS: Check[] = [
         const what =
           e.errorType === 'resource'
             ? `${e.source ?? 'a script'} failed to load`
-            : `${e.errorType === 'unhandledrejection' ? 'an unhandled rejection' : 'an uncaught error'}: ${e.name ? `${e.name}: ` : ''}${e.message}`;
+            : `${e.errorType === 'unhandledrejection' ? 'an unhandled rejection' : 'an uncaught error'}: ` +
+              `${e.name ? `${e.name}: ` : ''}${e.message}`;
+        const columnText = e.column !== undefined ? `:${e.column}` : '';
+        const positionText = e.line !== undefined ? `:${e.line}${columnText}` : '';
+        const raisedText = e.errorType !== 'resource' && e.source ? `Raised in ${e.source}${positionText}. ` : '';
+        const countText = inFrame.length > 1 ? `; ${inFrame.length} page errors in all` : '';
+        const scope = frameId === 0 ? 'page' : 'frame';
         return {
           severity: 'error',
           title: `Chat never started: ${what.length > 140 ? `${what.slice(0, 140)}…` : what}`,
-          explanation: `${e.errorType !== 'resource' && e.source ? `Raised in ${e.source}${e.line !== undefined ? `:${e.line}${e.column !== undefined ? `:${e.column}` : ''}` : ''}. ` : ''}No live chat activity followed in this ${frameId === 0 ? 'page' : 'frame'}${inFrame.length > 1 ? `; ${inFrame.length} page errors in all` : ''}.`,
+          explanation: `${raisedText}No live chat activity followed in this ${scope}${countText}.`,
           evidence: inFrame.slice(0, 10).map((x) => x.seq),
         };
       });

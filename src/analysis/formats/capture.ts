@@ -32,7 +32,10 @@ export interface CaptureFile {
   entries: LogEntry[];
 }
 
-/** What {@link parseCaptureFile} knows about a file besides its entries. Fields the file got wrong are absent (with a warning). */
+/**
+ * What {@link parseCaptureFile} knows about a file besides its entries. Fields the file got wrong are absent (with a
+ * warning).
+ */
 export interface CaptureMeta {
   version: number;
   /** ISO 8601. */
@@ -151,12 +154,14 @@ function readEnvelope(json: unknown): { record: Record<string, unknown>; version
   const version = record.version;
   if (!v.is(v.pipe(v.number(), v.integer(), v.minValue(1)), version)) {
     throw new Error(
-      `This capture has no valid "version" (found ${version === undefined ? 'nothing' : safeText(version, 80)}); the file may be damaged. Export the capture again.`,
+      `This capture has no valid "version" (found ${version === undefined ? 'nothing' : safeText(version, 80)}); ` +
+        'the file may be damaged. Export the capture again.',
     );
   }
   if (version > CAPTURE_VERSION) {
     throw new Error(
-      `This capture was exported by a newer version (v${version}) of the capture format; this extension reads up to v${CAPTURE_VERSION}. Update Chat SSO Inspector to open it.`,
+      `This capture was exported by a newer version (v${version}) of the capture format; ` +
+        `this extension reads up to v${CAPTURE_VERSION}. Update Chat SSO Inspector to open it.`,
     );
   }
   if (!Array.isArray(record.entries))
@@ -244,11 +249,13 @@ export function parseCaptureFile(json: unknown): { entries: LogEntry[]; meta: Ca
   }
   if (invalid)
     warnings.push(
-      `${plural(invalid, 'entry was', 'entries were')} not valid and ${invalid === 1 ? 'was' : 'were'} skipped (first: ${firstReason}).`,
+      `${plural(invalid, 'entry was', 'entries were')} not valid and ` +
+        `${invalid === 1 ? 'was' : 'were'} skipped (first: ${firstReason}).`,
     );
   if (repeated)
     warnings.push(
-      `${plural(repeated, 'entry repeats', 'entries repeat')} a seq already used and ${repeated === 1 ? 'was' : 'were'} skipped.`,
+      `${plural(repeated, 'entry repeats', 'entries repeat')} a seq ` +
+        `already used and ${repeated === 1 ? 'was' : 'were'} skipped.`,
     );
   if (entries.some((e, i) => i > 0 && e.seq < entries[i - 1]!.seq)) {
     entries.sort((a, b) => a.seq - b.seq);

@@ -84,7 +84,10 @@ function isJoseHeader(segment: string): boolean {
   return header !== undefined && Object.hasOwn(header, 'alg');
 }
 
-/** True for a value this module (or the hook, which cuts Direct Line's `t=` to `…`) already produced, so that redacting twice changes nothing. */
+/**
+ * True for a value this module (or the hook, which cuts Direct Line's `t=` to `…`) already produced, so that redacting
+ * twice changes nothing.
+ */
 const isMasked = (value: string) =>
   value.startsWith(MASK) || value.startsWith(REMOVED) || value === '…' || /^%E2%80%(A6|A2)/i.test(value);
 
@@ -114,7 +117,10 @@ interface Edit {
 
 const removedMarker = (token: string) => `${REMOVED} ${token.length} chars, fnv1a ${fingerprint(token)}]`;
 
-/** The replacements for the tokens: hidden parts ('mask') or whole tokens ('remove'), sorted and merged where tokens overlap. */
+/**
+ * The replacements for the tokens: hidden parts ('mask') or whole tokens ('remove'), sorted and merged where tokens
+ * overlap.
+ */
 function tokenEdits(text: string, tokens: readonly JoseToken[], profile: Exclude<RedactionProfile, 'none'>): Edit[] {
   const edits: Edit[] = [];
   for (const token of tokens) {

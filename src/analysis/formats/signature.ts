@@ -19,7 +19,10 @@ import {
 } from 'jose';
 import { errorMessage, safeText } from '../model/format';
 
-/** Where the verifying key came from: a PEM (SPKI), an X.509 certificate's key, a JWK, a JWKS member, or an Omnichannel array entry. */
+/**
+ * Where the verifying key came from: a PEM (SPKI), an X.509 certificate's key, a JWK, a JWKS member, or an Omnichannel
+ * array entry.
+ */
 export type KeySource = 'pem' | 'x509' | 'jwk' | 'jwks' | 'omnichannel-array';
 
 /**
@@ -42,11 +45,16 @@ export type SignatureVerdict =
     }
   | { status: 'error'; reason: 'bad-key' | 'bad-token' | 'unsupported-alg'; message: string };
 
-/** The key text format recognised by {@link describeKeyInput} (PEM labels per https://www.rfc-editor.org/rfc/rfc7468). */
+/**
+ * The key text format recognised by {@link describeKeyInput} (PEM labels per https://www.rfc-editor.org/rfc/rfc7468).
+ */
 export type KeyInputFormat =
   'empty' | 'spki-pem' | 'x509-pem' | 'pkcs1-pem' | 'private-key' | 'jwk' | 'jwks' | 'omnichannel-array' | 'unknown';
 
-/** What the pasted key text is. `label`: short name, e.g. "JWKS with 2 keys (kids 'a', 'b')"; `problem` (when not `usable`): why, as a sentence. */
+/**
+ * What the pasted key text is. `label`: short name, e.g. "JWKS with 2 keys (kids 'a', 'b')"; `problem` (when not
+ * `usable`): why, as a sentence.
+ */
 export interface KeyInputDescription {
   format: KeyInputFormat;
   usable: boolean;
@@ -54,7 +62,10 @@ export interface KeyInputDescription {
   problem?: string;
 }
 
-/** Key type each supported `alg` needs (RFC 7518 §3.1; RFC 8037 for EdDSA). Ours, to name mismatches in the user's terms. */
+/**
+ * Key type each supported `alg` needs (RFC 7518 §3.1; RFC 8037 for EdDSA). Ours, to name mismatches in the user's
+ * terms.
+ */
 const ALGS: Record<string, { kty: 'RSA' | 'EC' | 'OKP' | 'oct'; crv?: string }> = {
   RS256: { kty: 'RSA' },
   RS384: { kty: 'RSA' },
@@ -76,8 +87,8 @@ const TIME_NOTE =
   'Only the signature was checked (RFC 7515), not exp, nbf or iat; the time claims are shown separately.';
 const OCT_HINT = 'paste the shared secret as an oct JWK: {"kty":"oct","k":"<the secret in base64url>"}';
 const PKCS1_HELP =
-  'This is a PKCS#1 RSA public key ("BEGIN RSA PUBLIC KEY"); only SPKI public keys ("BEGIN PUBLIC KEY") can be imported here. ' +
-  'Convert it with: openssl rsa -RSAPublicKey_in -in key.pem -pubout -out spki.pem';
+  'This is a PKCS#1 RSA public key ("BEGIN RSA PUBLIC KEY"); only SPKI public keys ("BEGIN PUBLIC KEY") ' +
+  'can be imported here. Convert it with: openssl rsa -RSAPublicKey_in -in key.pem -pubout -out spki.pem';
 
 /** The key type and size of a key, as far as we know it. */
 interface KeyShape {
@@ -170,7 +181,10 @@ function pemCandidate(name: string, pem: string, x509: boolean): Candidate {
   };
 }
 
-/** A JWK as a candidate. In a JWKS, asymmetric keys go through `createLocalJWKSet` so jose applies its RFC 7517 matching rules. */
+/**
+ * A JWK as a candidate. In a JWKS, asymmetric keys go through `createLocalJWKSet` so jose applies its RFC 7517 matching
+ * rules.
+ */
 function jwkCandidate(name: string, jwk: unknown, inSet: boolean): Candidate {
   const kid = isObject(jwk) && typeof jwk.kid === 'string' ? jwk.kid : undefined;
   return {
@@ -252,7 +266,8 @@ function parsePem(text: string, notes: string[], name?: string): ParsedKeys {
   return none(
     'unknown',
     `PEM block ${label}`,
-    `A PEM block labelled ${q(label)} is not a public key or a certificate; paste a "BEGIN PUBLIC KEY" or "BEGIN CERTIFICATE" block.`,
+    `A PEM block labelled ${q(label)} is not a public key or a certificate; ` +
+      'paste a "BEGIN PUBLIC KEY" or "BEGIN CERTIFICATE" block.',
   );
 }
 
@@ -276,7 +291,9 @@ function parseOmnichannel(entries: unknown[], notes: string[]): ParsedKeys {
   const candidates = entries.map((entry, i): Candidate => {
     const e = isObject(entry) ? entry : {};
     const kid = typeof e.kid === 'string' ? e.kid : undefined;
-    const name = `the Omnichannel entry ${kid ? `with kid ${q(kid)}` : `#${i + 1} (no kid)`}${e.expiry !== undefined ? ` (expiry ${q(e.expiry)})` : ''}`;
+    const name =
+      'the Omnichannel entry ' +
+      `${kid ? `with kid ${q(kid)}` : `#${i + 1} (no kid)`}${e.expiry !== undefined ? ` (expiry ${q(e.expiry)})` : ''}`;
     const raw = typeof e.publicKey === 'string' ? e.publicKey : '';
     const pemText = raw.includes('-----BEGIN') ? raw : base64Pem(raw);
     const inner = pemText ? parsePem(pemText, [], name) : undefined;
@@ -290,7 +307,9 @@ function parseOmnichannel(entries: unknown[], notes: string[]): ParsedKeys {
     };
   });
   const kids = candidates.map((c) => c.kid).filter((k) => k !== undefined);
-  const label = `Omnichannel key array with ${entries.length} ${entries.length === 1 ? 'entry' : 'entries'}${kids.length ? ` (kids ${kids.map(q).join(', ')})` : ''}`;
+  const label =
+    `Omnichannel key array with ${entries.length} ` +
+    `${entries.length === 1 ? 'entry' : 'entries'}${kids.length ? ` (kids ${kids.map(q).join(', ')})` : ''}`;
   return { format: 'omnichannel-array', label, source: 'omnichannel-array', candidates, notes };
 }
 
@@ -301,7 +320,9 @@ function parseJwks(keys: unknown[], notes: string[]): ParsedKeys {
     jwkCandidate(`the JWKS key ${kidOf(k) !== undefined ? `with kid ${q(kidOf(k))}` : `#${i + 1} (no kid)`}`, k, true),
   );
   const kids = keys.map(kidOf).filter((k) => k !== undefined);
-  const label = `JWKS with ${keys.length} ${keys.length === 1 ? 'key' : 'keys'}${kids.length ? ` (kids ${kids.map(q).join(', ')})` : ''}`;
+  const label =
+    `JWKS with ${keys.length} ` +
+    `${keys.length === 1 ? 'key' : 'keys'}${kids.length ? ` (kids ${kids.map(q).join(', ')})` : ''}`;
   if (!keys.length)
     return { format: 'jwks', label, candidates, notes, problem: 'The JWKS has no keys ("keys" is an empty array).' };
   return { format: 'jwks', label, source: 'jwks', candidates, notes };
@@ -346,7 +367,8 @@ function parseJson(value: unknown, notes: string[]): ParsedKeys {
   if ('publicKey' in value) return parseOmnichannel([value], notes);
   const members = Object.keys(value).slice(0, 8).map(q).join(', ');
   return none(
-    `${NOT_RECOGNISED} it is a JSON object with neither "kty" (JWK), "keys" (JWKS) nor "publicKey" (Omnichannel); its members are ${members || 'none'}.`,
+    `${NOT_RECOGNISED} it is a JSON object with neither "kty" (JWK), ` +
+      `"keys" (JWKS) nor "publicKey" (Omnichannel); its members are ${members || 'none'}.`,
   );
 }
 
@@ -409,7 +431,8 @@ function selectCandidates(p: ParsedKeys, kid: string | undefined): Candidate[] |
     const own = all[0]?.kid;
     if (kid !== undefined && own !== undefined && own !== kid) {
       p.notes.push(
-        `The token's kid ${q(kid)} differs from the key's kid ${q(own)}; the key was tried anyway because it is the only one.`,
+        `The token's kid ${q(kid)} differs from the key's kid ${q(own)}; ` +
+          'the key was tried anyway because it is the only one.',
       );
     }
     return all;
@@ -421,7 +444,8 @@ function selectCandidates(p: ParsedKeys, kid: string | undefined): Candidate[] |
   if (p.source === 'omnichannel-array' && all.length === 1) {
     const own = all[0]!.kid;
     p.notes.push(
-      `The token's kid ${q(kid)} does not match the only entry, which ${own !== undefined ? `has kid ${q(own)}` : 'has no kid'}; it was tried anyway.`,
+      `The token's kid ${q(kid)} does not match the only entry, ` +
+        `which ${own !== undefined ? `has kid ${q(own)}` : 'has no kid'}; it was tried anyway.`,
     );
     return all;
   }
@@ -430,7 +454,10 @@ function selectCandidates(p: ParsedKeys, kid: string | undefined): Candidate[] |
   const has = kids.length
     ? `${set} has kids ${kids.map(q).join(', ')}`
     : `none of the ${all.length} keys in ${set} has a kid`;
-  return `No key in ${set} has kid ${q(kid)}; ${has}. Paste the keys your token service currently publishes, or check the kid it puts in the token header.`;
+  return (
+    `No key in ${set} has kid ${q(kid)}; ${has}. Paste the keys your token ` +
+    'service currently publishes, or check the kid it puts in the token header.'
+  );
 }
 
 type KeyCheck = 'verified' | 'mismatch' | { badToken: string } | { wrongType: string } | { bad: string };
@@ -495,7 +522,9 @@ async function verify(jws: string, keyText: string): Promise<SignatureVerdict> {
     reason: 'unsigned',
     alg,
     ...(kid !== undefined ? { kid } : {}),
-    message: `${why} Anyone could have written it, so services must reject it; have your token service sign it (Omnichannel expects RS256).`,
+    message:
+      `${why} Anyone could have written it, so services must reject it; ` +
+      'have your token service sign it (Omnichannel expects RS256).',
   });
   if (alg.toLowerCase() === 'none')
     return unsigned(`The token header says alg ${q(alg)}: this is an unsecured JWT (RFC 7519 §6) with no signature.`);
@@ -505,7 +534,9 @@ async function verify(jws: string, keyText: string): Promise<SignatureVerdict> {
     return {
       status: 'error',
       reason: 'unsupported-alg',
-      message: `The token header says alg ${q(alg)}, which this check does not support. Supported: ${Object.keys(ALGS).join(', ')}.`,
+      message:
+        `The token header says alg ${q(alg)}, which this check does ` +
+        `not support. Supported: ${Object.keys(ALGS).join(', ')}.`,
     };
   }
 
@@ -552,7 +583,9 @@ async function verify(jws: string, keyText: string): Promise<SignatureVerdict> {
   return explainFailure(alg, base, mismatched, wrongType, bad, parsed.notes);
 }
 
-/** Turns the failed attempts into one verdict: a signature mismatch outranks a wrong key type, which outranks a bad key. */
+/**
+ * Turns the failed attempts into one verdict: a signature mismatch outranks a wrong key type, which outranks a bad key.
+ */
 function explainFailure(
   alg: string,
   base: { alg: string; kid?: string; keySource: KeySource },
@@ -566,7 +599,8 @@ function explainFailure(
     const one = mismatched.length === 1 ? mismatched[0]! : undefined;
     const what = one
       ? `The signature does not match ${one.name} (${shapeText(one.shape)}).`
-      : `None of the ${mismatched.length} keys tried (${mismatched.map((m) => strip(m.name)).join('; ')}) matches the signature.`;
+      : `None of the ${mismatched.length} keys tried ` +
+        `(${mismatched.map((m) => strip(m.name)).join('; ')}) matches the signature.`;
     const others = wrongType.length + bad.length;
     const rest = others ? ` ${others} other ${others === 1 ? 'key' : 'keys'} could not be used for ${alg}.` : '';
     return {
@@ -575,7 +609,8 @@ function explainFailure(
       ...base,
       ...(one ? { keyDescription: `${strip(one.name)}, ${shapeText(one.shape)}` } : {}),
       message: finish(
-        `${what} The token was signed with a different private key, or changed after signing; check that this public key belongs to the private key your token service signs with.${rest}`,
+        `${what} The token was signed with a different private key, or changed after signing; ` +
+          `check that this public key belongs to the private key your token service signs with.${rest}`,
       ),
     };
   }
@@ -585,12 +620,15 @@ function explainFailure(
     const one = wrongType.length === 1 ? wrongType[0]! : undefined;
     let what: string;
     if (!one)
-      what = `None of the ${wrongType.length} keys fits ${alg}, which needs ${expectedText(alg)}: ${wrongType.map(each).join('; ')}.`;
+      what =
+        `None of the ${wrongType.length} keys fits ${alg}, ` +
+        `which needs ${expectedText(alg)}: ${wrongType.map(each).join('; ')}.`;
     else if (one.why) what = `${cap(each(one))}, so it cannot verify this ${alg} token.`;
     else what = `${cap(each(one))}, but the token header says ${alg}, which needs ${expectedText(alg)}.`;
     const secretHint =
       ALGS[alg]!.kty === 'oct'
-        ? ' If this token should be signed with a public-key algorithm such as RS256, an HS* header is a sign of forgery (algorithm confusion).'
+        ? ' If this token should be signed with a public-key algorithm such as RS256, ' +
+          'an HS* header is a sign of forgery (algorithm confusion).'
         : '';
     return {
       status: 'invalid',
@@ -598,7 +636,8 @@ function explainFailure(
       ...base,
       ...(one?.shape ? { keyDescription: `${strip(one.name)}, ${shapeText(one.shape)}` } : {}),
       message: finish(
-        `${what} Paste the key that matches the token's algorithm, or check which algorithm your token service signs with.${secretHint}`,
+        `${what} Paste the key that matches the token's algorithm, ` +
+          `or check which algorithm your token service signs with.${secretHint}`,
       ),
     };
   }

@@ -71,7 +71,9 @@ export interface SecretValue {
 }
 
 export interface Scan {
-  /** In order of their start; two may overlap when the text is ambiguous (a header that is also another token's part). */
+  /**
+   * In order of their start; two may overlap when the text is ambiguous (a header that is also another token's part).
+   */
   tokens: JoseToken[];
   /** In order of their start. A value may hold or overlap another (a key inside an unquoted value) or a token. */
   secrets: SecretValue[];
@@ -156,7 +158,9 @@ class Chars {
     const codes = new Uint16Array(n);
     const starts = new Int32Array(n + 1);
     const levels = new Uint8Array(n);
-    /** Is the hex digit pair ending at raw index q an `e` before `y`/`w` (an escape that may be a token's first letter)? */
+    /**
+     * Is the hex digit pair ending at raw index q an `e` before `y`/`w` (an escape that may be a token's first letter)?
+     */
     const tokenAhead = (q: number) =>
       text.charCodeAt(q) === 101 && (text.charCodeAt(q + 1) === 121 || text.charCodeAt(q + 1) === 119);
     let ambiguous = 0;
@@ -587,7 +591,10 @@ function quoteAt(ch: Chars, p: number): 0 | 1 | 2 | 3 {
 }
 const quoteLength = (q: number) => (q === 3 ? 2 : q === 0 ? 0 : 1);
 
-/** After an authorization key: the start of the credential when the value starts with a scheme (`Bearer `, `Basic `), else p. */
+/**
+ * After an authorization key: the start of the credential when the value starts with a scheme (`Bearer `, `Basic `),
+ * else p.
+ */
 function afterScheme(ch: Chars, p: number, end: number): number {
   let q = p;
   while (q < end && (ch.code(q) | 32) >= 97 && (ch.code(q) | 32) <= 122) q++;

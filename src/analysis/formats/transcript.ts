@@ -1,7 +1,7 @@
 /**
  * The captured Web Chat conversation as a Bot Framework Emulator `.transcript` file: a JSON array
- * of activities (https://learn.microsoft.com/azure/bot-service/bot-builder-debug-transcript), in the
- * activity shape of https://github.com/microsoft/botframework-sdk/blob/main/specs/botframework-activity/botframework-activity.md.
+ * of activities (https://learn.microsoft.com/azure/bot-service/bot-builder-debug-transcript), in the activity shape of
+ * https://github.com/microsoft/botframework-sdk/blob/main/specs/botframework-activity/botframework-activity.md.
  * Built from a redacted copy of the log, so tokens in it follow the chosen profile.
  */
 import type { ActivitySummary, LogEntry, Summary } from '../../shared/events';

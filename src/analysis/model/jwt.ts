@@ -96,7 +96,8 @@ function decodeUncached(token: unknown, captureAtMs: number): JwtView {
     return {
       ok: false,
       reason: 'segments',
-      message: `A JWS has 3 dot-separated segments (header.payload.signature); this token has ${segments.length}.${hint}`,
+      message:
+        'A JWS has 3 dot-separated segments (header.payload.signature); ' + `this token has ${segments.length}.${hint}`,
     };
   }
   const decoded: Record<string, unknown>[] = [];

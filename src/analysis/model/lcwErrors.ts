@@ -26,7 +26,10 @@ export function lcwErrorCode(detail: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
-/** How sentences name an lcw:error: "lcw:error 4 (Auth token provider provided invalid token)", "lcw:error 9", "lcw:error". */
+/**
+ * How sentences name an lcw:error: "lcw:error 4 (Auth token provider provided invalid token)", "lcw:error 9",
+ * "lcw:error".
+ */
 export function lcwErrorName(code: number | undefined): string {
   if (code === undefined) return 'lcw:error';
   const meaning = LCW_ERROR_CODES[code];
@@ -35,10 +38,20 @@ export function lcwErrorName(code: number | undefined): string {
 
 /** Usual causes of the documented lcw:error codes, and what to do. */
 export const LCW_ERROR_CAUSES: Readonly<Record<number, string>> = {
-  1: 'The function given to setContextProvider threw. Fix the context provider (it runs when the chat starts); for authenticated chat pass context in lwicontexts instead.',
+  1:
+    'The function given to setContextProvider threw. Fix the context provider (it runs ' +
+    'when the chat starts); for authenticated chat pass context in lwicontexts instead.',
   2: 'The auth token provider threw. Catch errors inside it and call back deliberately.',
-  3: `The auth token provider gave no token: it called back with nothing (or an empty string), or not within the widget's wait. Make it call back with the JWT within ${BUDGET_TEXT}.`,
-  4: 'The token was rejected: not a JWT, expired, not RS256, or its signature does not match the public key URL of the chat authentication settings.',
-  7: 'The widget scripts failed to load (for example browser storage disabled, or a blocked CDN). Check errorDetail and the network panel.',
-  8: 'The JavaScript client function named in the chat authentication settings does not exist on the page. Define it on window (dotted names are resolved from window) before the chat starts.',
+  3:
+    'The auth token provider gave no token: it called back with nothing (or an empty string), ' +
+    `or not within the widget's wait. Make it call back with the JWT within ${BUDGET_TEXT}.`,
+  4:
+    'The token was rejected: not a JWT, expired, not RS256, or its signature ' +
+    'does not match the public key URL of the chat authentication settings.',
+  7:
+    'The widget scripts failed to load (for example browser storage disabled, ' +
+    'or a blocked CDN). Check errorDetail and the network panel.',
+  8:
+    'The JavaScript client function named in the chat authentication settings does not exist on the page. ' +
+    'Define it on window (dotted names are resolved from window) before the chat starts.',
 };

@@ -69,7 +69,9 @@ export function parseLwiContexts(payload: Record<string, unknown>, present = has
       state: 'not-string',
       type,
       rows: type === 'object' && typeof raw === 'object' && raw !== null ? rowsOf(raw as Record<string, unknown>) : [],
-      message: `lwicontexts is ${type === 'object' ? 'a JSON object' : `a ${type}`}; it must be a string holding serialized JSON, e.g. "{\\"msdyn_cartvalue\\":\\"10000\\"}".`,
+      message:
+        `lwicontexts is ${type === 'object' ? 'a JSON object' : `a ${type}`}; ` +
+        `it must be a string holding serialized JSON, e.g. "{\\"msdyn_cartvalue\\":\\"10000\\"}".`,
     };
   }
   let parsed: unknown;

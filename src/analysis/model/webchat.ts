@@ -109,7 +109,10 @@ export function sightingsOf(entry: LogEntry): { layer: Layer; activity: Activity
   }
 }
 
-/** Where exactly a sighting came from: one store action type, or one event kind (a second sighting from the same source is another activity). */
+/**
+ * Where exactly a sighting came from: one store action type, or one event kind (a second sighting from the same source
+ * is another activity).
+ */
 const sourceKey = (entry: LogEntry) =>
   entry.event.kind === 'webchat.action' ? entry.event.actionType : entry.event.kind;
 
@@ -197,11 +200,16 @@ function describeInvoke(
   const store = inv.storeResult?.event;
   if (inv.http) {
     if (ok(status)) return { succeeded: true, verdict: `the bot accepted the exchange (HTTP ${status})` };
-    if (status === 502)
+    if (status === 502) {
+      const retryText = post?.outcome === 'retry' ? "; DirectLineJS turned it into 'retry'" : '';
+      const sentText = store?.actionType.endsWith('FULFILLED') ? ', and Web Chat still marked the invoke as sent' : '';
       return {
         succeeded: false,
-        verdict: `Direct Line answered 502: the bot answered non-2xx (most likely 412, the exchange failed)${post?.outcome === 'retry' ? "; DirectLineJS turned it into 'retry'" : ''}${store?.actionType.endsWith('FULFILLED') ? ', and Web Chat still marked the invoke as sent' : ''}`,
+        verdict:
+          'Direct Line answered 502: the bot answered non-2xx (most likely 412, ' +
+          `the exchange failed)${retryText}${sentText}`,
       };
+    }
     if (status === 412)
       return {
         succeeded: false,
@@ -233,7 +241,8 @@ function describeInvoke(
       return {
         succeeded: false,
         verdict:
-          "postActivity returned 'retry': Direct Line answered 5xx (on Azure, 502 when the bot answered non-2xx, most likely 412)",
+          "postActivity returned 'retry': Direct Line answered 5xx (on Azure, " +
+          '502 when the bot answered non-2xx, most likely 412)',
       };
     return {
       succeeded: false,
@@ -342,7 +351,9 @@ export function cardAttemptsOf({ cards, invokes, storeResultFor, passedOnFor }: 
     if (!oauth.tokenExchangeResource) {
       outcome = passedOn || !storeSawCard ? 'shown' : 'hidden';
       basis = storeSawCard ? 'store' : 'inferred';
-      reason = `the card has no tokenExchangeResource, so SSO is not possible for it (the OAuth connection has no Token Exchange URL)${attempts.length ? `; ${invokeText}` : ''}`;
+      reason =
+        'the card has no tokenExchangeResource, so SSO is not possible for it (the OAuth ' +
+        `connection has no Token Exchange URL)${attempts.length ? `; ${invokeText}` : ''}`;
     } else if (storeSawCard) {
       basis = 'store';
       outcome = passedOn ? 'shown' : 'hidden';

@@ -17,7 +17,8 @@
  *     `SetBotAuthProviderDisplayCard` (shown); no answer within the window: `SetBotAuthProviderNotFound` (shown);
  *  7. a shown card goes on to Web Chat (`adapter.activity` passed).
  * The widget handles one activity at a time, so these events come in this order, card after card.
- * Source: omnichannel-chat-widget lib/esm/components/livechatwidget/common/ActivitySubscriber/BotAuthActivitySubscriber.js.
+ * Source: omnichannel-chat-widget
+ * lib/esm/components/livechatwidget/common/ActivitySubscriber/BotAuthActivitySubscriber.js.
  */
 import type { EventOf, LogEntry } from '../../shared/events';
 import type { Invocation } from './invocations';

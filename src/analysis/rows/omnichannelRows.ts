@@ -62,7 +62,9 @@ export function tokenOneLiner(token: string, captureAtMs: number): { text: strin
   const view = decodeJwtView(token, captureAtMs);
   if (!view.ok)
     return {
-      text: `not a JWT: ${view.message}${hidden === 'value' ? ' (the export’s redaction masked parts of this token)' : ''}`,
+      text:
+        'not a JWT: ' +
+        `${view.message}${hidden === 'value' ? ' (the export’s redaction masked parts of this token)' : ''}`,
       severity: 'error',
     };
   let severity: Severity = 'info';
@@ -94,9 +96,13 @@ export function tokenOneLiner(token: string, captureAtMs: number): { text: strin
   }
   const lwi = view.lwicontexts;
   if (lwi.state === 'not-string' || lwi.state === 'invalid-json' || lwi.state === 'not-object') {
-    parts.push(
-      `lwicontexts ${lwi.state === 'not-string' ? `is ${/^[aeiou]/.test(lwi.type) ? 'an' : 'a'} ${lwi.type}, not a string` : lwi.state === 'invalid-json' ? 'is not valid JSON' : 'is not a JSON object'}`,
-    );
+    const problemText =
+      lwi.state === 'not-string'
+        ? `is ${/^[aeiou]/.test(lwi.type) ? 'an' : 'a'} ${lwi.type}, not a string`
+        : lwi.state === 'invalid-json'
+          ? 'is not valid JSON'
+          : 'is not a JSON object';
+    parts.push(`lwicontexts ${problemText}`);
     severity = 'warning';
   } else if (lwi.state === 'ok' && lwi.rows.some((r) => r.problems.length > 0)) {
     parts.push(`lwicontexts: ${lwi.rows.filter((r) => r.problems.length > 0).length} variable(s) break the rules`);
@@ -139,13 +145,17 @@ function invocationSummary(
     case 'over':
       return status.calledBack
         ? {
-            text: `${label} invoked: over the ${BUDGET_TEXT} budget, called back after ${formatDuration(status.elapsedMs)}`,
+            text:
+              `${label} invoked: over the ${BUDGET_TEXT} budget, ` +
+              `called back after ${formatDuration(status.elapsedMs)}`,
             severity: 'error',
           }
         : inv.end?.event.outcome === 'threw'
           ? { text: `${label} invoked: threw and never called back`, severity: 'error' }
           : {
-              text: `${label} invoked: over the ${BUDGET_TEXT} budget, never called back (${formatDuration(status.elapsedMs)} so far)`,
+              text:
+                `${label} invoked: over the ${BUDGET_TEXT} budget, ` +
+                `never called back (${formatDuration(status.elapsedMs)} so far)`,
               severity: 'error',
             };
   }
@@ -237,7 +247,8 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
       return row(
         'Omnichannel',
         'SDK promise',
-        `SDK.${e.method} promise ${e.outcome} after ${formatDuration(e.durationMs)}${e.error ? `: ${e.error.name}: ${e.error.message}` : ''}`,
+        `SDK.${e.method} promise ${e.outcome} after ` +
+          `${formatDuration(e.durationMs)}${e.error ? `: ${e.error.name}: ${e.error.message}` : ''}`,
         e.outcome === 'rejected' ? 'error' : 'info',
       );
     case 'provider.invoke': {
@@ -253,7 +264,9 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
     }
     case 'provider.callback': {
       const late = e.role === 'auth' && isOverBudget(e.elapsedMs);
-      const when = `after ${formatDuration(e.elapsedMs)}${e.sync ? ', synchronously' : ''}${e.callCount > 1 ? ` (call #${e.callCount})` : ''}`;
+      const syncText = e.sync ? ', synchronously' : '';
+      const callText = e.callCount > 1 ? ` (call #${e.callCount})` : '';
+      const when = `after ${formatDuration(e.elapsedMs)}${syncText}${callText}`;
       if (e.role === 'bot') {
         // What the page asked for is not what happened: the widget decides, and says so on its bus.
         const card = context.widgetCardOf(e.invocationId);
@@ -302,7 +315,8 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
         return row(
           'Omnichannel',
           'provider end',
-          `${label} ${e.outcome === 'threw' ? 'threw' : 'rejected'} after ${formatDuration(e.elapsedMs)}: ${e.error?.name}: ${e.error?.message}`,
+          `${label} ${e.outcome === 'threw' ? 'threw' : 'rejected'} after ` +
+            `${formatDuration(e.elapsedMs)}: ${e.error?.name}: ${e.error?.message}`,
           'error',
           e.invocationId,
         );
@@ -316,7 +330,8 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
       return row(
         'Omnichannel',
         'provider end',
-        `${label} ${e.outcome === 'returned' ? 'returned' : 'promise fulfilled'} after ${formatDuration(e.elapsedMs)}${cb}`,
+        `${label} ${e.outcome === 'returned' ? 'returned' : 'promise fulfilled'} ` +
+          `after ${formatDuration(e.elapsedMs)}${cb}`,
         e.calledBack || e.role === 'auth' || e.outcome === 'returned' ? 'info' : 'warning',
         e.invocationId,
       );
@@ -351,7 +366,8 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
         return row(
           'network',
           'gettesturl',
-          `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)}: the widget asking for the sasUrl a sign-in card lacked`,
+          `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)}: ` +
+            'the widget asking for the sasUrl a sign-in card lacked',
           e.status === 200 ? 'info' : 'warning',
         );
       }
@@ -359,7 +375,8 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
       return row(
         'network',
         'POST token',
-        `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)} via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}`,
+        `${e.method} ${shortUrl(e.url)} → ${status} after ${formatDuration(e.elapsedMs)} ` +
+          `via ${e.api === 'xhr' ? 'XMLHttpRequest' : 'fetch'}`,
         e.status === null ? 'error' : ok ? 'info' : 'warning',
         e.invocationId,
       );
@@ -428,10 +445,12 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
           'error',
         );
       const oauth = e.activity?.attachments?.[0]?.oauth;
+      const connectionText = oauth?.connectionName ? `, connectionName ${oauth.connectionName}` : '';
+      const sasUrlText = oauth?.tokenPostResource?.sasUrl ? '' : ', no tokenPostResource.sasUrl';
       return row(
         'Omnichannel',
         'activity stream',
-        `Sign-in card passed on to Web Chat (shown)${oauth?.connectionName ? `, connectionName ${oauth.connectionName}` : ''}${oauth?.tokenPostResource?.sasUrl ? '' : ', no tokenPostResource.sasUrl'}`,
+        `Sign-in card passed on to Web Chat (shown)${connectionText}${sasUrlText}`,
         'warning',
       );
     }
@@ -460,7 +479,9 @@ function unreadableRow(entry: LogEntry, e: unknown): TimelineRow {
     at: typeof event.at === 'number' ? event.at : 0,
     source: 'extension',
     kind: 'unreadable event',
-    summary: `This ${safeText(event.kind, 40)} event could not be summarised (${errorMessage(e, 160)}); its raw data is in the details.`,
+    summary:
+      `This ${safeText(event.kind, 40)} event could not be summarised ` +
+      `(${errorMessage(e, 160)}); its raw data is in the details.`,
     severity: 'warning',
     entry,
   };

@@ -82,7 +82,9 @@ function activityRow(
       tag: 'oauthcard',
       outcome: card.outcome,
       activityKey: record.key,
-      summary: `${who(record)} OAuthCard, connectionName ${card.oauth.connectionName ?? '(none)'}, ${resource}: card ${card.outcome.toUpperCase()}: ${card.reason}`,
+      summary:
+        `${who(record)} OAuthCard, connectionName ${card.oauth.connectionName ?? '(none)'}, ` +
+        `${resource}: card ${card.outcome.toUpperCase()}: ${card.reason}`,
       severity: card.outcome === 'shown' ? 'warning' : 'info',
     };
   }
@@ -98,7 +100,9 @@ function activityRow(
       kind: 'invoke',
       tag: 'invoke',
       activityKey: record.key,
-      summary: `${who(record)} invoke signin/tokenExchange (id ${v?.id ?? '(none)'}, connectionName ${v?.connectionName ?? '(none)'}): ${details}`,
+      summary:
+        `${who(record)} invoke signin/tokenExchange (id ${v?.id ?? '(none)'}, ` +
+        `connectionName ${v?.connectionName ?? '(none)'}): ${details}`,
       severity,
     };
   }
@@ -142,7 +146,9 @@ export interface WebChatRowContext {
   links: CardLinks;
 }
 
-/** The rows of a Web Chat or Direct Line entry (isWebChatEvent): its own row, then one per activity first seen in it. */
+/**
+ * The rows of a Web Chat or Direct Line entry (isWebChatEvent): its own row, then one per activity first seen in it.
+ */
 export function webChatRows(entry: LogEntry, context: WebChatRowContext): TimelineRow[] {
   const e = entry.event;
   const { links } = context;
