@@ -53,13 +53,6 @@ export default tseslint.config(
   {
     // After eslint-config-prettier, which switches max-len off: Prettier cannot break long strings or comments.
     files: ['src/**/*.ts', 'panel/**/*.{ts,tsx}'],
-    // TODO: reflowed in main
-    ignores: [
-      'src/analysis/formats/har.ts',
-      'panel/Inspector.tsx',
-      'src/background/tabLog.ts',
-      'src/shared/constants.ts',
-    ],
     rules: { 'max-len': ['error', { code: 120, ignoreUrls: true, ignoreRegExpLiterals: true }] },
   },
 );
