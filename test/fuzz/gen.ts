@@ -62,7 +62,9 @@ export class JsonText {
     // past MAX_EXPANDED_CHARS later copies become null rather than outgrow the engine's largest string.
     let expanded = 0;
     return text.replace(re, (_m, i: string) => {
-      const fragment = this.fragments[Number(i)]!;
+      // A mutated tag can name no fragment: it stays the string it is.
+      const fragment = this.fragments[Number(i)];
+      if (fragment === undefined) return _m;
       expanded += fragment.length;
       return expanded <= MAX_EXPANDED_CHARS ? fragment : 'null';
     });
