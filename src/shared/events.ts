@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { MAX_STRING, MAX_TOKEN } from './constants';
+import { DIRECT_LINE_OPS } from './hookEventCheck';
 
 /**
  * A JSON-safe summary of a page value, made by `summarize()` in the page hook.
@@ -110,17 +111,7 @@ export type ActivitySummary = v.InferOutput<typeof ActivitySummarySchema>;
  * The Direct Line v3 operation a request performs
  * (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-api-reference).
  */
-export const DirectLineOpSchema = v.picklist([
-  'start-conversation',
-  'reconnect',
-  'post-activity',
-  'get-activities',
-  'upload',
-  'generate-token',
-  'refresh-token',
-  'session',
-  'other',
-]);
+export const DirectLineOpSchema = v.picklist(DIRECT_LINE_OPS);
 export type DirectLineOp = v.InferOutput<typeof DirectLineOpSchema>;
 
 export const HookEventSchema = v.variant('kind', [

@@ -138,8 +138,8 @@ const activity = object({
 });
 
 /**
- * The Direct Line v3 operations a request can perform (`DirectLineOp`). events.ts spells the same list in
- * `DirectLineOpSchema`; it could read this constant (valibot-free, so the relay can import it).
+ * The Direct Line v3 operations a request can perform (`DirectLineOp`): the one list, here because this
+ * file is valibot-free (the relay imports it); events.ts builds `DirectLineOpSchema` from it.
  */
 export const DIRECT_LINE_OPS = [
   'start-conversation',
