@@ -1,0 +1,231 @@
+// Records HAR fixtures with the browsers' OWN exporters (no test library's recorder), each paired
+// with the extension's live capture of the same run, into test/fixtures/har/browsers/:
+// - Chromium: the DevTools frontend that ships inside Chromium (devtools://devtools/bundled/…), opened
+//   for the tab with --auto-open-devtools-for-tabs; in the frontend's own context we import its HAR
+//   module (models/har/har.js) and run `HAR.Writer.Writer.write` on the network log
+//   (`Logs.NetworkLog.NetworkLog`), exactly what the Network panel's "Export HAR (sanitized)…" and
+//   "Export HAR (with sensitive data)…" do (`{sanitize: true|false}`), minus the file dialog.
+// - Firefox: the network monitor's own HAR exporter (devtools/client/netmonitor/src/har/har-exporter),
+//   reached with the toolbox opened on the tab (`gDevTools.showToolboxForTab`) through privileged
+//   script over WebDriver BiDi (--remote-allow-system-access) — the same exporter as the netmonitor's
+//   "Save All As HAR" and the `devtools.netmonitor.har.enableAutoExportToFile` auto-export.
+// Run by hand (not in CI), after `npm run build`:
+//   node scripts/record-hars.mjs [chromium|firefox …] [recording ids…]
+// The tokens in these files are demo tokens minted on 127.0.0.1 for the recording, not secrets.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+import WebSocket from 'ws';
+import { startDemoServer } from '../demo/server.mjs';
+import { chromiumPath, entriesOf, tabIdOf } from './lib/chromium.mjs';
+import { firefoxPath, GECKO_ID } from './lib/firefox.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'test/fixtures/har/browsers');
+
+/**
+ * What is recorded: one run of a demo page per recording. `scenario` is the demo scenario id (its
+ * expectations are in demo/webchat/scenarios.js or demo/omnichannel/scenarios.js).
+ * @type {{ id: string, stack: 'webchat'|'omnichannel', scenario: string, path: string, global: string, what: string }[]}
+ */
+export const RECORDINGS = [
+  {
+    id: 'webchat-sso-success',
+    stack: 'webchat',
+    scenario: 'sso-success',
+    path: '/webchat/?mode=success',
+    global: '__webchatDemo',
+    what: 'Web Chat + local Direct Line + botbuilder bot, REST polling: SSO token exchange succeeds (card hidden)',
+  },
+  {
+    id: 'webchat-sso-websocket',
+    stack: 'webchat',
+    scenario: 'sso-websocket',
+    path: '/webchat/?mode=success&ws=1',
+    global: '__webchatDemo',
+    what: 'Web Chat + local Direct Line + botbuilder bot, activities over the WebSocket stream: SSO succeeds',
+  },
+  {
+    id: 'webchat-sso-failure-502',
+    stack: 'webchat',
+    scenario: 'sso-failure-502',
+    path: '/webchat/?mode=failure&dl=502',
+    global: '__webchatDemo',
+    what: 'Web Chat + local Direct Line + botbuilder bot: the exchange fails, Direct Line answers the invoke 502 (fallback: card shown)',
+  },
+  {
+    id: 'omnichannel-bot-200',
+    stack: 'omnichannel',
+    scenario: 'bot-200',
+    path: '/omnichannel/?scenario=bot-200',
+    global: '__sim',
+    what: 'Omnichannel simulator, bot SSO: the token posted to postToken, answered 200 (card hidden)',
+  },
+  {
+    id: 'omnichannel-bot-500',
+    stack: 'omnichannel',
+    scenario: 'bot-500',
+    path: '/omnichannel/?scenario=bot-500',
+    global: '__sim',
+    what: 'Omnichannel simulator, bot SSO: postToken answered 500 (fallback: card shown)',
+  },
+];
+
+/** Response bodies larger than this (bytes of text) are cut from the fixtures (the Web Chat bundle is 3.9 MB). */
+const MAX_BODY = 200_000;
+/** Time for the last poll and Web Chat's store after the page says it is done (a recording script, not a test). */
+const SETTLE_MS = 600;
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Makes a HAR fit for the repository without changing its shape: large static bodies are replaced by
+ * '' with a `comment`, and the demo server's random port is kept (it is 127.0.0.1 only).
+ */
+function trimHar(har) {
+  for (const e of har.log.entries) {
+    const c = e.response?.content;
+    if (c && typeof c.text === 'string' && c.text.length > MAX_BODY) {
+      c.text = '';
+      delete c.encoding;
+      e.comment = `response body (${c.size} bytes) cut for the fixture by scripts/record-hars.mjs`;
+    }
+  }
+  return har;
+}
+
+function save(name, json) {
+  writeFileSync(join(out, name), `${JSON.stringify(json, null, 1)}\n`);
+  console.log(`  wrote test/fixtures/har/browsers/${name}`);
+}
+
+/** Saves the extension's live log of the run, in the capture fixture format (scripts/capture-fixtures.mjs). */
+function saveCapture(browserName, rec, entries) {
+  save(`${browserName}-${rec.id}.capture.json`, {
+    scenario: rec.scenario,
+    source: rec.stack === 'webchat' ? 'bot-framework-stack' : 'omnichannel-simulator',
+    capturedWith: 'scripts/record-hars.mjs',
+    capturedAt: Date.now(),
+    entries,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chromium: the bundled DevTools frontend's own HAR writer.
+
+/** Runs in the DevTools frontend: waits until it is attached to the inspected tab with its network model. */
+const FRONTEND_READY = `(async () => {
+  const SDK = await import('./core/sdk/sdk.js');
+  const Logs = await import('./models/logs/logs.js');
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const target = SDK.TargetManager.TargetManager.instance().primaryPageTarget();
+    if (target && target.model(SDK.NetworkManager.NetworkManager)) {
+      Logs.NetworkLog.NetworkLog.instance();
+      return target.inspectedURL();
+    }
+    if (Date.now() > deadline) throw new Error('DevTools frontend did not attach to the tab');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+})()`;
+
+/**
+ * Runs in the DevTools frontend: the Network panel's exportAll() without the file dialog — the same
+ * requests (NetworkLogView.harRequests(): http(s)/ws(s), finished or an open WebSocket, no UI filter)
+ * through the same HAR.Writer.Writer.write, into a string.
+ */
+const frontendExport = (sanitize) => `(async () => {
+  const HAR = await import('./models/har/har.js');
+  const Logs = await import('./models/logs/logs.js');
+  const Common = await import('./core/common/common.js');
+  const requests = Logs.NetworkLog.NetworkLog.instance().requests()
+    .filter((r) => /^(https?|wss?):/.test(r.url()))
+    .filter((r) => r.finished || (r.resourceType().name() === 'websocket' && r.responseReceivedTime) ||
+      !!r.eventSourceMessages()?.length);
+  const chunks = [];
+  const stream = { write: async (s) => { chunks.push(s); }, close: async () => {} };
+  await HAR.Writer.Writer.write(stream, requests, { sanitize: ${sanitize} }, new Common.Progress.Progress());
+  return chunks.join('');
+})()`;
+
+async function recordChromium(server, recs) {
+  const ext = join(root, 'dist');
+  const browser = await puppeteer.launch({
+    executablePath: chromiumPath(),
+    headless: true,
+    devtools: true, // --auto-open-devtools-for-tabs: a DevTools frontend per tab
+    pipe: true,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    args: [
+      `--disable-extensions-except=${ext}`,
+      `--load-extension=${ext}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--window-size=1400,900',
+    ],
+  });
+  const version = (await browser.version()).replace(/^HeadlessChrome/, 'Chromium');
+  const isDevtools = (t) => t.url().startsWith('devtools://devtools/bundled/devtools_app.html');
+  const isWorker = (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://');
+  const worker = async () => (await browser.waitForTarget(isWorker, { timeout: 15_000 })).worker();
+  const made = [];
+  try {
+    for (const rec of recs) {
+      console.log(`chromium ${rec.id}`);
+      const seen = new Set(browser.targets().filter(isDevtools));
+      const page = await browser.newPage();
+      const devtools = await (
+        await browser.waitForTarget((t) => isDevtools(t) && !seen.has(t), { timeout: 20_000 })
+      ).asPage();
+      await devtools.evaluate(FRONTEND_READY);
+      const url = `${server.url}${rec.path}`;
+      await page.goto(url);
+      await page.waitForFunction((g) => window[g]?.finished === true, { timeout: 90_000, polling: 100 }, rec.global);
+      await sleep(SETTLE_MS);
+      const tabId = await tabIdOf(worker, url);
+      saveCapture('chromium', rec, await entriesOf(worker, tabId));
+      for (const variant of ['full', 'sanitized']) {
+        const har = trimHar(JSON.parse(await devtools.evaluate(frontendExport(variant === 'sanitized'))));
+        const file = `chromium-${variant}-${rec.id}.har`;
+        save(file, har);
+        made.push({
+          file,
+          capture: `chromium-${rec.id}.capture.json`,
+          browser: version,
+          exporter: `DevTools frontend HAR.Writer (creator ${har.log.creator.name} ${har.log.creator.version})`,
+          variant: variant === 'sanitized' ? 'sanitized (Export HAR (sanitized)…)' : 'full (Export HAR (with sensitive data)…)',
+          rec,
+        });
+      }
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  return made;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const args = process.argv.slice(2);
+const browsers = ['chromium', 'firefox'].filter((b) => args.includes(b));
+const ids = new Set(args.filter((a) => a !== 'chromium' && a !== 'firefox'));
+const recs = RECORDINGS.filter((r) => ids.size === 0 || ids.has(r.id));
+mkdirSync(out, { recursive: true });
+const server = await startDemoServer();
+try {
+  const made = [];
+  if (browsers.length === 0 || browsers.includes('chromium')) made.push(...(await recordChromium(server, recs)));
+  // firefox: TODO
+  // writeIndex
+} finally {
+  await server.close();
+}
