@@ -12,16 +12,14 @@
 // Run by hand (not in CI), after `npm run build`:
 //   node scripts/record-hars.mjs [chromium|firefox …] [recording ids…]
 // The tokens in these files are demo tokens minted on 127.0.0.1 for the recording, not secrets.
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
-import WebSocket from 'ws';
 import { startDemoServer } from '../demo/server.mjs';
 import { chromiumPath, entriesOf, tabIdOf } from './lib/chromium.mjs';
-import { firefoxPath, GECKO_ID } from './lib/firefox.mjs';
+import { FIREFOX_EXTENSION_UUID, launchFirefoxWithExtension } from './lib/firefox.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'test/fixtures/har/browsers');
@@ -214,6 +212,104 @@ async function recordChromium(server, recs) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Firefox: the network monitor's own HAR export, by its auto-export preferences.
+
+/**
+ * Runs in Firefox's browser window (chrome scope): turns the netmonitor's HAR auto-export on (its
+ * documented prefs) and opens the toolbox on the tab, on the Network panel. The toolbox starts its
+ * HarAutomation only when the pref is on when it opens.
+ */
+const openToolbox = (logDir) => `(async () => {
+  Services.prefs.setBoolPref('devtools.netmonitor.har.enableAutoExportToFile', true);
+  Services.prefs.setCharPref('devtools.netmonitor.har.defaultLogDir', ${JSON.stringify(logDir)});
+  const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+  const { gDevTools } = require('devtools/client/framework/devtools');
+  const toolbox = await gDevTools.showToolboxForTab(gBrowser.selectedTab, { toolId: 'netmonitor' });
+  if (!toolbox.harAutomation) throw new Error('the toolbox did not start its HAR automation');
+  return JSON.stringify({ version: Services.appinfo.version, name: Services.appinfo.name, tool: toolbox.currentToolId });
+})()`;
+
+/**
+ * Runs in chrome scope: the auto-export's own "export what is collected now" (HarAutomation.triggerExport,
+ * what the pref route does on each page load), which writes <defaultLogDir>/<fileName>.har and
+ * returns the same JSON.
+ */
+const triggerExport = (fileName) => `(async () => {
+  const { require } = ChromeUtils.importESModule('resource://devtools/shared/loader/Loader.sys.mjs');
+  const { gDevTools } = require('devtools/client/framework/devtools');
+  const toolbox = gDevTools.getToolboxForTab(gBrowser.selectedTab);
+  return toolbox.harAutomation.triggerExport({ fileName: ${JSON.stringify(fileName)} });
+})()`;
+
+/** The extension's live log for the tab that loaded `url`, read from its background page (Firefox has one). */
+async function firefoxEntries(browser, url) {
+  const panel = await browser.newPage();
+  try {
+    await panel
+      .goto(`moz-extension://${FIREFOX_EXTENSION_UUID}/panel.html?tabId=0`, { waitUntil: 'domcontentloaded', timeout: 10_000 })
+      .catch(() => undefined); // Puppeteer reports a detached frame for moz-extension navigations
+    await panel.waitForFunction(() => typeof browser !== 'undefined', { timeout: 10_000 });
+    return await panel.evaluate(async (pageUrl) => {
+      const { store, ready } = browser.extension.getBackgroundPage().__chatSsoInspector;
+      await ready;
+      for (const tabId of store.tabIds()) {
+        const entries = store.entries(tabId);
+        if (entries.some((e) => e.event.kind === 'hook.installed' && e.event.url === pageUrl))
+          return JSON.parse(JSON.stringify(entries));
+      }
+      throw new Error(`No tab in the extension's log has loaded ${pageUrl}`);
+    }, url);
+  } finally {
+    await panel.close();
+  }
+}
+
+async function recordFirefox(server, recs) {
+  const made = [];
+  for (const rec of recs) {
+    // One browser per recording: the toolbox and its HAR collector start with the tab.
+    console.log(`firefox ${rec.id}`);
+    const logDir = mkdtempSync(join(tmpdir(), 'chat-sso-ff-har-'));
+    const ff = await launchFirefoxWithExtension({ extensionDir: join(root, 'dist') });
+    try {
+      const conn = ff.browser.connection;
+      const chrome = (await conn.send('browsingContext.getTree', { 'moz:scope': 'chrome' })).result.contexts[0].context;
+      const evalChrome = async (expression) => {
+        const r = (await conn.send('script.evaluate', { expression, target: { context: chrome }, awaitPromise: true }))
+          .result;
+        if (r.type !== 'success') throw new Error(`chrome-scope script failed: ${JSON.stringify(r.exceptionDetails)}`);
+        return r.result.value;
+      };
+      const info = JSON.parse(await evalChrome(openToolbox(logDir)));
+      const page = (await ff.browser.pages())[0];
+      const url = `${server.url}${rec.path}`;
+      await page.goto(url);
+      await page.waitForFunction((g) => window[g]?.finished === true, { timeout: 90_000, polling: 100 }, rec.global);
+      await sleep(SETTLE_MS);
+      await evalChrome(triggerExport(rec.id));
+      const written = readdirSync(logDir).filter((f) => f.startsWith(rec.id));
+      if (written.length !== 1) throw new Error(`the netmonitor wrote ${written.join(', ') || 'no file'} in ${logDir}`);
+      const har = trimHar(JSON.parse(readFileSync(join(logDir, written[0]), 'utf8')));
+      saveCapture('firefox', rec, await firefoxEntries(ff.browser, url));
+      const file = `firefox-${rec.id}.har`;
+      save(file, har);
+      made.push({
+        file,
+        capture: `firefox-${rec.id}.capture.json`,
+        browser: `${info.name} ${info.version}`,
+        exporter: `netmonitor HAR export, auto-export prefs (creator ${har.log.creator.name} ${har.log.creator.version})`,
+        variant: 'the only one (Firefox does not sanitize)',
+        rec,
+      });
+    } finally {
+      await ff.close();
+      rmSync(logDir, { recursive: true, force: true });
+    }
+  }
+  return made;
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const args = process.argv.slice(2);
 const browsers = ['chromium', 'firefox'].filter((b) => args.includes(b));
@@ -224,8 +320,8 @@ const server = await startDemoServer();
 try {
   const made = [];
   if (browsers.length === 0 || browsers.includes('chromium')) made.push(...(await recordChromium(server, recs)));
-  // firefox: TODO
-  // writeIndex
+  if (browsers.length === 0 || browsers.includes('firefox')) made.push(...(await recordFirefox(server, recs)));
+  console.log(JSON.stringify(made.map(({rec, ...m}) => m), null, 1));
 } finally {
   await server.close();
 }

@@ -185,7 +185,9 @@ describe('Direct Line WebSocket (Chrome _webSocketMessages)', () => {
     const r = harToEntries(har);
     expect(ofKind(r.entries, 'directline.activities')).toEqual([]);
     expect(r.warnings).toEqual([
-      '1 Direct Line WebSocket streams have no saved frames: activities received over them cannot be shown.',
+      '1 Direct Line WebSocket streams have no saved frames: activities received over them ' +
+        '(OAuthCards, invoke responses) cannot be shown, so SSO attempts on that stream are missing. ' +
+        'Save the HAR from Chrome or Edge, or use a live capture.',
     ]);
   });
 });

@@ -4,7 +4,9 @@
  * src/page/websocket.ts), so that `diagnose()` runs on it unchanged. Pure; never sends anything.
  * Format: HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/, W3C draft
  * https://w3c.github.io/web-performance/specs/HAR/Overview.html) plus Chrome's custom fields
- * `_resourceType`, `_webSocketMessages` and `_error`. What a HAR cannot show: docs/har.md.
+ * `_resourceType`, `_webSocketMessages` and `_error`, as the browsers' own exporters write them:
+ * Chrome's DevTools (creator WebInspector, full and sanitized), Firefox's network monitor (creator
+ * Firefox: no `_resourceType`, no WebSocket frames), Playwright. What a HAR cannot show: docs/har.md.
  */
 import type { Unstamped } from '../../shared/unstamped';
 import { classifyDirectLine, directLineEventOf, parseActivitySet, parseJson } from '../../shared/directLine';
@@ -32,6 +34,20 @@ export interface HarImport {
    * first document request.
    */
   pageUrl?: string;
+  /**
+   * Set when the HAR was saved sanitized (Chrome's default "Export HAR (sanitized)…"): headers the
+   * requests must have carried are missing. Also written into each page's start marker, where the
+   * diagnosis explains it (check `har.sanitized`, src/analysis/diagnosis/harImport.ts).
+   */
+  sanitized?: HarSanitizing;
+}
+
+/** What a sanitizing exporter removed from a HAR, as far as the HAR itself shows it. */
+export interface HarSanitizing {
+  /** The request headers removed, e.g. ['Authorization']. */
+  removed: string[];
+  /** How many requests that must carry them have none. */
+  requests: number;
 }
 
 /** Options of `harToEntries`. */
@@ -83,7 +99,7 @@ export function isHar(json: unknown): boolean {
 }
 
 /** Checks the top-level shape; throws an Error saying what is wrong when the file is not a HAR at all. */
-function harLog(har: unknown): { entries: unknown[]; pages: unknown[] } {
+function harLog(har: unknown): { entries: unknown[]; pages: unknown[]; creator?: string } {
   if (!isObject(har)) throw new Error('Not a HAR file: the file is not a JSON object');
   if (!isObject(har.log)) {
     const hint = Array.isArray(har.entries)
@@ -92,7 +108,12 @@ function harLog(har: unknown): { entries: unknown[]; pages: unknown[] } {
     throw new Error(`Not a HAR file: log is missing${hint}`);
   }
   if (!Array.isArray(har.log.entries)) throw new Error('Not a HAR file: log.entries is missing');
-  return { entries: har.log.entries, pages: Array.isArray(har.log.pages) ? har.log.pages : [] };
+  const creator = isObject(har.log.creator) ? str(har.log.creator.name) : undefined;
+  return {
+    entries: har.log.entries,
+    pages: Array.isArray(har.log.pages) ? har.log.pages : [],
+    ...(creator ? { creator } : {}),
+  };
 }
 
 /** Reads one HAR entry; null when a field the import needs is missing or of the wrong type. */
@@ -109,7 +130,7 @@ function readEntry(raw: unknown, index: number): Entry | null {
   } catch {
     return null;
   }
-  const postText = isObject(req.postData) ? str(req.postData.text) : undefined;
+  const postText = isObject(req.postData) ? textOf(req.postData) : undefined;
   // No response: Chrome writes status 0 and `_error` (net::ERR_…) for a failed request, Playwright -1
   // and `_failureText`; with no reason at all the request was most likely still pending at save time.
   const error = res.status > 0 ? undefined : (str(res._error) ?? str(raw._error) ?? str(res._failureText));
@@ -141,12 +162,21 @@ function decodeBase64(s: string): string | undefined {
   }
 }
 
+/**
+ * A HAR body's text: `text` as is, or decoded when `encoding` is 'base64' (Chrome and Firefox write
+ * bodies that are not valid UTF-8 text that way; some writers do it for postData too). Undefined
+ * when there is no text or it does not decode.
+ */
+function textOf(body: Record<string, unknown>): string | undefined {
+  const text = str(body.text);
+  if (text === undefined || body.encoding !== 'base64') return text;
+  return decodeBase64(text);
+}
+
 /** The response body as text ('' for an empty body), or 'missing' when the HAR was saved without it. */
 function bodyOf(content: Record<string, unknown>): string | 'missing' {
-  const text = content.text;
-  if (typeof text !== 'string') return content.size === 0 ? '' : 'missing';
-  if (content.encoding !== 'base64') return text;
-  return decodeBase64(text) ?? 'missing';
+  if (typeof content.text !== 'string') return content.size === 0 ? '' : 'missing';
+  return textOf(content) ?? 'missing';
 }
 
 /** A request header's value, by name case-insensitively (HTTP/2 HARs have lower-case names). */
@@ -217,12 +247,7 @@ function eventsOf(e: Entry, tally: Tally): Draft[] {
   const method = e.method.toUpperCase();
   // CORS preflights: the page's code never sees them.
   if (method === 'OPTIONS' || e.resourceType === 'preflight') return [];
-  const socket =
-    e.resourceType === 'websocket' ||
-    e.url.protocol === 'ws:' ||
-    e.url.protocol === 'wss:' ||
-    e.wsMessages !== undefined;
-  if (socket) {
+  if (isSocket(e)) {
     const dl = classifyDirectLine('GET', e.url);
     return dl && /\/stream$/i.test(e.url.pathname) ? streamEvents(e, dl.conversationId, tally) : [];
   }
@@ -290,21 +315,78 @@ function pageUrlOf(pages: unknown[], entries: Entry[], pageref: string | undefin
   return doc ? clip(doc.url.href) : undefined;
 }
 
+/** The start marker's readyState for an imported page (docs/har.md, "Start marker"). */
+const HAR_IMPORT_STATE = 'har-import';
+const SANITIZED_STATE = /^har-import; sanitized: (.+) removed from (\d+) requests?$/;
+
+/**
+ * The readyState of an imported page's start marker: 'har-import', plus what sanitizing removed when
+ * the page's requests show it ("har-import; sanitized: Authorization removed from 7 requests").
+ * Read back by `sanitizingOfMarker`.
+ */
+export function harImportState(sanitized?: HarSanitizing): string {
+  if (!sanitized) return HAR_IMPORT_STATE;
+  const n = sanitized.requests;
+  return `${HAR_IMPORT_STATE}; sanitized: ${sanitized.removed.join(', ')} removed from ${n} request${n === 1 ? '' : 's'}`;
+}
+
+/** What sanitizing removed, from a start marker's readyState (`harImportState`); undefined for any other. */
+export function sanitizingOfMarker(readyState: string): HarSanitizing | undefined {
+  const m = SANITIZED_STATE.exec(readyState);
+  return m ? { removed: m[1]!.split(', '), requests: Number(m[2]) } : undefined;
+}
+
+const isSocket = (e: Entry) =>
+  e.resourceType === 'websocket' || e.url.protocol === 'ws:' || e.url.protocol === 'wss:' || e.wsMessages !== undefined;
+
+/**
+ * What a sanitizing exporter removed, told from the requests alone: every Direct Line v3 REST call
+ * carries `Authorization: Bearer <secret or token>`
+ * (https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-authentication),
+ * so one the service accepted (2xx) with other headers saved but no Authorization lost it when the HAR
+ * was saved (Chrome's "Export HAR (sanitized)…" also drops Cookie and Set-Cookie, which nothing here
+ * reads). Requests saved with no headers at all say nothing. Undefined when nothing shows removal.
+ */
+function sanitizingOf(entries: Entry[]): HarSanitizing | undefined {
+  const stripped = entries.filter(
+    (e) =>
+      e.status >= 200 &&
+      e.status < 300 &&
+      e.method.toUpperCase() !== 'OPTIONS' &&
+      !isSocket(e) &&
+      e.requestHeaders.length > 0 &&
+      classifyDirectLine(e.method, e.url) &&
+      header(e.requestHeaders, 'Authorization') === undefined,
+  );
+  return stripped.length ? { removed: ['Authorization'], requests: stripped.length } : undefined;
+}
+
+/** Groups entries (sorted by start) by page (`pageref`), in order of each page's first request. */
+function byPage(entries: Entry[]): Map<string | undefined, Entry[]> {
+  const pages = new Map<string | undefined, Entry[]>();
+  for (const e of entries) {
+    const list = pages.get(e.pageref);
+    if (list) list.push(e);
+    else pages.set(e.pageref, [e]);
+  }
+  return pages;
+}
+
 /**
  * One start marker per page (a HAR saved with "Preserve log" holds every navigation), at the page's
- * first request: a live capture starts each document with hook.installed, and readyState
- * 'har-import' says where this one came from. Entries come sorted by start.
+ * first request: a live capture starts each document with hook.installed, and its readyState
+ * (`harImportState`) says where this one came from and what sanitizing removed from that page.
+ * Entries come sorted by start.
  */
 function pageMarkers(pages: unknown[], entries: Entry[]): Draft[] {
-  const byPage = new Map<string | undefined, Entry[]>();
-  for (const e of entries) {
-    const list = byPage.get(e.pageref);
-    if (list) list.push(e);
-    else byPage.set(e.pageref, [e]);
-  }
-  return [...byPage].map(([pageref, list]) => ({
+  return [...byPage(entries)].map(([pageref, list]) => ({
     at: list[0]!.start,
-    event: { kind: 'hook.installed', url: pageUrlOf(pages, list, pageref) ?? '', top: true, readyState: 'har-import' },
+    event: {
+      kind: 'hook.installed',
+      url: pageUrlOf(pages, list, pageref) ?? '',
+      top: true,
+      readyState: harImportState(sanitizingOf(list)),
+    },
   }));
 }
 
@@ -348,11 +430,15 @@ export function harToEntries(har: unknown, opts: HarImportOptions = {}): HarImpo
       : []),
     ...(tally.socketsWithoutFrames
       ? [
-          `${tally.socketsWithoutFrames} Direct Line WebSocket streams have no saved frames: ` +
-            'activities received over them cannot be shown.',
+          `${tally.socketsWithoutFrames} Direct Line WebSocket streams have no saved frames` +
+            // Firefox's netmonitor HAR export never writes them (devtools/client/netmonitor/src/har/har-builder.js).
+            (log.creator === 'Firefox' ? " (Firefox's HAR export does not save WebSocket frames)" : '') +
+            ': activities received over them (OAuthCards, invoke responses) cannot be shown, ' +
+            'so SSO attempts on that stream are missing. Save the HAR from Chrome or Edge, or use a live capture.',
         ]
       : []),
   ];
+  const sanitized = sanitizingOf(valid);
   const first = markers[0]?.event;
   const pageUrl = first?.kind === 'hook.installed' && first.url ? first.url : undefined;
   const origin = valid[0]?.start;
@@ -362,5 +448,5 @@ export function harToEntries(har: unknown, opts: HarImportOptions = {}): HarImpo
     frameId: 0,
     event: { ...d.event, t: d.at - origin, at: d.at } as HookEvent,
   }));
-  return { entries, skipped, warnings, ...(pageUrl ? { pageUrl } : {}) };
+  return { entries, skipped, warnings, ...(pageUrl ? { pageUrl } : {}), ...(sanitized ? { sanitized } : {}) };
 }
