@@ -170,7 +170,7 @@ async function recordChromium(server, recs) {
       '--window-size=1400,900',
     ],
   });
-  const version = (await browser.version()).replace(/^HeadlessChrome/, 'Chromium');
+  const version = (await browser.version()).replace(/^(Headless)?Chrome\//, 'Chromium ');
   const isDevtools = (t) => t.url().startsWith('devtools://devtools/bundled/devtools_app.html');
   const isWorker = (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://');
   const worker = async () => (await browser.waitForTarget(isWorker, { timeout: 15_000 })).worker();
@@ -199,7 +199,10 @@ async function recordChromium(server, recs) {
           capture: `chromium-${rec.id}.capture.json`,
           browser: version,
           exporter: `DevTools frontend HAR.Writer (creator ${har.log.creator.name} ${har.log.creator.version})`,
-          variant: variant === 'sanitized' ? 'sanitized (Export HAR (sanitized)…)' : 'full (Export HAR (with sensitive data)…)',
+          variant:
+            variant === 'sanitized'
+              ? 'sanitized (Export HAR (sanitized)…)'
+              : 'full (Export HAR (with sensitive data)…)',
           rec,
         });
       }
@@ -246,7 +249,10 @@ async function firefoxEntries(browser, url) {
   const panel = await browser.newPage();
   try {
     await panel
-      .goto(`moz-extension://${FIREFOX_EXTENSION_UUID}/panel.html?tabId=0`, { waitUntil: 'domcontentloaded', timeout: 10_000 })
+      .goto(`moz-extension://${FIREFOX_EXTENSION_UUID}/panel.html?tabId=0`, {
+        waitUntil: 'domcontentloaded',
+        timeout: 10_000,
+      })
       .catch(() => undefined); // Puppeteer reports a detached frame for moz-extension navigations
     await panel.waitForFunction(() => typeof browser !== 'undefined', { timeout: 10_000 });
     return await panel.evaluate(async (pageUrl) => {
@@ -311,6 +317,72 @@ async function recordFirefox(server, recs) {
 
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * Updates test/fixtures/har/browsers/index.json (one record per HAR: browser, exporter, variant,
+ * scenario, paired capture; the tests read it) and the README.md made from it. Recording a subset
+ * keeps the other records.
+ */
+function writeIndex(made) {
+  const indexFile = join(out, 'index.json');
+  let old = [];
+  try {
+    old = JSON.parse(readFileSync(indexFile, 'utf8'));
+  } catch {
+    // first recording
+  }
+  const fresh = made.map(({ rec, ...m }) => ({
+    ...m,
+    recording: rec.id,
+    stack: rec.stack,
+    scenario: rec.scenario,
+    what: rec.what,
+    recordedAt: new Date().toISOString(),
+  }));
+  const files = new Set(fresh.map((m) => m.file));
+  const all = [...old.filter((m) => !files.has(m.file)), ...fresh].sort((a, b) => a.file.localeCompare(b.file));
+  writeFileSync(indexFile, `${JSON.stringify(all, null, 1)}\n`);
+  const rows = all.map(
+    (m) =>
+      `| \`${m.file}\` | ${m.browser} | ${m.exporter} | ${m.variant} | \`${m.scenario}\`: ${m.what} | \`${m.capture}\` |`,
+  );
+  writeFileSync(
+    join(out, 'README.md'),
+    [
+      '# HARs saved by the browsers’ own exporters',
+      '',
+      'Written by `node scripts/record-hars.mjs` (run by hand after `npm run build`; see the script’s header),',
+      'not by a test library’s recorder. Each HAR is paired with the extension’s live capture of the same',
+      'run (`*.capture.json`, the capture fixture format of scripts/capture-fixtures.mjs); both Chromium',
+      'variants come from one run, so they share one capture. `index.json` holds the same records for the tests',
+      '(test/unit/harBrowsers.test.ts).',
+      '',
+      'Edits made to the exporters’ output: response bodies over 200,000 characters (the Web Chat bundle) are',
+      'replaced by `""` with an entry `comment` saying so. Nothing else: `creator`, `pages`, `_initiator`,',
+      '`_priority`, `_resourceType`, `_webSocketMessages`, timings and headers are as the browsers wrote them.',
+      'Machine-specific data: only the demo server’s address (127.0.0.1 and a random port). The tokens are demo',
+      'tokens minted on 127.0.0.1 for the recording, not secrets.',
+      '',
+      '| HAR | Browser | Exporter | Variant | Scenario | Live capture of the same run |',
+      '|---|---|---|---|---|---|',
+      ...rows,
+      '',
+      'What the exporters leave out (the tests check each):',
+      '- Chromium’s sanitized variant removes the `Authorization` and `Cookie` request headers and `Set-Cookie`',
+      '  (the import reports it: check `har.sanitized`).',
+      '- Chromium exports only finished requests (the Network panel’s `harRequests()`): a fetch whose response',
+      '  body the page never reads stays pending in DevTools and is left out. The Omnichannel simulator’s bot',
+      '  auth token provider reads only `response.status` (the documented pattern), so Chromium’s HARs of',
+      '  `bot-200` have no token POST (its 200 answer has a body); those of `bot-500` (empty body) have it.',
+      '  Firefox’s have it in both.',
+      '- Firefox’s HAR export has no WebSocket frames and no `_resourceType`.',
+      '',
+    ].join('\n'),
+  );
+  console.log(`  wrote test/fixtures/har/browsers/index.json and README.md (${all.length} HARs)`);
+}
+
+// ---------------------------------------------------------------------------------------------
+
 const args = process.argv.slice(2);
 const browsers = ['chromium', 'firefox'].filter((b) => args.includes(b));
 const ids = new Set(args.filter((a) => a !== 'chromium' && a !== 'firefox'));
@@ -321,7 +393,7 @@ try {
   const made = [];
   if (browsers.length === 0 || browsers.includes('chromium')) made.push(...(await recordChromium(server, recs)));
   if (browsers.length === 0 || browsers.includes('firefox')) made.push(...(await recordFirefox(server, recs)));
-  console.log(JSON.stringify(made.map(({rec, ...m}) => m), null, 1));
+  writeIndex(made);
 } finally {
   await server.close();
 }

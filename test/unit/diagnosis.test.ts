@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKS, diagnose } from '../../src/analysis/diagnosis';
+import { harToEntries } from '../../src/analysis/formats/har';
 import type { LogEntry } from '../../src/shared/events';
 import { capture, capturedAt, CAPTURE_IDS, editEvents } from '../helpers/captures';
 import { jwt } from '../helpers/tokens';
@@ -26,6 +27,13 @@ function fastWithToken(
 const baseClaims = (now: number) => ({ iss: 'https://portal', sub: 'c-1', iat: now, exp: now + 3600 });
 
 type Case = string | { name: string; entries: () => LogEntry[] };
+/** A case from a HAR of test/fixtures/har/browsers, imported as the viewer does. */
+const har = (name: string): Case => ({
+  name: `${name}.har`,
+  entries: () =>
+    harToEntries(JSON.parse(readFileSync(join(import.meta.dirname, `../fixtures/har/browsers/${name}.har`), 'utf8')))
+      .entries,
+});
 const variants: Record<string, { name: string; entries: () => LogEntry[] }> = {
   'exp-within-skew': {
     name: 'exp 60 s before capture (within the 300 s skew)',
@@ -150,6 +158,11 @@ const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
   'authfn.missing': { fires: ['rc-auth-missing'], silent: ['rc-auth-ok', 'rc-auth-throws', 'auth-function-missing'] },
   'lcw.connector-401': { fires: ['rc-connector-401'], silent: ['rc-auth-ok', 'rc-auth-expired'] },
   'page.error-loading-chat': { fires: ['rc-load-error'], silent: ['rc-auth-ok', 'rc-bot-hidden', 'rc-auth-throws'] },
+  // HARs saved by the browsers' own exporters (test/fixtures/har/browsers; more in harBrowsers.test.ts).
+  'har.sanitized': {
+    fires: [har('chromium-sanitized-webchat-sso-success')],
+    silent: ['sso-success', har('chromium-full-webchat-sso-success'), har('firefox-webchat-sso-success')],
+  },
 };
 
 describe('checks catalog', () => {

@@ -8,6 +8,7 @@ import { BOT_FRAMEWORK_CHECKS } from './botFramework';
 import { errorMessage } from '../model/format';
 import { buildModel } from './model';
 import type { LogIndex } from '../model/logIndex';
+import { HAR_IMPORT_CHECKS } from './harImport';
 import { OMNICHANNEL_AUTH_CHECKS } from './omnichannelAuth';
 import { OMNICHANNEL_BOT_CHECKS } from './omnichannelBot';
 import { OMNICHANNEL_WIDGET_CHECKS } from './omnichannelWidget';
@@ -23,6 +24,7 @@ export const CHECKS: readonly Check[] = [
   ...OMNICHANNEL_BOT_CHECKS,
   ...OMNICHANNEL_WIDGET_CHECKS,
   ...BOT_FRAMEWORK_CHECKS,
+  ...HAR_IMPORT_CHECKS,
 ];
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;

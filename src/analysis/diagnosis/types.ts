@@ -8,7 +8,12 @@ import type { Model } from './model';
 export type FindingSeverity = 'error' | 'warning' | 'info';
 
 /** The areas the catalog covers. */
-export type CheckArea = 'Omnichannel auth' | 'Omnichannel bot auth' | 'Live chat widget (LCW v2)' | 'Bot Framework SSO';
+export type CheckArea =
+  | 'Omnichannel auth'
+  | 'Omnichannel bot auth'
+  | 'Live chat widget (LCW v2)'
+  | 'Bot Framework SSO'
+  | 'Imported HAR files';
 
 /** One problem (or notable fact) found in a capture. */
 export interface Finding {

@@ -50,6 +50,9 @@ export interface HarSanitizing {
   requests: number;
 }
 
+/** "1 request", "7 requests": the count of a `HarSanitizing`, as the marker and the finding write it. */
+export const requestCount = (s: HarSanitizing) => `${s.requests} request${s.requests === 1 ? '' : 's'}`;
+
 /** Options of `harToEntries`. */
 export interface HarImportOptions {
   /**
@@ -326,8 +329,7 @@ const SANITIZED_STATE = /^har-import; sanitized: (.+) removed from (\d+) request
  */
 export function harImportState(sanitized?: HarSanitizing): string {
   if (!sanitized) return HAR_IMPORT_STATE;
-  const n = sanitized.requests;
-  return `${HAR_IMPORT_STATE}; sanitized: ${sanitized.removed.join(', ')} removed from ${n} request${n === 1 ? '' : 's'}`;
+  return `${HAR_IMPORT_STATE}; sanitized: ${sanitized.removed.join(', ')} removed from ${requestCount(sanitized)}`;
 }
 
 /** What sanitizing removed, from a start marker's readyState (`harImportState`); undefined for any other. */

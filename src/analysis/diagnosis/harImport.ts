@@ -1,0 +1,71 @@
+/**
+ * Checks on the file itself when the log was imported from a HAR (src/analysis/formats/har.ts): what a
+ * sanitized HAR (Chrome's default "Export HAR (sanitized)…", which drops the Authorization, Cookie and
+ * Set-Cookie headers) cannot tell, so that the findings are read knowing it. What a HAR cannot show
+ * in general: docs/har.md.
+ */
+import { requestCount, sanitizingOfMarker } from '../formats/har';
+import { DOCS } from './docs';
+import type { Model } from './model';
+import type { Check } from './types';
+
+/**
+ * Per request header a sanitizing exporter may remove (as `sanitizingOf` in formats/har.ts tells it):
+ * what was in it, and the checks of the catalog that read it (none could run without it). Chrome's
+ * sanitizing keeps AuthenticatedUserToken, which lcw.connector-401 reads.
+ */
+const NEEDED_BY: Record<string, { held: string; checks: readonly string[] }> = {
+  Authorization: {
+    held:
+      'the Direct Line secret or token (Bearer) of each call (which user and conversation it was ' +
+      'minted for, and when it expires)',
+    checks: [],
+  },
+};
+
+/** The start markers of imported pages whose HAR was sanitized, with what it removed. */
+const sanitizedPages = (m: Model) =>
+  m.entries.flatMap((e) => {
+    const s = e.event.kind === 'hook.installed' ? sanitizingOfMarker(e.event.readyState) : undefined;
+    return s ? [{ seq: e.seq, url: e.event.kind === 'hook.installed' ? e.event.url : '', s }] : [];
+  });
+
+export const HAR_IMPORT_CHECKS: Check[] = [
+  {
+    id: 'har.sanitized',
+    area: 'Imported HAR files',
+    severity: 'info',
+    name: 'The HAR was saved sanitized',
+    meaning:
+      'The log comes from a HAR whose requests lack a header they must have carried (Direct Line calls ' +
+      'the service accepted with no Authorization): the exporter removed it, as Chrome\u2019s default ' +
+      '"Export HAR (sanitized)…" does. Says what was in it and which checks could not run without it, ' +
+      'instead of reading the absence as the page\u2019s doing.',
+    fix:
+      'Nothing to fix on the page. When a check named here matters, ask for a live capture with the ' +
+      'extension (exports are redacted by default), or a HAR saved with "Export HAR (with sensitive data)…".',
+    doc: DOCS.directLineAuth,
+    // A note on the file, never the cause of anything: among info findings it comes after every cause,
+    // so it is the headline only when there is nothing else to say.
+    symptom: true,
+    run: (m) =>
+      sanitizedPages(m).map(({ seq, url, s }) => {
+        const lost = s.removed.map((h) => {
+          const need = NEEDED_BY[h];
+          const checks = need?.checks.length
+            ? `These checks could not run without it: ${need.checks.join(', ')}.`
+            : 'No check of the catalog reads it, so every finding below stands.';
+          return `The removed ${h} header held ${need?.held ?? 'a credential'}; that cannot be shown here. ${checks}`;
+        });
+        return {
+          severity: 'info' as const,
+          title: `Sanitized HAR: ${s.removed.join(', ')} removed from ${requestCount(s)}`,
+          explanation:
+            `The HAR of ${url || 'this page'} was saved sanitized: ${requestCount(s)} ` +
+            `that must carry ${s.removed.join(' and ')} (the service accepted them) have none. ` +
+            `${lost.join(' ')} Cookies were most likely removed too; no check reads them.`,
+          evidence: [seq],
+        };
+      }),
+  },
+];
