@@ -26,8 +26,8 @@ const out = join(root, 'test/fixtures/har/browsers');
 
 /**
  * What is recorded: one run of a demo page per recording. `scenario` is the demo scenario id (its
- * expectations are in demo/webchat/scenarios.js or demo/omnichannel/scenarios.js).
- * @type {{ id: string, stack: 'webchat'|'omnichannel', scenario: string, path: string, global: string, what: string }[]}
+ * expectations are in demo/webchat/scenarios.js, demo/omnichannel/scenarios.js or demo/realcode/scenarios.js).
+ * @type {{ id: string, stack: 'webchat'|'omnichannel'|'realcode', scenario: string, path: string, global: string, what: string }[]}
  */
 export const RECORDINGS = [
   {
@@ -70,6 +70,22 @@ export const RECORDINGS = [
     global: '__sim',
     what: 'Omnichannel simulator, bot SSO: postToken answered 500 (fallback: card shown)',
   },
+  {
+    id: 'realcode-rc-auth-ok',
+    stack: 'realcode',
+    scenario: 'rc-auth-ok',
+    path: '/realcode/?scenario=rc-auth-ok',
+    global: '__realcode',
+    what: "Microsoft's live chat packages (demo/realcode): authenticated chat, the JWT sent as AuthenticatedUserToken is accepted",
+  },
+  {
+    id: 'realcode-rc-connector-401',
+    stack: 'realcode',
+    scenario: 'rc-connector-401',
+    path: '/realcode/?scenario=rc-connector-401',
+    global: '__realcode',
+    what: "Microsoft's live chat packages (demo/realcode): livechatconnector answers 401 to the conversation call (chat fails)",
+  },
 ];
 
 /** Response bodies larger than this (bytes of text) are cut from the fixtures (the Web Chat bundle is 3.9 MB). */
@@ -104,7 +120,9 @@ function save(name, json) {
 function saveCapture(browserName, rec, entries) {
   save(`${browserName}-${rec.id}.capture.json`, {
     scenario: rec.scenario,
-    source: rec.stack === 'webchat' ? 'bot-framework-stack' : 'omnichannel-simulator',
+    source: { webchat: 'bot-framework-stack', omnichannel: 'omnichannel-simulator', realcode: 'omnichannel-real-code' }[
+      rec.stack
+    ],
     capturedWith: 'scripts/record-hars.mjs',
     capturedAt: Date.now(),
     entries,

@@ -25,7 +25,7 @@ interface Fixture {
   exporter: string;
   variant: string;
   recording: string;
-  stack: 'webchat' | 'omnichannel';
+  stack: 'webchat' | 'omnichannel' | 'realcode';
   scenario: string;
 }
 const INDEX: Fixture[] = read('index.json');
@@ -55,9 +55,17 @@ const received = (entries: LogEntry[]) =>
 const withoutRetryClause = (s: string) => s.replace("; DirectLineJS turned it into 'retry'", '');
 
 it('the index lists both browsers, both Chromium variants, and a success and a fallback of each stack', () => {
-  const keys = new Set(INDEX.map((f) => `${f.file.replace(/-(webchat|omnichannel)-.*$/, '')} ${f.scenario}`));
+  const keys = new Set(INDEX.map((f) => `${f.file.replace(/-(webchat|omnichannel|realcode)-.*$/, '')} ${f.scenario}`));
   for (const exporter of ['chromium-full', 'chromium-sanitized', 'firefox'])
-    for (const scenario of ['sso-success', 'sso-websocket', 'sso-failure-502', 'bot-200', 'bot-500'])
+    for (const scenario of [
+      'sso-success',
+      'sso-websocket',
+      'sso-failure-502',
+      'bot-200',
+      'bot-500',
+      'rc-auth-ok',
+      'rc-connector-401',
+    ])
       expect(keys).toContain(`${exporter} ${scenario}`);
 });
 
@@ -232,6 +240,38 @@ describe('what the exporters leave out, explained', () => {
       // The bot auth token provider's invocation and callback are page code: in the live capture only.
       expect(ofKind(live, 'provider.invoke')).toHaveLength(1);
       expect(diagnose(imported.entries).attempts).toEqual([]);
+    },
+  );
+});
+
+describe("Microsoft's live chat packages (demo/realcode): livechatconnector as the browsers exported it", () => {
+  const realcode = INDEX.filter((f) => f.stack === 'realcode');
+
+  it.each(realcode.map(byName))('%s: the same connector calls and AuthenticatedUserToken, sanitized or not', (_, f) => {
+    const { imported, live } = pair(f);
+    const calls = (entries: LogEntry[]) =>
+      ofKind(entries, 'omnichannel.http').map((e) => [e.method, e.url, e.endpoint, e.status, e.authenticatedUserToken]);
+    expect(calls(imported.entries)).toEqual(calls(live));
+    expect(calls(imported.entries).some((c) => typeof c[4] === 'string' && c[4].split('.').length === 3)).toBe(true);
+    // Chrome's sanitizing keeps AuthenticatedUserToken, and these calls carry no Authorization: nothing to explain.
+    expect(imported.sanitized).toBeUndefined();
+  });
+
+  it.each(realcode.filter((f) => f.scenario === 'rc-connector-401').map(byName))(
+    '%s: the 401 is diagnosed from the HAR as live, down to the token it rejected',
+    (_, f) => {
+      const { imported, live, capturedAt } = pair(f);
+      const a = diagnose(live, { nowMs: capturedAt });
+      const b = diagnose(imported.entries);
+      expect(b.headline?.id).toBe('lcw.connector-401');
+      expect(b.headline?.id).toBe(a.headline?.id);
+      const [x, y] = [a, b].map((d) => d.findings.find((z) => z.id === 'lcw.connector-401')!);
+      expect(y!.title).toBe(x!.title);
+      expect(y!.explanation).toMatch(/Its AuthenticatedUserToken is a JWT \(alg RS256, sub /);
+      // The provider's findings and the attempts need the page's code: live only.
+      expect(a.findings.map((z) => z.id)).toContain('auth.provider-ok');
+      expect(b.findings.map((z) => z.id)).toEqual(['lcw.connector-401']);
+      expect(b.attempts).toEqual([]);
     },
   );
 });
