@@ -159,6 +159,14 @@ const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
   'lcw.connector-401': { fires: ['rc-connector-401'], silent: ['rc-auth-ok', 'rc-auth-expired'] },
   'page.error-loading-chat': { fires: ['rc-load-error'], silent: ['rc-auth-ok', 'rc-bot-hidden', 'rc-auth-throws'] },
   // HARs saved by the browsers' own exporters (test/fixtures/har/browsers; more in harBrowsers.test.ts).
+  'har.token-post': {
+    fires: [
+      har('firefox-omnichannel-bot-200'),
+      har('firefox-omnichannel-bot-500'),
+      har('chromium-full-omnichannel-bot-500'),
+    ],
+    silent: ['bot-200', 'bot-500', har('chromium-full-omnichannel-bot-200'), har('firefox-webchat-sso-success')],
+  },
   'har.sanitized': {
     fires: [har('chromium-sanitized-webchat-sso-success')],
     silent: ['sso-success', har('chromium-full-webchat-sso-success'), har('firefox-webchat-sso-success')],

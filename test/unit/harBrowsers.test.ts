@@ -223,7 +223,7 @@ describe('what the exporters leave out, explained', () => {
   });
 
   it.each(INDEX.filter((f) => f.stack === 'omnichannel').map(byName))(
-    '%s: the token POST as the browser exported it; the provider calls only live',
+    '%s: the token POST as the browser exported it, read for what it means; the provider calls only live',
     (_, f) => {
       const { imported, live } = pair(f);
       const livePost = ofKind(live, 'net.request');
@@ -239,7 +239,18 @@ describe('what the exporters leave out, explained', () => {
       );
       // The bot auth token provider's invocation and callback are page code: in the live capture only.
       expect(ofKind(live, 'provider.invoke')).toHaveLength(1);
-      expect(diagnose(imported.entries).attempts).toEqual([]);
+      const [a, b] = [diagnose(live, { nowMs: pair(f).capturedAt }), diagnose(imported.entries)];
+      expect(a.attempts).toHaveLength(1);
+      expect(b.attempts).toEqual([]);
+      // What the HAR has is read for what it means, and says what only the live capture knows.
+      const liveNote = a.findings.find((x) => x.id === 'botauth.token-post-status')!;
+      const harNotes = b.findings.filter((x) => x.id === 'har.token-post');
+      expect(b.findings.map((x) => x.id)).toEqual(pending ? [] : ['har.token-post']);
+      for (const n of harNotes) {
+        expect(n.severity).toBe(liveNote.severity);
+        expect(n.title.split(':')[0]).toBe(liveNote.title.split(':')[0]); // "Token POST to botTokenUrl answered 500"
+        expect(n.explanation).toContain('only a live capture shows');
+      }
     },
   );
 });

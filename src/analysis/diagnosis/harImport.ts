@@ -1,10 +1,12 @@
 /**
  * Checks on the file itself when the log was imported from a HAR (src/analysis/formats/har.ts): what a
  * sanitized HAR (Chrome's default "Export HAR (sanitized)…", which drops the Authorization, Cookie and
- * Set-Cookie headers) cannot tell, so that the findings are read knowing it. What a HAR cannot show
- * in general: docs/har.md.
+ * Set-Cookie headers) cannot tell, so that the findings are read knowing it; and what a token POST in a
+ * HAR means without the page code that sent it. What a HAR cannot show in general: docs/har.md.
  */
-import { requestCount, sanitizingOfMarker } from '../formats/har';
+import { isHarImportState, requestCount, sanitizingOfMarker } from '../formats/har';
+import { formatDuration } from '../model/format';
+import { tokenPostMeaning, tokenPostSignedIn } from '../model/invocations';
 import { DOCS } from './docs';
 import type { Model } from './model';
 import type { Check } from './types';
@@ -29,6 +31,18 @@ const sanitizedPages = (m: Model) =>
     const s = e.event.kind === 'hook.installed' ? sanitizingOfMarker(e.event.readyState) : undefined;
     return s ? [{ seq: e.seq, url: e.event.kind === 'hook.installed' ? e.event.url : '', s }] : [];
   });
+
+/** Whether the log was imported from a HAR (its start markers say so), not captured live. */
+const fromHar = (m: Model) =>
+  m.entries.some((e) => e.event.kind === 'hook.installed' && isHarImportState(e.event.readyState));
+
+/** What the documented bot auth token provider does for a token POST status, in words. */
+const TOKEN_POST_WORDS = {
+  'signed-in': 'signed in: the card should be hidden',
+  'already-signed-in': 'already signed in: the card should be hidden',
+  'not-signed-in': 'not a success: the card should be shown',
+  'no-response': 'no answer: the card should be shown',
+} as const;
 
 export const HAR_IMPORT_CHECKS: Check[] = [
   {
@@ -67,5 +81,44 @@ export const HAR_IMPORT_CHECKS: Check[] = [
           evidence: [seq],
         };
       }),
+  },
+  {
+    id: 'har.token-post',
+    area: 'Imported HAR files',
+    severity: 'info',
+    name: 'Token POST in a HAR, without its provider',
+    meaning:
+      'A HAR shows the POST of the token to botTokenUrl (…/api/sas/postToken, the OAuthCard\u2019s ' +
+      'tokenPostResource) but not the bot auth token provider that sent it nor its callback({show}): says what ' +
+      'the status means for the card under the documented pattern (200 signed in; 202 and 404 already signed ' +
+      'in; anything else: show the card), and that the decision itself needs a live capture. Live captures ' +
+      'get botauth.token-post-status instead.',
+    fix:
+      'For the provider\u2019s own decision and its timing (the widget\u2019s ~2 s window), reproduce with the ' +
+      'extension. If the status is not 200/202/404, check that the token is the one the bot\u2019s OAuth ' +
+      'connection expects and that the SAS URL has not expired.',
+    doc: DOCS.setBotAuthTokenProvider,
+    run: (m) =>
+      fromHar(m)
+        ? m.entries.flatMap((e) => {
+            // The HAR import writes net.request only for token POSTs, never with an invocationId.
+            if (e.event.kind !== 'net.request' || e.event.invocationId !== undefined) return [];
+            const s = e.event.status;
+            const answer = s ?? `no response (${e.event.error ?? 'network error'})`;
+            return [
+              {
+                severity: tokenPostSignedIn(s) ? ('info' as const) : ('warning' as const),
+                title: `Token POST to botTokenUrl answered ${s ?? 'nothing'}: ${TOKEN_POST_WORDS[tokenPostMeaning(s)]}`,
+                explanation:
+                  `${e.event.method} …/api/sas/postToken → ${answer} after ${formatDuration(e.event.elapsedMs)}. ` +
+                  'The HAR holds this request only: not the bot auth ' +
+                  'token provider that sent it, nor what it called back. A provider that follows the documented ' +
+                  `pattern calls back {show: ${!tokenPostSignedIn(s)}}; whether it did, and in time, only a live ` +
+                  'capture shows.',
+                evidence: [e.seq],
+              },
+            ];
+          })
+        : [],
   },
 ];

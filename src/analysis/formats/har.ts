@@ -332,6 +332,10 @@ export function harImportState(sanitized?: HarSanitizing): string {
   return `${HAR_IMPORT_STATE}; sanitized: ${sanitized.removed.join(', ')} removed from ${requestCount(sanitized)}`;
 }
 
+/** Whether a start marker's readyState (`harImportState`) says that its page was imported from a HAR. */
+export const isHarImportState = (readyState: string) =>
+  readyState === HAR_IMPORT_STATE || SANITIZED_STATE.test(readyState);
+
 /** What sanitizing removed, from a start marker's readyState (`harImportState`); undefined for any other. */
 export function sanitizingOfMarker(readyState: string): HarSanitizing | undefined {
   const m = SANITIZED_STATE.exec(readyState);
