@@ -157,14 +157,17 @@ const frontendExport = (sanitize) => `(async () => {
   const HAR = await import('./models/har/har.js');
   const Logs = await import('./models/logs/logs.js');
   const Common = await import('./core/common/common.js');
-  const requests = Logs.NetworkLog.NetworkLog.instance().requests()
-    .filter((r) => /^(https?|wss?):/.test(r.url()))
-    .filter((r) => r.finished || (r.resourceType().name() === 'websocket' && r.responseReceivedTime) ||
-      !!r.eventSourceMessages()?.length);
+  if (typeof HAR.Writer?.Writer?.write !== 'function' || typeof Common.Progress?.Progress !== 'function')
+    throw new Error('This DevTools frontend has no HAR.Writer.Writer.write (models/har/har.js) or ' +
+      'Common.Progress.Progress: its internals changed; see scripts/record-hars.mjs');
+  const all = Logs.NetworkLog.NetworkLog.instance().requests().filter((r) => /^(https?|wss?):/.test(r.url()));
+  const requests = all.filter((r) => r.finished || (r.resourceType().name() === 'websocket' && r.responseReceivedTime) ||
+    !!r.eventSourceMessages()?.length);
   const chunks = [];
   const stream = { write: async (s) => { chunks.push(s); }, close: async () => {} };
   await HAR.Writer.Writer.write(stream, requests, { sanitize: ${sanitize} }, new Common.Progress.Progress());
-  return chunks.join('');
+  const leftOut = all.filter((r) => !requests.includes(r)).map((r) => r.requestMethod + ' ' + r.url());
+  return JSON.stringify({ har: chunks.join(''), leftOut });
 })()`;
 
 async function recordChromium(server, recs) {
@@ -209,7 +212,10 @@ async function recordChromium(server, recs) {
       const tabId = await tabIdOf(worker, url);
       saveCapture('chromium', rec, await entriesOf(worker, tabId));
       for (const variant of ['full', 'sanitized']) {
-        const har = trimHar(JSON.parse(await devtools.evaluate(frontendExport(variant === 'sanitized'))));
+        const exported = JSON.parse(await devtools.evaluate(frontendExport(variant === 'sanitized')));
+        // What the Network panel's export leaves out too (still pending: e.g. a body the page never read).
+        for (const r of exported.leftOut) console.log(`  left out by the exporter (not finished): ${r.slice(0, 120)}`);
+        const har = trimHar(JSON.parse(exported.har));
         const file = `chromium-${variant}-${rec.id}.har`;
         save(file, har);
         made.push({
