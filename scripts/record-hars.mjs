@@ -8,7 +8,8 @@
 // - Firefox: the network monitor's own HAR exporter (devtools/client/netmonitor/src/har/har-exporter),
 //   reached with the toolbox opened on the tab (`gDevTools.showToolboxForTab`) through privileged
 //   script over WebDriver BiDi (--remote-allow-system-access) — the same exporter as the netmonitor's
-//   "Save All As HAR" and the `devtools.netmonitor.har.enableAutoExportToFile` auto-export.
+//   "Save All As HAR" and the `devtools.netmonitor.har.enableAutoExportToFile` auto-export. (`--devtools`
+//   with those prefs wrote nothing headless: the toolbox has to be opened on the tab.)
 // Run by hand (not in CI), after `npm run build`:
 //   node scripts/record-hars.mjs [chromium|firefox …] [recording ids…]
 // The tokens in these files are demo tokens minted on 127.0.0.1 for the recording, not secrets.

@@ -44,6 +44,7 @@ const TOKEN_POST_WORDS = {
   'no-response': 'no answer: the card should be shown',
 } as const;
 
+/** The checks on logs imported from a HAR (area 'Imported HAR files'); silent on live captures. */
 export const HAR_IMPORT_CHECKS: Check[] = [
   {
     id: 'har.sanitized',
