@@ -199,7 +199,7 @@ describe('what a sanitized HAR cannot tell is explained, once, without changing 
       evidence: [marker.seq],
       title: `Sanitized HAR: Authorization removed from ${n} requests`,
     });
-    expect(notes[0]!.explanation).toContain('No check of the catalog reads it, so every finding below stands.');
+    expect(notes[0]!.explanation).toContain('No check of the catalog reads it, so every other finding stands.');
   });
 
   it('the SSO outcome stays the headline', () => {

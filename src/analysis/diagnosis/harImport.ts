@@ -57,8 +57,9 @@ export const HAR_IMPORT_CHECKS: Check[] = [
       '"Export HAR (sanitized)…" does. Says what was in it and which checks could not run without it, ' +
       'instead of reading the absence as the page\u2019s doing.',
     fix:
-      'Nothing to fix on the page. When a check named here matters, ask for a live capture with the ' +
-      'extension (exports are redacted by default), or a HAR saved with "Export HAR (with sensitive data)…".',
+      'Nothing to fix on the page. To see the removed values themselves (the token\u2019s user and expiry), ' +
+      'ask for a live capture with the extension (its exports are redacted by default) rather than a HAR ' +
+      'saved with "Export HAR (with sensitive data)…".',
     doc: DOCS.directLineAuth,
     // A note on the file, never the cause of anything: among info findings it comes after every cause,
     // so it is the headline only when there is nothing else to say.
@@ -69,7 +70,7 @@ export const HAR_IMPORT_CHECKS: Check[] = [
           const need = NEEDED_BY[h];
           const checks = need?.checks.length
             ? `These checks could not run without it: ${need.checks.join(', ')}.`
-            : 'No check of the catalog reads it, so every finding below stands.';
+            : 'No check of the catalog reads it, so every other finding stands.';
           return `The removed ${h} header held ${need?.held ?? 'a credential'}; that cannot be shown here. ${checks}`;
         });
         return {
