@@ -29,7 +29,10 @@ export const EXIT = {
 export const FORMATS = ['text', 'json', 'md', 'html'] as const;
 export type OutputFormat = (typeof FORMATS)[number];
 const FAIL_ON = ['error', 'warning'] as const satisfies readonly FindingSeverity[];
-/** Findings that fail the run unless --fail-on says otherwise: errors (warnings are often expected, e.g. a sanitized HAR). */
+/**
+ * Findings that fail the run unless --fail-on says otherwise: errors. Warnings are often expected (a HAR
+ * cannot show everything), so failing on them is a choice (`--fail-on warning`).
+ */
 export const DEFAULT_FAIL_ON: (typeof FAIL_ON)[number] = 'error';
 
 export const USAGE = `Usage: chat-sso-inspector analyze <capture.json | file.har> [options]

@@ -33,10 +33,10 @@ export interface ReportRow {
 
 /** Where the log came from, as the report's header tells it (strings redacted). */
 export interface ReportSource {
-  kind: 'capture' | 'HAR' | 'live';
+  kind: 'capture' | 'HAR';
   /** File name, when read from a file. */
   name?: string;
-  /** Page URL, when known. */
+  /** Page URL; defaults to the URL of the log's first top-level page. */
   url?: string;
 }
 
@@ -127,6 +127,14 @@ function redactDeep<T>(value: T, profile: RedactionProfile, atMs: number): T {
   return walk(value) as T;
 }
 
+/** The report's source: as given, with the first top-level page's URL when none is given. */
+function sourceOf(entries: readonly LogEntry[], given: ReportSource = { kind: 'capture' }): ReportSource {
+  if (given.url) return given;
+  for (const { event } of entries)
+    if (event.kind === 'hook.installed' && event.top && event.url) return { ...given, url: event.url };
+  return given;
+}
+
 /** Every seq the attempts' steps and the findings cite. */
 function citedSeqs(attempts: readonly SsoAttempt[], findings: readonly Finding[]): Set<number> {
   const seqs = new Set<number>();
@@ -176,7 +184,7 @@ export function buildReport(entries: readonly LogEntry[], opts: ReportOptions = 
   return {
     tool: 'chat-sso-inspector',
     redaction,
-    source: redactDeep(opts.source ?? { kind: 'live' }, redaction, nowMs),
+    source: redactDeep(sourceOf(index.entries, opts.source), redaction, nowMs),
     ...(opts.generatedAt !== undefined ? { generatedAt: new Date(opts.generatedAt).toISOString() } : {}),
     ...(opts.version ? { version: opts.version } : {}),
     events: entries.length,

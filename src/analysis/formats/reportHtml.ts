@@ -23,23 +23,70 @@ export function escapeHtml(text: string): string {
 }
 
 const STYLE = `
-:root{color-scheme:light dark;--fg:#1f1f1f;--bg:#fff;--muted:#5f6368;--line:#dadce0;--err:#c5221f;--warn:#a35f00;--ok:#137333;--card:#f8f9fa}
-@media (prefers-color-scheme:dark){:root{--fg:#e8eaed;--bg:#202124;--muted:#9aa0a6;--line:#3c4043;--err:#f28b82;--warn:#fdd663;--ok:#81c995;--card:#292a2d}}
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:1100px;padding:16px 24px}
-h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:24px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px}
-.meta,.muted{color:var(--muted)}code{font:12px ui-monospace,Menlo,Consolas,monospace}
-.headline{border:1px solid var(--line);border-left-width:4px;padding:8px 12px;margin:12px 0;background:var(--card)}
-.sev-error{border-left-color:var(--err)}.sev-warning{border-left-color:var(--warn)}.sev-info{border-left-color:var(--muted)}
-.mark.sev-error,.sev-error>.mark{color:var(--err)}.sev-warning>.mark{color:var(--warn)}
-ul.cards{list-style:none;padding:0}ul.cards>li{border:1px solid var(--line);border-left-width:4px;padding:8px 12px;margin:8px 0}
-.badge{display:inline-block;border-radius:8px;padding:0 8px;font-size:12px;border:1px solid currentColor}
-.bad{color:var(--err)}.good{color:var(--ok)}.unknown{color:var(--muted)}
-ol.steps{margin:4px 0;padding-left:20px}.step-fail{color:var(--err)}
-.evidence a{margin-left:4px}svg{max-width:100%;height:auto}
-table{border-collapse:collapse;width:100%;font-size:12px}th,td{text-align:left;vertical-align:top;border-bottom:1px solid var(--line);padding:3px 6px}
-td.summary{word-break:break-word}tr.sev-error td:first-child{border-left:3px solid var(--err)}tr.sev-warning td:first-child{border-left:3px solid var(--warn)}
-tr:target{background:var(--card);outline:2px solid var(--muted)}
-.warnings{color:var(--warn)}
+:root {
+  color-scheme:light dark;
+  --fg:#1f1f1f;
+  --bg:#fff;
+  --muted:#5f6368;
+  --line:#dadce0;
+  --err:#c5221f;
+  --warn:#a35f00;
+  --ok:#137333;
+  --card:#f8f9fa;
+}
+@media (prefers-color-scheme:dark) {
+  :root {
+    --fg:#e8eaed;
+    --bg:#202124;
+    --muted:#9aa0a6;
+    --line:#3c4043;
+    --err:#f28b82;
+    --warn:#fdd663;
+    --ok:#81c995;
+    --card:#292a2d;
+  }
+}
+body {
+  font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;
+  color:var(--fg);
+  background:var(--bg);
+  margin:0 auto;
+  max-width:1100px;
+  padding:16px 24px;
+}
+h1 { font-size:20px;margin:0 0 4px }
+h2 { font-size:16px;margin:24px 0 8px;border-bottom:1px solid var(--line);padding-bottom:4px }
+.meta,.muted { color:var(--muted) }
+code { font:12px ui-monospace,Menlo,Consolas,monospace }
+.headline {
+  border:1px solid var(--line);
+  border-left-width:4px;
+  padding:8px 12px;
+  margin:12px 0;
+  background:var(--card);
+}
+.sev-error { border-left-color:var(--err) }
+.sev-warning { border-left-color:var(--warn) }
+.sev-info { border-left-color:var(--muted) }
+.mark.sev-error,.sev-error>.mark { color:var(--err) }
+.sev-warning>.mark { color:var(--warn) }
+ul.cards { list-style:none;padding:0 }
+ul.cards>li { border:1px solid var(--line);border-left-width:4px;padding:8px 12px;margin:8px 0 }
+.badge { display:inline-block;border-radius:8px;padding:0 8px;font-size:12px;border:1px solid currentColor }
+.bad { color:var(--err) }
+.good { color:var(--ok) }
+.unknown { color:var(--muted) }
+ol.steps { margin:4px 0;padding-left:20px }
+.step-fail { color:var(--err) }
+.evidence a { margin-left:4px }
+svg { max-width:100%;height:auto }
+table { border-collapse:collapse;width:100%;font-size:12px }
+th,td { text-align:left;vertical-align:top;border-bottom:1px solid var(--line);padding:3px 6px }
+td.summary { word-break:break-word }
+tr.sev-error td:first-child { border-left:3px solid var(--err) }
+tr.sev-warning td:first-child { border-left:3px solid var(--warn) }
+tr:target { background:var(--card);outline:2px solid var(--muted) }
+.warnings { color:var(--warn) }
 `;
 
 /** In-page link targets of a seq's rows: the first row of that seq in the excerpt. */
@@ -59,7 +106,8 @@ function evidence(seqs: readonly number[], anchors: Map<number, string>): string
 }
 
 function stepHtml(s: Step, anchors: Map<number, string>): string {
-  return `<li class="step-${s.status}">${STEP_MARK[s.status]} ${escapeHtml(s.text)}${evidence(s.evidence, anchors)}</li>`;
+  const text = `${STEP_MARK[s.status]} ${escapeHtml(s.text)}`;
+  return `<li class="step-${s.status}">${text}${evidence(s.evidence, anchors)}</li>`;
 }
 
 function attemptHtml(a: SsoAttempt, svg: string | undefined, anchors: Map<number, string>): string {
@@ -82,7 +130,8 @@ function docHtml(doc: string): string {
 
 function findingHtml(f: Finding, anchors: Map<number, string>): string {
   return (
-    `<li class="sev-${f.severity}" data-check-id="${escapeHtml(f.id)}"><div><span class="mark">${MARK[f.severity]}</span> ` +
+    `<li class="sev-${f.severity}" data-check-id="${escapeHtml(f.id)}">` +
+    `<div><span class="mark">${MARK[f.severity]}</span> ` +
     `<strong>${escapeHtml(f.title)}</strong> <code>${escapeHtml(f.id)}</code></div>` +
     `<p>${escapeHtml(f.explanation)}</p><p><b>Fix:</b> ${escapeHtml(f.fix)}</p>` +
     `<p>${docHtml(f.doc)}${evidence(f.evidence, anchors)}</p></li>`
@@ -92,7 +141,8 @@ function findingHtml(f: Finding, anchors: Map<number, string>): string {
 function rowHtml(r: ReportRow): string {
   return (
     `<tr id="row-${escapeHtml(r.id)}" class="sev-${r.severity}"><td>#${r.seq}</td><td>${escapeHtml(r.time)}</td>` +
-    `<td>${escapeHtml(r.source)}</td><td>${escapeHtml(r.kind)}</td><td class="summary">${escapeHtml(r.summary)}</td></tr>`
+    `<td>${escapeHtml(r.source)}</td><td>${escapeHtml(r.kind)}</td>` +
+    `<td class="summary">${escapeHtml(r.summary)}</td></tr>`
   );
 }
 
@@ -100,7 +150,7 @@ function rowHtml(r: ReportRow): string {
 export function sourceLine(report: ReportData): string {
   const { source } = report;
   const parts = [
-    source.kind === 'live' ? 'live capture' : `${source.kind}${source.name ? ` ${source.name}` : ''}`,
+    `${source.kind}${source.name ? ` ${source.name}` : ''}`,
     ...(source.url ? [source.url] : []),
     `${report.events} events${report.span ? ` over ${report.span}` : ''}`,
     ...(report.dropped ? [`${report.dropped} dropped before export`] : []),
@@ -115,9 +165,15 @@ export function sourceLine(report: ReportData): string {
 export function redactionNote(report: ReportData): string {
   switch (report.redaction) {
     case 'none':
-      return 'Not redacted: this report may contain tokens and other secrets. Share it only with people who may see them.';
+      return (
+        'Not redacted: this report may contain tokens and other secrets. ' +
+        'Share it only with people who may see them.'
+      );
     case 'mask':
-      return 'Redacted (mask): tokens are shown only as a description of their claims; signatures and secret values are hidden.';
+      return (
+        'Redacted (mask): tokens are shown only as a description of their claims; ' +
+        'signatures and secret values are hidden.'
+      );
     case 'remove':
       return 'Redacted (remove): tokens and secret values are hidden.';
   }
@@ -132,9 +188,11 @@ export function reportHtml(report: ReportData): string {
   const h = report.headline;
   const headline = h
     ? `<div class="headline sev-${h.severity}" data-testid="headline" data-check-id="${escapeHtml(h.id)}">` +
-      `<span class="mark">${MARK[h.severity]}</span> <strong>${escapeHtml(h.title)}</strong> <code>${escapeHtml(h.id)}</code>` +
+      `<span class="mark">${MARK[h.severity]}</span> <strong>${escapeHtml(h.title)}</strong> ` +
+      `<code>${escapeHtml(h.id)}</code>` +
       `<div>${escapeHtml(h.explanation)}</div></div>`
-    : '<div class="headline sev-info" data-testid="headline">No findings: nothing in this capture breaks a documented rule.</div>';
+    : '<div class="headline sev-info" data-testid="headline">' +
+      'No findings: nothing in this capture breaks a documented rule.</div>';
   const attempts = report.attempts.length
     ? `<ul class="cards">${report.attempts.map((a) => attemptHtml(a, report.diagrams[a.id], anchors)).join('')}</ul>`
     : '<p class="muted">No auth token provider invocation, bot sign-in card or OAuthCard in this capture.</p>';

@@ -84,9 +84,7 @@ export function reportMarkdown(report: ReportData): string {
   if (report.excerpt.length) {
     lines.push('| # | time | source | event | summary |', '|---|---|---|---|---|');
     for (const r of report.excerpt)
-      lines.push(
-        `| ${r.seq} | ${escapeMarkdown(r.time)} | ${escapeMarkdown(r.source)} | ${escapeMarkdown(r.kind)} | ${escapeMarkdown(r.summary)} |`,
-      );
+      lines.push(`| ${[String(r.seq), r.time, r.source, r.kind, r.summary].map(escapeMarkdown).join(' | ')} |`);
     if (report.excerptOmitted) lines.push('', `${report.excerptOmitted} more cited rows not shown.`);
   } else {
     lines.push('No evidence rows.');
