@@ -25,6 +25,26 @@ export function download(name: string, text: string, type = 'application/json'):
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
+/** The report's two renderings, each a button. */
+const REPORT_EXPORTS = [
+  {
+    testId: 'export-report-html',
+    label: 'Export report',
+    title: 'Save a report to share: headline, SSO attempts, findings and the rows behind them (HTML, opens offline)',
+    extension: 'html',
+    type: 'text/html',
+    render: reportHtml,
+  },
+  {
+    testId: 'export-report-md',
+    label: 'Report .md',
+    title: 'Save the same report as Markdown, to paste into a ticket',
+    extension: 'md',
+    type: 'text/markdown',
+    render: reportMarkdown,
+  },
+] as const;
+
 export function ExportMenu({
   entries,
   extensionVersion,
@@ -86,24 +106,18 @@ export function ExportMenu({
       >
         Export .transcript
       </button>
-      <button
-        type="button"
-        disabled={disabled}
-        data-testid="export-report-html"
-        title="Save a report to share: headline, SSO attempts, findings and the rows behind them (HTML, opens offline)"
-        onClick={() => download(`chat-sso-report-${stamp()}.html`, reportHtml(report()), 'text/html')}
-      >
-        Export report
-      </button>
-      <button
-        type="button"
-        disabled={disabled}
-        data-testid="export-report-md"
-        title="Save the same report as Markdown, to paste into a ticket"
-        onClick={() => download(`chat-sso-report-${stamp()}.md`, reportMarkdown(report()), 'text/markdown')}
-      >
-        Report .md
-      </button>
+      {REPORT_EXPORTS.map((r) => (
+        <button
+          key={r.testId}
+          type="button"
+          disabled={disabled}
+          data-testid={r.testId}
+          title={r.title}
+          onClick={() => download(`chat-sso-report-${stamp()}.${r.extension}`, r.render(report()), r.type)}
+        >
+          {r.label}
+        </button>
+      ))}
     </span>
   );
 }
