@@ -14,6 +14,7 @@ import { buildReport, REPORT_MAX_ROWS, type ReportData } from '../../src/analysi
 import { REPORT_CSP, reportHtml } from '../../src/analysis/formats/reportHtml';
 import { escapeMarkdown, reportMarkdown } from '../../src/analysis/formats/reportMarkdown';
 import type { LogEntry } from '../../src/shared/events';
+import { SAMPLE_CAPTURE, SAMPLE_FILES, sampleReports } from '../../scripts/lib/sampleReport';
 import { capture, CAPTURE_IDS, editEvents } from '../helpers/captures';
 import { jwt } from '../helpers/tokens';
 
@@ -226,5 +227,15 @@ describe('report escaping', () => {
     });
     expect(failing.diagrams).toEqual({});
     expect(reportHtml(failing)).not.toContain('<figure');
+  });
+});
+
+describe('sample report', () => {
+  it('docs/sample-report.html and .md are current (regenerate with npm run docs:report)', () => {
+    const fixture = readFileSync(join(root, `test/fixtures/captures/${SAMPLE_CAPTURE}.json`), 'utf8');
+    const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+    const made = sampleReports(fixture, version);
+    expect(readFileSync(join(root, SAMPLE_FILES.html), 'utf8')).toBe(made.html);
+    expect(readFileSync(join(root, SAMPLE_FILES.md), 'utf8')).toBe(made.md);
   });
 });

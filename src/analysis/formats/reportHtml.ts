@@ -65,24 +65,25 @@ code { font:12px ui-monospace,Menlo,Consolas,monospace }
   margin:12px 0;
   background:var(--card);
 }
-.sev-error { border-left-color:var(--err) }
-.sev-warning { border-left-color:var(--warn) }
-.sev-info { border-left-color:var(--muted) }
-.mark.sev-error,.sev-error>.mark { color:var(--err) }
-.sev-warning>.mark { color:var(--warn) }
+.sev-error .mark { color:var(--err) }
+.sev-warning .mark { color:var(--warn) }
 ul.cards { list-style:none;padding:0 }
 ul.cards>li { border:1px solid var(--line);border-left-width:4px;padding:8px 12px;margin:8px 0 }
+.headline.sev-error,ul.cards>li.sev-error,ul.cards>li.attempt-bad { border-left-color:var(--err) }
+.headline.sev-warning,ul.cards>li.sev-warning { border-left-color:var(--warn) }
+ul.cards>li.attempt-good { border-left-color:var(--ok) }
 .badge { display:inline-block;border-radius:8px;padding:0 8px;font-size:12px;border:1px solid currentColor }
 .bad { color:var(--err) }
 .good { color:var(--ok) }
 .unknown { color:var(--muted) }
 ol.steps { margin:4px 0;padding-left:20px }
 .step-fail { color:var(--err) }
-.evidence a { margin-left:4px }
+.evidence { white-space:nowrap }
 svg { max-width:100%;height:auto }
 table { border-collapse:collapse;width:100%;font-size:12px }
 th,td { text-align:left;vertical-align:top;border-bottom:1px solid var(--line);padding:3px 6px }
-td.summary { word-break:break-word }
+td { white-space:nowrap }
+td.summary { white-space:normal;word-break:break-word }
 tr.sev-error td:first-child { border-left:3px solid var(--err) }
 tr.sev-warning td:first-child { border-left:3px solid var(--warn) }
 tr:target { background:var(--card);outline:2px solid var(--muted) }
@@ -102,7 +103,7 @@ function evidence(seqs: readonly number[], anchors: Map<number, string>): string
     const anchor = anchors.get(s);
     return anchor ? `<a href="#${escapeHtml(anchor)}">#${s}</a>` : `#${s}`;
   });
-  return ` <span class="evidence muted">evidence:${links.join('')}</span>`;
+  return ` <span class="evidence muted">evidence: ${links.join(' ')}</span>`;
 }
 
 function stepHtml(s: Step, anchors: Map<number, string>): string {
@@ -113,7 +114,8 @@ function stepHtml(s: Step, anchors: Map<number, string>): string {
 function attemptHtml(a: SsoAttempt, svg: string | undefined, anchors: Map<number, string>): string {
   const tone = isBadOutcome(a.outcome) ? 'bad' : a.outcome === 'unknown' ? 'unknown' : 'good';
   return (
-    `<li data-outcome="${escapeHtml(a.outcome)}"><div><span class="badge ${tone}">${escapeHtml(a.outcome)}</span> ` +
+    `<li class="attempt-${tone}" data-outcome="${escapeHtml(a.outcome)}">` +
+    `<div><span class="badge ${tone}">${escapeHtml(a.outcome)}</span> ` +
     `<strong>${escapeHtml(a.title)}</strong></div><p>${escapeHtml(a.sentence)}</p>` +
     `<ol class="steps">${a.steps.map((s) => stepHtml(s, anchors)).join('')}</ol>` +
     (svg ? `<figure class="diagram">${svg}</figure>` : '') +
