@@ -1,5 +1,5 @@
 // Bundles the command-line analyzer (src/cli/main.ts) into one file with no runtime dependency:
-// bin/chat-sso-inspector.mjs, the package's `bin`. Run by `npm run build`, `npm pack` (prepack) and
+// bin/chat-sso-inspector, the package's `bin`. Run by `npm run build`, `npm pack` (prepack) and
 // after `npm ci` (scripts/postinstall.mjs).
 //   node scripts/build-cli.mjs
 import * as esbuild from 'esbuild';
@@ -9,8 +9,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The bin's path, relative to the package root (package.json "bin" names the same file). */
-export const CLI_BIN = 'bin/chat-sso-inspector.mjs';
+/**
+ * The bin's path, relative to the package root (package.json "bin" names the same file). No extension, as bins
+ * usually have: Node runs it as an ES module because package.json says "type": "module", and the linters, which
+ * pick files by extension, leave this generated bundle alone.
+ */
+export const CLI_BIN = 'bin/chat-sso-inspector';
 
 /** Builds the bin; resolves to its size in bytes. */
 export async function buildCli() {

@@ -1,5 +1,5 @@
 /**
- * Entry point of the `chat-sso-inspector` bin (bundled by scripts/build-cli.mjs into bin/chat-sso-inspector.mjs).
+ * Entry point of the `chat-sso-inspector` bin (bundled by scripts/build-cli.mjs into bin/chat-sso-inspector).
  * Sets the exit code rather than calling process.exit, so piped output is written in full.
  */
 import { processIo, runCli } from './analyze';

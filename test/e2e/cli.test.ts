@@ -1,5 +1,5 @@
 /**
- * The command-line analyzer as users run it: the bundled bin (bin/chat-sso-inspector.mjs, written by
+ * The command-line analyzer as users run it: the bundled bin (bin/chat-sso-inspector, written by
  * `npm run build`), `npx chat-sso-inspector` in the package's own folder, and the bin of the packed
  * tarball (`npm pack`), unpacked in a temp folder with no node_modules in reach. Exit codes and the
  * headline are checked on a real HAR and on unreadable input.

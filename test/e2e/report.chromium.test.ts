@@ -13,7 +13,7 @@ import { webchatScenarioById } from '../../demo/webchat/scenarios.js';
 import { entriesOf } from '../../scripts/lib/chromium.mjs';
 import { readDiagnosis } from '../../scripts/lib/panelReader.mjs';
 import { runWebChatScenario } from '../../scripts/lib/scenarios.mjs';
-import { useDemoAndExtension } from '../helpers/e2e';
+import { root, useDemoAndExtension } from '../helpers/e2e';
 
 const env = useDemoAndExtension();
 
@@ -74,6 +74,8 @@ describe('Export report', () => {
     for (const a of shown.attempts) expect(text).toContain(a.sentence);
     const cited = await page.evaluate(() => document.querySelectorAll('tr[id^="row-"]').length);
     expect(cited).toBeGreaterThan(0);
+    await page.setViewportSize({ width: 1100, height: 800 });
+    await page.screenshot({ path: join(root, 'docs/screenshots/report.png'), fullPage: true });
     await page.close();
 
     expect(mdText).toContain(`\`${shown.headline!.id}\``);
