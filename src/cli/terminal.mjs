@@ -3,8 +3,7 @@
 // (src/cli/analyze.ts) and for scripts that read the panel (scripts/lib/panelReader.mjs). Plain
 // JavaScript so that both Node scripts and the bundled CLI can load it.
 
-const MARK = { error: '✖', warning: '⚠', info: 'ℹ' };
-const STEP_MARK = { ok: '✔', fail: '✖', info: '•' };
+import { SEVERITY_MARK as MARK, STEP_MARK } from '../analysis/formats/marks.mjs';
 
 /**
  * A page string made safe for a terminal: control characters (ANSI escape sequences, carriage returns,

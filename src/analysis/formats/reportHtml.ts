@@ -11,8 +11,7 @@ import type { Finding, SsoAttempt, Step } from '../diagnosis';
 export const REPORT_CSP =
   "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
-const MARK = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
-const STEP_MARK = { ok: '✔', fail: '✖', info: '•' } as const;
+import { SEVERITY_MARK as MARK, STEP_MARK } from './marks.mjs';
 
 /** `text` with the five HTML-significant characters as entities: safe in element content and quoted attributes. */
 export function escapeHtml(text: string): string {

@@ -7,8 +7,7 @@ import type { Finding, SsoAttempt } from '../diagnosis';
 import { docHref, type ReportData } from './report';
 import { redactionNote, sourceLine } from './reportHtml';
 
-const MARK = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
-const STEP_MARK = { ok: '✔', fail: '✖', info: '•' } as const;
+import { SEVERITY_MARK as MARK, STEP_MARK } from './marks.mjs';
 
 /**
  * `text` as literal Markdown inline text (CommonMark, https://spec.commonmark.org/0.31.2/#backslash-escapes):
