@@ -81,6 +81,7 @@ function readError(path: string, e: unknown): string {
 /** The text output: a header line, the diagnosis (terminal printer), then what the file lacked. */
 function textOutput(report: ReportData): string {
   const lines = [`Chat SSO Inspector: ${terminalText(sourceLine(report))}`, formatDiagnosis(report)];
+  if (report.events === 0) lines.push('  Nothing to analyse: the file holds no chat or sign-in event.');
   if (report.warnings.length) lines.push(...report.warnings.map((w) => `  ⚠ ${terminalText(w)}`));
   return `${lines.join('\n')}\n`;
 }

@@ -88,6 +88,15 @@ describe('analyze: the panel analysis', () => {
     expect(lines.filter((l) => l.startsWith('  → '))).toHaveLength(d.attempts.length);
   });
 
+  it('says when a readable file holds nothing to analyse (exit 0)', () => {
+    const path = join(dir, 'empty.har');
+    writeFileSync(path, JSON.stringify({ log: { version: '1.2', entries: [] } }));
+    const r = run('analyze', path);
+    expect(r.code).toBe(EXIT.clean);
+    expect(r.out).toContain('Nothing to analyse: the file holds no chat or sign-in event.');
+    expect(r.out).toContain('⚠ The HAR has no requests.');
+  });
+
   it('writes the shareable report as Markdown and HTML', () => {
     const path = writeCapture('sso-failure-502');
     const md = run('analyze', path, '--format', 'md');
