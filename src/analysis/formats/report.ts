@@ -86,7 +86,8 @@ export interface ReportOptions {
   /**
    * Draws one attempt's sequence diagram as SVG markup (or nothing). It is given the attempt as the
    * report shows it (redacted); its output is redacted again and embedded as is, so it must escape
-   * what it draws. Optional: without it the report has no diagrams.
+   * what it draws. Optional: without it the report has no diagrams. In the HTML report, an arrow can
+   * link to its timeline row with `href="#row-<row id>"` (rows listed in `excerpt`; see reportHtml.ts).
    */
   diagram?: (attempt: SsoAttempt) => string | undefined;
 }
