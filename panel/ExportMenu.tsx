@@ -1,7 +1,13 @@
-/** Export of the capture (versioned JSON, redacted by default) and of the Web Chat transcript. */
+/**
+ * Export of the capture (versioned JSON), of the Web Chat transcript, and of the shareable report (HTML that runs
+ * no script, or Markdown for a ticket); all redacted by the profile picked here ('mask' by default).
+ */
 import { useState } from 'preact/hooks';
 import { buildCaptureFile } from '../src/analysis/formats/capture';
-import type { RedactionProfile } from '../src/analysis/formats/redact';
+import { DEFAULT_REDACTION_PROFILE, type RedactionProfile } from '../src/analysis/formats/redact';
+import { buildReport, type ReportOptions } from '../src/analysis/formats/report';
+import { reportHtml } from '../src/analysis/formats/reportHtml';
+import { reportMarkdown } from '../src/analysis/formats/reportMarkdown';
 import { buildTranscript } from '../src/analysis/formats/transcript';
 import type { LogEntry } from '../src/shared/events';
 
@@ -19,6 +25,26 @@ export function download(name: string, text: string, type = 'application/json'):
 
 const stamp = () => new Date().toISOString().replace(/[:.]/g, '-');
 
+/** The report's two renderings, each a button. */
+const REPORT_EXPORTS = [
+  {
+    testId: 'export-report-html',
+    label: 'Export report',
+    title: 'Save a report to share: headline, SSO attempts, findings and the rows behind them (HTML, opens offline)',
+    extension: 'html',
+    type: 'text/html',
+    render: reportHtml,
+  },
+  {
+    testId: 'export-report-md',
+    label: 'Report .md',
+    title: 'Save the same report as Markdown, to paste into a ticket',
+    extension: 'md',
+    type: 'text/markdown',
+    render: reportMarkdown,
+  },
+] as const;
+
 export function ExportMenu({
   entries,
   extensionVersion,
@@ -30,8 +56,14 @@ export function ExportMenu({
   tabUrl?: string;
   dropped?: number;
 }) {
-  const [profile, setProfile] = useState<RedactionProfile>('mask');
+  const [profile, setProfile] = useState<RedactionProfile>(DEFAULT_REDACTION_PROFILE);
   const disabled = entries.length === 0;
+  const report = () => {
+    const opts: ReportOptions = { redaction: profile, generatedAt: Date.now(), version: extensionVersion };
+    if (tabUrl) opts.source = { kind: 'capture', url: tabUrl };
+    if (dropped) opts.dropped = dropped;
+    return buildReport(entries, opts);
+  };
   return (
     <span class="export" role="group" aria-label="Export">
       <select
@@ -74,6 +106,18 @@ export function ExportMenu({
       >
         Export .transcript
       </button>
+      {REPORT_EXPORTS.map((r) => (
+        <button
+          key={r.testId}
+          type="button"
+          disabled={disabled}
+          data-testid={r.testId}
+          title={r.title}
+          onClick={() => download(`chat-sso-report-${stamp()}.${r.extension}`, r.render(report()), r.type)}
+        >
+          {r.label}
+        </button>
+      ))}
     </span>
   );
 }

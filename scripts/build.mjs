@@ -6,6 +6,7 @@ import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildRealcode } from '../demo/realcode/build.mjs';
+import { buildCli, CLI_BIN } from './build-cli.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist');
@@ -120,4 +121,6 @@ if (watch) {
   const parts = `${kib(injected['hook.js'])} hook + ${kib(injected['relay.js'])} relay`;
   console.log(`dist/ ready (injected into every page: ${injected.total} bytes = ${parts}, minified)`);
   await realcodeBench();
+  // The command-line analyzer (package.json "bin"): bundled apart from the extension, outside dist/.
+  console.log(`${CLI_BIN} ready (${((await buildCli()) / 1024).toFixed(1)} KiB)`);
 }

@@ -93,13 +93,5 @@ export async function readDiagnosis(panel) {
   return { headline, ...view };
 }
 
-/** The diagnosis for the terminal: headline first, then the attempts and the other findings. */
-export function formatDiagnosis(d) {
-  const mark = { error: '✖', warning: '⚠', info: 'ℹ' };
-  const lines = [];
-  const head = d.findings[0];
-  lines.push(head ? `  ${mark[head.severity]} HEADLINE ${head.title} [${head.id}]` : '  No findings.');
-  for (const a of d.attempts) lines.push(`  → ${a.outcome.toUpperCase()}: ${a.sentence}`);
-  for (const f of d.findings.slice(1)) lines.push(`    ${mark[f.severity]} ${f.title} [${f.id}]`);
-  return lines.join('\n');
-}
+/** The diagnosis for the terminal: headline first, then the attempts and the other findings (one printer, shared with the CLI). */
+export { formatDiagnosis } from '../../src/cli/terminal.mjs';
