@@ -5,8 +5,9 @@
  *
  * Trust: the relay runs in the page's process and passes the hook's messages on unparsed, so every
  * message is parsed and every event validated here (ingest.ts), and the tab's budgets apply
- * (limits.ts). Navigation, and with it the log reset, is decided from browser signals only (navigation.ts: webNavigation.onCommitted and the sender's documentId), never from an
- * event a page could have sent.
+ * (limits.ts). Navigation, and with it the log reset, is decided from browser signals only
+ * (navigation.ts: webNavigation.onCommitted and the sender's documentId), never from an event a page
+ * could have sent.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { AUTH_PROVIDER_BUDGET_MS } from '../shared/constants';
