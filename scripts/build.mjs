@@ -73,6 +73,12 @@ const HOOK_PRIVATE_PROPS = [
   'classify',
   'expect',
   'record',
+  'tapped',
+  'promise',
+  'watch',
+  'req',
+  'ctx',
+  'forwarder',
 ];
 
 /**

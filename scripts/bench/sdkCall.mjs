@@ -5,7 +5,7 @@
  * Runs in the page, once: the operations the bench times, and a loop that runs `n` of one of them,
  * each followed by a wait for the next task (a MessageChannel round trip), so the work an operation
  * leaves for later microtasks and tasks on this thread happens inside the loop: for an SDK call, the
- * hook's batch, the relay's check, its `runtime.sendMessage` and the acknowledgement; for `postMessage`,
+ * hook's batch, the relay's queueing, its `runtime.sendMessage` and the acknowledgement; for `postMessage`,
  * the message event's dispatch to a listener.
  */
 function installOps() {

@@ -3,10 +3,11 @@
  * events in `storage.session`, flags auth token providers that exceed the 10 s budget, and streams
  * the log to open DevTools panels.
  *
- * Trust: the relay runs in the page's process, so every message is checked again (ingest.ts) and the
- * tab's budgets apply (limits.ts). Navigation, and with it the log reset, is decided from browser
- * signals only (navigation.ts: webNavigation.onCommitted and the sender's documentId), never from an
- * event a page could have sent.
+ * Trust: the relay runs in the page's process and passes the hook's messages on unparsed, so every
+ * message is parsed and every event validated here (ingest.ts), and the tab's budgets apply
+ * (limits.ts). Navigation, and with it the log reset, is decided from browser signals only
+ * (navigation.ts: webNavigation.onCommitted and the sender's documentId), never from an event a page
+ * could have sent.
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { AUTH_PROVIDER_BUDGET_MS } from '../shared/constants';
@@ -168,11 +169,11 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
       if (verdict === 'stale' && !store.state(tabId).preserveLog) return ok;
     }
     switch (message.type) {
-      case 'hook-events': {
+      case 'hook-messages': {
         const batchId = message.batchId;
         if (typeof batchId !== 'string' || batchId.length === 0 || batchId.length > 128) return refused;
         if (!store.hasBatch(tabId, batchId))
-          published(tabId, ingest.hookEvents(tabId, frameId, message.events, batchId));
+          published(tabId, ingest.hookMessages(tabId, frameId, message.messages, batchId));
         // Acknowledge only what is stored: the relay resends otherwise. A storage failure other than a
         // full quota (handled by fair eviction) must not stall the page's events forever.
         await store.flushed().catch((e) => console.warn('Chat SSO Inspector: could not persist the log', e));

@@ -1,17 +1,20 @@
 /**
- * What the background does with a relay message before anything reaches the log: it checks every
- * event again (the relay runs in the page's process; the hook copies page values), applies the tab's
- * rate budgets, and coalesces what it refuses or drops into one counted entry per document
- * (`relay.rejected`, `log.dropped`) instead of one entry per message. Pure: the store and the clock
- * are injected.
+ * What the background does with a relay batch before anything reaches the log. The relay hands over the
+ * hook's page messages as the strings the hook sent (it checks only their type and length, so the page's
+ * thread neither parses nor serialises them again); here each one is parsed and every event validated
+ * (the relay runs in the page's process; the hook copies page values), the tab's rate budgets apply, and
+ * what is refused or dropped is coalesced into one counted entry per document (`relay.rejected`,
+ * `log.dropped`) instead of one entry per message. Pure: the store and the clock are injected.
  *
- * Order per event, cheapest first: the event-rate budget (a token each, so a flood costs a counter),
- * the nesting bound and the schema (`HookEventSchema`: known kind, field types, bounded strings), the
- * size bound (MAX_EVENT_CHARS of JSON), then the character-rate budget.
+ * Order, cheapest first: the batch bounds (MAX_MESSAGES_PER_BATCH strings, MAX_BATCH_CHARS characters),
+ * per message its bounds, JSON and envelope (`readPageMessage`), then per event the event-rate budget (a
+ * token each, so a flood costs a counter), the nesting bound and the check (`readPageEvent`: the
+ * hand-written check held to `HookEventSchema` by test/unit/hookEventCheck.test.ts: known kind, field
+ * types, bounded strings), the size bound (MAX_EVENT_CHARS of JSON), then the character-rate budget.
  */
-import * as v from 'valibot';
-import { HookEventSchema, type CapturedEvent, type HookEvent, type LogEntry } from '../shared/events';
-import { MAX_EVENT_DEPTH, depthOver, type RelayDropReason } from '../shared/messages';
+import { MAX_BATCH_CHARS, MAX_MESSAGES_PER_BATCH } from '../shared/constants';
+import type { CapturedEvent, HookEvent, LogEntry } from '../shared/events';
+import { readPageEvent, readPageMessage, type RelayDropReason } from '../shared/messages';
 import {
   MAX_EVENT_CHARS,
   RATE_CHARS_BURST,
@@ -22,13 +25,14 @@ import {
 } from './limits';
 import type { MarkerSlot, TabLogStore } from './tabLog';
 
-/** Most events one relay message may carry; the rest are refused unread (the relay sends 500 at most). */
-export const MAX_EVENTS_PER_BATCH = 5_000;
 /** Most distinct reasons a coalesced entry lists. */
 const MAX_REASONS = 16;
 const MAX_COUNT = 1e12;
 
-/** Reasons the background itself gives. */
+/**
+ * Reasons the background gives besides the page-message ones (`RejectReason`): `background-check`, a
+ * batch that is not a list of strings; `batch-too-long`, messages past the batch bounds (refused unread).
+ */
 export type IngestReason = 'background-check' | 'batch-too-long' | 'rate-events' | 'rate-chars' | 'event-too-large';
 
 export interface IngestLimits {
@@ -53,23 +57,40 @@ export interface IngestResult {
   updated: LogEntry[];
 }
 
-/** Checks one event from the relay: the event as the schema reads it and its JSON, or why not. */
+/**
+ * Checks one event of a page message (`readPageEvent`: nesting, then the shapes): the event as the check
+ * reads it and its JSON, or why not (`bad-event`, or `event-too-large` past `maxChars` characters of JSON).
+ * Never throws.
+ */
 export function checkHookEvent(
   item: unknown,
   maxChars = MAX_EVENT_CHARS,
-): { event: HookEvent; json: string } | { reason: 'background-check' | 'event-too-large' } {
+): { event: HookEvent; json: string } | { reason: 'bad-event' | 'event-too-large' } {
   try {
-    // The schemas recurse (summaries): bound the depth first, so validation never overflows the stack.
-    if (depthOver(item, MAX_EVENT_DEPTH)) return { reason: 'background-check' };
-    const parsed = v.safeParse(HookEventSchema, item);
-    if (!parsed.success) return { reason: 'background-check' };
-    // The schema's output holds only known fields: what is stored is what was checked.
-    const json = JSON.stringify(parsed.output);
+    const event = readPageEvent(item);
+    if (!event) return { reason: 'bad-event' };
+    // The check's output holds only known fields: what is stored is what was checked.
+    const json = JSON.stringify(event);
     if (json.length > maxChars) return { reason: 'event-too-large' };
-    return { event: parsed.output, json };
+    return { event, json };
   } catch {
-    return { reason: 'background-check' };
+    return { reason: 'bad-event' };
   }
+}
+
+/**
+ * The page messages of a relay batch that are read: at most MAX_MESSAGES_PER_BATCH strings and
+ * MAX_BATCH_CHARS characters in all (what an honest relay sends); null when `raw` is not a list of strings.
+ */
+function batchMessages(raw: unknown): { read: string[]; unread: number } | null {
+  if (!Array.isArray(raw) || !raw.every((m) => typeof m === 'string')) return null;
+  let chars = 0;
+  let end = 0;
+  while (end < raw.length && end < MAX_MESSAGES_PER_BATCH && chars + (raw[end] as string).length <= MAX_BATCH_CHARS) {
+    chars += (raw[end] as string).length;
+    end += 1;
+  }
+  return { read: raw.slice(0, end) as string[], unread: raw.length - end };
 }
 
 /** A count a relay message claims: a positive integer, or null. */
@@ -122,12 +143,12 @@ export function createIngest(
 
   return {
     /**
-     * A batch of hook events from the relay (`raw`, unchecked). Stores what passes, counts the rest.
-     * `batchId` is remembered even when nothing passed, so a resend is recognised.
+     * A relay batch: the hook's page messages (`raw`, unchecked; see `RelayMessage` `hook-messages`).
+     * Stores the events that pass, counts the rest. `batchId` is remembered even when nothing passed, so
+     * a resend is recognised.
      */
-    hookEvents(tabId: number, frameId: number, raw: unknown, batchId: string): IngestResult {
+    hookMessages(tabId: number, frameId: number, raw: unknown, batchId: string): IngestResult {
       const result: IngestResult = { appended: [], updated: [] };
-      const items = Array.isArray(raw) ? raw : [raw];
       const b = bucketsOf(tabId);
       const t = now();
       const events: HookEvent[] = [];
@@ -135,26 +156,33 @@ export function createIngest(
       const rejected = new Map<string, number>();
       const dropped = new Map<string, number>();
       const count = (m: Map<string, number>, reason: string, n = 1) => m.set(reason, (m.get(reason) ?? 0) + n);
-      if (!Array.isArray(raw)) count(rejected, 'background-check');
-      const readable = Array.isArray(raw) ? Math.min(items.length, MAX_EVENTS_PER_BATCH) : 0;
-      if (items.length > readable && Array.isArray(raw)) count(rejected, 'batch-too-long', items.length - readable);
-      for (let i = 0; i < readable; i++) {
-        if (!b.events.take(1, t)) {
-          count(dropped, 'rate-events');
+      const batch = batchMessages(raw);
+      if (!batch) count(rejected, 'background-check');
+      else if (batch.unread > 0) count(rejected, 'batch-too-long', batch.unread);
+      for (const message of batch?.read ?? []) {
+        const read = readPageMessage(message);
+        if ('reason' in read) {
+          count(rejected, read.reason);
           continue;
         }
-        const checked = checkHookEvent(items[i], limits.maxEventChars);
-        if ('reason' in checked) {
-          if (checked.reason === 'event-too-large') count(dropped, checked.reason);
-          else count(rejected, checked.reason);
-          continue;
+        for (const item of read.items) {
+          if (!b.events.take(1, t)) {
+            count(dropped, 'rate-events');
+            continue;
+          }
+          const checked = checkHookEvent(item, limits.maxEventChars);
+          if ('reason' in checked) {
+            if (checked.reason === 'event-too-large') count(dropped, checked.reason);
+            else count(rejected, checked.reason);
+            continue;
+          }
+          if (!b.chars.take(checked.json.length, t)) {
+            count(dropped, 'rate-chars');
+            continue;
+          }
+          events.push(checked.event);
+          jsons.push(checked.json);
         }
-        if (!b.chars.take(checked.json.length, t)) {
-          count(dropped, 'rate-chars');
-          continue;
-        }
-        events.push(checked.event);
-        jsons.push(checked.json);
       }
       result.appended.push(...store.append(tabId, frameId, events, batchId, jsons));
       coalesce(

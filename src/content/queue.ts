@@ -8,7 +8,8 @@
  * allowed size of 64MiB") is split in halves, and a single item that is still too large is dropped
  * (`oversized`); a batch that still fails after `maxAttempts` sends is given up (`undeliverable`);
  * past `maxQueued` items (or `maxQueuedBytes`) the oldest are dropped (`queue-overflow`). Every drop
- * is reported through `onDrop(count, reason)`. Pure logic: the transport and the clock are injected.
+ * is reported through `onDrop(count, reason)`, each item counting `weightOf(item)` (1 by default). Pure
+ * logic: the transport and the clock are injected.
  */
 import type { RelayDropReason } from '../shared/messages';
 
@@ -31,8 +32,10 @@ export interface DeliveryQueueOptions<T> {
   maxAttempts?: number;
   /** True when a failed send means "this batch is too large": it is split instead of retried. */
   isTooLarge?(error: unknown): boolean;
-  /** Called when items are dropped, with how many and why. */
+  /** Called when items are dropped, with how many (the sum of their `weightOf`) and why. */
   onDrop?(count: number, reason: DropReason): void;
+  /** What one dropped item counts for in `onDrop` (the events a message holds); 1 by default. Called on drops only. */
+  weightOf?(item: T): number;
   /** Most items held while the receiver is unreachable. */
   maxQueued?: number;
   /** Most `sizeOf` units held while the receiver is unreachable. */
@@ -57,7 +60,11 @@ export function createDeliveryQueue<T>(opts: DeliveryQueueOptions<T>) {
   const isTooLarge = opts.isTooLarge ?? defaultIsTooLarge;
   const maxQueued = opts.maxQueued ?? 200_000;
   const maxQueuedBytes = opts.maxQueuedBytes ?? Infinity;
-  const drop = (count: number, reason: DropReason) => {
+  const weightOf = opts.weightOf ?? (() => 1);
+  /** Reports the dropped `items`. */
+  const drop = (dropped: readonly T[], reason: DropReason) => {
+    let count = 0;
+    for (const item of dropped) count += weightOf(item);
     if (count > 0) opts.onDrop?.(count, reason);
   };
 
@@ -126,7 +133,7 @@ export function createDeliveryQueue<T>(opts: DeliveryQueueOptions<T>) {
           if (batch.length > 1) limit = Math.ceil(batch.length / 2);
           else {
             removeFront(1);
-            drop(1, 'oversized');
+            drop(batch, 'oversized');
           }
           continue;
         }
@@ -134,7 +141,7 @@ export function createDeliveryQueue<T>(opts: DeliveryQueueOptions<T>) {
         if (attempt >= maxAttempts) {
           inFlight = 0;
           removeFront(batch.length);
-          drop(batch.length, 'undeliverable');
+          drop(batch, 'undeliverable');
           attempt = 0;
           continue;
         }
@@ -161,9 +168,9 @@ export function createDeliveryQueue<T>(opts: DeliveryQueueOptions<T>) {
       }
       if (over > 0) {
         const start = head + inFlight;
-        items.splice(start, over);
+        const gone = items.splice(start, over);
         sizes.splice(start, over);
-        drop(over, 'queue-overflow');
+        drop(gone, 'queue-overflow');
       }
       if (!running) idle = run();
     },

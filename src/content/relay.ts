@@ -1,15 +1,15 @@
 /**
  * Isolated-world content script: the bridge between the page hook and the
  * background. Takes messages only from the hook's private channel (src/shared/channel.ts,
- * set up before any page script runs), validates them (see parsePageMessage), and
- * delivers them in order with acknowledgement so a restarting service worker loses nothing.
- * Messages a page script dispatches on the document under our event name are never taken:
- * they are counted and reported as page-sent.
+ * set up before any page script runs), checks only what it can check on the string (see
+ * pageMessageRefusal), and delivers the strings in order with acknowledgement so a restarting service
+ * worker loses nothing. It never parses them: the background does, and validates every event
+ * (src/background/ingest.ts), off the page's thread. Messages a page script dispatches on the document
+ * under our event name are never taken: they are counted and reported as page-sent.
  */
-import { acceptChannel } from '../shared/channel';
-import { PAGE_EVENT_NAME } from '../shared/constants';
-import type { HookEvent } from '../shared/events';
-import { parsePageMessage, type RejectReason, type RelayDropReason, type RelayMessage } from '../shared/messages';
+import { acceptChannel, pageMessageRefusal } from '../shared/channel';
+import { MAX_BATCH_CHARS, MAX_MESSAGES_PER_BATCH, PAGE_EVENT_NAME } from '../shared/constants';
+import type { RejectReason, RelayDropReason, RelayMessage } from '../shared/messages';
 import { createDeliveryQueue } from './queue';
 
 /**
@@ -32,12 +32,22 @@ const relayId = Math.random().toString(36).slice(2, 10);
 /** How long to wait for the background's acknowledgement before resending (same batch id). */
 const ACK_TIMEOUT_MS = 2_000;
 
-/** Characters of JSON each accepted event accounts for (its page message's length shared among its events). */
-const sizes = new WeakMap<HookEvent, number>();
+/**
+ * How many events a page message holds, read only when the queue gives the message up (rare: the
+ * background unreachable for long, or a message the browser cannot carry), so drops count events.
+ */
+function eventsIn(message: string): number {
+  try {
+    const events = (JSON.parse(message) as { events?: unknown }).events;
+    return Array.isArray(events) ? events.length : 1;
+  } catch {
+    return 1;
+  }
+}
 
-const queue = createDeliveryQueue<HookEvent>({
-  async send(events, batchId) {
-    const message: RelayMessage = { type: 'hook-events', batchId: `${relayId}-${batchId}`, events };
+const queue = createDeliveryQueue<string>({
+  async send(messages, batchId) {
+    const message: RelayMessage = { type: 'hook-messages', batchId: `${relayId}-${batchId}`, messages };
     // A worker stopped while handling the message may leave sendMessage unsettled: never wait forever.
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -51,13 +61,14 @@ const queue = createDeliveryQueue<HookEvent>({
     }
   },
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  // Bounded in bytes too (characters of JSON): a batch stays well under the runtime's message limit.
-  // An event's size is its share of the page message it came in (not serialised a second time).
-  sizeOf: (event) => sizes.get(event) ?? JSON.stringify(event).length,
-  maxBatchBytes: 1024 * 1024,
+  // Bounded in characters too: a batch stays well under the runtime's message limit.
+  maxBatch: MAX_MESSAGES_PER_BATCH,
+  sizeOf: (message) => message.length,
+  maxBatchBytes: MAX_BATCH_CHARS,
   maxQueuedBytes: 64 * 1024 * 1024,
-  // Never a silent loss: what the queue had to give up is counted and reported.
+  // Never a silent loss: what the queue had to give up is counted, in events, and reported.
   onDrop: (count, reason) => dropped.add(reason, count),
+  weightOf: eventsIn,
 });
 
 /**
@@ -88,23 +99,15 @@ const dropped = coalesced<RelayDropReason>((counts) => {
   for (const [reason, count] of counts) send({ type: 'relay-dropped', count, reason });
 });
 
-/** Counts rejected items (one reason per item). */
-function reportRejected(reasons: readonly RejectReason[]) {
-  for (const reason of reasons) rejected.add(reason);
-}
-
-// The hook's messages: only from the private channel. Their content is still validated (known kinds,
-// right shapes, bounded size): the hook copies page values, which are untrusted.
+// The hook's messages: only from the private channel. Their content (known kinds, right shapes, bounded
+// strings: the hook copies page values, which are untrusted) is validated by the background; here only
+// the bounds of the string, so nothing is parsed or serialised again on the page's thread.
 acceptChannel(document, PAGE_EVENT_NAME, (event) => {
   const detail: unknown = (event as CustomEvent).detail;
-  const { events, rejected } = parsePageMessage(detail);
-  if (events.length > 0) {
-    const share = Math.ceil((detail as string).length / events.length);
-    for (const e of events) sizes.set(e, share);
-    queue.push(...events);
-  }
-  if (rejected.length > 0) reportRejected(rejected);
+  const refusal = pageMessageRefusal(detail);
+  if (refusal) rejected.add(refusal);
+  else queue.push(detail as string);
 });
 
 // The same event name on the document can only come from a page script: never taken, only counted.
-document.addEventListener(PAGE_EVENT_NAME, () => reportRejected(['page-sent']));
+document.addEventListener(PAGE_EVENT_NAME, () => rejected.add('page-sent'));

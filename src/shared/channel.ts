@@ -12,9 +12,9 @@
  * Each side stops offering / accepting at the first DOM mutation (the parser's first node: from then on
  * page content, and so page scripts, can run) or once connected. A page can still dispatch events named
  * like ours on `document`: the relay never takes messages from there (it counts them as page-sent).
- * Kept free of imports beyond constants: the page hook pulls this in.
+ * Kept free of imports beyond constants: the page hook and the relay pull this in.
  */
-import { CHANNEL_OFFER_EVENT, CHANNEL_REQUEST_EVENT, RELAY_READY_EVENT } from './constants';
+import { CHANNEL_OFFER_EVENT, CHANNEL_REQUEST_EVENT, MAX_MESSAGE_CHARS, RELAY_READY_EVENT } from './constants';
 
 /** Runs `close` at the first mutation of `doc` (a microtask after the parser's first node). Returns a stop function. */
 function untilFirstMutation(doc: Document, close: () => void): () => void {
@@ -85,4 +85,14 @@ export function acceptChannel(doc: Document, messageEvent: string, onMessage: (e
   const stop = untilFirstMutation(doc, close);
   doc.dispatchEvent(new CustomEventCtor(CHANNEL_REQUEST_EVENT)); // a hook that started first offers again now
   return () => channel !== null;
+}
+
+/**
+ * The bounds the relay checks on a page message (the `detail` of a PAGE_EVENT_NAME event on the channel
+ * node) without parsing it: a string of at most MAX_MESSAGE_CHARS characters. Returns why it is refused,
+ * or null. The background parses and validates the rest (src/shared/messages.ts, readPageMessage).
+ */
+export function pageMessageRefusal(detail: unknown): 'not-a-string' | 'oversized' | null {
+  if (typeof detail !== 'string') return 'not-a-string';
+  return detail.length > MAX_MESSAGE_CHARS ? 'oversized' : null;
 }

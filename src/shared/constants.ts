@@ -32,6 +32,10 @@ export const MAX_TOKEN = 65_536;
 export const MAX_EVENTS_PER_MESSAGE = 500;
 /** Largest serialized message the relay accepts from the page (characters of JSON). */
 export const MAX_MESSAGE_CHARS = 262_144;
+/** Most page messages in one relay → background batch. */
+export const MAX_MESSAGES_PER_BATCH = 500;
+/** Most characters of page messages in one relay → background batch (well under the runtime's 64 MiB). */
+export const MAX_BATCH_CHARS = 1024 * 1024;
 
 /**
  * The auth token provider budget, ms. "To avoid timeout, the authTokenProvider function in the

@@ -1,9 +1,10 @@
 /**
- * The relay's hot-path check of hook events: hand-written, small and cheap (no schema library in the
- * script injected into every page), and exactly as strict as `HookEventSchema` (src/shared/events.ts),
- * which stays the one description of the shapes and their types: the background checks every event
- * again with it, and test/unit/hookEventCheck.test.ts holds this file to it (the same verdict and the
- * same output, field for field, on the fixtures and on the relay's fuzz inputs).
+ * The background's check of hook events (src/background/ingest.ts, through messages.ts readPageEvent):
+ * hand-written and cheap, and exactly as strict as `HookEventSchema` (src/shared/events.ts), which stays
+ * the one description of the shapes and their types: test/unit/hookEventCheck.test.ts holds this file to
+ * it (the same verdict and the same output, field for field, on the fixtures and on the relay-message
+ * fuzz inputs). It was written for the relay, to keep a schema library out of every page; the relay now
+ * passes the hook's strings on unparsed, and the background runs it, faster than the schema.
  *
  * Mirrors valibot's semantics: an object is any non-null object (`key in input`), its output keeps
  * only the known keys; a record drops the keys `__proto__`, `prototype` and `constructor`; a union

@@ -3,10 +3,11 @@
  * handler's `switch (msg.type)` is exhaustive.
  *
  *   page hook ──CustomEvent(PAGE_EVENT_NAME, JSON string) on the private channel node──▶ relay (isolated world)
- *   relay ──runtime.sendMessage(RelayMessage)──▶ background
+ *   relay ──runtime.sendMessage(RelayMessage: the page messages, as strings)──▶ background (parses, validates)
  *   panel ◀──runtime.Port(PanelPortMessage / PanelRequest)──▶ background
  */
-import { MAX_EVENTS_PER_MESSAGE, MAX_MESSAGE_CHARS, PAGE_CHANNEL, PAGE_PROTOCOL } from './constants';
+import { pageMessageRefusal } from './channel';
+import { MAX_EVENTS_PER_MESSAGE, PAGE_CHANNEL, PAGE_PROTOCOL } from './constants';
 import type { HookEvent, LogEntry } from './events';
 import { readHookEvent } from './hookEventCheck';
 
@@ -21,9 +22,39 @@ export function readPageEnvelope(data: unknown): unknown[] | null {
   return events.length >= 1 && events.length <= MAX_EVENTS_PER_MESSAGE ? events : null;
 }
 
-/** Why the relay refused (part of) a page message. */
+/**
+ * Why (part of) a page message was refused. The relay refuses `not-a-string` and `oversized` (all it checks,
+ * on the string) and `page-sent`; the background, which parses and validates, refuses the rest.
+ */
 export type RejectReason =
   'not-a-string' | 'oversized' | 'not-json' | 'bad-envelope' | 'bad-event' | 'queue-overflow' | 'page-sent';
+
+/**
+ * Reads a page message as far as its envelope: the string bounds (`pageMessageRefusal`), JSON, then
+ * `readPageEnvelope`. Returns the envelope's items, still unchecked (see `readPageEvent`), or why the whole
+ * message is refused. Never throws (JSON nested deeper than the parser's stack is `not-json`).
+ */
+export function readPageMessage(detail: unknown): { items: unknown[] } | { reason: RejectReason } {
+  const refusal = pageMessageRefusal(detail);
+  if (refusal) return { reason: refusal };
+  let data: unknown;
+  try {
+    data = JSON.parse(detail as string);
+  } catch {
+    return { reason: 'not-json' }; // malformed, or nested deeper than the parser's stack
+  }
+  const items = readPageEnvelope(data);
+  return items ? { items } : { reason: 'bad-envelope' };
+}
+
+/**
+ * Checks one item of a page message: nesting bounded first (summaries recurse), then the hand-written
+ * check `readHookEvent` (as strict as `HookEventSchema`). The event with only its known fields, or null.
+ * Never throws.
+ */
+export function readPageEvent(item: unknown): HookEvent | null {
+  return depthOver(item, MAX_EVENT_DEPTH) ? null : readHookEvent(item);
+}
 
 /** Result of parsing one page message: the valid events, plus one reason per rejected item. */
 export interface ParsedPageMessage {
@@ -32,27 +63,17 @@ export interface ParsedPageMessage {
 }
 
 /**
- * Validates a page message (the `detail` of a PAGE_EVENT_NAME event): the envelope, then each event with
- * the hand-written check `readHookEvent` (as strict as `HookEventSchema`, and small enough for the relay).
- * Never throws: anything malformed is counted in `rejected` and dropped.
- * Oversized messages (> MAX_MESSAGE_CHARS) are dropped whole without parsing.
+ * Validates a whole page message: `readPageMessage`, then `readPageEvent` on each item. Never throws:
+ * anything malformed is counted in `rejected` and dropped. The background reads the relay's batches
+ * with the same two steps (src/background/ingest.ts), with its rate budget between them.
  */
 export function parsePageMessage(detail: unknown): ParsedPageMessage {
-  if (typeof detail !== 'string') return { events: [], rejected: ['not-a-string'] };
-  if (detail.length > MAX_MESSAGE_CHARS) return { events: [], rejected: ['oversized'] };
-  let data: unknown;
-  try {
-    data = JSON.parse(detail);
-  } catch {
-    return { events: [], rejected: ['not-json'] }; // malformed, or nested deeper than the parser's stack
-  }
-  const items = readPageEnvelope(data);
-  if (!items) return { events: [], rejected: ['bad-envelope'] };
+  const read = readPageMessage(detail);
+  if ('reason' in read) return { events: [], rejected: [read.reason] };
   const events: HookEvent[] = [];
   const rejected: RejectReason[] = [];
-  for (const item of items) {
-    // Summaries recurse: bound the depth first (the background's schema check must not overflow the stack either).
-    const event = depthOver(item, MAX_EVENT_DEPTH) ? null : readHookEvent(item);
+  for (const item of read.items) {
+    const event = readPageEvent(item);
     if (event) events.push(event);
     else rejected.push('bad-event');
   }
@@ -85,16 +106,18 @@ export type RelayDropReason = 'queue-overflow' | 'undeliverable' | 'oversized';
 /**
  * Relay → background (runtime.sendMessage). The background answers `{ ok: true }` once a batch is
  * stored (or knowingly not stored: over a budget, from a page the tab has left), `{ ok: false }` for a
- * message it cannot read. It checks every message again (shapes, sizes): the relay runs in the page's
- * process and is not trusted blindly.
- *  - `hook-events`: a batch of the hook's events, in order; `batchId` makes a resend recognisable.
+ * message it cannot read. The relay runs in the page's process and the hook copies page values: the
+ * background parses and validates everything itself (src/background/ingest.ts).
+ *  - `hook-messages`: the hook's page messages, in order, as the strings the hook sent (each checked by
+ *    the relay only against `pageMessageRefusal`): at most MAX_MESSAGES_PER_BATCH of them and
+ *    MAX_BATCH_CHARS characters in all. `batchId` makes a resend recognisable.
  *  - `relay-rejected`: page messages the relay refused (coalesced by the background into one
- *    `relay.rejected` entry per document).
+ *    `relay.rejected` entry per document, with the background's own refusals).
  *  - `relay-dropped`: accepted items the relay's queue had to give up (coalesced into one `log.dropped`
  *    entry per document).
  */
 export type RelayMessage =
-  | { type: 'hook-events'; batchId: string; events: HookEvent[] }
+  | { type: 'hook-messages'; batchId: string; messages: string[] }
   | { type: 'relay-rejected'; count: number; reasons: RejectReason[] }
   | { type: 'relay-dropped'; count: number; reason: RelayDropReason };
 

@@ -9,6 +9,7 @@ import { PORT_MESSAGE_CHARS } from '../../src/background/limits';
 import type { TabLogStore } from '../../src/background/tabLog';
 import type { HookEvent, LogEntry } from '../../src/shared/events';
 import type { PanelPortMessage } from '../../src/shared/messages';
+import { pageMessages } from '../helpers/pageMessages';
 import { memoryArea, type MemoryArea } from '../helpers/sessionArea';
 
 type Listener = (...args: any[]) => any;
@@ -84,7 +85,12 @@ const installed = (url: string): HookEvent => ({
 });
 const call = (i: number): HookEvent => ({ kind: 'lcw.event', name: `lcw:e${i}`, t: i, at: at + i });
 let batch = 0;
-const events = (list: unknown[]) => ({ type: 'hook-events', batchId: `b-${(batch += 1)}`, events: list });
+/** A relay batch holding `list` as the hook's page messages. */
+const events = (list: unknown[]) => ({
+  type: 'hook-messages',
+  batchId: `b-${(batch += 1)}`,
+  messages: pageMessages(list),
+});
 const kinds = (entries: LogEntry[]) => entries.map((e) => e.event.kind);
 
 afterEach(() => {
@@ -181,8 +187,10 @@ describe('what the relay sends is checked', () => {
   it('refuses unreadable messages, counts bad events in one entry, stores the rest as the schema reads them', async () => {
     const bg = await startBackground();
     expect(await bg.send({ type: 'made-up' })).toEqual({ ok: false });
-    expect(await bg.send({ type: 'hook-events', batchId: 7, events: [] })).toEqual({ ok: false });
-    expect(await bg.send({ type: 'hook-events', batchId: 'x'.repeat(500), events: [] })).toEqual({ ok: false });
+    expect(await bg.send({ type: 'hook-messages', batchId: 7, messages: [] })).toEqual({ ok: false });
+    expect(await bg.send({ type: 'hook-messages', batchId: 'x'.repeat(500), messages: [] })).toEqual({ ok: false });
+    // The relay's old message, events already parsed: not read (the background parses the hook's strings itself).
+    expect(await bg.send({ type: 'hook-events', batchId: 'b-old', events: [call(0)] })).toEqual({ ok: false });
     expect(await bg.send({ type: 'relay-rejected', count: 'many' })).toEqual({ ok: false });
     expect(bg.store.count(1)).toBe(0);
     for (let i = 0; i < 1_000; i++)
@@ -196,7 +204,7 @@ describe('what the relay sends is checked', () => {
     expect(rows.filter((e) => e.event.kind === 'lcw.event')).toHaveLength(1_000);
     expect(rows.filter((e) => e.event.kind === 'budget.exceeded')).toEqual([]); // a background kind from the relay: refused
     expect(rows.filter((e) => e.event.kind === 'relay.rejected').map((e) => e.event)).toEqual([
-      expect.objectContaining({ count: 1_000, reasons: ['background-check'] }),
+      expect.objectContaining({ count: 1_000, reasons: ['bad-event'] }),
     ]);
     expect(rows.find((e) => e.event.kind === 'lcw.event')!.event).not.toHaveProperty('extra');
   });

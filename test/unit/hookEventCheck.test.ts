@@ -1,6 +1,6 @@
 /**
- * The relay's hand-written event check (src/shared/hookEventCheck.ts) against the schema it stands in
- * for (HookEventSchema, src/shared/events.ts, which the background checks with): the same verdict and
+ * The background's hand-written event check (src/shared/hookEventCheck.ts) against the schema it stands
+ * in for (HookEventSchema, src/shared/events.ts): the same verdict and
  * the same output on every fixture event, on each of them with one field removed or given a value of
  * another type, and on the relay fuzz target's inputs (test/fuzz/targets.ts).
  */

@@ -8,8 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { plainCodec, type ChunkCodec } from '../../src/background/chunkCodec';
 import { DEFAULT_INGEST_LIMITS, checkHookEvent, createIngest, type IngestLimits } from '../../src/background/ingest';
 import { CHUNK_CHARS, CHUNK_ENTRIES, MAX_EVENT_CHARS, TokenBucket } from '../../src/background/limits';
+import { MAX_BATCH_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_BATCH } from '../../src/shared/constants';
 import { TabLogStore } from '../../src/background/tabLog';
 import type { CapturedEvent, HookEvent } from '../../src/shared/events';
+import { pageMessage, pageMessages } from '../helpers/pageMessages';
 import { memoryArea, storedChars, type MemoryArea } from '../helpers/sessionArea';
 
 const ev = (i: number, pad = 0): HookEvent => ({
@@ -89,34 +91,19 @@ describe('rate budgets', () => {
     await s.restore();
     const c = clock();
     const ingest = createIngest(s, c.now, limits({ eventsBurst: 100, eventsPerSecond: 10 }));
-    const r1 = ingest.hookEvents(
-      1,
-      0,
-      Array.from({ length: 150 }, (_, i) => ev(i)),
-      'b1',
-    );
+    const r1 = ingest.hookMessages(1, 0, pageMessages(Array.from({ length: 150 }, (_, i) => ev(i))), 'b1');
     expect(r1.appended.filter((e) => e.event.kind === 'lcw.event')).toHaveLength(100);
     const marker = r1.appended.find((e) => e.event.kind === 'log.dropped')!;
     expect(marker.event).toMatchObject({ kind: 'log.dropped', count: 50, reasons: ['rate-events'] });
     // More over the budget: the same entry counts them, in place (an update, not a new entry).
-    const r2 = ingest.hookEvents(
-      1,
-      0,
-      Array.from({ length: 30 }, (_, i) => ev(200 + i)),
-      'b2',
-    );
+    const r2 = ingest.hookMessages(1, 0, pageMessages(Array.from({ length: 30 }, (_, i) => ev(200 + i))), 'b2');
     expect(r2.appended).toEqual([]);
     expect(r2.updated).toEqual([
       expect.objectContaining({ seq: marker.seq, event: expect.objectContaining({ count: 80 }) }),
     ]);
     // A second later, 10 more fit.
     c.advance(1_000);
-    const r3 = ingest.hookEvents(
-      1,
-      0,
-      Array.from({ length: 15 }, (_, i) => ev(300 + i)),
-      'b3',
-    );
+    const r3 = ingest.hookMessages(1, 0, pageMessages(Array.from({ length: 15 }, (_, i) => ev(300 + i))), 'b3');
     expect(r3.appended).toHaveLength(10);
     expect(r3.updated[0]!.event).toMatchObject({ count: 85 });
     expect(s.entries(1).filter((e) => e.event.kind === 'log.dropped')).toHaveLength(1);
@@ -127,15 +114,26 @@ describe('rate budgets', () => {
     const s = new TabLogStore(memoryArea());
     await s.restore();
     const c = clock();
-    const ingest = createIngest(s, c.now, limits({ charsBurst: 100_000, charsPerSecond: 10_000 }));
-    const r = ingest.hookEvents(1, 0, [...Array.from({ length: 12 }, (_, i) => big(i, 10_000)), huge], 'b');
+    const ingest = createIngest(
+      s,
+      c.now,
+      limits({ charsBurst: 100_000, charsPerSecond: 10_000, maxEventChars: 50_000 }),
+    );
+    // One event per message, as the hook cuts big ones; the last is within a page message, over maxEventChars.
+    const events = [...Array.from({ length: 12 }, (_, i) => big(i, 10_000)), big(99, 60_000)];
+    const r = ingest.hookMessages(
+      1,
+      0,
+      events.map((e) => pageMessage([e])),
+      'b',
+    );
     expect(r.appended.filter((e) => e.event.kind === 'lcw.event')).toHaveLength(9);
     expect(r.appended.find((e) => e.event.kind === 'log.dropped')!.event).toMatchObject({
       count: 4,
       reasons: ['rate-chars', 'event-too-large'],
     });
     c.advance(1_000);
-    expect(ingest.hookEvents(1, 0, [big(100, 5_000)], 'c').appended).toHaveLength(1);
+    expect(ingest.hookMessages(1, 0, pageMessages([big(100, 5_000)]), 'c').appended).toHaveLength(1);
   });
 
   it('the default bursts let a page log 50,000 small events at once (the scale test) without a drop', async () => {
@@ -144,10 +142,10 @@ describe('rate budgets', () => {
     const ingest = createIngest(s, clock().now);
     let dropped = 0;
     for (let b = 0; b < 100; b++) {
-      const r = ingest.hookEvents(
+      const r = ingest.hookMessages(
         1,
         0,
-        Array.from({ length: 500 }, (_, i) => ev(b * 500 + i)),
+        pageMessages(Array.from({ length: 500 }, (_, i) => ev(b * 500 + i))),
         `b${b}`,
       );
       dropped += r.appended.filter((e) => e.event.kind === 'log.dropped').length + r.updated.length;
@@ -177,10 +175,31 @@ describe('coalescing', () => {
       null,
       { kind: 'hook.installed', top: 'yes' },
     ];
-    for (let i = 0; i < 5_000; i++) ingest.hookEvents(1, 0, [malformed[i % malformed.length]], `m${i}`);
+    for (let i = 0; i < 5_000; i++) ingest.hookMessages(1, 0, pageMessages([malformed[i % malformed.length]]), `m${i}`);
     const rows = s.entries(1);
     expect(rows).toHaveLength(1);
-    expect(rows[0]!.event).toMatchObject({ kind: 'relay.rejected', count: 5_000, reasons: ['background-check'] });
+    expect(rows[0]!.event).toMatchObject({ kind: 'relay.rejected', count: 5_000, reasons: ['bad-event'] });
+  });
+
+  it('page messages the background cannot read are counted in the same entry, by reason', async () => {
+    const s = new TabLogStore(memoryArea());
+    await s.restore();
+    const ingest = createIngest(s, clock().now);
+    const messages = [
+      '{not json',
+      JSON.stringify({ channel: 'someone-else', v: 1, events: [ev(1)] }),
+      JSON.stringify({ channel: 'chat-sso-inspector', v: 2, events: [ev(1)] }),
+      pageMessage([]),
+      pageMessage([{ ...ev(1), name: 'x'.repeat(MAX_MESSAGE_CHARS) }]), // over the page-message bound
+      pageMessage([ev(1), { kind: 'made.up', t: 1, at: 2 }, ev(2)]),
+    ];
+    const r = ingest.hookMessages(1, 0, messages, 'b');
+    // The valid events of a message are kept, in order; every refusal is counted once.
+    expect(r.appended.filter((e) => e.event.kind === 'lcw.event').map((e) => e.event)).toEqual([ev(1), ev(2)]);
+    expect(s.entries(1).find((e) => e.event.kind === 'relay.rejected')!.event).toMatchObject({
+      count: 6,
+      reasons: ['not-json', 'bad-envelope', 'oversized', 'bad-event'],
+    });
   });
 
   it("the relay's rejection reports add up in the same entry; a new document starts a new one", async () => {
@@ -243,33 +262,38 @@ describe('background validation', () => {
     expect(ok.event).toEqual({ kind: 'lcw.event', name: 'lcw:ready', t: 1, at: 2 });
     expect(JSON.parse(ok.json)).toEqual(ok.event);
     expect(checkHookEvent({ kind: 'relay.rejected', count: 1, reasons: [], t: 0, at: 0 })).toEqual({
-      reason: 'background-check',
+      reason: 'bad-event',
     }); // the background's own kinds never come from the relay
     expect(checkHookEvent({ kind: 'lcw.event', name: 'x'.repeat(5_000), t: 1, at: 2 })).toEqual({
-      reason: 'background-check',
+      reason: 'bad-event',
     });
     let deep: unknown = 'leaf';
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(checkHookEvent({ kind: 'lcw.event', name: 'lcw:x', t: 1, at: 2, detail: deep })).toEqual({
-      reason: 'background-check',
+      reason: 'bad-event',
     });
     expect(checkHookEvent(huge)).toEqual({ reason: 'event-too-large' });
     expect(JSON.stringify(huge).length).toBeGreaterThan(MAX_EVENT_CHARS);
   });
 
-  it('a batch that is not a list, or longer than the bound, is counted, not stored', async () => {
+  it('a batch that is not a list of strings, or over its bounds, is counted, not stored', async () => {
     const s = new TabLogStore(memoryArea());
     await s.restore();
     const ingest = createIngest(s, clock().now);
-    ingest.hookEvents(1, 0, { kind: 'lcw.event' }, 'a');
-    ingest.hookEvents(
-      1,
-      0,
-      Array.from({ length: 5_003 }, (_, i) => ev(i)),
-      'b',
+    ingest.hookMessages(1, 0, { kind: 'lcw.event' }, 'a');
+    ingest.hookMessages(1, 0, [pageMessage([ev(1)]), { kind: 'lcw.event' }], 'a2');
+    // More messages than a batch holds: the first MAX_MESSAGES_PER_BATCH are read, the rest refused unread.
+    const many = Array.from({ length: MAX_MESSAGES_PER_BATCH + 3 }, (_, i) => pageMessage([ev(i)]));
+    expect(ingest.hookMessages(1, 0, many, 'b').appended.filter((e) => e.event.kind === 'lcw.event')).toHaveLength(
+      MAX_MESSAGES_PER_BATCH,
     );
+    // More characters than a batch holds: refused from the message that goes over.
+    const long = pageMessage([{ ...ev(0), detail: Array(4).fill('y'.repeat(50_000)) }]);
+    const count = Math.floor(MAX_BATCH_CHARS / long.length);
+    const r = ingest.hookMessages(1, 0, Array(count + 2).fill(long), 'c');
+    expect(r.appended.filter((e) => e.event.kind === 'lcw.event')).toHaveLength(count);
     const rejected = s.entries(1).find((e) => e.event.kind === 'relay.rejected')!;
-    expect(rejected.event).toMatchObject({ count: 4, reasons: ['background-check', 'batch-too-long'] });
+    expect(rejected.event).toMatchObject({ count: 7, reasons: ['background-check', 'batch-too-long'] });
     expect(s.hasBatch(1, 'a')).toBe(true);
   });
 });

@@ -1,12 +1,82 @@
-import { describe, expect, it } from 'vitest';
+/**
+ * The relay (src/content/relay.ts) and what the background reads from it: the relay checks only the
+ * bounds of the hook's strings and passes them on as they are; the background parses and validates them
+ * (parsePageMessage, the same two steps as src/background/ingest.ts). And the relay's delivery queue.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDeliveryQueue, defaultIsTooLarge } from '../../src/content/queue';
-import { MAX_MESSAGE_CHARS } from '../../src/shared/constants';
-import { parsePageMessage } from '../../src/shared/messages';
+import { offerChannel, pageMessageRefusal } from '../../src/shared/channel';
+import { MAX_MESSAGE_CHARS, PAGE_EVENT_NAME } from '../../src/shared/constants';
+import { parsePageMessage, type RelayMessage } from '../../src/shared/messages';
+import { freshWindow } from '../helpers/hookHarness';
+import { pageMessage } from '../helpers/pageMessages';
 
 const ok = { kind: 'lcw.event', name: 'lcw:ready', t: 12.5, at: 1_700_000_000_000 };
-const envelope = (events: unknown[]) => JSON.stringify({ channel: 'chat-sso-inspector', v: 1, events });
+const envelope = pageMessage;
 
-describe('relay message validation', () => {
+/** Starts the real relay on a happy-dom document, with a stand-in `chrome.runtime` that stores every batch. */
+async function startRelay() {
+  const win = await freshWindow();
+  const sent: RelayMessage[] = [];
+  const runtime = {
+    sendMessage: async (message: RelayMessage) => {
+      sent.push(message);
+      return { ok: true };
+    },
+  };
+  vi.resetModules();
+  vi.stubGlobal('document', win.document);
+  vi.stubGlobal('chrome', { runtime });
+  await import('../../src/content/relay');
+  const doc = win.document;
+  const node = offerChannel(doc, win.EventTarget.prototype.dispatchEvent.bind(doc), () => undefined);
+  const hookSends = (detail: unknown) => node.dispatchEvent(new win.CustomEvent(PAGE_EVENT_NAME, { detail }));
+  const pageSends = (detail: unknown) => doc.dispatchEvent(new win.CustomEvent(PAGE_EVENT_NAME, { detail }));
+  return { sent, hookSends, pageSends };
+}
+
+describe('relay', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it("passes the hook's strings on as they are, in order, without parsing them", async () => {
+    const r = await startRelay();
+    const a = pageMessage([ok]);
+    const notJson = '{not json'; // the background refuses it, counted; the relay does not read it
+    r.hookSends(a);
+    r.hookSends(notJson);
+    r.hookSends(a);
+    await vi.waitFor(() =>
+      expect(r.sent.flatMap((m) => (m.type === 'hook-messages' ? m.messages : []))).toHaveLength(3),
+    );
+    const messages = r.sent.flatMap((m) => (m.type === 'hook-messages' ? m.messages : []));
+    expect(messages).toEqual([a, notJson, a]);
+    expect(r.sent.every((m) => m.type === 'hook-messages' && /^[a-z0-9]+-/.test(m.batchId))).toBe(true);
+  });
+
+  it('refuses what it can check on the string, and what a page dispatches on the document, in one counted report', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const r = await startRelay();
+    r.hookSends({ events: [ok] }); // not a string
+    r.hookSends('x'.repeat(MAX_MESSAGE_CHARS + 1));
+    r.pageSends(pageMessage([ok]));
+    r.pageSends(pageMessage([ok]));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(r.sent).toEqual([{ type: 'relay-rejected', count: 4, reasons: ['not-a-string', 'oversized', 'page-sent'] }]);
+  });
+
+  it('checks a string against the page-message bounds only', () => {
+    expect(pageMessageRefusal(pageMessage([ok]))).toBeNull();
+    expect(pageMessageRefusal('{not json')).toBeNull();
+    expect(pageMessageRefusal('x'.repeat(MAX_MESSAGE_CHARS))).toBeNull();
+    expect(pageMessageRefusal('x'.repeat(MAX_MESSAGE_CHARS + 1))).toBe('oversized');
+    expect(pageMessageRefusal({ channel: 'chat-sso-inspector' })).toBe('not-a-string');
+  });
+});
+
+describe('page message validation (in the background)', () => {
   it('accepts well-formed events of known kinds', () => {
     const callback = {
       kind: 'provider.callback',
@@ -220,6 +290,23 @@ describe('delivery queue bounds', () => {
     expect(drops).toEqual([[3, 'undeliverable']]);
     expect(delivered).toEqual([4, 5]);
     expect(q.pending).toBe(0);
+  });
+
+  it('counts a dropped item as its weight (the relay: the events a page message holds)', async () => {
+    const drops: [number, string][] = [];
+    const q = createDeliveryQueue<string>({
+      maxBatch: 1,
+      maxAttempts: 1,
+      sleep: async () => undefined,
+      weightOf: (s) => s.length,
+      onDrop: (n, reason) => drops.push([n, reason]),
+      async send(batch) {
+        if (batch[0] === 'lost') throw new Error('background did not store the batch');
+      },
+    });
+    q.push('lost', 'ok');
+    await q.drained();
+    expect(drops).toEqual([[4, 'undeliverable']]);
   });
 
   it('bounds a batch in bytes as well as in items (a lone big item still goes alone)', async () => {
