@@ -21,6 +21,7 @@ import { ErrorBoundary, PartFailed } from './ErrorBoundary';
 import { ExportMenu } from './ExportMenu';
 import { FilterBar } from './FilterBar';
 import { Findings, Headline } from './Findings';
+import { Pacer } from './pacing';
 import { Timeline, type TimeMode } from './Timeline';
 import { DEFAULT_MAX_ENTRIES, MAX_ENTRIES_CHOICES } from '../src/shared/constants';
 
@@ -59,29 +60,36 @@ function guard<T>(compute: () => T, fallback: T): Guarded<T> {
 const NO_ROWS: TimelineRow[] = [];
 
 /**
- * The diagnosis runs its checks over the whole log (rows cost only what changed): during a burst it
- * follows the log at most this often, ms; after a quiet moment it follows at once.
+ * The diagnosis runs its checks over the whole log (rows cost only what changed). After a quiet moment
+ * it follows the log at once; during a stream of changes it follows at most every
+ * DIAGNOSIS_MIN_INTERVAL_MS, and less often when it is slow, so that it takes at most DIAGNOSIS_SHARE
+ * of the panel's time (and waits at most DIAGNOSIS_MAX_INTERVAL_MS).
  */
-const DIAGNOSIS_INTERVAL_MS = 250;
+const DIAGNOSIS_SHARE = 0.05;
+/** Diagnosis time a quiet moment saves up, ms. */
+const DIAGNOSIS_BURST_MS = 50;
+const DIAGNOSIS_MIN_INTERVAL_MS = 100;
+const DIAGNOSIS_MAX_INTERVAL_MS = 2000;
 
 /**
- * `version`, or during a stream of changes the one seen at most `intervalMs` ago (a timer catches up
- * with the latest). With `intervalMs` 0, always `version`.
+ * `version`, or during a stream of changes the one `pacer` last allowed (a timer catches up with the
+ * latest). Without a pacer, always `version`. The caller reports each run's cost to the pacer.
  */
-function useThrottledVersion(version: number, intervalMs: number): number {
-  const seen = useRef({ version, at: Date.now() });
-  const [, wake] = useState(0);
-  const now = Date.now();
-  if (seen.current.version !== version && (intervalMs === 0 || now - seen.current.at >= intervalMs)) {
-    seen.current = { version, at: now };
+function usePacedVersion(version: number, pacer: Pacer | null): number {
+  const shown = useRef(version);
+  const [woken, wake] = useState(0);
+  if (shown.current !== version && (!pacer || pacer.delay(performance.now()) === 0)) {
+    shown.current = version;
+    pacer?.started(performance.now());
   }
-  const shown = seen.current.version;
+  const current = shown.current;
   useEffect(() => {
-    if (shown === version) return;
-    const id = setTimeout(() => wake((n) => n + 1), Math.max(0, seen.current.at + intervalMs - Date.now()));
+    if (current === version || !pacer) return;
+    // Re-armed after each wake that still finds it too early (a timer may fire a little before its time).
+    const id = setTimeout(() => wake((n) => n + 1), pacer.delay(performance.now()) + 1);
     return () => clearTimeout(id);
-  }, [shown, version, intervalMs]);
-  return shown;
+  }, [current, version, pacer, woken]);
+  return current;
 }
 const NO_DIAGNOSIS: Diagnosis = { attempts: [], findings: [] };
 
@@ -112,7 +120,7 @@ export function Inspector(props: InspectorProps) {
   // Files are analysed as of their last event; a live log as of now: the time of its latest change,
   // or of the clock's tick while a provider waits.
   const [tick, setTick] = useState(0);
-  const now = useMemo(() => Date.now(), [version, tick]);
+  const now = useMemo(() => Date.now(), [model, version, tick]);
   const nowMs = mode === 'file' ? log.lastAt : now;
 
   const invocations = log.invocations;
@@ -149,19 +157,27 @@ export function Inspector(props: InspectorProps) {
   const stats = useMemo(() => (timeline.error ? rowStatsOf(rows) : model.timeline.rowStats()), [rows]);
   const kinds = stats.kinds;
   const cards = guard(() => log.cardAttempts, []).value;
-  const diagnosisVersion = useThrottledVersion(version, mode === 'live' ? DIAGNOSIS_INTERVAL_MS : 0);
+  const diagnosisPacer = useMemo(
+    () =>
+      mode === 'live'
+        ? new Pacer(DIAGNOSIS_SHARE, DIAGNOSIS_BURST_MS, DIAGNOSIS_MIN_INTERVAL_MS, DIAGNOSIS_MAX_INTERVAL_MS)
+        : null,
+    [mode],
+  );
+  const diagnosisVersion = usePacedVersion(version, diagnosisPacer);
   // The clock the diagnosis reads moves with it (and with the ticks while something waits).
   const diagnosisNowMs = useMemo(() => nowMs, [diagnosisVersion, tick, mode === 'file' ? nowMs : 0]);
-  const diagnosed = useMemo(
-    () => ({
-      ...guard(() => diagnose(log.entries, { nowMs: diagnosisNowMs, index: log }), NO_DIAGNOSIS),
-      lastSeq: log.entries.at(-1)?.seq ?? 0,
-    }),
-    [log, diagnosisVersion, diagnosisNowMs],
-  );
+  const diagnosed = useMemo(() => {
+    const t0 = performance.now();
+    const result = guard(() => diagnose(log.entries, { nowMs: diagnosisNowMs, index: log }), NO_DIAGNOSIS);
+    diagnosisPacer?.finished(performance.now() - t0);
+    return { ...result, lastSeq: log.entries.at(-1)?.seq ?? 0 };
+  }, [log, diagnosisVersion, diagnosisNowMs]);
   const diagnosis = diagnosed.value;
+  // The newest entry the rendered rows include (the timeline follows the log frame by frame).
+  const rowsSeq = entries.at(-1)?.seq ?? 0;
   // The newest entry both the rows and the diagnosis have taken in (tests wait on it, not on a delay).
-  const lastSeq = Math.min(entries.at(-1)?.seq ?? 0, diagnosed.lastSeq);
+  const lastSeq = Math.min(rowsSeq, diagnosed.lastSeq);
   const selectedRow = useMemo(
     () => (selected === null ? null : (rows.find((r) => r.id === selected) ?? null)),
     [rows, selected],
@@ -201,8 +217,9 @@ export function Inspector(props: InspectorProps) {
   };
 
   return (
-    // data-last-seq: the newest log entry this view has rendered (lets tests wait for a condition, not a delay).
-    <div class="app" data-last-seq={lastSeq}>
+    // data-last-seq: the newest log entry this view has rendered, rows and diagnosis (lets tests wait for a
+    // condition, not a delay); data-rows-seq: the newest whose row is rendered (the bench's event → row).
+    <div class="app" data-last-seq={lastSeq} data-rows-seq={rowsSeq}>
       <header class="toolbar" role="toolbar" aria-label="Chat SSO toolbar">
         <strong class="title">Chat SSO</strong>
         <div class="views" role="tablist" aria-label="Views">

@@ -13,6 +13,12 @@ export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting';
 
 export interface ConnectionCallbacks {
   onStatus(status: ConnectionStatus): void;
+  /**
+   * Each part of a snapshot as it arrives (`first`: a new snapshot starts with it), so the panel can
+   * do its work on the parts while the next ones are on the way. The parts of a snapshot that
+   * completes are, in order, exactly the entries onSnapshot then gets.
+   */
+  onSnapshotPart?(entries: LogEntry[], first: boolean): void;
   /** The whole log, once every part of a snapshot has arrived. */
   onSnapshot(entries: LogEntry[], state: LogState): void;
   onAppend(entries: LogEntry[], state: LogState): void;
@@ -55,11 +61,14 @@ export function connectToBackground(tabId: number, cb: ConnectionCallbacks) {
         else deliver(msg);
         return;
       }
+      let first = false;
       if (msg.part === 0 || !snapshot || snapshot.id !== msg.snapshotId) {
         snapshot = { id: msg.snapshotId, parts: msg.parts, entries: [] };
         held = [];
+        first = true;
       }
       snapshot.entries.push(msg.entries);
+      cb.onSnapshotPart?.(msg.entries, first);
       if (snapshot.entries.length < snapshot.parts) return;
       const entries = snapshot.entries.length === 1 ? snapshot.entries[0]! : snapshot.entries.flat();
       snapshot = null;

@@ -1,23 +1,38 @@
 /**
  * The live log of a tab, from the background: snapshot, then appends and updates, batched by
- * animation frame, so what arrives is on screen by the next frame and a burst of thousands of events
- * re-renders the panel once per frame, not once per event. A coalesced entry (rejected or dropped
- * messages) keeps its place and only its count changes (`update`); the panel keeps what the
- * background keeps (`firstSeq`, `maxEntries`). The log's model (src/analysis/logModel.ts) is fed the
- * same changes, so the panel's analyses cost what arrives, not the whole log.
+ * animation frame, so what arrives after a quiet moment is on screen by the next frame. During a
+ * stream the flushes are paced by their own cost (FLUSH_SHARE), so a burst of thousands of events a
+ * second re-renders the panel about ten times a second, not once per event or per frame. A coalesced
+ * entry (rejected or dropped messages) keeps its place and only its count changes (`update`); the
+ * panel keeps what the background keeps (`firstSeq`, `maxEntries`). The log's model
+ * (src/analysis/logModel.ts) is fed the same changes, so the panel's analyses cost what arrives, not
+ * the whole log; a snapshot's model and rows are built part by part as its parts arrive.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { LogModel } from '../src/analysis/logModel';
 import { lowerBoundSeq } from '../src/analysis/model/logIndex';
 import type { LogEntry } from '../src/shared/events';
 import type { LogState, PanelRequest } from '../src/shared/messages';
 import { connectToBackground, type ConnectionStatus } from './connection';
+import { Pacer } from './pacing';
 
 /**
  * A hidden DevTools panel gets no animation frames (Chromium pauses requestAnimationFrame there): a
  * timer flushes then, ms, so nothing waits for the panel to be shown and memory stays bounded.
  */
 const HIDDEN_FLUSH_MS = 250;
+
+/**
+ * During a stream of changes, applying them (the flush, its render and its frame) takes at most this
+ * share of the panel's time: the rest is left for the messages themselves and the user's input.
+ */
+const FLUSH_SHARE = 0.1;
+
+/** Flush time a quiet moment saves up, ms: after one, arrivals are flushed at the next frame. */
+const FLUSH_BURST_MS = 100;
+
+/** However slow a flush was, the next one during a stream waits at most this long, ms. */
+const MAX_FLUSH_GAP_MS = 100;
 
 export interface LiveLog {
   entries: LogEntry[];
@@ -61,6 +76,14 @@ export function mergeLive(
   return next.length > max ? next.slice(next.length - max) : next;
 }
 
+/** Whether two log states say the same (the background sends a new object with every message). */
+function sameState(a: LogState | null, b: LogState | null): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a) as (keyof LogState)[];
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
 /** Feeds `model` what `mergeLive` did to its log: the same appends and updates, then the same trim. */
 export function feedModel(
   model: LogModel,
@@ -79,7 +102,9 @@ export function useLiveLog(tabId: number): LiveLog {
   const [entries, setEntries] = useState<LogEntry[]>([]);
   const [status, setStatus] = useState<ConnectionStatus>('connecting');
   const [state, setState] = useState<LogState | null>(null);
-  const model = useMemo(() => new LogModel(), [tabId]);
+  /** The model of `entries`: replaced by the one built from a snapshot, fed in place by appends. */
+  const model = useRef<LogModel | null>(null);
+  model.current ??= new LogModel();
   const link = useRef<ReturnType<typeof connectToBackground> | null>(null);
   const pending = useRef<LogEntry[]>([]);
   const updates = useRef(new Map<number, LogEntry>());
@@ -88,48 +113,92 @@ export function useLiveLog(tabId: number): LiveLog {
   /** The latest state, read by the batched flush (which outlives the render that scheduled it). */
   const latestState = useRef<LogState | null>(null);
 
-  useEffect(() => {
+  // Before the first paint: the snapshot's round trip to the background starts a frame sooner.
+  useLayoutEffect(() => {
+    const pacer = new Pacer(FLUSH_SHARE, FLUSH_BURST_MS, 0, MAX_FLUSH_GAP_MS);
     let frame: number | null = null;
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let paced: ReturnType<typeof setTimeout> | null = null;
     const cancel = () => {
       if (frame !== null) cancelAnimationFrame(frame);
       if (timer !== null) clearTimeout(timer);
+      if (paced !== null) clearTimeout(paced);
       frame = null;
       timer = null;
+      paced = null;
+    };
+    /** The state as last rendered: a message whose state says nothing new costs no render. */
+    let stateShown: LogState | null = null;
+    const showState = () => {
+      const s = latestState.current;
+      if (sameState(s, stateShown)) return;
+      stateShown = s;
+      setState(s);
     };
     const show = (next: LogEntry[]) => {
       current.current = next;
       setEntries(next);
     };
+    const afterFrame = new MessageChannel();
+    let startedAt = 0;
+    afterFrame.port1.onmessage = () => pacer.finished(performance.now() - startedAt);
     const flush = () => {
       cancel();
+      const flushStart = performance.now();
+      pacer.started(flushStart);
       const added = pending.current;
       const changed = updates.current;
       pending.current = [];
       updates.current = new Map();
       const next = mergeLive(current.current, added, changed, latestState.current);
-      feedModel(model, next, added, changed);
+      feedModel(model.current!, next, added, changed);
+      showState();
       if (next !== current.current) show(next);
+      // A task queued during a frame's callbacks runs after the frame's style, layout and paint: it
+      // times the flush, its render and its frame (and any port messages queued before it: the pacer
+      // bounds what one overestimate costs to one MAX_FLUSH_GAP_MS).
+      startedAt = flushStart;
+      afterFrame.port2.postMessage(null);
     };
-    // The next frame, or the timer if frames do not come (hidden panel), whichever is first.
+    // The next frame, or the timer if frames do not come (hidden panel), whichever is first; during a
+    // stream, not before the pacer allows.
     const schedule = () => {
-      if (frame === null) frame = requestAnimationFrame(flush);
-      if (timer === null) timer = setTimeout(flush, HIDDEN_FLUSH_MS);
+      if (frame !== null || paced !== null) return;
+      const arm = () => {
+        paced = null;
+        frame = requestAnimationFrame(flush);
+        timer = setTimeout(flush, HIDDEN_FLUSH_MS);
+      };
+      const delay = pacer.delay(performance.now());
+      if (delay > 0) paced = setTimeout(arm, delay);
+      else arm();
+    };
+    /** The model of the snapshot whose parts are arriving, with its rows, built part by part. */
+    let building: LogModel | null = null;
+    const takePart = (part: LogEntry[], first: boolean) => {
+      if (first || !building) building = new LogModel();
+      building.append(part);
+      building.rows(Date.now());
     };
     const reset = (snapshot: LogEntry[]) => {
       cancel();
       pending.current = [];
       updates.current = new Map();
-      model.clear();
-      model.append(snapshot);
+      const built = building;
+      building = null;
+      const has = built?.index.entries;
+      const ready = has?.length === snapshot.length && has[0] === snapshot[0] && has.at(-1) === snapshot.at(-1);
+      model.current = ready ? built! : LogModel.of(snapshot);
+      showState();
       show(snapshot);
     };
+    // Rendered at the next flush (or reset), with what arrived with it.
     const takeState = (s: LogState) => {
       latestState.current = s;
-      setState(s);
     };
     const c = connectToBackground(tabId, {
       onStatus: setStatus,
+      onSnapshotPart: takePart,
       onSnapshot: (snapshot, s) => {
         takeState(s);
         reset(snapshot);
@@ -161,9 +230,10 @@ export function useLiveLog(tabId: number): LiveLog {
     link.current = c;
     return () => {
       cancel();
+      afterFrame.port1.close();
       c.close();
     };
-  }, [tabId, model]);
+  }, [tabId]);
 
-  return { entries, model, status, state, send: (r) => link.current?.send(r) };
+  return { entries, model: model.current, status, state, send: (r) => link.current?.send(r) };
 }

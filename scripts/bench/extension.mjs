@@ -1,6 +1,6 @@
 // The benchmark's handles on the built extension, through its public surfaces only: the background's
 // test handle (`globalThis.__chatSsoInspector`), `storage.local` settings, the panel page
-// (panel.html?tabId=N, its `.app[data-last-seq]`) and the Chrome DevTools Protocol.
+// (panel.html?tabId=N, its `.app[data-rows-seq]` and `[data-last-seq]`) and the Chrome DevTools Protocol.
 
 /** Fails with `what` when `promise` has not settled within `ms`: a bench never hangs on a lost event. */
 export function within(promise, ms, what) {
@@ -150,25 +150,35 @@ export async function emitCalls(page, label, count) {
 }
 
 /**
- * Runs in a panel page from its first script: records when `.app[data-last-seq]` changes (the newest
- * log entry the panel has rendered), as [seq, ms since the Unix epoch], and lets the bench wait for a seq.
- * Observes only that attribute and the root's direct children, so it adds no work per rendered row.
+ * Runs in a panel page from its first script: records when the panel's root (`#app .app`) changes
+ * either of its two marks, as [seq, ms since the Unix epoch] per mark, and lets the bench wait for a seq:
+ * `rows` (`data-rows-seq`), the newest log entry whose timeline row is rendered, and `all`
+ * (`data-last-seq`), the newest the rows and the diagnosis have both taken in. Observes only those
+ * attributes and the root's direct children, so it adds no work per rendered row.
  */
 function recordArrivals() {
-  const arrivals = [];
+  const MARKS = { rows: 'data-rows-seq', all: 'data-last-seq' };
+  const arrivals = { rows: [], all: [] };
   const waiters = new Set();
-  let last = -1;
+  const last = { rows: -1, all: -1 };
   const note = () => {
-    const seq = Number(document.querySelector('#app .app')?.getAttribute('data-last-seq') ?? -1);
-    if (seq === last) return;
-    last = seq;
+    const app = document.querySelector('#app .app');
     const at = performance.timeOrigin + performance.now();
-    arrivals.push([seq, at]);
-    for (const w of waiters) w(seq, at);
+    for (const [mark, attribute] of Object.entries(MARKS)) {
+      const seq = Number(app?.getAttribute(attribute) ?? -1);
+      if (seq === last[mark]) continue;
+      last[mark] = seq;
+      arrivals[mark].push([seq, at]);
+      for (const w of waiters) w(mark, seq, at);
+    }
   };
   const watchRoot = (root) => {
     new MutationObserver(note).observe(root, { childList: true });
-    new MutationObserver(note).observe(root, { subtree: true, attributes: true, attributeFilter: ['data-last-seq'] });
+    new MutationObserver(note).observe(root, {
+      subtree: true,
+      attributes: true,
+      attributeFilter: Object.values(MARKS),
+    });
     note();
   };
   const findRoot = new MutationObserver(() => {
@@ -181,13 +191,13 @@ function recordArrivals() {
   Object.defineProperty(window, '__benchPanel', {
     value: {
       arrivals,
-      /** Resolves with the epoch ms at which the panel first rendered a seq ≥ `seq`. */
-      arrival: (seq) =>
+      /** Resolves with the epoch ms at which the panel's `mark` ('rows' or 'all') first reached a seq ≥ `seq`. */
+      arrival: (seq, mark) =>
         new Promise((resolve) => {
-          const hit = arrivals.find(([s]) => s >= seq);
+          const hit = arrivals[mark].find(([s]) => s >= seq);
           if (hit) return resolve(hit[1]);
-          const w = (s, at) => {
-            if (s < seq) return;
+          const w = (m, s, at) => {
+            if (m !== mark || s < seq) return;
             waiters.delete(w);
             resolve(at);
           };
@@ -202,8 +212,9 @@ function recordArrivals() {
  * Performance metrics, in `timeDomain`: `threadTicks` counts the panel thread's CPU time (a cost that a
  * busy machine does not inflate), `timeTicks` wall time spent in tasks (how long the panel could not
  * respond). Does not wait for anything.
- * @returns {Promise<{ page: import('playwright-core').Page, navigatedAt: number, metrics(): Promise<{ task: number, script: number }>, arrival(seq: number, timeoutMs?: number): Promise<number>, idle(): Promise<void>, close(): Promise<void> }>}
- *   metrics: the panel's main-thread TaskDuration and ScriptDuration so far, ms; arrival: as recordArrivals.
+ * @returns {Promise<{ page: import('playwright-core').Page, navigatedAt: number, metrics(): Promise<{ task: number, script: number }>, arrival(seq: number, mark?: 'rows' | 'all', timeoutMs?: number): Promise<number>, idle(): Promise<void>, close(): Promise<void> }>}
+ *   metrics: the panel's main-thread TaskDuration and ScriptDuration so far, ms; arrival: when the
+ *   panel's `mark` reached `seq` (see recordArrivals; `all` unless told), ms since the Unix epoch.
  */
 export async function openPanelPage(context, extensionId, tabId, timeDomain = 'timeTicks') {
   const page = await context.newPage();
@@ -220,11 +231,11 @@ export async function openPanelPage(context, extensionId, tabId, timeDomain = 't
       const get = (name) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
       return { task: get('TaskDuration'), script: get('ScriptDuration') };
     },
-    arrival: (seq, timeoutMs = 120_000) =>
+    arrival: (seq, mark = 'all', timeoutMs = 120_000) =>
       within(
-        page.evaluate((s) => window.__benchPanel.arrival(s), seq),
+        page.evaluate(([s, m]) => window.__benchPanel.arrival(s, m), [seq, mark]),
         timeoutMs,
-        `the panel showing seq ${seq}`,
+        `the panel showing seq ${seq} (${mark})`,
       ),
     // The panel has finished the work an arrival started (effects, timers that ran at once): the next idle period.
     idle: () => page.evaluate(() => new Promise((r) => requestIdleCallback(() => r(), { timeout: 10_000 }))),

@@ -92,17 +92,31 @@ export class TimelineIndex {
       const before = this.rowsAt[i];
       const after = entryRows(entries[i]!, context);
       this.rowsAt[i] = after;
-      if (after.some((row) => !Number.isFinite(row.at))) this.unordered = true;
+      for (const row of after) if (!Number.isFinite(row.at)) this.unordered = true;
       this.count(before, -1);
       this.count(after, 1);
       if (!resort && !this.unordered) this.place(before, after);
     };
     for (const i of older) redo(i);
     for (let i = from; i < entries.length; i++) redo(i);
-    if (resort || this.unordered) {
-      // As a from-scratch build: rows in log order, then one stable sort.
-      this.sorted = this.rowsAt.flat().sort(compareRows);
+    if (!resort && !this.unordered) return;
+    // A big batch of new entries that all come after the rows there are (a snapshot's parts, a burst)
+    // is appended; anything else is sorted again.
+    if (!this.unordered && older.length === 0 && this.appendInOrder(from)) return;
+    this.sorted = inTimelineOrder(this.rowsAt);
+  }
+
+  /** Appends the rows of the entries from `from` on, if they come after every row and in order; else false. */
+  private appendInOrder(from: number): boolean {
+    let previous = this.sorted.at(-1);
+    for (let i = from; i < this.rowsAt.length; i++) {
+      for (const row of this.rowsAt[i]!) {
+        if (previous && !(compareRows(previous, row) <= 0)) return false;
+        previous = row;
+      }
     }
+    for (let i = from; i < this.rowsAt.length; i++) for (const row of this.rowsAt[i]!) this.sorted.push(row);
+    return true;
   }
 
   /**
@@ -154,6 +168,25 @@ export class TimelineIndex {
     }
     return lo;
   }
+}
+
+/**
+ * Every row of `rowsAt` (each entry's rows, in log order) in timeline order, as one stable sort of
+ * them in log order gives. A log mostly comes in time order, so the sort is skipped when it would
+ * change nothing (a 50,000-entry log is then one pass).
+ */
+function inTimelineOrder(rowsAt: readonly (readonly TimelineRow[])[]): TimelineRow[] {
+  const all: TimelineRow[] = [];
+  let ordered = true;
+  let previous: TimelineRow | undefined;
+  for (const rows of rowsAt) {
+    for (const row of rows) {
+      if (ordered && previous && !(compareRows(previous, row) <= 0)) ordered = false;
+      all.push(row);
+      previous = row;
+    }
+  }
+  return ordered ? all : all.sort(compareRows);
 }
 
 /** The kinds of a list of rows (sorted), and how many are warnings or errors. */
