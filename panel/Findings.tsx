@@ -1,5 +1,8 @@
-/** The diagnosis view: SSO attempts with their step chains, then findings sorted by severity. */
+/** The diagnosis view: SSO attempts with their sequence diagrams and step chains, then findings sorted by severity. */
+import type { EntrySource } from '../src/analysis/diagram';
 import type { SsoAttempt, Diagnosis, Finding } from '../src/analysis/diagnosis';
+import { ErrorBoundary } from './ErrorBoundary';
+import { SequenceDiagram } from './SequenceDiagram';
 
 const MARK = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
 const STEP_MARK = { ok: '✔', fail: '✖', info: '•' } as const;
@@ -18,7 +21,15 @@ function Evidence({ seqs, onShow }: { seqs: number[]; onShow(seq: number): void 
   );
 }
 
-function AttemptCard({ attempt, onShow }: { attempt: SsoAttempt; onShow(seq: number): void }) {
+function AttemptCard({
+  attempt,
+  log,
+  onShow,
+}: {
+  attempt: SsoAttempt;
+  log: EntrySource | undefined;
+  onShow(seq: number): void;
+}) {
   const bad =
     attempt.outcome === 'card shown' || attempt.outcome === 'chat failed' || attempt.outcome === 'card dropped';
   return (
@@ -32,6 +43,11 @@ function AttemptCard({ attempt, onShow }: { attempt: SsoAttempt; onShow(seq: num
       <p class="sentence" data-testid="attempt-sentence">
         {attempt.sentence}
       </p>
+      {log && (
+        <ErrorBoundary part="diagram" resetKey={attempt}>
+          <SequenceDiagram attempt={attempt} log={log} onShow={onShow} />
+        </ErrorBoundary>
+      )}
       <ol class="steps">
         {attempt.steps.map((s, i) => (
           <li key={i} class={`step step-${s.status}`}>
@@ -69,7 +85,16 @@ function FindingCard({ finding, onShow }: { finding: Finding; onShow(seq: number
   );
 }
 
-export function Findings({ diagnosis, onShowEvidence }: { diagnosis: Diagnosis; onShowEvidence(seq: number): void }) {
+export function Findings({
+  diagnosis,
+  onShowEvidence,
+  log,
+}: {
+  diagnosis: Diagnosis;
+  onShowEvidence(seq: number): void;
+  /** The log the diagnosis read (its entries by seq), for the attempts' sequence diagrams; without it, none. */
+  log?: EntrySource;
+}) {
   const { attempts, findings } = diagnosis;
   return (
     <div class="findings-view" data-testid="findings-view">
@@ -80,7 +105,7 @@ export function Findings({ diagnosis, onShowEvidence }: { diagnosis: Diagnosis; 
         ) : (
           <ul class="attempts">
             {attempts.map((a) => (
-              <AttemptCard key={a.id} attempt={a} onShow={onShowEvidence} />
+              <AttemptCard key={a.id} attempt={a} log={log} onShow={onShowEvidence} />
             ))}
           </ul>
         )}

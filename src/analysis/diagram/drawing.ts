@@ -60,6 +60,8 @@ function messageNode(m: LaidMessage, k: number, layout: DiagramLayout): SvgNode 
       rx: 3,
     }),
   );
+  // The step's number (as in the list of steps) and the time, in the gutter.
+  children.push(n('text', { class: 'sd-step', x: 8, y: m.y + 4 }, { text: String(m.step + 1) }));
   children.push(
     n('text', { class: 'sd-offset', x: GEOMETRY.gutter - 8, y: m.y + 4, 'text-anchor': 'end' }, { text: m.offset }),
   );

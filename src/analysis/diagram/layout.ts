@@ -8,7 +8,7 @@ import { offsetText, type DiagramMessage, type DiagramSpan, type LaneId, type Se
 
 /** The drawing's measures, px. `charW`: average width of a character of the 11 px labels. */
 export const GEOMETRY = {
-  gutter: 72,
+  gutter: 86,
   laneWidth: 170,
   headTop: 44,
   headHeight: 24,

@@ -90,6 +90,7 @@ export function diagramCss(palette: Palette): string {
     `.sd-note{fill:${c.head};stroke:${c.line}}`,
     `.sd-fail .sd-note{stroke:${c.err}}.sd-deciding .sd-note{stroke-width:2}`,
     `.sd-offset{fill:${c.muted};font-size:10px}`,
+    `.sd-step{fill:${c.muted};font-size:10px;font-weight:600}.sd-deciding .sd-step{fill:${c.fg}}`,
     `.sd-span-bar{stroke:${c.warn};stroke-width:2}`,
     `.sd-open .sd-span-bar:first-of-type{stroke-dasharray:4 3}`,
     `.sd-span-label,.sd-span-end{fill:${c.warn};font-size:10px}`,
