@@ -131,7 +131,8 @@ export function SequenceDiagram({ attempt, log, onShow }: SequenceDiagramProps) 
     const m = layout.messages[k]!;
     return {
       'data-index': k,
-      tabIndex: k === focused ? 0 : -1,
+      // The attribute's own name: Preact sets SVG attributes as written, and SVG names are case-sensitive.
+      tabindex: k === focused ? 0 : -1,
       role: 'button',
       'aria-disabled': m.seq === null ? 'true' : undefined,
       onClick: () => {
@@ -186,7 +187,8 @@ export function SequenceDiagram({ attempt, log, onShow }: SequenceDiagramProps) 
           {notice}
         </span>
       </div>
-      <div class="sd-scroll">
+      {/* Not a tab stop of its own (Firefox makes scrollers one): focusing an arrow scrolls it into view. */}
+      <div class="sd-scroll" tabIndex={-1}>
         <svg
           ref={svgRef}
           xmlns="http://www.w3.org/2000/svg"

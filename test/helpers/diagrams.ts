@@ -91,3 +91,24 @@ export function comparable(shown: ShownAttempt[]): ShownDiagram[] {
     messages: a.diagram!.messages.map((m) => (m.from === m.to ? { ...m, text: '' } : m)),
   }));
 }
+
+/**
+ * Opens every fixture with `show` (which returns what the viewer showed, and how many diagram error
+ * notices) and checks it: the arrows follow the steps (`checkShownDiagrams`), the diagrams equal what
+ * the analysis gives, none failed.
+ */
+export async function checkEveryFixture<F extends { id: string; expected: ShownDiagram[] }>(
+  files: readonly F[],
+  show: (f: F) => Promise<{ shown: ShownAttempt[]; failed: number }>,
+): Promise<void> {
+  let diagrams = 0;
+  for (const f of files) {
+    const { shown, failed } = await show(f);
+    checkShownDiagrams(shown, f.id);
+    expect(comparable(shown), f.id).toEqual(f.expected);
+    expect(failed, `${f.id}: no diagram failed`).toBe(0);
+    diagrams += shown.length;
+  }
+  expect(files.length).toBe(CAPTURE_IDS.length);
+  expect(diagrams).toBeGreaterThan(40);
+}
