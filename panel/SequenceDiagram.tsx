@@ -38,9 +38,13 @@ let styled = false;
 function adoptDiagramStyles(): void {
   if (styled) return;
   styled = true;
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(diagramCss(THEME_PALETTE));
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  try {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(diagramCss(THEME_PALETTE));
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  } catch {
+    // No constructed stylesheets (an old engine, a test DOM): the diagram is drawn unstyled, still usable.
+  }
 }
 
 /** The current theme's colours (the panel's CSS variables), for a saved diagram that looks like the one shown. */
