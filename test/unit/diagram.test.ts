@@ -9,6 +9,7 @@ import {
   diagramOf,
   diagramSvg,
   escapeXml,
+  GEOMETRY,
   layoutDiagram,
   LANE_ORDER,
   LIGHT_PALETTE,
@@ -152,6 +153,9 @@ describe('every captured demo scenario', () => {
       c.d.messages.filter((m) => m.deciding).length,
     );
     const layout = layoutDiagram(c.d);
+    // The header lines fit (estimated with the labels' character width).
+    expect(layout.width).toBeGreaterThanOrEqual(16 + layout.branchLine.length * GEOMETRY.charW);
+    expect(layout.branchLine.startsWith(c.d.branchText)).toBe(true);
     const ys = layout.messages.map((m) => m.y);
     expect(ys).toEqual([...ys].sort((a, b) => a - b));
     for (const m of layout.messages) {

@@ -113,15 +113,11 @@ function spanNode(s: LaidSpan): SvgNode {
 export function drawDiagram(d: SequenceDiagram, layout: DiagramLayout): SvgNode[] {
   const nodes: SvgNode[] = [n('rect', { class: 'sd-bg', x: 0, y: 0, width: layout.width, height: layout.height })];
   nodes.push(n('text', { class: 'sd-title', x: 8, y: 16 }, { text: d.title }));
-  const decidingText =
-    d.decidingStep === undefined ? '' : ` · highlighted: step ${d.decidingStep + 1}, which decided it`;
   nodes.push(
     n(
       'text',
       { class: `sd-branch sd-branch-${d.branch}`, x: 8, y: 33, 'data-branch': d.branch },
-      {
-        text: `${d.branchText} (${d.outcome})${decidingText}`,
-      },
+      { text: layout.branchLine },
     ),
   );
   for (const lane of layout.lanes) {

@@ -51,6 +51,8 @@ export interface LaidSpan extends DiagramSpan {
 
 export interface DiagramLayout {
   width: number;
+  /** The line under the title: the branch, the outcome and the deciding step. */
+  branchLine: string;
   height: number;
   lanes: LaidLane[];
   messages: LaidMessage[];
@@ -132,8 +134,13 @@ export function layoutDiagram(d: SequenceDiagram): DiagramLayout {
   });
   const lifeBottom = firstTop + messages.length * g.rowHeight + 6;
   const lowest = Math.max(lifeBottom, ...spans.map((s) => s.y2 + 8));
+  const deciding = d.decidingStep === undefined ? '' : ` · highlighted: step ${d.decidingStep + 1}, which decided it`;
+  const branchLine = `${d.branchText} (${d.outcome})${deciding}`;
+  // Wide enough for the header lines too (the title is 12 px bold: about 1.15 label characters each).
+  const header = 16 + Math.max(d.title.length * g.charW * 1.15, branchLine.length * g.charW);
   return {
-    width: lanesRight + spans.length * g.spanWidth + 12,
+    width: Math.ceil(Math.max(lanesRight + spans.length * g.spanWidth + 12, header)),
+    branchLine,
     height: lowest + g.bottom,
     lanes,
     messages,
