@@ -11,8 +11,8 @@ import { reportMarkdown } from '../src/analysis/formats/reportMarkdown';
 import { buildTranscript } from '../src/analysis/formats/transcript';
 import type { LogEntry } from '../src/shared/events';
 
-/** Offers `text` as a file download (an object URL on a temporary anchor). */
-export function download(name: string, text: string, type = 'application/json'): void {
+/** Offers `text` (or a Blob's bytes) as a file download (an object URL on a temporary anchor). */
+export function download(name: string, text: string | Blob, type = 'application/json'): void {
   const url = URL.createObjectURL(new Blob([text], { type }));
   const a = document.createElement('a');
   a.href = url;

@@ -1,7 +1,17 @@
-/** The diagnosis view: SSO attempts with their step chains, then findings sorted by severity. */
+/** The diagnosis view: SSO attempts with their sequence diagrams and step chains, then findings sorted by severity. */
+import { useState } from 'preact/hooks';
+import type { EntrySource } from '../src/analysis/diagram';
 import type { SsoAttempt, Diagnosis, Finding } from '../src/analysis/diagnosis';
+import { ErrorBoundary } from './ErrorBoundary';
+import { SequenceDiagram } from './SequenceDiagram';
 
 const MARK = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
+
+/**
+ * Attempts drawn as sequence diagrams at once; the others (a long session can hold hundreds) get a
+ * button that draws theirs, so the view stays light and says what it left out.
+ */
+export const DIAGRAMS_DRAWN = 25;
 const STEP_MARK = { ok: '✔', fail: '✖', info: '•' } as const;
 
 function Evidence({ seqs, onShow }: { seqs: number[]; onShow(seq: number): void }) {
@@ -18,7 +28,19 @@ function Evidence({ seqs, onShow }: { seqs: number[]; onShow(seq: number): void 
   );
 }
 
-function AttemptCard({ attempt, onShow }: { attempt: SsoAttempt; onShow(seq: number): void }) {
+function AttemptCard({
+  attempt,
+  log,
+  drawn,
+  onShow,
+}: {
+  attempt: SsoAttempt;
+  log: EntrySource | undefined;
+  /** Draw its diagram without being asked. */
+  drawn: boolean;
+  onShow(seq: number): void;
+}) {
+  const [asked, setAsked] = useState(false);
   const bad =
     attempt.outcome === 'card shown' || attempt.outcome === 'chat failed' || attempt.outcome === 'card dropped';
   return (
@@ -32,6 +54,16 @@ function AttemptCard({ attempt, onShow }: { attempt: SsoAttempt; onShow(seq: num
       <p class="sentence" data-testid="attempt-sentence">
         {attempt.sentence}
       </p>
+      {log &&
+        (drawn || asked ? (
+          <ErrorBoundary part="diagram" resetKey={attempt}>
+            <SequenceDiagram attempt={attempt} log={log} onShow={onShow} />
+          </ErrorBoundary>
+        ) : (
+          <button type="button" onClick={() => setAsked(true)} data-testid="draw-diagram">
+            Draw the sequence diagram
+          </button>
+        ))}
       <ol class="steps">
         {attempt.steps.map((s, i) => (
           <li key={i} class={`step step-${s.status}`}>
@@ -69,7 +101,16 @@ function FindingCard({ finding, onShow }: { finding: Finding; onShow(seq: number
   );
 }
 
-export function Findings({ diagnosis, onShowEvidence }: { diagnosis: Diagnosis; onShowEvidence(seq: number): void }) {
+export function Findings({
+  diagnosis,
+  onShowEvidence,
+  log,
+}: {
+  diagnosis: Diagnosis;
+  onShowEvidence(seq: number): void;
+  /** The log the diagnosis read (its entries by seq), for the attempts' sequence diagrams; without it, none. */
+  log?: EntrySource;
+}) {
   const { attempts, findings } = diagnosis;
   return (
     <div class="findings-view" data-testid="findings-view">
@@ -78,11 +119,19 @@ export function Findings({ diagnosis, onShowEvidence }: { diagnosis: Diagnosis; 
         {attempts.length === 0 ? (
           <p class="muted">No auth token provider invocation, bot sign-in card or OAuthCard in this capture.</p>
         ) : (
-          <ul class="attempts">
-            {attempts.map((a) => (
-              <AttemptCard key={a.id} attempt={a} onShow={onShowEvidence} />
-            ))}
-          </ul>
+          <>
+            {log && attempts.length > DIAGRAMS_DRAWN && (
+              <p class="muted" data-testid="diagrams-left">
+                Sequence diagrams are drawn for the first {DIAGRAMS_DRAWN} attempts; the other{' '}
+                {attempts.length - DIAGRAMS_DRAWN} have a button that draws theirs.
+              </p>
+            )}
+            <ul class="attempts">
+              {attempts.map((a, i) => (
+                <AttemptCard key={a.id} attempt={a} log={log} drawn={i < DIAGRAMS_DRAWN} onShow={onShowEvidence} />
+              ))}
+            </ul>
+          </>
         )}
       </section>
       <section>

@@ -314,7 +314,7 @@ export function Inspector(props: InspectorProps) {
             {diagnosed.error ? (
               <PartFailed part="diagnosis" message={diagnosed.error} />
             ) : (
-              <Findings diagnosis={diagnosis} onShowEvidence={showEvidence} />
+              <Findings diagnosis={diagnosis} onShowEvidence={showEvidence} log={log} />
             )}
           </ErrorBoundary>
         </main>

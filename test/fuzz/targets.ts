@@ -6,11 +6,13 @@
  *
  * Crash = a throw where the function's docstring promises none, or any throw other than the
  * documented error type with its documented message. The functions without a docstring about
- * throwing (buildTimeline, tokenOneLiner, filterRows) are what the panel renders: a throw blanks it,
- * so any throw counts.
+ * throwing (buildTimeline, tokenOneLiner, filterRows, diagramOf, diagramSvg) are what the panel renders:
+ * a throw blanks it, so any throw counts.
  */
 import { parseCaptureFile, CAPTURE_FORMAT } from '../../src/analysis/formats/capture';
 import { diagnose } from '../../src/analysis/diagnosis';
+import { diagramOf, diagramSvg } from '../../src/analysis/diagram';
+import { LogIndex } from '../../src/analysis/model/logIndex';
 import { collectAttempts } from '../../src/analysis/diagnosis/attempts';
 import { buildModel } from '../../src/analysis/diagnosis/model';
 import { filterRows, type RowFilter } from '../../src/analysis/rows/filter';
@@ -66,13 +68,19 @@ export interface Target<I = unknown> {
 const lastAt = (entries: readonly LogEntry[]) =>
   entries.reduce((max, e) => Math.max(max, Number.isFinite(e.event.at) ? e.event.at : 0), 0);
 
-/** What the panel computes for a log: diagnosis (and, called apart, the attempts it would swallow), timeline rows, a filter. */
+/**
+ * What the panel computes for a log: diagnosis (and, called apart, the attempts it would swallow), the
+ * attempts' sequence diagrams, timeline rows, a filter.
+ */
 function panelPipeline(probe: Probe, entries: LogEntry[], nowMs: number | undefined, filter?: RowFilter): void {
   const d = probe.call('diagnose', () => diagnose(entries, nowMs === undefined ? {} : { nowMs }));
   for (const f of d.findings)
     if (f.id === 'inspector.check-failed')
       probe.swallowed(`diagnose (${f.title.replace(/^Check (\S+).*/, 'check $1')}, caught)`, f.explanation);
   probe.call('collectAttempts', () => collectAttempts(buildModel(entries, nowMs === undefined ? {} : { nowMs })));
+  // Each attempt's sequence diagram and its standalone SVG, as the Diagnosis view and Save SVG make them.
+  const index = LogIndex.of(entries);
+  for (const a of d.attempts) probe.call('diagramSvg', () => diagramSvg(diagramOf(a, index)));
   const rows = probe.call('buildTimeline', () => buildTimeline(entries, nowMs ?? lastAt(entries)));
   if (filter) probe.call('filterRows', () => filterRows(rows, filter));
 }
@@ -282,7 +290,7 @@ const SUMMARY_FIELDS = ['args', 'result', 'value', 'detail', 'payload'];
 
 export const relayTarget: Target<RelayInput> = {
   name: 'relay',
-  covers: 'parsePageMessage (src/shared/messages.ts); accepted events through diagnose, buildTimeline',
+  covers: 'parsePageMessage (src/shared/messages.ts); accepted events through diagnose, diagramSvg, buildTimeline',
   generate(rng, corpus) {
     const envelope = (events: unknown[]) => ({ channel: 'chat-sso-inspector', v: 1, events });
     const someEvents = () =>
@@ -491,7 +499,7 @@ function harInput(rng: Rng, corpus: Corpus): HarInput {
 
 export const harTarget: Target<HarInput> = {
   name: 'har',
-  covers: 'isHar, harToEntries (src/analysis/har.ts); the imported log through diagnose, buildTimeline',
+  covers: 'isHar, harToEntries (src/analysis/har.ts); the imported log through diagnose, diagramSvg, buildTimeline',
   generate(rng, corpus) {
     return withinSize(
       () => harInput(rng, corpus),
@@ -620,7 +628,8 @@ function diagnosisInput(rng: Rng, corpus: Corpus): DiagnosisInput {
 export const diagnosisTarget: Target<DiagnosisInput> = {
   name: 'diagnosis',
   covers:
-    'diagnose, collectAttempts (src/analysis/diagnosis), buildTimeline (src/analysis/timeline.ts), filterRows (src/analysis/filter.ts) over logs read by parseCaptureFile',
+    'diagnose, collectAttempts (src/analysis/diagnosis), diagramOf, diagramSvg (src/analysis/diagram), ' +
+    'buildTimeline (src/analysis/timeline.ts), filterRows (src/analysis/filter.ts) over logs read by parseCaptureFile',
   generate(rng, corpus) {
     return withinSize(
       () => diagnosisInput(rng, corpus),
