@@ -10,6 +10,7 @@ import { reportHtml } from '../src/analysis/formats/reportHtml';
 import { reportMarkdown } from '../src/analysis/formats/reportMarkdown';
 import { buildTranscript } from '../src/analysis/formats/transcript';
 import type { LogEntry } from '../src/shared/events';
+import { reportDiagrams } from '../src/analysis/diagram';
 
 /** Offers `text` (or a Blob's bytes) as a file download (an object URL on a temporary anchor). */
 export function download(name: string, text: string | Blob, type = 'application/json'): void {
@@ -59,7 +60,12 @@ export function ExportMenu({
   const [profile, setProfile] = useState<RedactionProfile>(DEFAULT_REDACTION_PROFILE);
   const disabled = entries.length === 0;
   const report = () => {
-    const opts: ReportOptions = { redaction: profile, generatedAt: Date.now(), version: extensionVersion };
+    const opts: ReportOptions = {
+      redaction: profile,
+      generatedAt: Date.now(),
+      version: extensionVersion,
+      diagram: reportDiagrams(entries),
+    };
     if (tabUrl) opts.source = { kind: 'capture', url: tabUrl };
     if (dropped) opts.dropped = dropped;
     return buildReport(entries, opts);

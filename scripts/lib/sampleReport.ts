@@ -3,6 +3,7 @@
  * capture, made with the default redaction profile. Written by `npm run docs:report`
  * (scripts/sample-report.mjs); a unit test fails when the committed files are not what this makes.
  */
+import { reportDiagrams } from '../../src/analysis/diagram';
 import { buildReport } from '../../src/analysis/formats/report';
 import { reportHtml } from '../../src/analysis/formats/reportHtml';
 import { reportMarkdown } from '../../src/analysis/formats/reportMarkdown';
@@ -24,6 +25,7 @@ export function sampleReports(fixtureText: string, version: string): { html: str
     source: { kind: 'capture', name: `${SAMPLE_CAPTURE}.json` },
     generatedAt: Math.round(Math.max(...entries.map((e) => e.event.at))),
     version,
+    diagram: reportDiagrams(entries),
   });
   return { html: reportHtml(report), md: reportMarkdown(report) };
 }

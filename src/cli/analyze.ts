@@ -15,6 +15,7 @@ import { reportHtml, sourceLine } from '../analysis/formats/reportHtml';
 import { reportMarkdown } from '../analysis/formats/reportMarkdown';
 import { errorMessage } from '../analysis/model/format';
 import { formatDiagnosis, terminalText } from './terminal.mjs';
+import { reportDiagrams } from '../analysis/diagram';
 
 /** The process exit codes. */
 export const EXIT = {
@@ -131,6 +132,7 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     const log = readLogFile(basename(args.file), text);
     report = buildReport(log.entries, {
       redaction: args.redaction,
+      diagram: reportDiagrams(log.entries),
       source: { kind: log.kind, name: log.name, ...(log.pageUrl ? { url: log.pageUrl } : {}) },
       generatedAt: io.now(),
       version: io.version,

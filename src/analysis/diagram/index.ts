@@ -29,3 +29,4 @@ export {
   THEME_VARIABLE,
   type Palette,
 } from './svg';
+export { reportDiagrams } from './forReport';
