@@ -39,9 +39,7 @@ function callNumberInChatStart(m: Model, inv: Invocation): { n: number; of: numb
   const frame = inv.invoke.frameId;
   // One marker per chat start: the widget's lcw:startChat, or the page's SDK.startChat() where no event is seen.
   const events = m.lcw.filter((x) => x.frameId === frame && x.event.name === 'lcw:startChat');
-  const starts = events.length
-    ? events
-    : m.sdkCalls.filter((x) => x.frameId === frame && x.event.method === 'startChat');
+  const starts = events.length ? events : m.sdkCallsOf('startChat').filter((x) => x.frameId === frame);
   // Which chat start an invocation belongs to: the last start before it; calls before the first start
   // (the chat SDK's initialize()) belong to the first.
   const windowOf = (seq: number) => Math.max(0, starts.filter((x) => x.seq < seq).length - 1);

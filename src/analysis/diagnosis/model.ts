@@ -25,6 +25,8 @@ export interface Model {
   cards: OAuthCardOutcome[];
   lcw: Entry<'lcw.event'>[];
   sdkCalls: Entry<'sdk.call'>[];
+  /** The `sdk.call` entries of one SDK method, in log order (kept by the index: no scan of every call). */
+  sdkCallsOf(method: string): readonly Entry<'sdk.call'>[];
   netRequests: Entry<'net.request'>[];
   /** LCW v2's sign-in cards with the widget's own decision (widgetCards.ts). */
   widgetCards: WidgetCard[];
@@ -61,6 +63,7 @@ export function buildModel(
     cards: log.cardAttempts as OAuthCardOutcome[],
     lcw: ofKind('lcw.event'),
     sdkCalls: ofKind('sdk.call'),
+    sdkCallsOf: (method) => log.sdkCallsOf(method),
     netRequests: ofKind('net.request'),
     ofKind,
   };
@@ -96,13 +99,9 @@ export function lcwErrorsAfter(m: Model, inv: Invocation): Entry<'lcw.event'>[] 
  * clock alone cannot tell (Firefox's performance.now() is coarse, so calls a moment apart look simultaneous).
  */
 export function registrationCallOf(m: Model, inv: Invocation): Entry<'sdk.call'> | undefined {
-  return m.sdkCalls.find(
-    (c) =>
-      c.event.method === 'setAuthTokenProvider' &&
-      c.frameId === inv.invoke.frameId &&
-      c.seq > inv.invoke.seq &&
-      inv.invoke.event.t >= c.event.t,
-  );
+  return m
+    .sdkCallsOf('setAuthTokenProvider')
+    .find((c) => c.frameId === inv.invoke.frameId && c.seq > inv.invoke.seq && inv.invoke.event.t >= c.event.t);
 }
 
 export const cardAttemptId = (card: OAuthCardOutcome) => `oauthcard:${card.record.key}`;

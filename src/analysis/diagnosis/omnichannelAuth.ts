@@ -419,23 +419,21 @@ export const OMNICHANNEL_AUTH_CHECKS: Check[] = [
     fix: 'Register the provider in a window.addEventListener("lcw:ready", …) handler.',
     doc: DOCS.setAuthTokenProvider,
     run: (m) =>
-      m.sdkCalls
-        .filter((c) => c.event.method === 'setAuthTokenProvider')
-        .flatMap((c) => {
-          const ready = m.lcw.find((e) => e.event.name === 'lcw:ready' && e.frameId === c.frameId);
-          return ready && ready.event.at > c.event.at
-            ? [
-                {
-                  severity: 'warning' as const,
-                  title: 'setAuthTokenProvider called before lcw:ready',
-                  explanation:
-                    `The call came ${formatDuration(ready.event.at - c.event.at)} before lcw:ready. ` +
-                    'The widget may not be able to use (or may drop) a provider registered this early.',
-                  evidence: [c.seq, ready.seq],
-                },
-              ]
-            : [];
-        }),
+      m.sdkCallsOf('setAuthTokenProvider').flatMap((c) => {
+        const ready = m.lcw.find((e) => e.event.name === 'lcw:ready' && e.frameId === c.frameId);
+        return ready && ready.event.at > c.event.at
+          ? [
+              {
+                severity: 'warning' as const,
+                title: 'setAuthTokenProvider called before lcw:ready',
+                explanation:
+                  `The call came ${formatDuration(ready.event.at - c.event.at)} before lcw:ready. ` +
+                  'The widget may not be able to use (or may drop) a provider registered this early.',
+                evidence: [c.seq, ready.seq],
+              },
+            ]
+          : [];
+      }),
   },
   {
     id: 'auth.async-callback-at-registration',

@@ -136,9 +136,7 @@ export const OMNICHANNEL_BOT_CHECKS: Check[] = [
     doc: DOCS.setBotAuthTokenProvider,
     run: (m) => {
       const byFrame = new Map<number, typeof m.sdkCalls>();
-      for (const c of m.sdkCalls.filter(
-        (c) => c.event.method === 'setBotAuthTokenProvider' && c.event.outcome === 'returned',
-      ))
+      for (const c of m.sdkCallsOf('setBotAuthTokenProvider').filter((c) => c.event.outcome === 'returned'))
         byFrame.set(c.frameId, [...(byFrame.get(c.frameId) ?? []), c]);
       return [...byFrame.values()]
         .filter((calls) => calls.length > 1)

@@ -70,6 +70,8 @@ export class LogIndex {
   private activityFold = new ActivityFold();
   private widgetFold = new WidgetCardFold();
   private byKind = new Map<Kind, LogEntry[]>();
+  /** `sdk.call` entries by SDK method name: checks ask for one method, and a busy page makes thousands of calls. */
+  private bySdkMethod = new Map<string, Entry<'sdk.call'>[]>();
   private firstSeen = new Map<number, ActivityRecord[]>();
   /** Seqs of the provider.invoke entries of each invocationId, and of all its invoke, callback and end entries. */
   private invokeSeqs = new Map<string, number[]>();
@@ -194,6 +196,11 @@ export class LogIndex {
   }
 
   /** Entries of one kind, in log order (the index's own list: read it, never change it). */
+  /** The `sdk.call` entries of one SDK method (e.g. `setAuthTokenProvider`), in log order. */
+  sdkCallsOf(method: string): readonly Entry<'sdk.call'>[] {
+    return this.bySdkMethod.get(method) ?? [];
+  }
+
   ofKind<K extends Kind>(kind: K): readonly Entry<K>[] {
     return (this.byKind.get(kind) ?? []) as Entry<K>[];
   }
@@ -248,6 +255,11 @@ export class LogIndex {
     const list = this.byKind.get(e.kind);
     if (list) list.push(entry);
     else this.byKind.set(e.kind, [entry]);
+    if (e.kind === 'sdk.call') {
+      const calls = this.bySdkMethod.get(e.method);
+      if (calls) calls.push(entry as Entry<'sdk.call'>);
+      else this.bySdkMethod.set(e.method, [entry as Entry<'sdk.call'>]);
+    }
     if (e.kind === 'hook.installed' && e.top && entry.frameId === 0) this.firstTopSeq ??= seq;
     this.addInvocationEntry(entry);
     for (const record of this.activityFold.add(entry)) this.recordTouched(record, entry);
