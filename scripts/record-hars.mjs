@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { startDemoServer } from '../demo/server.mjs';
-import { chromiumPath, entriesOf, tabIdOf } from './lib/chromium.mjs';
+import { CHROMIUM_ARGS, chromiumPath, entriesOf, tabIdOf } from './lib/chromium.mjs';
 import { FIREFOX_EXTENSION_UUID, launchFirefoxWithExtension } from './lib/firefox.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -183,12 +183,7 @@ async function recordChromium(server, recs) {
       `--disable-extensions-except=${ext}`,
       `--load-extension=${ext}`,
       '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
+      ...CHROMIUM_ARGS,
       '--window-size=1400,900',
     ],
   });

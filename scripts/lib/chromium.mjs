@@ -14,7 +14,7 @@ export function chromiumPath() {
 }
 
 /** Flags for Chromium on a machine with no outside network (see docs/architecture.md, testing). */
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--disable-gpu',
   '--no-first-run',
   '--disable-background-networking',
