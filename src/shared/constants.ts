@@ -15,6 +15,12 @@ export const CHANNEL_OFFER_EVENT = 'chat-sso-inspector:channel-offer';
 export const CHANNEL_REQUEST_EVENT = 'chat-sso-inspector:channel-request';
 /** The hook's messages, dispatched on the channel node; `detail` is a JSON string (strings cross worlds). */
 export const PAGE_EVENT_NAME = 'chat-sso-inspector:hook';
+/**
+ * Dispatched by the relay on the channel node: the tab's injected faults, `detail` a JSON string of a
+ * FaultSet (src/shared/faults.ts). Only the relay holds the node, and it takes fault sets only from the
+ * background, so no page script can switch a fault on.
+ */
+export const FAULTS_EVENT_NAME = 'chat-sso-inspector:faults';
 /** Dispatched by the relay on the channel node once it listens there. */
 export const RELAY_READY_EVENT = 'chat-sso-inspector:relay-ready';
 /** Dispatched (cancelable) by a starting hook; a hook already running in the document cancels it. */
@@ -43,6 +49,13 @@ export const MAX_BATCH_CHARS = 1024 * 1024;
  * https://learn.microsoft.com/en-us/dynamics365/customer-service/develop/send-auth-token-starting-chat
  */
 export const AUTH_PROVIDER_BUDGET_MS = 10_000;
+
+/**
+ * The live chat widget's sign-in card decision window, ms: BotAuthActivitySubscriber asks for the bot auth
+ * config (BotAuthConfigRequest on the BroadcastService bus) 3 times, 1,000 ms apart, the third without a
+ * wait (../shared/reference/omnichannel-real-code.md).
+ */
+export const WIDGET_DECISION_WINDOW_MS = 2000;
 
 /** Entries kept per tab unless the user picks another cap in the panel's toolbar (events). */
 export const DEFAULT_MAX_ENTRIES = 20_000;

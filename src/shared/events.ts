@@ -8,6 +8,7 @@
  */
 import * as v from 'valibot';
 import { MAX_STRING, MAX_TOKEN } from './constants';
+import { FAULT_IDS, type Fault } from './faults';
 import { DIRECT_LINE_OPS } from './hookEventCheck';
 
 /**
@@ -37,8 +38,14 @@ const text = v.pipe(v.string(), v.maxLength(MAX_STRING));
 const id = v.pipe(v.string(), v.maxLength(64));
 const ms = v.pipe(v.number(), v.finite());
 
-/** Fields every hook event carries. `t`: the frame's performance.now() in ms; `at`: ms since the Unix epoch. */
-const base = { t: ms, at: ms };
+/** The fault (src/shared/faults.ts) an injected fault's event was caused by. */
+export const FaultIdSchema = v.picklist(FAULT_IDS);
+
+/**
+ * Fields every hook event carries. `t`: the frame's performance.now() in ms; `at`: ms since the Unix epoch;
+ * `fault`: set when a fault the user switched on in the Reproduce menu changed what this event records.
+ */
+const base = { t: ms, at: ms, fault: v.optional(FaultIdSchema) };
 
 /** The two provider roles the LCW SDK accepts: setAuthTokenProvider and setBotAuthTokenProvider. */
 export const ProviderRoleSchema = v.picklist(['auth', 'bot']);
@@ -359,6 +366,20 @@ export const HookEventSchema = v.variant('kind', [
     line: v.optional(v.pipe(v.number(), v.integer())),
     column: v.optional(v.pipe(v.number(), v.integer())),
   }),
+  /**
+   * The hook applied an injected fault (the panel's Reproduce menu) at one of its wrap points. `action` says
+   * what it did, in words; the ids tie it to the invocation, request or activity it acted on.
+   */
+  v.object({
+    ...base,
+    kind: v.literal('fault.applied'),
+    fault: FaultIdSchema,
+    action: text,
+    invocationId: v.optional(id),
+    requestId: v.optional(id),
+    url: v.optional(text),
+    status: v.optional(v.pipe(v.number(), v.integer())),
+  }),
   /** The hook caught one of its own failures instead of letting it reach the page. */
   v.object({ ...base, kind: v.literal('hook.error'), where: text, message: text }),
 ]);
@@ -368,6 +389,17 @@ export type HookEvent = v.InferOutput<typeof HookEventSchema>;
 
 /** Events the background adds to a tab's log itself. `at`: ms since the Unix epoch when raised. */
 export type BackgroundEvent =
+  | {
+      /**
+       * The user changed the tab's injected faults in the panel's Reproduce menu (`faults` empty: all off).
+       * `t` is 0: the background has no page clock.
+       */
+      kind: 'faults.changed';
+      at: number;
+      t: number;
+      faults: Fault[];
+      keepAcrossReload: boolean;
+    }
   | {
       /** An auth token provider invocation reached the 10 s budget without calling back. */
       kind: 'budget.exceeded';

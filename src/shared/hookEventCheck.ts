@@ -12,6 +12,7 @@
  * Every string and list is length-bounded here; nesting is bounded before (MAX_EVENT_DEPTH, messages.ts).
  */
 import { MAX_STRING, MAX_TOKEN } from './constants';
+import { FAULT_IDS } from './faults';
 import type { HookEvent, Summary } from './events';
 
 /** What a check returns for an input it refuses. */
@@ -109,6 +110,7 @@ const errorSummary = object({ name: text, message: text });
 const role = oneOf('auth', 'bot');
 const api = oneOf('fetch', 'xhr');
 const status = nullable(int);
+const faultId = oneOf(...FAULT_IDS);
 
 const activity = object({
   type: text,
@@ -284,11 +286,22 @@ const EVENT_FIELDS: Record<HookEvent['kind'], Shape> = {
     'line?': int,
     'column?': int,
   },
+  'fault.applied': {
+    fault: faultId,
+    action: text,
+    'invocationId?': id,
+    'requestId?': id,
+    'url?': text,
+    'status?': int,
+  },
   'hook.error': { where: text, message: text },
 };
 
 const EVENT_CHECKS = new Map<unknown, Check<Record<string, unknown>>>(
-  Object.entries(EVENT_FIELDS).map(([kind, fields]) => [kind, object({ t: ms, at: ms, kind: (x) => x, ...fields })]),
+  Object.entries(EVENT_FIELDS).map(([kind, fields]) => [
+    kind,
+    object({ t: ms, at: ms, kind: (x) => x, 'fault?': faultId, ...fields }),
+  ]),
 );
 
 /**

@@ -9,6 +9,7 @@
 import { pageMessageRefusal } from './channel';
 import { MAX_EVENTS_PER_MESSAGE, PAGE_CHANNEL, PAGE_PROTOCOL } from './constants';
 import type { HookEvent, LogEntry } from './events';
+import type { FaultSet } from './faults';
 import { readHookEvent } from './hookEventCheck';
 
 /**
@@ -118,6 +119,7 @@ export type RelayDropReason = 'queue-overflow' | 'undeliverable' | 'oversized';
  */
 export type RelayMessage =
   | { type: 'hook-messages'; batchId: string; messages: string[] }
+  | { type: 'faults-query' }
   | { type: 'relay-rejected'; count: number; reasons: RejectReason[] }
   | { type: 'relay-dropped'; count: number; reason: RelayDropReason };
 
@@ -131,6 +133,8 @@ export interface LogState {
   maxEntries: number;
   /** Seq of the oldest entry the background keeps: a live panel drops the entries it holds before it. */
   firstSeq?: number;
+  /** The tab's injected faults (Reproduce menu); absent or empty when every fault is off. */
+  faults?: FaultSet;
 }
 
 /**
@@ -154,8 +158,20 @@ export type PanelPortMessage =
   | { type: 'cleared'; tabId: number; state: LogState }
   | { type: 'state'; tabId: number; state: LogState };
 
-/** Panel → background over the port. */
-export type PanelRequest = { type: 'clear' } | { type: 'set-preserve-log'; value: boolean };
+/**
+ * Panel → background over the port. `set-faults` replaces the tab's injected faults (only a panel, on a
+ * user's click, sends it; the background checks it with readFaultSet and keeps it in memory only).
+ */
+export type PanelRequest =
+  { type: 'clear' } | { type: 'set-preserve-log'; value: boolean } | { type: 'set-faults'; faults: FaultSet };
+
+/**
+ * Background → relay (tabs.sendMessage, every frame of the tab): the tab's current injected faults. Also the
+ * answer to the relay's `faults-query` (a new document asks once; it gets faults only when the user asked to
+ * keep them across reloads). The relay passes the set to the hook over the private channel
+ * (FAULTS_EVENT_NAME, src/shared/constants.ts).
+ */
+export type BackgroundToRelayMessage = { type: 'faults'; faults: FaultSet };
 
 /** Settings kept in `storage.local` under SETTINGS_KEY (no captured data is ever stored there). */
 export interface Settings {

@@ -47,8 +47,8 @@ export const WIDGET_BUS = {
 /** How the widget reads a signInId from a sign-in card's first button (BotAuthActivitySubscriber). */
 export const SIGN_IN_URL = /[\S]+.botframework.com\/api\/oauth\/signin\?signin=([\S]+)/;
 
-/** The widget's decision window, ms: 3 tries of BotAuthConfigRequest, 1,000 ms apart, the third without a wait. */
-export const WIDGET_DECISION_WINDOW_MS = 2000;
+/** The widget's decision window, ms (its one home is src/shared/constants.ts). */
+export { WIDGET_DECISION_WINDOW_MS } from '../../shared/constants';
 
 /**
  * How long after holding a card back the widget has surely said something about it, ms. It reads the
