@@ -61,6 +61,15 @@ export interface FaultSet {
   keepAcrossReload: boolean;
 }
 
+/**
+ * How long the hook applies a fault set after the relay last passed it on, ms. The relay passes the set
+ * again every FAULT_RENEW_MS while its extension is alive, so faults end by themselves when the extension
+ * is reloaded or removed (an orphaned relay stops renewing), with no message needed.
+ */
+export const FAULT_LEASE_MS = 15_000;
+/** How often the relay renews the hook's lease on the current fault set, ms. */
+export const FAULT_RENEW_MS = 5_000;
+
 /** Every fault off: the state of every tab until the user switches one on in the panel. */
 export const NO_FAULTS: FaultSet = { faults: [], keepAcrossReload: false };
 
