@@ -14,15 +14,27 @@ import { pageMessage } from '../helpers/pageMessages';
 const ok = { kind: 'lcw.event', name: 'lcw:ready', t: 12.5, at: 1_700_000_000_000 };
 const envelope = pageMessage;
 
-/** Starts the real relay on a happy-dom document, with a stand-in `chrome.runtime` that stores every batch. */
-async function startRelay() {
+/**
+ * Starts the real relay on a happy-dom document, with a stand-in `chrome.runtime` that stores every batch
+ * (`sent`; the relay's `faults-query` apart, in `queries`, answered with `faultsAnswer`) and keeps the
+ * relay's runtime.onMessage listeners (`fromExtension` calls them as a background message would).
+ */
+async function startRelay(faultsAnswer?: unknown) {
   const win = await freshWindow();
   const sent: RelayMessage[] = [];
+  const queries: RelayMessage[] = [];
+  const listeners: ((message: unknown, sender: { id?: string }) => void)[] = [];
   const runtime = {
+    id: 'inspector-extension-id' as string | undefined,
     sendMessage: async (message: RelayMessage) => {
+      if (message.type === 'faults-query') {
+        queries.push(message);
+        return faultsAnswer;
+      }
       sent.push(message);
       return { ok: true };
     },
+    onMessage: { addListener: (l: (message: unknown, sender: { id?: string }) => void) => void listeners.push(l) },
   };
   vi.resetModules();
   vi.stubGlobal('document', win.document);
@@ -32,7 +44,8 @@ async function startRelay() {
   const node = offerChannel(doc, win.EventTarget.prototype.dispatchEvent.bind(doc), () => undefined);
   const hookSends = (detail: unknown) => node.dispatchEvent(new win.CustomEvent(PAGE_EVENT_NAME, { detail }));
   const pageSends = (detail: unknown) => doc.dispatchEvent(new win.CustomEvent(PAGE_EVENT_NAME, { detail }));
-  return { sent, hookSends, pageSends };
+  const fromExtension = (message: unknown, sender = { id: runtime.id }) => listeners.forEach((l) => l(message, sender));
+  return { win, node, runtime, sent, queries, hookSends, pageSends, fromExtension };
 }
 
 describe('relay', () => {
