@@ -117,7 +117,9 @@ const channel = acceptChannel(
     if (refusal) rejected.add(refusal);
     else queue.push(detail as string);
   },
-  () => faults && passFaults(),
+  // A set already known when the hook connects: passed once the hook (which listens on the node right
+  // after offering it, in the same task) is ready.
+  () => queueMicrotask(() => faults && passFaults()),
 );
 
 // Injected faults (the panel's Reproduce menu, src/shared/faults.ts): the tab's set comes only from the
@@ -127,7 +129,7 @@ const channel = acceptChannel(
 // themselves when the extension is reloaded or removed.
 let faults: FaultSet | null = null;
 let renewal: ReturnType<typeof setInterval> | undefined;
-const passFaults = () => channel.dispatch(new CustomEvent(FAULTS_EVENT_NAME, { detail: JSON.stringify(faults) }));
+const passFaults = () => channel.send(FAULTS_EVENT_NAME, JSON.stringify(faults));
 /** Takes a `{type: 'faults', faults}` message from the extension; anything else is ignored. */
 const takeFaults = (message: unknown) => {
   if ((message as { type?: unknown } | undefined)?.type !== 'faults') return;

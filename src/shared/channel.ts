@@ -64,8 +64,11 @@ export function offerChannel(
 export interface RelayChannel {
   /** True once the relay took a hook's channel node. */
   connected(): boolean;
-  /** Dispatches `event` on the channel node (to the hook only); false when no channel is connected yet. */
-  dispatch(event: Event): boolean;
+  /**
+   * Dispatches a CustomEvent `type` with a string `detail` on the channel node (to the hook only). Returns
+   * false when no channel is connected yet.
+   */
+  send(type: string, detail: string): boolean;
 }
 
 /**
@@ -100,7 +103,7 @@ export function acceptChannel(
   doc.dispatchEvent(new CustomEventCtor(CHANNEL_REQUEST_EVENT)); // a hook that started first offers again now
   return {
     connected: () => channel !== null,
-    dispatch: (event) => channel?.dispatchEvent(event) ?? false,
+    send: (type, detail) => channel?.dispatchEvent(new CustomEventCtor(type, { detail })) ?? false,
   };
 }
 
