@@ -384,7 +384,7 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
     object,
     { req: OpenedRequest; watch: Watch; body?: string; t0: number; forced?: ForcedAnswer }
   >();
-  const answer = fakeXhrAnswer(win, ctx);
+  const fake = fakeXhrAnswer(win, ctx);
   const listening = new WeakSet<object>();
   /**
    * The request finished: readyState 4 comes before `load` and `loadend`, and our listener is added at
@@ -430,6 +430,7 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
     () => (thisArg, args) => {
       const xhr = thisArg as XMLHttpRequest;
       sent.delete(xhr);
+      fake.reset(xhr);
       // Only string URLs: converting an object would run its toString (page code) a second time.
       const url = typeof args[1] === 'string' ? args[1] : args[1] instanceof URLCtor ? args[1].href : null;
       if (url === null || typeof args[0] !== 'string') {
@@ -482,7 +483,7 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
         ...(forced ? { forced } : {}),
       });
       // An injected fault's answer: the request is not sent; the instance completes with the status.
-      if (forced) return { instead: () => answer(xhr, forced.status) };
+      if (forced) return { instead: () => fake.answer(xhr, forced.status) };
     },
     ctx.natives,
     ctx.report,
@@ -500,14 +501,30 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
  * from a task, `readystatechange` (HEADERS_RECEIVED, then DONE), `load` and `loadend`, as a real
  * completion without a body does. `onreadystatechange` / `onload` handlers run, as for real events.
  */
-function fakeXhrAnswer(win: PageWindow, ctx: HookContext): (xhr: XMLHttpRequest, status: number) => void {
+function fakeXhrAnswer(
+  win: PageWindow,
+  ctx: HookContext,
+): { answer(xhr: XMLHttpRequest, status: number): void; reset(xhr: XMLHttpRequest): void } {
   const { natives } = ctx;
   // Captured now, before any page script.
   const EventCtor = win.Event;
   const ProgressCtor = typeof win.ProgressEvent === 'function' ? win.ProgressEvent : win.Event;
   const dispatch = win.EventTarget.prototype.dispatchEvent;
   const responseTypeGetter = natives.getOwnPropertyDescriptor(win.XMLHttpRequest.prototype, 'responseType')?.get;
-  return (xhr, status) => {
+  // Instances answered, with the completion still to come (cancelled by a new open()).
+  const answered = new WeakMap<object, { cancelled: boolean }>();
+  const KEYS = ['readyState', 'status', 'statusText', 'response', 'responseText'];
+  /** A page that reuses the instance (open() again) gets the native behaviour back. */
+  const reset = (xhr: XMLHttpRequest) => {
+    const pending = answered.get(xhr);
+    if (!pending) return;
+    pending.cancelled = true;
+    answered.delete(xhr);
+    for (const key of KEYS) delete (xhr as unknown as Record<string, unknown>)[key];
+  };
+  const answer = (xhr: XMLHttpRequest, status: number) => {
+    const run = { cancelled: false };
+    answered.set(xhr, run);
     let state = 1; // OPENED: send() was called
     const fire = (event: Event) => natives.apply(dispatch, xhr, [event]);
     const textual = () => {
@@ -521,9 +538,10 @@ function fakeXhrAnswer(win: PageWindow, ctx: HookContext): (xhr: XMLHttpRequest,
       response: () => (textual() ? '' : null),
       responseText: () => '',
     };
-    for (const key of ownKeys(reads)) natives.defineProperty(xhr, key, { get: reads[key], configurable: true });
+    for (const key of KEYS) natives.defineProperty(xhr, key, { get: reads[key], configurable: true });
     fire(new ProgressCtor('loadstart'));
     natives.setTimeout(() => {
+      if (run.cancelled) return;
       state = 2;
       fire(new EventCtor('readystatechange'));
       state = 4;
@@ -532,4 +550,5 @@ function fakeXhrAnswer(win: PageWindow, ctx: HookContext): (xhr: XMLHttpRequest,
       fire(new ProgressCtor('loadend'));
     }, 0);
   };
+  return { answer, reset };
 }

@@ -312,6 +312,12 @@ describe('request faults (answered by the hook)', () => {
     await vi.waitFor(() => expect(done).toBe(true));
     expect([xhr.readyState, xhr.status, xhr.responseText, sent.length]).toEqual([4, 404, '', 0]);
     expect(hook.ofKind('net.request')[0]).toMatchObject({ api: 'xhr', status: 404, fault: 'post-token-status' });
+    // The page reuses the instance: open() gives it its own behaviour back, with no own property left.
+    hook.setFaults([]);
+    xhr.open('POST', botTokenUrl);
+    expect(Object.getOwnPropertyNames(xhr).filter((k) => /^(readyState|status|statusText|response|responseText)$/.test(k))).toEqual([]);
+    xhr.send('{"token":"t"}');
+    expect([xhr.readyState, xhr.status, sent.length]).toEqual([1, 0, 1]);
   });
 });
 
