@@ -9,6 +9,8 @@
  *  - Direct Line v3 traffic on any host (see src/shared/directLine.ts).
  * Everything else passes through untouched. The XHR object is the page's own; a watched fetch's
  * promise settles like the native one, one microtask later (wrap.ts, tapPromise).
+ * Injected faults (`post-token-status`, `exchange-502`, src/shared/faults.ts) answer a watched request
+ * in the hook instead of the network: see forcedAnswer.
  */
 import { AUTHENTICATED_USER_TOKEN_HEADER, authClientFunctionOf, connectorEndpoint } from '../shared/omnichannel';
 import { MAX_TOKEN } from '../shared/constants';

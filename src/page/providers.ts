@@ -13,6 +13,10 @@
  *
  * Each invocation emits provider.invoke, provider.callback (per callback call) and provider.end.
  * Elapsed times are measured in the page with performance.now(), in ms.
+ * Injected faults (src/shared/faults.ts) act here, fixed per invocation when it starts: `auth-delay` and
+ * `bot-auth-delay` hand the widget the value late; `auth-fail` throws instead of running the page's
+ * provider, or hands the widget a locally built token (injectedToken.ts). The events they change carry
+ * `fault`; each action is reported as `fault.applied`.
  */
 import { MAX_TOKEN } from '../shared/constants';
 import type { ProviderRole } from '../shared/events';

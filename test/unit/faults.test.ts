@@ -315,7 +315,9 @@ describe('request faults (answered by the hook)', () => {
     // The page reuses the instance: open() gives it its own behaviour back, with no own property left.
     hook.setFaults([]);
     xhr.open('POST', botTokenUrl);
-    expect(Object.getOwnPropertyNames(xhr).filter((k) => /^(readyState|status|statusText|response|responseText)$/.test(k))).toEqual([]);
+    expect(
+      Object.getOwnPropertyNames(xhr).filter((k) => /^(readyState|status|statusText|response|responseText)$/.test(k)),
+    ).toEqual([]);
     xhr.send('{"token":"t"}');
     expect([xhr.readyState, xhr.status, sent.length]).toEqual([1, 0, 1]);
   });
