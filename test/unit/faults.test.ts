@@ -8,6 +8,8 @@ import { listenForFaults } from '../../src/page/faults';
 import { captureNatives } from '../../src/page/natives';
 import { INJECTED_THROW_MESSAGE } from '../../src/page/providers';
 import { FAULTS_EVENT_NAME } from '../../src/shared/constants';
+import { readHookEvent } from '../../src/shared/hookEventCheck';
+import type { HookEvent } from '../../src/shared/events';
 import { FAULT_LEASE_MS, INJECTED_TOKEN_MARK } from '../../src/shared/faults';
 
 type Win = Window & typeof globalThis & { Microsoft?: any; WebChat?: any; Observable?: any };
@@ -17,6 +19,10 @@ const botTokenUrl = 'https://token.botframework.com/api/sas/postToken?state=sign
 const b64url = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
 const realToken = `${b64url({ alg: 'RS256', typ: 'JWT' })}.${b64url({ sub: 'user-7', aud: 'site', exp: 4_000_000_000 })}.sig`;
 const decode = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+
+/** Every event the hook emitted passes the background's check (so none is refused as malformed). */
+const allValid = (events: HookEvent[]) =>
+  expect(events.filter((e) => readHookEvent(JSON.parse(JSON.stringify(e))) === null)).toEqual([]);
 
 /** A window with the hook, an LCW SDK stand-in (what the widget registers) and, optionally, a fetch stub. */
 async function setup(fetchImpl?: (input: unknown, init?: unknown) => Promise<Response>) {
@@ -126,6 +132,7 @@ describe('auth token provider faults', () => {
     expect(hook.ofKind('fault.applied')).toEqual([
       expect.objectContaining({ fault: 'auth-delay', invocationId: invoke.invocationId }),
     ]);
+    allValid(hook.events);
   });
 
   it('auth-delay: a provider that resolves with the token (getAuthToken form) settles late for the widget', async () => {
@@ -150,6 +157,7 @@ describe('auth token provider faults', () => {
     expect(calls.n).toBe(0);
     expect(hook.ofKind('provider.end')[0]).toMatchObject({ outcome: 'threw', fault: 'auth-fail' });
     expect(hook.ofKind('fault.applied')[0]).toMatchObject({ fault: 'auth-fail' });
+    allValid(hook.events);
   });
 
   it('auth-fail expired: an unsigned token with the real claims, exp in the past, labelled', async () => {
@@ -251,6 +259,7 @@ describe('request faults (answered by the hook)', () => {
     await widget.bot!(botTokenUrl, () => undefined);
     expect(status).toBe(500);
     expect(fetchCalls).toEqual([]);
+    allValid(hook.events);
     const req = hook.ofKind('net.request')[0]!;
     expect(req).toMatchObject({ status: 500, fault: 'post-token-status', purpose: 'token-post' });
     expect(hook.ofKind('fault.applied')[0]).toMatchObject({
@@ -291,6 +300,7 @@ describe('request faults (answered by the hook)', () => {
     const http = hook.ofKind('directline.http')[0]!;
     expect(http).toMatchObject({ status: 502, fault: 'exchange-502', op: 'post-activity' });
     expect(hook.ofKind('fault.applied')[0]).toMatchObject({ fault: 'exchange-502', requestId: http.requestId });
+    allValid(hook.events);
     post({ type: 'message', text: 'hi' });
     expect(sent).toHaveLength(1); // not an exchange: sent as usual
     hook.setFaults([]);
@@ -370,6 +380,7 @@ describe('strip-exchange-resource', () => {
     ]);
     expect(actions[0]!.activity!.attachments![0]!.oauth!.tokenExchangeResource).toBeUndefined();
     expect(hook.ofKind('fault.applied')).toHaveLength(1);
+    allValid(hook.events);
     // Off: the page's own action passes, as it is.
     hook.setFaults([]);
     store.dispatch(action);
