@@ -1,8 +1,8 @@
 /**
  * "What changed" between two SSO attempts (from one log or from two): their steps aligned by what each
- * step is (the kind of entry it cites and the words before its values), not by position, with a longest
- * common subsequence; then, in each gap between aligned steps, a step only in A and one only in B that
- * cite the same kind of entry are paired as one changed step. Typical use: the same scenario run once
+ * step is (its words before its values), not by position, with a longest common subsequence; then, in
+ * each gap between aligned steps, a step only in A and one only in B that cite the same kinds of entry are
+ * paired as one changed step. Typical use: the same scenario run once
  * with an injected fault and once without. Pure.
  */
 import type { FaultId } from '../../shared/faults';
@@ -67,22 +67,23 @@ export interface AttemptComparison {
   differences: number;
 }
 
-/** The entry kind a step cites first ('' when none is in the log): the part of its identity that never varies. */
-function entryKindOf(step: Step, log: EntrySource): string {
+/** The kinds of the entries a step cites (those still in the log). */
+function entryKindsOf(step: Step, log: EntrySource): Set<string> {
+  const kinds = new Set<string>();
   for (const seq of step.evidence) {
     const kind = log.entryAt(seq)?.event.kind;
-    if (kind) return kind;
+    if (kind) kinds.add(kind);
   }
-  return '';
+  return kinds;
 }
 
 /**
- * What a step is: the kind of entry it cites and its words up to its first value (a digit, a bracket, a
- * colon, a quote), so "The token POST … was answered 200" and "… answered 500" are the same step.
+ * What a step is: its words up to its first value (a digit, a bracket, a colon, a quote), lower case, so
+ * "The token POST … was answered 200" and "… answered 500" are the same step. (Not the entries it cites:
+ * the same step cites its entries in a different order when the page used fetch rather than XHR.)
  */
-export function stepKey(step: Step, log: EntrySource): string {
-  const words = step.text.split(/[\d({[:"'“]/, 1)[0]!.trim().toLowerCase();
-  return `${entryKindOf(step, log)}|${words}`;
+export function stepKey(step: Step): string {
+  return step.text.split(/[\d({[:"'’“]/, 1)[0]!.trim().toLowerCase();
 }
 
 function viewOf(step: Step, index: number, side: CompareSide): StepView {
@@ -159,10 +160,11 @@ export function compareAttempts(
 ): AttemptComparison {
   const stepsA = sideA.attempt.steps;
   const stepsB = sideB.attempt.steps;
-  const keysA = stepsA.map((s) => stepKey(s, sideA.log));
-  const keysB = stepsB.map((s) => stepKey(s, sideB.log));
-  const kindA = keysA.map((k) => k.split('|', 1)[0]!);
-  const kindB = keysB.map((k) => k.split('|', 1)[0]!);
+  const keysA = stepsA.map(stepKey);
+  const keysB = stepsB.map(stepKey);
+  const kindsA = stepsA.map((s) => entryKindsOf(s, sideA.log));
+  const kindsB = stepsB.map((s) => entryKindsOf(s, sideB.log));
+  const related = (i: number, j: number) => [...kindsA[i]!].some((k) => kindsB[j]!.has(k));
   const out: StepDiff[] = [];
   const pair = (i: number, j: number) => {
     const a = viewOf(stepsA[i]!, i, sideA);
@@ -170,14 +172,14 @@ export function compareAttempts(
     const changes = stepChanges(a, b, toleranceMs);
     out.push({ kind: changes.length ? 'changed' : 'same', a, b, changes });
   };
-  // The gap between two aligned steps: pair what cites the same kind of entry, in order; the rest is one-sided.
+  // The gap between two aligned steps: pair steps that cite the same kinds of entry, in order; the rest is one-sided.
   const onlyA = (i: number) => out.push({ kind: 'only-a', a: viewOf(stepsA[i]!, i, sideA), changes: [] });
   const onlyB = (j: number) => out.push({ kind: 'only-b', b: viewOf(stepsB[j]!, j, sideB), changes: [] });
   const gap = (i0: number, i1: number, j0: number, j1: number) => {
     let j = j0;
     for (let i = i0; i < i1; i++) {
       let match = -1;
-      if (kindA[i]) for (let x = j; x < j1 && match < 0; x++) if (kindB[x] === kindA[i]) match = x;
+      for (let x = j; x < j1 && match < 0; x++) if (related(i, x)) match = x;
       if (match < 0) {
         onlyA(i);
         continue;
