@@ -38,7 +38,8 @@ const CHANGE_TEXT: Record<StepChange, string> = {
 };
 
 function attemptLabel(a: SsoAttempt): string {
-  return `#${a.startSeq} ${a.title}: ${a.outcome}${a.injected?.length ? ` (${INJECTED_BADGE}: ${a.injected.join(', ')})` : ''}`;
+  const faults = a.injected?.length ? ` (${INJECTED_BADGE}: ${a.injected.join(', ')})` : '';
+  return `#${a.startSeq} ${a.title}: ${a.outcome}${faults}`;
 }
 
 function Picker({

@@ -107,7 +107,8 @@ export const FAULT_SPECS: Record<string, FaultSpec> = {
     at: kindIs('directline.http', (e) => e.status === 502),
     applied: { action: 'answered the signin/tokenExchange invoke POST with 502', requestId: 'd469woe-6', status: 502 },
     mark: (e) =>
-      kindIs('directline.http', (x) => x.status === 502)(e) || kindIs('directline.post', (x) => x.outcome === 'retry')(e),
+      kindIs('directline.http', (x) => x.status === 502)(e) ||
+      kindIs('directline.post', (x) => x.outcome === 'retry')(e),
   },
   'strip-exchange-resource': {
     fault: { id: 'strip-exchange-resource' },
@@ -119,4 +120,5 @@ export const FAULT_SPECS: Record<string, FaultSpec> = {
 };
 
 /** The capture of FAULT_SPECS[name] with its fault written in. */
-export const faultCapture = (name: string): LogEntry[] => withFault(capture(FAULT_SPECS[name]!.base), FAULT_SPECS[name]!);
+export const faultCapture = (name: string): LogEntry[] =>
+  withFault(capture(FAULT_SPECS[name]!.base), FAULT_SPECS[name]!);

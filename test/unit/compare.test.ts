@@ -80,12 +80,20 @@ describe('compareAttempts', () => {
   it('pairs steps whose values differ as changed, naming the fields: status, text, timing, shown/hidden', () => {
     const a = attempt(
       'A',
-      [step('Card arrived', 1), step('The token POST was answered 500', 2, 'fail'), step('The widget showed the card', 6, 'fail')],
+      [
+        step('Card arrived', 1),
+        step('The token POST was answered 500', 2, 'fail'),
+        step('The widget showed the card', 6, 'fail'),
+      ],
       'card shown',
     );
     const b = attempt(
       'B',
-      [step('Card arrived', 1), step('The token POST was answered 200', 2, 'ok'), step('The widget hid the card', 3, 'ok')],
+      [
+        step('Card arrived', 1),
+        step('The token POST was answered 200', 2, 'ok'),
+        step('The widget hid the card', 3, 'ok'),
+      ],
       'card hidden',
     );
     const c = compareAttempts({ attempt: a, log }, { attempt: b, log });

@@ -75,7 +75,10 @@ const variants: Record<string, { name: string; entries: () => LogEntry[] }> = {
   },
 };
 /** A stored capture with an injected fault written in (test/helpers/faults.ts). */
-const faulted = (name: string): Case => ({ name: `${name} injected into ${FAULT_SPECS[name]!.base}`, entries: () => faultCapture(name) });
+const faulted = (name: string): Case => ({
+  name: `${name} injected into ${FAULT_SPECS[name]!.base}`,
+  entries: () => faultCapture(name),
+});
 const entriesOf = (c: Case) => (typeof c === 'string' ? capture(c) : c.entries());
 const nameOf = (c: Case) => (typeof c === 'string' ? c : c.name);
 /** Diagnoses a case as of the moment it was captured (as the live panel did). */

@@ -81,7 +81,8 @@ const EXPECTED: Record<string, { outcome: string; because: RegExp; siteChecks: s
   },
   'bot-auth-delay': {
     outcome: 'card shown',
-    because: /because the injected 2\.5 s delay held back the bot auth token provider's callback past the widget's ~2 s window/,
+    because:
+      /because the injected 2\.5 s delay held back the bot auth token provider's callback past the widget's ~2 s window/,
     siteChecks: ['widget.card-shown-after-window'],
   },
   'post-token-status': {

@@ -83,7 +83,10 @@ function entryKindsOf(step: Step, log: EntrySource): Set<string> {
  * the same step cites its entries in a different order when the page used fetch rather than XHR.)
  */
 export function stepKey(step: Step): string {
-  return step.text.split(/[\d({[:"'’“]/, 1)[0]!.trim().toLowerCase();
+  return step.text
+    .split(/[\d({[:"'’“]/, 1)[0]!
+    .trim()
+    .toLowerCase();
 }
 
 function viewOf(step: Step, index: number, side: CompareSide): StepView {

@@ -287,7 +287,8 @@ const CAUSED: Record<FaultId, ReadonlySet<string>> = {
 export const FAULT_OUTCOME_CHECK = 'fault.injected-outcome';
 const FAULT_ACTIVE_CHECK = 'fault.active';
 const FAULT_FIX =
-  "Nothing to fix on the site: this is what the Reproduce menu asked for. Switch the fault off to see the page's own behaviour.";
+  'Nothing to fix on the site: this is what the Reproduce menu asked for. ' +
+  "Switch the fault off to see the page's own behaviour.";
 
 /**
  * `findings` with those an injected fault caused turned into `info` findings titled "Injected fault: …",
@@ -390,7 +391,9 @@ export const FAULT_CHECKS: readonly Check[] = [
       const { ties } = faultAttribution(m);
       const on = m.ofKind('faults.changed').filter((c) => c.event.faults.length > 0);
       if (on.length === 0 && ties.applied.length === 0) return [];
-      const ids = [...new Set([...on.flatMap((c) => c.event.faults.map((f) => f.id)), ...ties.applied.map((a) => a.event.fault)])];
+      const ids = [
+        ...new Set([...on.flatMap((c) => c.event.faults.map((f) => f.id)), ...ties.applied.map((a) => a.event.fault)]),
+      ];
       const settings = on.flatMap((c) => c.event.faults.map(describeFault));
       return [
         {

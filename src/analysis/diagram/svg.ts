@@ -98,7 +98,10 @@ export function diagramCss(palette: Palette, injected = true): string {
     `.sd-open .sd-span-bar:first-of-type{stroke-dasharray:4 3}`,
     `.sd-span-label,.sd-span-end{fill:${c.warn};font-size:10px}`,
     ...(injected
-      ? [`.sd-injected .sd-label{fill:${c.warn};font-style:italic}.sd-injected .sd-note{stroke:${c.warn};stroke-dasharray:3 2}`]
+      ? [
+          `.sd-injected .sd-label{fill:${c.warn};font-style:italic}`,
+          `.sd-injected .sd-note{stroke:${c.warn};stroke-dasharray:3 2}`,
+        ]
       : []),
   ].join('');
 }
@@ -146,7 +149,10 @@ export function diagramSvg(d: SequenceDiagram, palette: Palette = LIGHT_PALETTE)
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `font-family="${FONT}" role="img" aria-label="${label}">` +
-    `<title>${label}</title><style>${diagramCss(palette, d.messages.some((m) => m.injected))}</style>` +
+    `<title>${label}</title><style>${diagramCss(
+      palette,
+      d.messages.some((m) => m.injected),
+    )}</style>` +
     drawDiagram(d, layout).map(write).join('') +
     '</svg>'
   );

@@ -6,7 +6,7 @@ import type { CapturedEvent } from '../../shared/events';
 import { describeFault, type FaultId } from '../../shared/faults';
 import { safeText } from '../model/format';
 
-/** The one wording of an injected-fault mark: the badge's title and the text the filter finds ("injected exchange-502"). */
+/** The one wording of an injected-fault mark: the badge's title and the filter's text ("injected exchange-502"). */
 export const injectedText = (fault: FaultId): string => `injected ${fault}`;
 
 /** What each fault does, without its setting (describeFault says it with the setting, when the log has it). */
@@ -19,7 +19,7 @@ const FAULT_NAMES: Record<FaultId, string> = {
   'strip-exchange-resource': 'tokenExchangeResource was stripped from the OAuthCard by the inspector',
 };
 
-/** One line saying what a fault did, from its id alone: "the signin/tokenExchange invoke was answered 502 by the inspector". */
+/** What a fault did, from its id alone: "the signin/tokenExchange invoke was answered 502 by the inspector". */
 export const describeFaultId = (fault: FaultId): string => FAULT_NAMES[fault] ?? fault;
 
 /** The badge the panel shows on a marked row. */

@@ -1,6 +1,7 @@
 /**
  * Timeline filters: by source, kind, severity and free text (case-insensitive, on the source, kind
- * and summary shown, and "injected <fault id>" on rows an injected fault marked). Pure, so the panel and the benchmark measure the same code.
+ * and summary shown, and "injected <fault id>" on rows an injected fault marked). Pure, so the panel and
+ * the benchmark measure the same code.
  */
 import type { RowSource, Severity, TimelineRow } from './timeline';
 import { injectedText } from './faultRows';
