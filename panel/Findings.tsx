@@ -201,7 +201,7 @@ function CompareSection({
           <button
             type="button"
             aria-expanded={open}
-            aria-controls="compare-view"
+            aria-controls={open ? 'compare-view' : undefined}
             onClick={() => setOpen(!open)}
             data-testid="compare-open"
           >

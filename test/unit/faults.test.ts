@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/analysis/diagnosis';
 import { diagramOf } from '../../src/analysis/diagram';
+import { buildCaptureFile, parseCaptureFile } from '../../src/analysis/formats/capture';
 import { LogIndex } from '../../src/analysis/model/logIndex';
 import { LogModel } from '../../src/analysis/logModel';
 import { filterRows, NO_FILTER } from '../../src/analysis/rows/filter';
@@ -198,5 +199,26 @@ describe('diagnosis attribution', () => {
     for (let i = 0; i < entries.length; i += 3) model.append(entries.slice(i, i + 3));
     const now = Math.max(...entries.map((e) => e.event.at));
     expect(model.diagnose(now)).toEqual(diagnose(entries, { nowMs: now }));
+  });
+});
+
+describe('export and import', () => {
+  it.each(Object.keys(FAULT_SPECS))('%s: the fault events and markers survive a capture file', (name) => {
+    const entries = faultCapture(name);
+    const file = buildCaptureFile(entries, { exportedAt: 0, extensionVersion: 'test', redaction: 'none' });
+    const back = parseCaptureFile(JSON.parse(JSON.stringify(file)));
+    expect(back.warnings).toEqual([]);
+    expect(back.entries).toEqual(entries);
+    expect(diagnose(back.entries).headline?.id).toBe('fault.injected-outcome');
+  });
+
+  it('skips a faults.changed whose faults are not faults, saying why', () => {
+    const entries = faultCapture('exchange-502');
+    const file = buildCaptureFile(entries, { exportedAt: 0, extensionVersion: 'test', redaction: 'none' });
+    const raw = JSON.parse(JSON.stringify(file));
+    raw.entries[0].event.faults = [{ id: 'exchange-502' }, { id: 'exchange-502' }];
+    const back = parseCaptureFile(raw);
+    expect(back.entries).toHaveLength(entries.length - 1);
+    expect(back.warnings.join(' ')).toContain('is not a list of faults');
   });
 });
