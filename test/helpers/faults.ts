@@ -122,3 +122,15 @@ export const FAULT_SPECS: Record<string, FaultSpec> = {
 /** The capture of FAULT_SPECS[name] with its fault written in. */
 export const faultCapture = (name: string): LogEntry[] =>
   withFault(capture(FAULT_SPECS[name]!.base), FAULT_SPECS[name]!);
+
+/**
+ * One log as the panel keeps it with Preserve log on: the scenario run once where SSO succeeded (sso-success),
+ * then again with the injected 502 (exchange-502), a second later; seqs renumbered from 1.
+ */
+export function twoRunsLog(): LogEntry[] {
+  const first = capture('sso-success');
+  const second = faultCapture('exchange-502');
+  const shift = Math.max(...first.map((e) => e.event.at)) + 1_000 - Math.min(...second.map((e) => e.event.at));
+  const later = second.map((e) => ({ ...e, event: { ...e.event, at: e.event.at + shift } }) as LogEntry);
+  return [...first, ...later].map((e, i) => ({ ...e, seq: i + 1 }));
+}

@@ -15,7 +15,7 @@ import { LogModel } from '../../src/analysis/logModel';
 import { LogIndex } from '../../src/analysis/model/logIndex';
 import type { LogEntry } from '../../src/shared/events';
 import { capture } from '../helpers/captures';
-import { faultCapture } from '../helpers/faults';
+import { twoRunsLog } from '../helpers/faults';
 
 let root: HTMLElement;
 beforeEach(() => {
@@ -29,15 +29,6 @@ afterEach(() => {
 
 const $ = (selector: string) => root.querySelector<HTMLElement>(selector);
 const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
-
-/** One log (Preserve log on): a run where SSO succeeded, then the same scenario with the injected 502. */
-function twoRuns(): LogEntry[] {
-  const first = capture('sso-success');
-  const second = faultCapture('exchange-502');
-  const shift = Math.max(...first.map((e) => e.event.at)) + 1_000 - Math.min(...second.map((e) => e.event.at));
-  const later = second.map((e) => ({ ...e, event: { ...e.event, at: e.event.at + shift } }) as LogEntry);
-  return [...first, ...later].map((e, i) => ({ ...e, seq: i + 1 }));
-}
 
 async function mountFindings(entries: LogEntry[], onShow = vi.fn()) {
   const model = LogModel.of(entries);
@@ -61,7 +52,7 @@ describe('What changed, in the Diagnosis view', () => {
   });
 
   it('opens on the attempt with the injected fault against the one without, each step marked', async () => {
-    const { diagnosis, onShow } = await mountFindings(twoRuns());
+    const { diagnosis, onShow } = await mountFindings(twoRunsLog());
     expect(diagnosis.attempts).toHaveLength(2);
     const open = $('[data-testid=compare-open]')!;
     expect(open.getAttribute('aria-expanded')).toBe('false');
@@ -90,7 +81,7 @@ describe('What changed, in the Diagnosis view', () => {
   });
 
   it('picks other attempts, swaps them, and says when both sides are the same attempt', async () => {
-    const { diagnosis } = await mountFindings(twoRuns());
+    const { diagnosis } = await mountFindings(twoRunsLog());
     await act(() => $('[data-testid=compare-open]')!.click());
     const [clean, faulted] = diagnosis.attempts;
     await act(() => $('[data-testid=compare-swap]')!.click());

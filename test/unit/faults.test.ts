@@ -210,6 +210,12 @@ describe('export and import', () => {
     expect(back.warnings).toEqual([]);
     expect(back.entries).toEqual(entries);
     expect(diagnose(back.entries).headline?.id).toBe('fault.injected-outcome');
+    for (const redaction of ['mask', 'remove'] as const) {
+      const redacted = buildCaptureFile(entries, { exportedAt: 0, extensionVersion: 'test', redaction });
+      const read = parseCaptureFile(JSON.parse(JSON.stringify(redacted)));
+      expect(read.warnings, redaction).toEqual([]);
+      expect(diagnose(read.entries).headline?.id, redaction).toBe('fault.injected-outcome');
+    }
   });
 
   it('skips a faults.changed whose faults are not faults, saying why', () => {
