@@ -17,6 +17,7 @@ import { describeFault, type Fault, type FaultId } from '../../shared/faults';
 import { WIDGET_DECISION_WINDOW_MS } from '../../shared/constants';
 import { AUTH_PROVIDER_BUDGET_MS } from '../../shared/constants';
 import { BUDGET_TEXT } from '../model/invocations';
+import { lowerBoundSeq } from '../model/logIndex';
 import { faultOfEvent } from '../rows/faultRows';
 import { collectAttempts } from './attempts';
 import { DOCS } from './docs';
@@ -39,6 +40,8 @@ export interface FaultTie {
 export interface FaultTies {
   bySeq: Map<number, FaultTie>;
   applied: readonly Entry<'fault.applied'>[];
+  /** The `fault.applied` entries that name each invocationId. */
+  appliedTo: Map<string, Entry<'fault.applied'>[]>;
   /** The fault with this id as last switched on before `seq` (faults.changed), if the log holds that. */
   settingAt(id: FaultId, seq: number): Fault | undefined;
 }
@@ -56,18 +59,21 @@ export function faultTies(m: Model): FaultTies {
   const bySeq = new Map<number, FaultTie>();
   const byInvocation = new Map<string, Entry<'fault.applied'>>();
   const byRequest = new Map<string, Entry<'fault.applied'>>();
+  const appliedTo = new Map<string, Entry<'fault.applied'>[]>();
   for (const a of applied) {
+    const inv = a.event.invocationId;
+    if (inv) appliedTo.set(inv, [...(appliedTo.get(inv) ?? []), a]);
     bySeq.set(a.seq, { fault: a.event.fault, applied: a });
     if (a.event.requestId) byRequest.set(a.event.requestId, a);
     else if (a.event.invocationId) byInvocation.set(a.event.invocationId, a);
   }
+  // Lists in seq order: a binary search, then a walk back over other faults' entries.
   const latestApplied = (fault: FaultId, entry: { seq: number; frameId: number }) => {
-    let found: Entry<'fault.applied'> | undefined;
-    for (const a of applied) {
-      if (a.seq > entry.seq) break;
-      if (a.event.fault === fault && a.frameId === entry.frameId) found = a;
+    for (let i = lowerBoundSeq(applied, entry.seq) - 1; i >= 0; i--) {
+      const a = applied[i]!;
+      if (a.event.fault === fault && a.frameId === entry.frameId) return a;
     }
-    return found;
+    return undefined;
   };
   if (applied.length > 0 || changes.length > 0 || m.entries.some((x) => faultOfEvent(x.event))) {
     for (const entry of m.entries) {
@@ -89,8 +95,9 @@ export function faultTies(m: Model): FaultTies {
   return {
     bySeq,
     applied,
+    appliedTo,
     settingAt(id, seq) {
-      const last = changes.filter((c) => c.seq < seq).at(-1);
+      const last = changes[lowerBoundSeq(changes, seq) - 1];
       return last?.event.faults.find((f) => f.id === id);
     },
   };
@@ -167,12 +174,10 @@ function attemptFault(m: Model, ties: FaultTies, attempt: SsoAttempt): AttemptFa
   const applied = new Set<Entry<'fault.applied'>>();
   const changed: number[] = [];
   const invocationId = invocationIdOf(m, attempt);
-  if (invocationId)
-    for (const a of ties.applied)
-      if (a.event.invocationId === invocationId) {
-        applied.add(a);
-        faults.push(a.event.fault);
-      }
+  for (const a of invocationId ? (ties.appliedTo.get(invocationId) ?? []) : []) {
+    applied.add(a);
+    faults.push(a.event.fault);
+  }
   let firstFailed: FaultId | undefined;
   for (const step of attempt.steps)
     for (const seq of step.evidence) {
@@ -310,9 +315,13 @@ export function attributeFindings(m: Model, findings: readonly Finding[]): Findi
     const caused = (id: FaultId | undefined) => id !== undefined && CAUSED[id].has(f.id);
     let fault: FaultId | undefined;
     const applied = new Set<number>();
+    // A finding's evidence can cite many entries of one attempt: read each attempt once.
+    const seen = new Set<AttemptFault>();
     const viaAttempt = (af: AttemptFault | undefined) => {
-      const id = af?.faults.find(caused);
-      if (!af || !id) return;
+      if (!af || seen.has(af)) return;
+      seen.add(af);
+      const id = af.faults.find(caused);
+      if (!id) return;
       fault ??= id;
       for (const a of af.applied) if (a.event.fault === id) applied.add(a.seq);
     };
@@ -326,7 +335,8 @@ export function attributeFindings(m: Model, findings: readonly Finding[]): Findi
       viaAttempt(attemptSeqs.get(seq));
     }
     if (!fault) return f;
-    const setting = ties.settingAt(fault, Math.min(...f.evidence, Number.MAX_SAFE_INTEGER));
+    // Evidence is in log order: the setting in force at its first entry.
+    const setting = ties.settingAt(fault, f.evidence[0] ?? Number.MAX_SAFE_INTEGER);
     const what = setting ? describeFault(setting) : fault;
     return {
       ...f,
