@@ -289,6 +289,7 @@ const CAUSED: Record<FaultId, ReadonlySet<string>> = {
   'strip-exchange-resource': new Set(['bf.no-token-exchange-resource', 'bf.no-invoke']),
 };
 
+/** The check whose findings name an injected fault as the cause of an attempt's fallback (they lead the list). */
 export const FAULT_OUTCOME_CHECK = 'fault.injected-outcome';
 const FAULT_ACTIVE_CHECK = 'fault.active';
 const FAULT_FIX =
