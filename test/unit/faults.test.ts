@@ -177,6 +177,19 @@ describe('diagnosis attribution', () => {
     expect(d.findings.find((f) => f.id === 'bf.invoke-502')?.severity).toBe('info');
   });
 
+  it('ties a marked event to a fault.applied the hook logged after it', () => {
+    const entries = faultCapture('strip-exchange-resource');
+    const i = entries.findIndex((e) => e.event.kind === 'fault.applied');
+    const [applied] = entries.splice(i, 1);
+    entries.splice(i + 1, 0, applied!);
+    entries.forEach((e, n) => (e.seq = n + 1));
+    const d = diagnose(entries);
+    const appliedSeq = entries.find((e) => e.event.kind === 'fault.applied')!.seq;
+    expect(d.headline?.id).toBe('fault.injected-outcome');
+    expect(d.headline?.evidence).toContain(appliedSeq);
+    expect(d.findings.find((f) => f.id === 'bf.no-token-exchange-resource')?.evidence).toContain(appliedSeq);
+  });
+
   it('leaves a fault that decided nothing out of the sentences: a successful attempt keeps its outcome', () => {
     // post-token-status 200 on a capture where the POST was answered 200 and the card hidden.
     const spec = {

@@ -51,7 +51,8 @@ const CHANGED_BY_INVOCATION: ReadonlySet<string> = new Set(['provider.callback',
 
 /**
  * The entries injected faults changed. One pass over the entries (marker and ids); O(entries).
- * An entry marked `fault` is tied to the latest `fault.applied` of that fault before it in its frame.
+ * An entry marked `fault` is tied to the latest `fault.applied` of that fault before it in its frame (else
+ * the first after it).
  */
 export function faultTies(m: Model): FaultTies {
   const applied = m.ofKind('fault.applied');
@@ -62,17 +63,22 @@ export function faultTies(m: Model): FaultTies {
   const appliedTo = new Map<string, Entry<'fault.applied'>[]>();
   for (const a of applied) {
     const inv = a.event.invocationId;
-    if (inv) appliedTo.set(inv, [...(appliedTo.get(inv) ?? []), a]);
+    if (inv) {
+      const list = appliedTo.get(inv);
+      if (list) list.push(a);
+      else appliedTo.set(inv, [a]);
+    }
     bySeq.set(a.seq, { fault: a.event.fault, applied: a });
     if (a.event.requestId) byRequest.set(a.event.requestId, a);
     else if (a.event.invocationId) byInvocation.set(a.event.invocationId, a);
   }
-  // Lists in seq order: a binary search, then a walk back over other faults' entries.
+  // Lists in seq order: a binary search, then a walk back over other faults' entries; when the hook
+  // logged its fault.applied only after the event it changed, the first one after it.
   const latestApplied = (fault: FaultId, entry: { seq: number; frameId: number }) => {
-    for (let i = lowerBoundSeq(applied, entry.seq) - 1; i >= 0; i--) {
-      const a = applied[i]!;
-      if (a.event.fault === fault && a.frameId === entry.frameId) return a;
-    }
+    const at = lowerBoundSeq(applied, entry.seq);
+    const mine = (a: Entry<'fault.applied'>) => a.event.fault === fault && a.frameId === entry.frameId;
+    for (let i = at - 1; i >= 0; i--) if (mine(applied[i]!)) return applied[i];
+    for (let i = at; i < applied.length; i++) if (mine(applied[i]!)) return applied[i];
     return undefined;
   };
   if (applied.length > 0 || changes.length > 0 || m.entries.some((x) => faultOfEvent(x.event))) {
