@@ -4,24 +4,15 @@
  * shows the headline naming the injected fault, "⚡ injected" on the rows the fault changed (and the filter
  * finds them), and "What changed" sets the two attempts side by side, opened from the keyboard.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildCaptureFile } from '../../src/analysis/formats/capture';
 import { useDemoAndExtension } from '../helpers/e2e';
-import { twoRunsLog } from '../helpers/faults';
+import { twoRunsCaptureFile } from '../helpers/faults';
 
 const env = useDemoAndExtension();
 
 describe('the viewer, on a log with an injected fault', () => {
   it('names the fault, marks its rows, and compares the two runs', async () => {
-    const entries = twoRunsLog();
-    const path = join(mkdtempSync(join(tmpdir(), 'chat-sso-faults-')), 'two-runs.json');
-    writeFileSync(
-      path,
-      JSON.stringify(buildCaptureFile(entries, { exportedAt: 0, extensionVersion: 'test', redaction: 'none' })),
-    );
+    const { path, entries } = twoRunsCaptureFile();
     const viewer = await env.browser.context.newPage();
     await viewer.setViewportSize({ width: 1400, height: 900 });
     await viewer.goto(`chrome-extension://${env.browser.extensionId}/viewer.html`);

@@ -4,6 +4,10 @@
  * acted (with the ids it names), and the `fault` marker on the events it changed. Built from the stored
  * captures whose outcome the fault reproduces (e.g. sso-failure-502: the card shown after a 502).
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildCaptureFile } from '../../src/analysis/formats/capture';
 import type { CapturedEvent, LogEntry } from '../../src/shared/events';
 import type { Fault, FaultId } from '../../src/shared/faults';
 import { capture } from './captures';
@@ -133,4 +137,14 @@ export function twoRunsLog(): LogEntry[] {
   const shift = Math.max(...first.map((e) => e.event.at)) + 1_000 - Math.min(...second.map((e) => e.event.at));
   const later = second.map((e) => ({ ...e, event: { ...e.event, at: e.event.at + shift } }) as LogEntry);
   return [...first, ...later].map((e, i) => ({ ...e, seq: i + 1 }));
+}
+
+/** twoRunsLog() written as a capture file (no redaction) in a fresh temporary folder, for the viewer. */
+export function twoRunsCaptureFile(): { path: string; name: string; entries: LogEntry[] } {
+  const entries = twoRunsLog();
+  const name = 'two-runs.json';
+  const path = join(mkdtempSync(join(tmpdir(), 'chat-sso-faults-')), name);
+  const file = buildCaptureFile(entries, { exportedAt: 0, extensionVersion: 'test', redaction: 'none' });
+  writeFileSync(path, JSON.stringify(file));
+  return { path, name, entries };
 }
