@@ -8,6 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/analysis/diagnosis';
 import { diagramOf } from '../../src/analysis/diagram';
 import { buildCaptureFile, parseCaptureFile } from '../../src/analysis/formats/capture';
+import { buildReport } from '../../src/analysis/formats/report';
+import { reportMarkdown } from '../../src/analysis/formats/reportMarkdown';
 import { LogIndex } from '../../src/analysis/model/logIndex';
 import { LogModel } from '../../src/analysis/logModel';
 import { filterRows, NO_FILTER } from '../../src/analysis/rows/filter';
@@ -239,5 +241,16 @@ describe('export and import', () => {
     const back = parseCaptureFile(raw);
     expect(back.entries).toHaveLength(entries.length - 1);
     expect(back.warnings.join(' ')).toContain('is not a list of faults');
+  });
+});
+
+describe('report', () => {
+  it('names the injected fault in its headline and marks the rows it changed', () => {
+    const report = buildReport(faultCapture('exchange-502'));
+    const md = reportMarkdown(report);
+    expect(md).toContain('Sign-in card shown because the injected 502 failed the token exchange');
+    const marked = report.excerpt.filter((r) => r.summary.startsWith('⚡ injected exchange-502: '));
+    expect(marked.length).toBeGreaterThanOrEqual(2);
+    expect(buildReport(capture('sso-failure-502')).excerpt.some((r) => r.summary.includes('⚡ injected'))).toBe(false);
   });
 });
