@@ -40,7 +40,8 @@ export function badgeView(errors: number, faults: FaultSet): BadgeView {
   return {
     text: errors > 0 ? String(errors) : '',
     color: ERROR_COLOR,
-    title: errors > 0 ? `Chat SSO Inspector: ${errors} error${errors > 1 ? 's' : ''} in this tab` : 'Chat SSO Inspector',
+    title:
+      errors > 0 ? `Chat SSO Inspector: ${errors} error${errors > 1 ? 's' : ''} in this tab` : 'Chat SSO Inspector',
   };
 }
 
@@ -55,8 +56,8 @@ export function createBadge(store: TabLogStore, faultsOf: (tabId: number) => Fau
     const faults = faultsOf(tabId);
     // No diagnosis needed while the fault badge wins.
     const errors = faultsActive(faults)
-        ? 0
-        : diagnose(store.entries(tabId)).findings.filter((f) => f.severity === 'error').length;
+      ? 0
+      : diagnose(store.entries(tabId)).findings.filter((f) => f.severity === 'error').length;
     const view = badgeView(errors, faults);
     try {
       await browser.action.setBadgeBackgroundColor({ tabId, color: view.color });

@@ -52,9 +52,9 @@ function stateOf(tabId: number): LogState {
 
 // Faults are mirrored to storage.session: content scripts must not read it (Chromium's default, made sure
 // here; Firefox keeps it from content scripts by default and may lack the call).
-void (
-  browser.storage.session as { setAccessLevel?(o: { accessLevel: string }): Promise<void> }
-).setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })?.catch(() => undefined);
+void (browser.storage.session as { setAccessLevel?(o: { accessLevel: string }): Promise<void> })
+  .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+  ?.catch(() => undefined);
 let snapshots = 0;
 
 const budget = createBudgetWatch(
