@@ -8,7 +8,7 @@
 import { h, render } from 'preact';
 import { useState } from 'preact/hooks';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Inspector } from '../../panel/Inspector';
 import {
   DEFAULT_AUTH_DELAY_S,
@@ -72,7 +72,7 @@ function live(sent: FaultSet[], initial: FaultSet = NO_FAULTS, mode: 'live' | 'f
         : {}),
     });
   }
-  return mount(h(Harness, null));
+  return mount(h(Harness, {}));
 }
 
 describe('Reproduce menu', () => {
