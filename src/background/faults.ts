@@ -39,6 +39,8 @@ const sameSet = (a: FaultSet, b: FaultSet): boolean => JSON.stringify(a) === JSO
 
 export class FaultStore {
   private readonly tabs = new Map<number, FaultSet>();
+  /** Tabs that have had faults on since this worker started: their documents may still hold a set. */
+  private readonly touched = new Set<number>();
 
   /** `area`: where the sets are mirrored (the background passes `storage.session`). */
   constructor(private readonly area: SessionArea) {}
@@ -51,8 +53,10 @@ export class FaultStore {
       const m = KEY.exec(key);
       if (!m) continue;
       const set = readFaultSet(value);
-      if (set && faultsActive(set)) this.tabs.set(Number(m[1]), set);
-      else garbage.push(key);
+      if (set && faultsActive(set)) {
+        this.tabs.set(Number(m[1]), set);
+        this.touched.add(Number(m[1]));
+      } else garbage.push(key);
     }
     if (garbage.length) await this.area.remove(garbage);
   }
@@ -103,15 +107,26 @@ export class FaultStore {
     return NO_FAULTS;
   }
 
+  /**
+   * True when the tab has had faults on since the worker started. Its relays are then told the current set
+   * after each top-frame commit, even an unchanged one: a page restored from the back/forward cache missed
+   * the messages sent while it was cached and still holds the set it had.
+   */
+  hadFaults(tabId: number): boolean {
+    return this.touched.has(tabId);
+  }
+
   /** The tab closed: its faults are gone. */
   forget(tabId: number): void {
     if (this.tabs.has(tabId)) this.put(tabId, NO_FAULTS);
+    this.touched.delete(tabId);
   }
 
   private put(tabId: number, set: FaultSet): void {
     const key = faultsKey(tabId);
     if (faultsActive(set)) {
       this.tabs.set(tabId, set);
+      this.touched.add(tabId);
       this.area.set({ [key]: set }).catch(() => undefined); // memory stays the truth; the mirror is a help
     } else {
       this.tabs.delete(tabId);

@@ -157,16 +157,23 @@ function clearTab(tabId: number) {
  * in the tab's panels and badge.
  */
 function faultsChanged(tabId: number, set: FaultSet) {
-  const message: BackgroundToRelayMessage = { type: 'faults', faults: set };
-  browser.tabs.sendMessage(tabId, message).catch(() => undefined); // no relay there (yet): it asks on start
+  pushFaults(tabId, set);
   const entries = store.append(tabId, -1, [faultsChangedEvent(set, Date.now())]);
   published(tabId, { appended: entries, updated: [] });
+}
+
+/** Tells every frame's relay of the tab the tab's faults (each passes them to its hook). */
+function pushFaults(tabId: number, set: FaultSet) {
+  const message: BackgroundToRelayMessage = { type: 'faults', faults: set };
+  browser.tabs.sendMessage(tabId, message).catch(() => undefined); // no relay there (yet): it asks on start
 }
 
 /** The tab's top frame shows a new document: its faults end unless the user ticked "Keep across reload". */
 function topDocumentFaults(tabId: number) {
   const cleared = faults.topNavigation(tabId);
   if (cleared) faultsChanged(tabId, cleared);
+  // A page back from the back/forward cache may still hold an older set: tell it the current one.
+  else if (faults.hadFaults(tabId)) pushFaults(tabId, faults.get(tabId));
 }
 
 /** The tab shows a new top-frame document: new coalesced entries, and a new log unless "Preserve log" is on. */

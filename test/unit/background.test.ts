@@ -320,10 +320,16 @@ describe('injected faults (the Reproduce menu)', () => {
     expect(faultEntries(bg.store.entries(1))).toEqual([[]]);
     expect(bg.toTabs.at(-1)).toEqual({ tabId: 1, message: answer(NONE) });
 
+    // Back to doc-1 (from the back/forward cache: its relay missed the clearing): it is told again.
+    const pushes = bg.toTabs.length;
+    await bg.commit(1, 'doc-1');
+    expect(bg.toTabs.slice(pushes)).toEqual([{ tabId: 1, message: answer(NONE) }]);
+
     const kept = { ...on, keepAcrossReload: true };
     await panel.request({ type: 'set-faults', faults: kept });
     await bg.commit(1, 'doc-3');
     expect(await bg.send({ type: 'faults-query' }, { documentId: 'doc-3' })).toEqual(answer(kept));
+    expect(bg.toTabs.at(-1)).toEqual({ tabId: 1, message: answer(kept) });
   });
 
   it('per tab: another tab has none; a closed tab forgets its faults; a restarted worker remembers them', async () => {

@@ -51,8 +51,11 @@ describe('FaultStore', () => {
     expect(store.topNavigation(1)).toBeNull(); // nothing left to clear
     expect(store.topNavigation(2)).toBeNull();
     expect(store.get(2)).toEqual(kept);
+    // Tab 1's pages may still hold a set (the back/forward cache): it stays one to tell; tab 3 never had any.
+    expect([store.hadFaults(1), store.hadFaults(3)]).toEqual([true, false]);
     store.forget(2);
     expect(store.get(2)).toEqual(NO_FAULTS);
+    expect(store.hadFaults(2)).toBe(false);
     await Promise.resolve();
     expect([...area.data.keys()].filter((k) => k.startsWith('faults:'))).toEqual([]);
   });
