@@ -96,11 +96,22 @@ export function ReproduceMenu({ faults, onSetFaults }: { faults: FaultSet; onSet
   const [keep, setKeep] = useState(faults.keepAcrossReload);
   const [invalid, setInvalid] = useState<FaultId | null>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLSpanElement>(null);
   const active = faults.faults.length > 0;
   useEffect(() => {
     setDrafts((d) => draftsOf(faults, d));
     if (faults.faults.length > 0) setKeep(faults.keepAcrossReload);
   }, [faults]);
+
+  // A press outside the menu closes it, as DevTools' menus do.
+  useEffect(() => {
+    if (!open) return;
+    const onDown = (e: MouseEvent) => {
+      if (!menuRef.current?.contains(e.target as Node)) setOpen(false);
+    };
+    document.addEventListener('mousedown', onDown);
+    return () => document.removeEventListener('mousedown', onDown);
+  }, [open]);
 
   const isOn = (id: FaultId) => faults.faults.some((f) => f.id === id);
   const send = (list: Fault[], keepAcrossReload = keep) => onSetFaults({ faults: list, keepAcrossReload });
@@ -184,7 +195,7 @@ export function ReproduceMenu({ faults, onSetFaults }: { faults: FaultSet; onSet
   };
 
   return (
-    <span class="reproduce">
+    <span class="reproduce" ref={menuRef}>
       <button
         type="button"
         ref={buttonRef}

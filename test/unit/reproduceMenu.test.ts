@@ -152,7 +152,7 @@ describe('Reproduce menu', () => {
     expect(root.querySelector('[role=alert]')).toBeNull();
   });
 
-  it('Escape closes the menu and gives the focus back to its button', async () => {
+  it('Escape closes the menu and gives the focus back to its button; a press outside closes it', async () => {
     await live([]);
     await click($('reproduce'));
     await act(() => {
@@ -160,6 +160,16 @@ describe('Reproduce menu', () => {
     });
     expect($('reproduce-menu')).toBeNull();
     expect(document.activeElement).toBe($('reproduce'));
+    // A press inside keeps it open; one outside closes it.
+    await click($('reproduce'));
+    const press = (el: Element) =>
+      act(() => {
+        el.dispatchEvent(new MouseEvent('mousedown', { bubbles: true }));
+      });
+    await press($('fault-keep')!);
+    expect($('reproduce-menu')).not.toBeNull();
+    await press(root.querySelector('.counts')!);
+    expect($('reproduce-menu')).toBeNull();
   });
 
   it('is not offered on files (the viewer)', async () => {
