@@ -96,7 +96,9 @@ describe('fault injection: the control path', () => {
     await banner.waitFor({ state: 'detached' });
     expect((await backgroundFaults(tabId)).faults.faults).toEqual([]);
 
-    // A closed tab forgets its faults.
+    // A closed tab forgets its faults (the press on the banner closed the menu: open it again).
+    expect(await panel.locator('[data-testid=reproduce-menu]').count()).toBe(0);
+    await panel.click('[data-testid=reproduce]');
     await panel.check('[data-testid=fault-exchange-502]');
     await banner.waitFor();
     await page.close();
