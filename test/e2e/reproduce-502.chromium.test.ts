@@ -18,7 +18,7 @@ type Demo = { finished: boolean; cardShown: boolean; invoke?: { result: string; 
 
 describe('Reproduce: the 502 fallback on demand, before and after', () => {
   it('switches exchange-502 on from the menu, the page falls back, the diagnosis and What changed say why', async () => {
-    const { page, panel } = await runWebChatScenario(env.browser, env.server.url, webchatScenarioById('sso-success'), {
+    const { page, panel } = await runWebChatScenario(env.browser, env.server.url, webchatScenarioById('sso-success')!, {
       keepOpen: true,
     });
     const before = (await page.evaluate(() => (window as any).__webchatDemo)) as Demo;
@@ -56,9 +56,9 @@ describe('Reproduce: the 502 fallback on demand, before and after', () => {
     await panel.click('[data-testid=compare-open]');
     const view = panel.locator('[data-testid=compare-view]');
     await view.waitFor();
-    const diffs = await panel.locator('[data-testid=compare-step]').evaluateAll((rows) =>
-      rows.map((r) => r.getAttribute('data-diff')),
-    );
+    const diffs = await panel
+      .locator('[data-testid=compare-step]')
+      .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-diff')));
     expect(diffs.some((d) => d !== 'same')).toBe(true);
     expect(await panel.textContent('[data-testid=compare-summary]')).toMatch(/shown|hidden/);
     await view.scrollIntoViewIfNeeded();
