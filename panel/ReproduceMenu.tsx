@@ -145,6 +145,12 @@ export function ReproduceMenu({ faults, onSetFaults }: { faults: FaultSet; onSet
         aria-invalid={invalid === id}
         aria-label={`${FAULT_LABELS[id]}: seconds`}
         data-testid={`fault-${id}-seconds`}
+        // Every keystroke goes into the draft, so a live re-render never puts the old value back while the user
+        // types; the fault is sent once the field commits (change: Enter or leaving it).
+        onInput={(e) => {
+          const value = e.currentTarget.value;
+          setDrafts((d) => ({ ...d, [key]: value }));
+        }}
         onChange={(e) => change(id, isOn(id), { ...drafts, [key]: e.currentTarget.value })}
       />{' '}
       s

@@ -208,3 +208,31 @@ describe('fault banner', () => {
     expect(($('fault-exchange-502') as HTMLInputElement).checked).toBe(false);
   });
 });
+
+describe('Reproduce menu, while the live panel re-renders', () => {
+  it('keeps the seconds the user is typing when new events re-render the panel, and sends them on commit', async () => {
+    const sent: FaultSet[] = [];
+    const props = (status: string) => ({
+      entries: [],
+      mode: 'live' as const,
+      status,
+      logState: { dropped: 0, preserveLog: false, maxEntries: 10_000, faults: NO_FAULTS },
+      extensionVersion: 't',
+      empty: h('p', null, 'empty'),
+      onSetFaults: (set: FaultSet) => sent.push(structuredClone(set)),
+    });
+    await mount(h(Inspector, props('tab 1: connected')));
+    await click($('reproduce'));
+    const field = $('fault-bot-auth-delay-seconds') as HTMLInputElement;
+    // Typed, not yet committed (no change event: the field still has focus).
+    await act(() => {
+      field.value = '6';
+      field.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await mount(h(Inspector, props('tab 1: connected, 12 events')));
+    expect(($('fault-bot-auth-delay-seconds') as HTMLInputElement).value).toBe('6');
+    expect(sent).toEqual([]);
+    await toggle('fault-bot-auth-delay');
+    expect(sent).toEqual([{ faults: [{ id: 'bot-auth-delay', seconds: 6 }], keepAcrossReload: false }]);
+  });
+});
