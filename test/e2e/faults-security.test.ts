@@ -28,7 +28,7 @@ import { FAULT_LEASE_MS, FAULT_RENEW_MS } from '../../src/shared/faults';
 import { useDemoAndExtension } from '../helpers/e2e';
 import {
   FORGED_SET,
-  bannerFaults,
+  bannerText,
   forgeryReport,
   forgeryScript,
   pageFootprint,
@@ -66,7 +66,7 @@ async function backgroundFaults(tabId: number): Promise<unknown[]> {
   return w.evaluate(async (t) => {
     const h = (globalThis as any).__chatSsoInspector;
     await h.ready;
-    return h.store.state(t)?.faults?.faults ?? [];
+    return h.faults.get(t)?.faults ?? [];
   }, tabId);
 }
 
@@ -139,7 +139,7 @@ describe('a page cannot switch a fault on', () => {
     expect(await faultEntries(tabId), 'no event an injected fault made or marked').toEqual([]);
     expect(await backgroundFaults(tabId)).toEqual([]);
     const panel = await openPanel(env.browser.context, env.browser.extensionId, tabId);
-    expect(await bannerFaults(panel)).toEqual([]);
+    expect(await bannerText(panel), 'no fault banner').toBeNull();
     await panel.close();
     await page.close();
   }, 120_000);

@@ -361,16 +361,12 @@ describe('faults end with their tab and with the extension', () => {
   );
 });
 
-/**
- * The tab's faults as the background holds them (its test handle in the service worker); [] when none.
- * TODO(after merge): the handle's field for fault state.
- */
+/** The tab's faults as the background holds them (its test handle in the service worker); [] when none. */
 async function backgroundFaults(tabId: number): Promise<unknown[]> {
   const w = await env.browser.worker();
   return w.evaluate(async (t) => {
     const h = (globalThis as any).__chatSsoInspector;
     await h.ready;
-    const state = h.store.state(t);
-    return state?.faults?.faults ?? [];
+    return h.faults.get(t)?.faults ?? [];
   }, tabId);
 }

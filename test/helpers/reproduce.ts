@@ -16,7 +16,14 @@ import {
   PAGE_EVENT_NAME,
   RELAY_READY_EVENT,
 } from '../../src/shared/constants';
-import { FAULT_LEASE_MS, type Fault, type FaultId, type FaultSet } from '../../src/shared/faults';
+import {
+  describeFault,
+  FAULT_IDS,
+  FAULT_LEASE_MS,
+  type Fault,
+  type FaultId,
+  type FaultSet,
+} from '../../src/shared/faults';
 
 /** A page of either driver. */
 export type AnyPage = PlaywrightPage | PuppeteerPage;
@@ -66,26 +73,28 @@ export async function until<T>(
 
 // ------------------------------------------------------------------------------- the Reproduce menu
 
-/** Selectors of the panel's Reproduce menu (panel/ReproduceMenu.tsx), in one place. */
+/** Selectors of the panel's Reproduce menu and fault banner (panel/ReproduceMenu.tsx), in one place. */
 export const MENU = {
-  toggle: '[data-testid=reproduce-toggle]',
+  toggle: '[data-testid=reproduce]',
   menu: '[data-testid=reproduce-menu]',
-  fault: (id: FaultId) => `[data-testid=reproduce-menu] [data-fault="${id}"] input[type=checkbox]`,
-  seconds: (id: FaultId) => `[data-testid=reproduce-menu] [data-fault="${id}"] input[type=number]`,
-  choice: (id: FaultId) => `[data-testid=reproduce-menu] [data-fault="${id}"] select`,
-  keep: '[data-testid=reproduce-keep] input[type=checkbox]',
-  apply: '[data-testid=reproduce-apply]',
-  allOff: '[data-testid=reproduce-all-off]',
+  fault: (id: FaultId) => `[data-testid=fault-${id}]`,
+  seconds: (id: FaultId) => `[data-testid=fault-${id}-seconds]`,
+  authFailMode: '[data-testid=fault-auth-fail-mode]',
+  postTokenStatus: '[data-testid=fault-post-token-status-status]',
+  keep: '[data-testid=fault-keep]',
+  allOff: '[data-testid=faults-off]',
   banner: '[data-testid=fault-banner]',
 } as const;
 
-// Both drivers have page.locator(selector).click() / .fill(value).
+// Both drivers have page.locator(selector).click() / .fill(value) and page.keyboard.press(key).
 async function click(page: AnyPage, selector: string): Promise<void> {
   await (page as any).locator(selector).click();
 }
 
-async function fill(page: AnyPage, selector: string, value: string): Promise<void> {
+/** Types `value` into an input and leaves it with Tab, so its change event fires as it does for a user. */
+async function type(page: AnyPage, selector: string, value: string): Promise<void> {
   await (page as any).locator(selector).fill(value);
+  await (page as any).keyboard.press('Tab');
 }
 
 async function choose(page: AnyPage, selector: string, value: string): Promise<void> {
@@ -93,13 +102,18 @@ async function choose(page: AnyPage, selector: string, value: string): Promise<v
   else await page.select(selector, value);
 }
 
-const isChecked = (page: AnyPage, selector: string) =>
+/** Whether a checkbox is ticked; null when it is not there. */
+const isChecked = (page: AnyPage, selector: string): Promise<boolean | null> =>
   drive(page).evaluate(
     (s: string) => (document.querySelector(s) as HTMLInputElement | null)?.checked ?? null,
     selector,
   );
 
-/** Clicks a checkbox until it is `on` (a user's click; no property set from script). */
+/**
+ * Clicks a checkbox unless it already is `on`, then waits until it shows `on`. The fault checkboxes show
+ * the background's state (LogState.faults), so this waits for the round trip, and the next change starts
+ * from the set the background holds.
+ */
 async function setChecked(page: AnyPage, selector: string, on: boolean): Promise<void> {
   if ((await isChecked(page, selector)) !== on) await click(page, selector);
   await waitInPage(page, ([s, v]) => (document.querySelector(s) as HTMLInputElement | null)?.checked === v, [
@@ -115,31 +129,38 @@ export async function openReproduceMenu(panel: AnyPage): Promise<void> {
   await waitInPage(panel, (s) => !!document.querySelector(s), MENU.menu);
 }
 
-/** The fault ids the panel's banner says are active for its tab (empty: no banner). */
-export function bannerFaults(panel: AnyPage): Promise<string[]> {
-  return drive(panel).evaluate((s: string) => {
-    const banner = document.querySelector(s);
-    return banner ? (banner.getAttribute('data-faults') ?? '').split(/\s+/).filter(Boolean) : [];
-  }, MENU.banner);
+/** The fault banner's text, or null when the panel shows none (every fault off). */
+export function bannerText(panel: AnyPage): Promise<string | null> {
+  return drive(panel).evaluate((s: string) => document.querySelector(s)?.textContent ?? null, MENU.banner);
 }
 
-/** Waits until the banner lists exactly `ids` (sorted; none: the banner is gone). */
-export async function waitForBanner(panel: AnyPage, ids: readonly FaultId[]): Promise<void> {
-  const want = [...ids].sort().join(' ');
+/**
+ * Waits until the panel shows exactly `faults` on: the banner names each (describeFault), or is gone when
+ * none, and in the open menu exactly their checkboxes are ticked.
+ */
+export async function waitForFaultsShown(panel: AnyPage, faults: readonly Fault[]): Promise<void> {
+  const want = {
+    texts: faults.map(describeFault),
+    ids: FAULT_IDS.map((id) => [MENU.fault(id), faults.some((f) => f.id === id)] as const),
+    banner: MENU.banner,
+  };
   await waitInPage(
     panel,
-    ([s, w]) => {
-      const banner = document.querySelector(s);
-      const shown = banner ? (banner.getAttribute('data-faults') ?? '').split(/\s+/).filter(Boolean).sort() : [];
-      return shown.join(' ') === w;
+    (w) => {
+      const text = document.querySelector(w.banner)?.textContent ?? null;
+      const bannerOk = w.texts.length === 0 ? text === null : text !== null && w.texts.every((t) => text.includes(t));
+      return (
+        bannerOk && w.ids.every(([s, on]) => (document.querySelector(s) as HTMLInputElement | null)?.checked === on)
+      );
     },
-    [MENU.banner, want] as const,
+    want,
   );
 }
 
 /**
- * Switches `faults` on in the panel's Reproduce menu, like a user: ticks each fault, types its seconds or
- * picks its setting, ticks "keep across reloads" when asked, applies, and waits for the banner to list them.
+ * Switches `faults` on in the panel's Reproduce menu, like a user: ticks "Keep across reload" first when
+ * asked (so the set is sent with it), then for each fault types its seconds or picks its setting and ticks
+ * it. Waits until the panel shows them on.
  */
 export async function switchFaultsOn(
   panel: AnyPage,
@@ -147,25 +168,21 @@ export async function switchFaultsOn(
   { keepAcrossReload = false }: { keepAcrossReload?: boolean } = {},
 ): Promise<void> {
   await openReproduceMenu(panel);
-  for (const f of faults) {
-    await setChecked(panel, MENU.fault(f.id), true);
-    if ('seconds' in f) await fill(panel, MENU.seconds(f.id), String(f.seconds));
-    if ('mode' in f) await choose(panel, MENU.choice(f.id), f.mode);
-    if ('status' in f) await choose(panel, MENU.choice(f.id), String(f.status));
-  }
   await setChecked(panel, MENU.keep, keepAcrossReload);
-  if (await drive(panel).$(MENU.apply)) await click(panel, MENU.apply);
-  await waitForBanner(
-    panel,
-    faults.map((f) => f.id),
-  );
+  for (const f of faults) {
+    if ('seconds' in f) await type(panel, MENU.seconds(f.id), String(f.seconds));
+    if ('mode' in f) await choose(panel, MENU.authFailMode, f.mode);
+    if ('status' in f) await choose(panel, MENU.postTokenStatus, String(f.status));
+    await setChecked(panel, MENU.fault(f.id), true);
+  }
+  await waitForFaultsShown(panel, faults);
 }
 
-/** Switches every fault off from the menu (a click), and waits for the banner to go. */
+/** Switches every fault off from the menu ("Turn all off", a click), and waits until the panel shows none. */
 export async function switchFaultsOff(panel: AnyPage): Promise<void> {
   await openReproduceMenu(panel);
   await click(panel, MENU.allOff);
-  await waitForBanner(panel, []);
+  await waitForFaultsShown(panel, []);
 }
 
 // ------------------------------------------------------------------------------- what a page meets
