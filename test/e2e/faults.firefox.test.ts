@@ -142,7 +142,7 @@ describe('each fault makes the page take its fallback (Firefox)', () => {
         expectAttributed(
           d,
           new RegExp(
-            `because the injected ${DEFAULT_BOT_AUTH_DELAY_S} s delay held back the bot auth token provider's callback past the widget's ~2 s window`,
+            `because the injected (${DEFAULT_BOT_AUTH_DELAY_S} s )?delay held back the bot auth token provider's callback past the widget's ~2 s window`,
           ),
         );
         expect(d.attempts.map((a) => a.outcome)).toEqual(natural.expect.outcomes);
