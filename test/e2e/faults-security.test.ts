@@ -27,47 +27,30 @@ import { entriesOf, openPanel, tabIdOf } from '../../scripts/lib/chromium.mjs';
 import { FAULT_LEASE_MS, FAULT_RENEW_MS } from '../../src/shared/faults';
 import { useDemoAndExtension } from '../helpers/e2e';
 import {
-  FORGED_SET,
+  backgroundFaults,
   bannerText,
+  FORGED_SET,
   forgeryReport,
   forgeryScript,
   pageFootprint,
   probePostToken,
+  settled,
+  SSO_SUCCEEDED,
+  SSO_SUCCESS_PATH,
+  ssoOutcome,
   switchFaultsOff,
   switchFaultsOn,
   until,
-  waitInPage,
 } from '../helpers/reproduce';
 
 const env = useDemoAndExtension();
-const SSO_SUCCESS = '/webchat/?mode=success';
 const FORGERY_PATH = '/__test-forgery.js';
-
-/** Web Chat's SSO outcome as the page recorded it. */
-async function settledOutcome(page: Page) {
-  await waitInPage(page, () => (window as any).__webchatDemo?.finished === true, null, 60_000);
-  return page.evaluate(() => {
-    const d = (window as any).__webchatDemo;
-    return { cardShown: d.cardShown, signedIn: d.signedIn, invoke: d.invoke?.result ?? null, error: d.error ?? null };
-  });
-}
-const SUCCEEDED = { cardShown: false, signedIn: true, invoke: 'id', error: null };
 
 /** Every entry of the tab's log that an injected fault made or marked. */
 async function faultEntries(tabId: number): Promise<unknown[]> {
   return (await entriesOf(env.browser.worker, tabId))
     .filter((e: { event: { kind: string; fault?: string } }) => e.event.kind === 'fault.applied' || e.event.fault)
     .map((e: { event: unknown }) => e.event);
-}
-
-/** The tab's faults as the background holds them (its test handle), [] when none. */
-async function backgroundFaults(tabId: number): Promise<unknown[]> {
-  const w = await env.browser.worker();
-  return w.evaluate(async (t) => {
-    const h = (globalThis as any).__chatSsoInspector;
-    await h.ready;
-    return h.faults.get(t)?.faults ?? [];
-  }, tabId);
 }
 
 /** How many panels are connected to the tab (the background's ports). */
@@ -101,9 +84,11 @@ async function hostileTab(): Promise<Page> {
 describe('a page cannot switch a fault on', () => {
   it('forged messages, globals and storage (kept across a reload) switch nothing on; the SSO flow succeeds', async () => {
     const page = await hostileTab();
-    const url = `${env.server.url}${SSO_SUCCESS}`;
+    const url = `${env.server.url}${SSO_SUCCESS_PATH}`;
     await page.goto(url);
-    expect(await settledOutcome(page), 'the forged set (every fault on) did not apply').toEqual(SUCCEEDED);
+    expect(ssoOutcome(await settled(page, '__webchatDemo')), 'the forged set (every fault on) did not apply').toEqual(
+      SSO_SUCCEEDED,
+    );
     const tabId = await tabIdOf(env.browser.worker, url);
     expect(await probePostToken(page), 'no forced postToken status').toBe(200);
     const report = (await forgeryReport(page))!;
@@ -117,7 +102,7 @@ describe('a page cannot switch a fault on', () => {
 
     // Reload: the forged sets now wait in storage, cookies and IndexedDB, before any script of the new document.
     await page.reload();
-    expect(await settledOutcome(page)).toEqual(SUCCEEDED);
+    expect(ssoOutcome(await settled(page, '__webchatDemo'))).toEqual(SSO_SUCCEEDED);
     expect(await probePostToken(page)).toBe(200);
     expect(await page.evaluate(() => localStorage.length)).toBeGreaterThan(0);
     expect((await forgeryReport(page))!).toMatchObject({ offers: 0, relayReady: 0, heard: [] });
@@ -137,7 +122,7 @@ describe('a page cannot switch a fault on', () => {
     expect(await panelPorts(tabId), 'no panel connected from inside the page').toBe(0);
 
     expect(await faultEntries(tabId), 'no event an injected fault made or marked').toEqual([]);
-    expect(await backgroundFaults(tabId)).toEqual([]);
+    expect(await backgroundFaults(env.browser.worker, tabId)).toEqual([]);
     const panel = await openPanel(env.browser.context, env.browser.extensionId, tabId);
     expect(await bannerText(panel), 'no fault banner').toBeNull();
     await panel.close();
@@ -148,16 +133,16 @@ describe('a page cannot switch a fault on', () => {
 describe('a page cannot learn which faults are on', () => {
   it('switching faults on (past their lease) and off changes nothing a page can read or hear; the probe meets the fault', async () => {
     const page = await hostileTab();
-    const url = `${env.server.url}${SSO_SUCCESS}`;
+    const url = `${env.server.url}${SSO_SUCCESS_PATH}`;
     await page.goto(url);
-    expect(await settledOutcome(page)).toEqual(SUCCEEDED);
+    expect(ssoOutcome(await settled(page, '__webchatDemo'))).toEqual(SSO_SUCCEEDED);
     const tabId = await tabIdOf(env.browser.worker, url);
     const panel = await openPanel(env.browser.context, env.browser.extensionId, tabId);
     const before = await pageFootprint(page);
 
     await switchFaultsOn(panel, FORGED_SET.faults, { keepAcrossReload: true });
     expect(await probePostToken(page), 'the probe meets a fault the panel switched on').toBe(500);
-    expect(await backgroundFaults(tabId)).toHaveLength(FORGED_SET.faults.length);
+    expect(await backgroundFaults(env.browser.worker, tabId)).toHaveLength(FORGED_SET.faults.length);
     // Past the lease: the relay renewed the set at least twice meanwhile, and the probe meets it all along.
     const onAt = Date.now();
     await until(

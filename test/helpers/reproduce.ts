@@ -5,8 +5,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page as PlaywrightPage } from 'playwright-core';
+import type { Page as PlaywrightPage, Worker } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Page as PuppeteerPage } from 'puppeteer-core';
+import { readDiagnosis } from '../../scripts/lib/panelReader.mjs';
+import { REALCODE_PAGE_TIMEOUT_MS } from '../../scripts/lib/realcode.mjs';
+import { expectedDecisions, realcodeScenarioById, type RealcodeScenario } from '../../demo/realcode/scenarios.js';
 import {
   CHANNEL_OFFER_EVENT,
   CHANNEL_REQUEST_EVENT,
@@ -17,6 +21,7 @@ import {
   RELAY_READY_EVENT,
 } from '../../src/shared/constants';
 import {
+  DEFAULT_AUTH_DELAY_S,
   describeFault,
   FAULT_IDS,
   FAULT_LEASE_MS,
@@ -32,6 +37,7 @@ const isPlaywright = (page: AnyPage): page is PlaywrightPage => typeof (page as 
 
 /** The calls these helpers make, which both drivers' pages accept the same way. */
 interface Driven {
+  close(): Promise<void>;
   evaluate(fn: ((...args: any[]) => unknown) | string, ...args: unknown[]): Promise<any>;
   $(selector: string): Promise<unknown>;
 }
@@ -185,6 +191,303 @@ export async function switchFaultsOff(panel: AnyPage): Promise<void> {
   await waitForFaultsShown(panel, []);
 }
 
+/**
+ * readDiagnosis (scripts/lib/panelReader.mjs) once the Diagnosis view shows at least `minAttempts` attempts:
+ * the view renders after the click, later than readDiagnosis reads it in Firefox.
+ */
+export async function readDiagnosisWhenShown(panel: AnyPage, minAttempts = 1): Promise<PanelDiagnosis> {
+  await click(panel, '[data-testid=view-diagnosis]');
+  await waitInPage(panel, (n) => document.querySelectorAll('[data-testid=attempt]').length >= n, minAttempts);
+  return (await readDiagnosis(panel)) as PanelDiagnosis;
+}
+
+/** The diagnosis as readDiagnosis reads it from the panel. */
+export interface PanelDiagnosis {
+  headline: { id: string | null; text: string | null } | null;
+  attempts: { kind: string | null; outcome: string | null; sentence: string }[];
+  findings: { id: string | null; severity: string | null; title: string }[];
+}
+
+// ------------------------------------------------------------------------------- the pages and what they decide
+
+/** The real bot stack's Web Chat page where SSO succeeds without a fault (demo/webchat, mode=success). */
+export const SSO_SUCCESS_PATH = '/webchat/?mode=success';
+
+/** A page's own record: window.__realcode (real Omnichannel code) or window.__webchatDemo (bot stack). */
+export type PageRecord = '__realcode' | '__webchatDemo';
+
+/** Waits until the page's own record says it is finished (`timeout` ms), and returns a JSON copy of it. */
+export async function settled(page: AnyPage, record: PageRecord, timeout = REALCODE_PAGE_TIMEOUT_MS): Promise<any> {
+  await waitInPage(page, (g) => (window as any)[g]?.finished === true, record, timeout);
+  return drive(page).evaluate((g: string) => JSON.parse(JSON.stringify((window as any)[g])), record);
+}
+
+/** Reloads the tab and waits for the new document's record. */
+export async function reloadSettled(page: AnyPage, record: PageRecord): Promise<any> {
+  await (page as { reload(): Promise<unknown> }).reload();
+  return settled(page, record);
+}
+
+/** What the Web Chat page recorded that decides the SSO outcome (window.__webchatDemo). */
+export const ssoOutcome = (demo: any) => ({
+  cardShown: demo.cardShown,
+  signedIn: demo.signedIn,
+  invokeSent: demo.invokeSent,
+  invoke: demo.invoke?.result ?? null,
+  error: demo.error ?? null,
+});
+/** ssoOutcome of the page's own success: the exchange went through, the card stayed hidden. */
+export const SSO_SUCCEEDED = { cardShown: false, signedIn: true, invokeSent: true, invoke: 'id', error: null };
+
+/**
+ * The diagnosis names the injected fault as the cause: the headline is `fault.injected-outcome` and says
+ * "because <the injected …>", and so does an attempt's sentence; the finding the same fallback raises without
+ * a fault (`siteCheck`, which tells the fault's kind: a throw, an expired token…), when given, is there,
+ * turned into an info "Injected fault: …", so the site is not blamed.
+ *
+ * `because` may accept the fault without its setting ("the injected delay", "made the auth token provider
+ * fail"): after a reload with "Keep across reload" the new document's log holds no faults.changed (the
+ * navigation cleared the log), so the analysis has only the hook's fault.applied to go by.
+ */
+export function expectAttributed(d: PanelDiagnosis, because: RegExp, siteCheck?: string): void {
+  const all = JSON.stringify(d, null, 1);
+  expect(d.headline?.id, all).toBe('fault.injected-outcome');
+  expect(d.headline?.text, all).toMatch(because);
+  expect(d.headline?.text, all).toMatch(/injected/);
+  expect(
+    d.attempts.some((a) => because.test(a.sentence)),
+    `an attempt's sentence names the fault\n${all}`,
+  ).toBe(true);
+  if (!siteCheck) return;
+  const site = d.findings.filter((x) => x.id === siteCheck);
+  expect(site.length, `${siteCheck} is shown\n${all}`).toBeGreaterThan(0);
+  for (const f of site) {
+    expect(f.severity, all).toBe('info');
+    expect(f.title, all).toMatch(/^Injected fault: /);
+  }
+}
+
+/**
+ * The bot-auth-delay the tests inject, seconds: the page's delay the real-code bench uses for the same fallback
+ * (rc-bot-late-callback), not the menu's default (2.5 s), which races the widget's own timers: the widget decided
+ * 2.05 s after the card in Chromium (0.5 s ahead of the delayed callback), 3.9 s after it in Firefox (after it).
+ */
+export const BOT_DELAY_S = realcodeScenarioById('rc-bot-late-callback')!.bot!.callbackDelayMs! / 1000;
+
+/** One fault on a real-code page (demo/realcode) and the real fallback it must reproduce. */
+export interface RealcodeFaultCase {
+  /** The scenario the page runs: one where the real code succeeds without a fault. */
+  base: string;
+  faults: Fault[];
+  /** The scenario whose real fallback the fault must reproduce (its decisions, its attempt outcomes). */
+  natural: string;
+  /** What the fault changes by design in the decisions, against `natural`. */
+  adjust?: (d: Record<string, unknown>) => Record<string, unknown>;
+  /** What the diagnosis says the fault did (see expectAttributed). */
+  because: RegExp;
+}
+
+/** A real-code bench scenario by id; throws for an unknown one. */
+export const scenario = (id: string): RealcodeScenario => {
+  const s = realcodeScenarioById(id);
+  if (!s) throw new Error(`no real-code scenario ${id}`);
+  return s;
+};
+
+/** A token POST the hook answers never leaves the browser: the token service stand-in records none. */
+const noTokenPost = (d: Record<string, unknown>) => ({ ...d, tokenPosts: [] });
+
+/**
+ * Every fault on the real Omnichannel code, each with the bench scenario that takes the same fallback for
+ * real, without the extension (its decisions and attempt outcomes are what the fault must give).
+ */
+export const REALCODE_FAULT_CASES: RealcodeFaultCase[] = [
+  {
+    base: 'rc-bot-hidden',
+    faults: [{ id: 'bot-auth-delay', seconds: BOT_DELAY_S }],
+    natural: 'rc-bot-late-callback',
+    because: new RegExp(
+      `because the injected (${BOT_DELAY_S} s )?delay held back the bot auth token provider's callback past the widget's ~2 s window`,
+    ),
+  },
+  {
+    base: 'rc-bot-hidden',
+    faults: [{ id: 'post-token-status', status: 500 }],
+    natural: 'rc-bot-shown-500',
+    adjust: noTokenPost,
+    because: /because the inspector answered the token POST to botTokenUrl with an injected 500/,
+  },
+  {
+    base: 'rc-bot-hidden',
+    faults: [{ id: 'post-token-status', status: 404 }],
+    natural: 'rc-bot-shown-500',
+    adjust: noTokenPost,
+    because: /because the inspector answered the token POST to botTokenUrl with an injected 404/,
+  },
+  {
+    base: 'rc-auth-ok',
+    faults: [{ id: 'auth-delay', seconds: DEFAULT_AUTH_DELAY_S }],
+    natural: 'rc-auth-slow',
+    because: new RegExp(
+      `because the injected (${DEFAULT_AUTH_DELAY_S} s )?delay held back the auth token provider's callback past the 10 s budget`,
+    ),
+  },
+  {
+    base: 'rc-auth-ok',
+    faults: [{ id: 'auth-fail', mode: 'throw' }],
+    natural: 'rc-auth-throws',
+    because: /because the injected fault made the auth token provider (throw|fail)/,
+  },
+  {
+    base: 'rc-auth-ok',
+    faults: [{ id: 'auth-fail', mode: 'expired' }],
+    natural: 'rc-auth-expired',
+    because:
+      /because (the inspector replaced the token with an injected, unsigned, expired one|the injected fault made the auth token provider fail)/,
+  },
+  {
+    base: 'rc-auth-ok',
+    faults: [{ id: 'auth-fail', mode: 'malformed' }],
+    natural: 'rc-auth-not-jwt',
+    because:
+      /because (the inspector replaced the token with an injected, unsigned, malformed one|the injected fault made the auth token provider fail)/,
+  },
+];
+
+/** A case's test title: the fault in words, the page, the fallback. */
+export const realcodeCaseTitle = (c: RealcodeFaultCase): string =>
+  `${c.faults.map(describeFault).join('; ')} on ${c.base}: decides as ${c.natural} (${scenario(c.natural).expect.outcomes.join(', ')})`;
+
+/** A tab with a settled page and the real panel open for it. */
+export interface InspectedTab {
+  page: AnyPage;
+  panel: AnyPage;
+  /** The page's record after its first load (no fault). */
+  first: any;
+}
+
+/**
+ * One fault cycle in `tab`: `faults` switched on in the panel (kept across reloads, as a user does for a flow
+ * that starts at load), the tab reloaded and its record handed to `faulted`; every fault switched off, the tab
+ * reloaded and its record handed to `off`. Closes the panel and the page in the end.
+ */
+export async function faultCycle(
+  tab: InspectedTab,
+  record: PageRecord,
+  faults: readonly Fault[],
+  faulted: (state: any) => Promise<void>,
+  off: (state: any) => Promise<void>,
+): Promise<void> {
+  try {
+    await switchFaultsOn(tab.panel, faults, { keepAcrossReload: true });
+    await faulted(await reloadSettled(tab.page, record));
+    await switchFaultsOff(tab.panel);
+    await off(await reloadSettled(tab.page, record));
+  } finally {
+    await drive(tab.panel).close();
+    await drive(tab.page).close();
+  }
+}
+
+/**
+ * Checks a real-code fault case in a tab that loaded `c.base`: without the fault the real code succeeds; with
+ * it, it decides as `c.natural` does for real (adjusted by `c.adjust`), the diagnosis names the fault, and its
+ * attempts end as `c.natural`'s; switched off, it succeeds again. `applied`: the fault.applied entries of the
+ * tab's log, where the browser's driver can read them.
+ */
+export async function checkRealcodeFaultCase(
+  tab: InspectedTab,
+  c: RealcodeFaultCase,
+  { diagnose, applied }: { diagnose: () => Promise<PanelDiagnosis>; applied?: () => Promise<string[]> },
+): Promise<void> {
+  const base = expectedDecisions(scenario(c.base));
+  const natural = scenario(c.natural);
+  expect(tab.first.decisions, 'without a fault the real code succeeds').toEqual(base);
+  await faultCycle(
+    tab,
+    '__realcode',
+    c.faults,
+    async (faulted) => {
+      const want = expectedDecisions(natural);
+      expect(
+        faulted.decisions,
+        `the fallback ${c.natural} reproduces; timings ${JSON.stringify(faulted.timings)}`,
+      ).toEqual(c.adjust ? c.adjust(want) : want);
+      if (applied) expect(await applied()).toContain(c.faults[0]!.id);
+      const d = await diagnose();
+      expectAttributed(d, c.because, natural.expect.headline);
+      expect(d.attempts.map((a) => a.outcome)).toEqual(natural.expect.outcomes);
+    },
+    async (off) => {
+      expect(off.decisions, 'switched off: as without the extension').toEqual(base);
+      if (applied) expect(await applied()).toEqual([]);
+    },
+  );
+}
+
+/** One fault on the real bot stack's Web Chat page (SSO_SUCCESS_PATH) and the fallback it must give. */
+export interface WebchatFaultCase {
+  fault: Fault;
+  /** ssoOutcome with the fault: the card shown, no sign-in, and what became of the invoke. */
+  outcome: ReturnType<typeof ssoOutcome>;
+  /** Whether the page's middleware saw an OAuthCard with a tokenExchangeResource (window.__webchatDemo.card). */
+  cardSeen: boolean;
+  because: RegExp;
+  /** The finding the same fallback raises without a fault, shown as "Injected fault: …". */
+  siteCheck: string;
+}
+
+const CARD_SHOWN = { cardShown: true, signedIn: false, error: null };
+
+/** The bot stack's faults: the card is shown. */
+export const WEBCHAT_FAULT_CASES: Record<'exchange-502' | 'strip-exchange-resource', WebchatFaultCase> = {
+  'exchange-502': {
+    fault: { id: 'exchange-502' },
+    outcome: { ...CARD_SHOWN, invokeSent: true, invoke: 'retry' },
+    cardSeen: true,
+    because: /because the injected 502 failed the token exchange/,
+    siteCheck: 'bf.invoke-502',
+  },
+  'strip-exchange-resource': {
+    fault: { id: 'strip-exchange-resource' },
+    outcome: { ...CARD_SHOWN, invokeSent: false, invoke: null },
+    cardSeen: false,
+    because: /because the injected fault stripped tokenExchangeResource from the OAuthCard/,
+    // The timeline holds the card as the bot sent it (SSO-capable); the page never saw its resource.
+    siteCheck: 'bf.no-invoke',
+  },
+};
+
+/**
+ * Checks a bot stack fault case in a tab that loaded SSO_SUCCESS_PATH: SSO succeeds without the fault; with it
+ * the card is shown (c.outcome), the diagnosis names the fault; switched off, SSO succeeds again. `whileOn` runs
+ * while the fault is still on.
+ */
+export async function checkWebchatFaultCase(
+  tab: InspectedTab,
+  c: WebchatFaultCase,
+  {
+    diagnose,
+    applied,
+    whileOn,
+  }: { diagnose: () => Promise<PanelDiagnosis>; applied?: () => Promise<string[]>; whileOn?: () => Promise<void> },
+): Promise<void> {
+  expect(ssoOutcome(tab.first), 'without a fault SSO succeeds').toEqual(SSO_SUCCEEDED);
+  await faultCycle(
+    tab,
+    '__webchatDemo',
+    [c.fault],
+    async (faulted) => {
+      expect(ssoOutcome(faulted)).toEqual(c.outcome);
+      expect(!!faulted.card, "the page's middleware saw a tokenExchangeResource").toBe(c.cardSeen);
+      if (applied) expect(await applied()).toContain(c.fault.id);
+      expectAttributed(await diagnose(), c.because, c.siteCheck);
+      await whileOn?.();
+    },
+    async (off) => expect(ssoOutcome(off), 'switched off: SSO succeeds').toEqual(SSO_SUCCEEDED),
+  );
+}
+
 // ------------------------------------------------------------------------------- what a page meets
 
 /** The demo server's stand-in for the token service's postToken (tokenPostResource.sasUrl); it answers 200. */
@@ -213,6 +516,19 @@ export function waitUntilProbeIsClean(page: AnyPage, slackMs = 15_000): Promise<
     FAULT_LEASE_MS + slackMs,
     500,
   );
+}
+
+/**
+ * A tab's faults as the Chromium background holds them (the fault store on its test handle,
+ * globalThis.__chatSsoInspector.faults); [] when none.
+ */
+export async function backgroundFaults(worker: () => Promise<Worker>, tabId: number): Promise<Fault[]> {
+  const w = await worker();
+  return w.evaluate(async (t) => {
+    const h = (globalThis as any).__chatSsoInspector;
+    await h.ready;
+    return h.faults.get(t)?.faults ?? [];
+  }, tabId);
 }
 
 // ------------------------------------------------------------------------------- a hostile page
