@@ -192,13 +192,19 @@ export async function switchFaultsOff(panel: AnyPage): Promise<void> {
 }
 
 /**
- * readDiagnosis (scripts/lib/panelReader.mjs) once the Diagnosis view shows at least `minAttempts` attempts:
- * the view renders after the click, later than readDiagnosis reads it in Firefox.
+ * readDiagnosis (scripts/lib/panelReader.mjs) once it reads a headline and at least `minAttempts` attempts:
+ * the Diagnosis view can render after readDiagnosis has read it (seen in Firefox), so it is read again until
+ * then (a condition, bounded by `timeoutMs`).
  */
-export async function readDiagnosisWhenShown(panel: AnyPage, minAttempts = 1): Promise<PanelDiagnosis> {
-  await click(panel, '[data-testid=view-diagnosis]');
-  await waitInPage(panel, (n) => document.querySelectorAll('[data-testid=attempt]').length >= n, minAttempts);
-  return (await readDiagnosis(panel)) as PanelDiagnosis;
+export function readDiagnosisWhenShown(panel: AnyPage, minAttempts = 1, timeoutMs = 15_000): Promise<PanelDiagnosis> {
+  return until(
+    `the panel's diagnosis with a headline and ${minAttempts} attempt(s)`,
+    async () => {
+      const d = (await readDiagnosis(panel)) as PanelDiagnosis;
+      return d.headline && d.attempts.length >= minAttempts ? d : undefined;
+    },
+    timeoutMs,
+  );
 }
 
 /** The diagnosis as readDiagnosis reads it from the panel. */
