@@ -135,6 +135,16 @@ export async function openReproduceMenu(panel: AnyPage): Promise<void> {
   await waitInPage(panel, (s) => !!document.querySelector(s), MENU.menu);
 }
 
+/**
+ * Closes the Reproduce menu as a user does (Escape, with the focus in the menu after a click there), so it
+ * covers no other control (it can, over the view tabs, when the toolbar wraps in a narrow panel).
+ */
+export async function closeReproduceMenu(panel: AnyPage): Promise<void> {
+  if (!(await drive(panel).$(MENU.menu))) return;
+  await (panel as any).keyboard.press('Escape');
+  await waitInPage(panel, (s) => !document.querySelector(s), MENU.menu);
+}
+
 /** The fault banner's text, or null when the panel shows none (every fault off). */
 export function bannerText(panel: AnyPage): Promise<string | null> {
   return drive(panel).evaluate((s: string) => document.querySelector(s)?.textContent ?? null, MENU.banner);
@@ -142,7 +152,7 @@ export function bannerText(panel: AnyPage): Promise<string | null> {
 
 /**
  * Waits until the panel shows exactly `faults` on: the banner names each (describeFault), or is gone when
- * none, and in the open menu exactly their checkboxes are ticked.
+ * none, and in the menu (open) exactly their checkboxes are ticked.
  */
 export async function waitForFaultsShown(panel: AnyPage, faults: readonly Fault[]): Promise<void> {
   const want = {
@@ -182,6 +192,7 @@ export async function switchFaultsOn(
     await setChecked(panel, MENU.fault(f.id), true);
   }
   await waitForFaultsShown(panel, faults);
+  await closeReproduceMenu(panel);
 }
 
 /** Switches every fault off from the menu ("Turn all off", a click), and waits until the panel shows none. */
@@ -189,6 +200,7 @@ export async function switchFaultsOff(panel: AnyPage): Promise<void> {
   await openReproduceMenu(panel);
   await click(panel, MENU.allOff);
   await waitForFaultsShown(panel, []);
+  await closeReproduceMenu(panel);
 }
 
 /**
