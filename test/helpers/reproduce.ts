@@ -136,12 +136,12 @@ export async function openReproduceMenu(panel: AnyPage): Promise<void> {
 }
 
 /**
- * Closes the Reproduce menu as a user does (Escape, with the focus in the menu after a click there), so it
- * covers no other control (it can, over the view tabs, when the toolbar wraps in a narrow panel).
+ * Closes the Reproduce menu as a user does (a click on its toolbar button again), so it covers no other
+ * control (it can cover the view tabs when the toolbar wraps in a narrow panel).
  */
 export async function closeReproduceMenu(panel: AnyPage): Promise<void> {
   if (!(await drive(panel).$(MENU.menu))) return;
-  await (panel as any).keyboard.press('Escape');
+  await click(panel, MENU.toggle);
   await waitInPage(panel, (s) => !document.querySelector(s), MENU.menu);
 }
 
