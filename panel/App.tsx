@@ -35,6 +35,7 @@ export function App({ tabId }: { tabId: number }) {
         logState={live.state}
         onClear={() => live.send({ type: 'clear' })}
         onSetPreserveLog={(value) => live.send({ type: 'set-preserve-log', value })}
+        onSetFaults={(faults) => live.send({ type: 'set-faults', faults })}
         onSetMaxEntries={(value) =>
           void browser.storage.local.set({ [SETTINGS_KEY]: { maxEntriesPerTab: value } satisfies Settings })
         }

@@ -2,7 +2,9 @@
 import { useState } from 'preact/hooks';
 import type { EntrySource } from '../src/analysis/diagram';
 import type { SsoAttempt, Diagnosis, Finding } from '../src/analysis/diagnosis';
+import { CompareView, COMPARE_EMPTY } from './CompareView';
 import { ErrorBoundary } from './ErrorBoundary';
+import { INJECTED_BADGE } from '../src/analysis/rows/faultRows';
 import { SequenceDiagram } from './SequenceDiagram';
 
 const MARK = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
@@ -50,10 +52,27 @@ function AttemptCard({
           {attempt.outcome}
         </span>{' '}
         <strong>{attempt.title}</strong>
+        {attempt.injected?.length ? (
+          <>
+            {' '}
+            <span
+              class="injected-badge"
+              data-testid="attempt-injected"
+              title={`injected ${attempt.injected.join(', ')}`}
+            >
+              {INJECTED_BADGE}: {attempt.injected.join(', ')}
+            </span>
+          </>
+        ) : null}
       </div>
       <p class="sentence" data-testid="attempt-sentence">
         {attempt.sentence}
       </p>
+      {attempt.observed && attempt.observed !== attempt.sentence && (
+        <p class="muted" data-testid="attempt-observed">
+          From the page's events alone: {attempt.observed}
+        </p>
+      )}
       {log &&
         (drawn || asked ? (
           <ErrorBoundary part="diagram" resetKey={attempt}>
@@ -66,8 +85,16 @@ function AttemptCard({
         ))}
       <ol class="steps">
         {attempt.steps.map((s, i) => (
-          <li key={i} class={`step step-${s.status}`}>
-            <span class="step-mark">{STEP_MARK[s.status]}</span> {s.text} <Evidence seqs={s.evidence} onShow={onShow} />
+          <li key={i} class={`step step-${s.status}`} data-injected={s.injected ?? ''}>
+            <span class="step-mark">{STEP_MARK[s.status]}</span>{' '}
+            {s.injected && (
+              <>
+                <span class="injected-badge" title={`injected ${s.injected}`}>
+                  {INJECTED_BADGE}
+                </span>{' '}
+              </>
+            )}
+            {s.text} <Evidence seqs={s.evidence} onShow={onShow} />
           </li>
         ))}
       </ol>
@@ -134,6 +161,7 @@ export function Findings({
           </>
         )}
       </section>
+      {log && <CompareSection attempts={attempts} log={log} onShow={onShowEvidence} />}
       <section>
         <h2>Findings ({findings.length})</h2>
         {findings.length === 0 ? (
@@ -147,6 +175,48 @@ export function Findings({
         )}
       </section>
     </div>
+  );
+}
+
+/** "What changed": a button that opens the comparison of two attempts, or says how to get two. */
+function CompareSection({
+  attempts,
+  log,
+  onShow,
+}: {
+  attempts: readonly SsoAttempt[];
+  log: EntrySource;
+  onShow(seq: number): void;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <section class="compare-section" data-testid="compare-section">
+      <h2>What changed</h2>
+      {attempts.length < 2 ? (
+        <p class="muted" data-testid="compare-empty">
+          {COMPARE_EMPTY}
+        </p>
+      ) : (
+        <>
+          <button
+            type="button"
+            aria-expanded={open}
+            aria-controls={open ? 'compare-view' : undefined}
+            onClick={() => setOpen(!open)}
+            data-testid="compare-open"
+          >
+            {open ? 'Hide the comparison' : 'Compare attempts…'}
+          </button>
+          {open && (
+            <div id="compare-view">
+              <ErrorBoundary part="comparison" resetKey={attempts}>
+                <CompareView attempts={attempts} log={log} onShow={onShow} />
+              </ErrorBoundary>
+            </div>
+          )}
+        </>
+      )}
+    </section>
   );
 }
 

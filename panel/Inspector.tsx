@@ -15,6 +15,7 @@ import { budgetStatus, BUDGET_TEXT } from '../src/analysis/model/invocations';
 import { buildTimeline, rowStatsOf, type TimelineRow } from '../src/analysis/rows/timeline';
 import type { LogEntry } from '../src/shared/events';
 import type { LogState } from '../src/shared/messages';
+import { NO_FAULTS, type FaultSet } from '../src/shared/faults';
 import type { Diagnosis } from '../src/analysis/diagnosis';
 import { Details } from './Details';
 import { ErrorBoundary, PartFailed } from './ErrorBoundary';
@@ -22,6 +23,7 @@ import { ExportMenu } from './ExportMenu';
 import { FilterBar } from './FilterBar';
 import { Findings, Headline } from './Findings';
 import { Pacer } from './pacing';
+import { FaultBanner, ReproduceMenu } from './ReproduceMenu';
 import { Timeline, type TimeMode } from './Timeline';
 import { DEFAULT_MAX_ENTRIES, MAX_ENTRIES_CHOICES } from '../src/shared/constants';
 
@@ -38,6 +40,8 @@ export interface InspectorProps {
   onSetPreserveLog?(value: boolean): void;
   /** Changes the per-tab cap (live mode). */
   onSetMaxEntries?(value: number): void;
+  /** Replaces the tab's injected faults (live mode; the Reproduce menu and the fault banner). */
+  onSetFaults?(faults: FaultSet): void;
   extensionVersion: string;
   /** Shown when there is nothing to show. */
   empty: preact.ComponentChildren;
@@ -103,6 +107,7 @@ export function Inspector(props: InspectorProps) {
     onClear,
     onSetPreserveLog,
     onSetMaxEntries,
+    onSetFaults,
     extensionVersion,
     empty,
     tools,
@@ -220,6 +225,9 @@ export function Inspector(props: InspectorProps) {
     // data-last-seq: the newest log entry this view has rendered, rows and diagnosis (lets tests wait for a
     // condition, not a delay); data-rows-seq: the newest whose row is rendered (the bench's event → row).
     <div class="app" data-last-seq={lastSeq} data-rows-seq={rowsSeq}>
+      {mode === 'live' && onSetFaults && (
+        <FaultBanner faults={logState?.faults ?? NO_FAULTS} onTurnOff={() => onSetFaults(NO_FAULTS)} />
+      )}
       <header class="toolbar" role="toolbar" aria-label="Chat SSO toolbar">
         <strong class="title">Chat SSO</strong>
         <div class="views" role="tablist" aria-label="Views">
@@ -280,6 +288,7 @@ export function Inspector(props: InspectorProps) {
                   </option>
                 ))}
             </select>
+            {onSetFaults && <ReproduceMenu faults={logState?.faults ?? NO_FAULTS} onSetFaults={onSetFaults} />}
           </>
         )}
         <button

@@ -5,6 +5,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { TimelineRow } from '../src/analysis/rows/timeline';
 import { formatClock, formatDuration } from '../src/analysis/model/format';
+import { describeFaultId, injectedText, INJECTED_BADGE } from '../src/analysis/rows/faultRows';
 import { useVirtualizer } from './useVirtualizer';
 
 const MARK = { info: '', warning: '⚠', error: '✖' } as const;
@@ -47,7 +48,8 @@ function Row({
     `row sev-${r.severity}` +
     (selected ? ' selected' : '') +
     (r.tag === 'oauthcard' ? ' oauthcard' : '') +
-    (r.kind === 'navigation' ? ' navigation' : '');
+    (r.kind === 'navigation' ? ' navigation' : '') +
+    (r.injected ? ' injected' : '');
   return (
     <div
       role="row"
@@ -63,6 +65,7 @@ function Row({
       data-activity={r.activityKey ?? ''}
       data-severity={r.severity}
       data-invocation={r.invocationId ?? ''}
+      data-injected={r.injected ?? ''}
       onClick={() => onSelect(r.id)}
     >
       <span
@@ -82,6 +85,18 @@ function Row({
         {r.kind}
       </span>
       <span role="gridcell" class="summary">
+        {r.injected && (
+          <>
+            <span
+              class="injected-badge"
+              data-testid="injected-badge"
+              data-fault={r.injected}
+              title={`${injectedText(r.injected)}: ${describeFaultId(r.injected)}`}
+            >
+              {INJECTED_BADGE}
+            </span>{' '}
+          </>
+        )}
         {r.summary}
       </span>
     </div>

@@ -81,7 +81,11 @@ function sameState(a: LogState | null, b: LogState | null): boolean {
   if (a === b) return true;
   if (!a || !b) return false;
   const keys = Object.keys(a) as (keyof LogState)[];
-  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+  // `faults` is a new object in every message: compared by value.
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => (k === 'faults' ? JSON.stringify(a[k]) === JSON.stringify(b[k]) : a[k] === b[k]))
+  );
 }
 
 /** Feeds `model` what `mergeLive` did to its log: the same appends and updates, then the same trim. */

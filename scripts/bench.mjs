@@ -203,7 +203,8 @@ function printTable(r) {
     [
       'latencyP95Ms',
       r.latencyP95Ms,
-      `median ${d.panel.latencyMedianMs} ms, ${d.panel.latencySpreadMs.min}–${d.panel.latencySpreadMs.max} ms`,
+      `median ${d.panel.latencyMedianMs} ms, ${d.panel.latencySpreadMs.min}–${d.panel.latencySpreadMs.max} ms; ` +
+        `diagnosis updated p95 ${d.panel.diagnosisLatencyP95Ms} ms`,
     ],
     [
       'perEventGrowth',
@@ -216,7 +217,11 @@ function printTable(r) {
       `emitted ${fmt(d.burst.emitted)}, stored ${fmt(d.burst.stored)}, shown ${fmt(d.burst.shown)}`,
     ],
     ['burstPanelBusy', r.burstPanelBusy, `caught up ${fmt(d.burst.catchUpMs)} ms after the burst`],
-    ['firstRender50kMs', r.firstRender50kMs, `${fmt(d.panel.eventsAtFirstRender)} events`],
+    [
+      'firstRender50kMs',
+      r.firstRender50kMs,
+      `${fmt(d.panel.eventsAtFirstRender)} events; first rows after ${fmt(d.panel.firstRows50kMs)} ms`,
+    ],
     ['filter50kMs', r.filter50kMs, `${d.panel.filterSpreadMs.min}–${d.panel.filterSpreadMs.max} ms`],
     ['pipeline (ms until stored)', d.panel.pipelineMs, `${fmt(d.panel.pipelineEvents)} events`],
     ['background heap (MB)', d.panel.backgroundHeapMb, 'at 50,000 events, after GC'],

@@ -8,18 +8,26 @@
  * (limits.ts). Navigation, and with it the log reset, is decided from browser signals only
  * (navigation.ts: webNavigation.onCommitted and the sender's documentId), never from an event a page
  * could have sent.
+ *
+ * Injected faults (the panel's Reproduce menu, faults.ts): only a panel's `set-faults` request changes a tab's
+ * faults; they are pushed to the tab's relays, which pass them to the hook (docs/architecture.md, "Fault
+ * injection: the control path").
  */
 import browser, { type Runtime } from 'webextension-polyfill';
 import { AUTH_PROVIDER_BUDGET_MS } from '../shared/constants';
 import type { LogEntry } from '../shared/events';
+import { NO_FAULTS, type FaultSet } from '../shared/faults';
 import {
   SETTINGS_KEY,
   tabIdFromPortName,
+  type BackgroundToRelayMessage,
+  type LogState,
   type PanelPortMessage,
   type PanelRequest,
   type Settings,
 } from '../shared/messages';
 import { createBadge } from './badge';
+import { FaultStore, faultsChangedEvent, isExtensionPageUrl } from './faults';
 import { createBudgetWatch } from './budget';
 import { gzipCodec } from './chunkCodec';
 import { createIngest, type IngestResult } from './ingest';
@@ -31,10 +39,22 @@ import { TabLogStore } from './tabLog';
 const ports = new Map<number, Set<Runtime.Port>>();
 const store = new TabLogStore(browser.storage.session, DEFAULT_MAX_ENTRIES, gzipCodec, {
   // Another tab's write evicted some of this tab's oldest entries (fair eviction): tell its panels.
-  onTrimmed: (tabId) => broadcast(tabId, { type: 'state', tabId, state: store.state(tabId) }),
+  onTrimmed: (tabId) => broadcast(tabId, { type: 'state', tabId, state: stateOf(tabId) }),
 });
+const faults = new FaultStore(browser.storage.session);
 const ingest = createIngest(store);
-const badge = createBadge(store);
+const badge = createBadge(store, (tabId) => faults.get(tabId));
+
+/** What the tab's panels show besides the entries: the log's state and the injected faults. */
+function stateOf(tabId: number): LogState {
+  return { ...store.state(tabId), faults: faults.get(tabId) };
+}
+
+// Faults are mirrored to storage.session: content scripts must not read it (Chromium's default, made sure
+// here; Firefox keeps it from content scripts by default and may lack the call).
+void (browser.storage.session as { setAccessLevel?(o: { accessLevel: string }): Promise<void> })
+  .setAccessLevel?.({ accessLevel: 'TRUSTED_CONTEXTS' })
+  ?.catch(() => undefined);
 let snapshots = 0;
 
 const budget = createBudgetWatch(
@@ -66,7 +86,7 @@ async function loadSettings(): Promise<void> {
 }
 
 // Everything waits for the restore, so events that wake the worker are appended after the old ones.
-const ready = Promise.all([store.restore(), loadSettings()]).then(
+const ready = Promise.all([store.restore(), loadSettings(), faults.restore()]).then(
   () => {
     for (const tabId of store.tabIds()) budget.restore(tabId, store.entries(tabId));
   },
@@ -107,7 +127,7 @@ function cut(entries: LogEntry[]): LogEntry[][] {
 function published(tabId: number, { appended, updated }: IngestResult) {
   if (appended.length === 0 && updated.length === 0) return;
   for (const entry of appended) budget.observe(tabId, entry);
-  const state = store.state(tabId);
+  const state = stateOf(tabId);
   if (ports.has(tabId)) {
     for (const entries of cut(appended)) broadcast(tabId, { type: 'append', tabId, entries, state });
     if (updated.length) broadcast(tabId, { type: 'update', tabId, entries: updated, state });
@@ -116,7 +136,7 @@ function published(tabId: number, { appended, updated }: IngestResult) {
 }
 
 function sendSnapshot(port: Runtime.Port, tabId: number) {
-  const state = store.state(tabId);
+  const state = stateOf(tabId);
   const parts = store.parts(tabId, PORT_MESSAGE_CHARS, PORT_MESSAGE_ENTRIES);
   const snapshotId = (snapshots += 1);
   // Posted back to back in one task: no append can come between the parts.
@@ -128,21 +148,49 @@ function sendSnapshot(port: Runtime.Port, tabId: number) {
 function clearTab(tabId: number) {
   store.clear(tabId);
   budget.forget(tabId);
-  broadcast(tabId, { type: 'cleared', tabId, state: store.state(tabId) });
+  broadcast(tabId, { type: 'cleared', tabId, state: stateOf(tabId) });
   badge.update(tabId);
+}
+
+/**
+ * The tab's faults changed to `set`: tell every frame's relay (which tells the hook), log when, and show it
+ * in the tab's panels and badge.
+ */
+function faultsChanged(tabId: number, set: FaultSet) {
+  pushFaults(tabId, set);
+  const entries = store.append(tabId, -1, [faultsChangedEvent(set, Date.now())]);
+  published(tabId, { appended: entries, updated: [] });
+}
+
+/** Tells every frame's relay of the tab the tab's faults (each passes them to its hook). */
+function pushFaults(tabId: number, set: FaultSet) {
+  const message: BackgroundToRelayMessage = { type: 'faults', faults: set };
+  browser.tabs.sendMessage(tabId, message).catch(() => undefined); // no relay there (yet): it asks on start
+}
+
+/** The tab's top frame shows a new document: its faults end unless the user ticked "Keep across reload". */
+function topDocumentFaults(tabId: number) {
+  const cleared = faults.topNavigation(tabId);
+  if (cleared) faultsChanged(tabId, cleared);
+  // A page back from the back/forward cache may still hold an older set: tell it the current one.
+  else if (faults.hadFaults(tabId)) pushFaults(tabId, faults.get(tabId));
 }
 
 /** The tab shows a new top-frame document: new coalesced entries, and a new log unless "Preserve log" is on. */
 function newTopDocument(tabId: number) {
   store.closeMarkers(tabId);
   if (!store.state(tabId).preserveLog && store.count(tabId) > 0) clearTab(tabId);
+  topDocumentFaults(tabId);
 }
 
 browser.webNavigation?.onCommitted.addListener((details) => {
   if (details.frameId !== 0) return;
   const documentId = (details as { documentId?: string }).documentId;
   void ready.then(() => {
-    if (!store.has(details.tabId)) return; // no log yet: the document's first message starts it
+    if (!store.has(details.tabId)) {
+      topDocumentFaults(details.tabId); // a tab whose faults were set before any event
+      return; // no log yet: the document's first message starts it
+    }
     const { state, isNew } = commitTopDocument(store.docState(details.tabId), documentId);
     store.setDocState(details.tabId, state);
     if (isNew) newTopDocument(details.tabId);
@@ -151,6 +199,7 @@ browser.webNavigation?.onCommitted.addListener((details) => {
 
 const ok = { ok: true } as const;
 const refused = { ok: false } as const;
+const relayFaults = (set: FaultSet): BackgroundToRelayMessage => ({ type: 'faults', faults: set });
 
 browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSender) => {
   const tabId = sender.tab?.id;
@@ -165,10 +214,14 @@ browser.runtime.onMessage.addListener((raw: unknown, sender: Runtime.MessageSend
       const { state, verdict } = classifyTopFrameMessage(store.docState(tabId), documentId);
       if (state && state !== store.docState(tabId)) store.setDocState(tabId, state);
       if (verdict === 'new') newTopDocument(tabId);
-      // A late message from a page the tab has left belongs to a log that is gone (unless preserved).
+      // A late message from a page the tab has left belongs to a log that is gone (unless preserved); and it
+      // gets no faults.
+      if (verdict === 'stale' && message.type === 'faults-query') return relayFaults(NO_FAULTS);
       if (verdict === 'stale' && !store.state(tabId).preserveLog) return ok;
     }
     switch (message.type) {
+      case 'faults-query':
+        return relayFaults(faults.queryAnswer(tabId, frameId));
       case 'hook-messages': {
         const batchId = message.batchId;
         if (typeof batchId !== 'string' || batchId.length === 0 || batchId.length > 128) return refused;
@@ -212,7 +265,13 @@ browser.runtime.onConnect.addListener((port) => {
     if (request?.type === 'clear') clearTab(tabId);
     if (request?.type === 'set-preserve-log' && typeof request.value === 'boolean') {
       store.setPreserveLog(tabId, request.value);
-      broadcast(tabId, { type: 'state', tabId, state: store.state(tabId) });
+      broadcast(tabId, { type: 'state', tabId, state: stateOf(tabId) });
+    }
+    // Only an extension page (the panel) may switch faults: a content script could open a port by this name.
+    if (request?.type === 'set-faults' && isExtensionPageUrl(port.sender?.url, browser.runtime.getURL(''))) {
+      const changed = faults.set(tabId, request.faults);
+      if (changed === null) console.warn('Chat SSO Inspector: refused a malformed set-faults request');
+      else if (changed !== 'unchanged') faultsChanged(tabId, changed);
     }
   });
   void ready.then(() => sendSnapshot(port, tabId));
@@ -224,6 +283,7 @@ browser.tabs.onRemoved.addListener((tabId) => {
     ingest.forget(tabId);
     budget.forget(tabId);
     badge.forget(tabId);
+    faults.forget(tabId);
   });
 });
 
@@ -231,9 +291,9 @@ browser.storage.onChanged.addListener((changes, area) => {
   if (area !== 'local' || !(SETTINGS_KEY in changes)) return;
   // Tell open panels the new cap; it applies from the next event on.
   void loadSettings().then(() => {
-    for (const tabId of ports.keys()) broadcast(tabId, { type: 'state', tabId, state: store.state(tabId) });
+    for (const tabId of ports.keys()) broadcast(tabId, { type: 'state', tabId, state: stateOf(tabId) });
   });
 });
 
 // Inspection handle for tests and for debugging from the service worker console.
-(globalThis as Record<string, unknown>).__chatSsoInspector = { store, ready, ports };
+(globalThis as Record<string, unknown>).__chatSsoInspector = { store, ready, ports, faults };

@@ -8,7 +8,8 @@
  * under our event name are never taken: they are counted and reported as page-sent.
  */
 import { acceptChannel, pageMessageRefusal } from '../shared/channel';
-import { MAX_BATCH_CHARS, MAX_MESSAGES_PER_BATCH, PAGE_EVENT_NAME } from '../shared/constants';
+import { FAULTS_EVENT_NAME, MAX_BATCH_CHARS, MAX_MESSAGES_PER_BATCH, PAGE_EVENT_NAME } from '../shared/constants';
+import { FAULT_RENEW_MS, readFaultSet, type FaultSet } from '../shared/faults';
 import type { RejectReason, RelayDropReason, RelayMessage } from '../shared/messages';
 import { createDeliveryQueue } from './queue';
 
@@ -18,7 +19,12 @@ import { createDeliveryQueue } from './queue';
  * `runtime.sendMessage` when no callback is given (Chromium since MV3). `browser` must hold a real
  * runtime: in Chromium `window.browser` could be a page element with that id.
  */
-type Runtime = { sendMessage(message: RelayMessage): Promise<unknown> };
+type Runtime = {
+  sendMessage(message: RelayMessage): Promise<unknown>;
+  /** The extension's id; undefined in Chromium once this script is orphaned (the extension reloaded or removed). */
+  id?: string;
+  onMessage?: { addListener(listener: (message: unknown, sender: { id?: string }) => void): void };
+};
 const runtimeOf = (api: unknown): Runtime | undefined => {
   const runtime = (api as { runtime?: Runtime } | undefined)?.runtime;
   return typeof runtime?.sendMessage === 'function' ? runtime : undefined;
@@ -102,12 +108,49 @@ const dropped = coalesced<RelayDropReason>((counts) => {
 // The hook's messages: only from the private channel. Their content (known kinds, right shapes, bounded
 // strings: the hook copies page values, which are untrusted) is validated by the background; here only
 // the bounds of the string, so nothing is parsed or serialised again on the page's thread.
-acceptChannel(document, PAGE_EVENT_NAME, (event) => {
-  const detail: unknown = (event as CustomEvent).detail;
-  const refusal = pageMessageRefusal(detail);
-  if (refusal) rejected.add(refusal);
-  else queue.push(detail as string);
+const channel = acceptChannel(
+  document,
+  PAGE_EVENT_NAME,
+  (event) => {
+    const detail: unknown = (event as CustomEvent).detail;
+    const refusal = pageMessageRefusal(detail);
+    if (refusal) rejected.add(refusal);
+    else queue.push(detail as string);
+  },
+  // A set already known when the hook connects: passed once the hook (which listens on the node right
+  // after offering it, in the same task) is ready.
+  () => queueMicrotask(() => faults && passFaults()),
+);
+
+// Injected faults (the panel's Reproduce menu, src/shared/faults.ts): the tab's set comes only from the
+// extension (the answer to `faults-query`, and `faults` messages on runtime.onMessage, which no page can
+// send) and goes only to the hook, on the private channel node. The hook applies a set for FAULT_LEASE_MS:
+// while one is on, it is passed again every FAULT_RENEW_MS as long as the extension lives, so faults end by
+// themselves when the extension is reloaded or removed.
+let faults: FaultSet | null = null;
+let renewal: ReturnType<typeof setInterval> | undefined;
+const passFaults = () => channel.send(FAULTS_EVENT_NAME, JSON.stringify(faults));
+/** Takes a `{type: 'faults', faults}` message from the extension; anything else is ignored. */
+const takeFaults = (message: unknown) => {
+  if ((message as { type?: unknown } | undefined)?.type !== 'faults') return;
+  const set = readFaultSet((message as { faults?: unknown }).faults);
+  if (!set) return;
+  faults = set;
+  passFaults();
+  clearInterval(renewal);
+  renewal = undefined;
+  if (set.faults.length === 0) return; // all off: passed once, nothing to renew
+  renewal = setInterval(() => {
+    if (!runtime.id)
+      clearInterval(renewal); // orphaned: the hook's lease runs out by itself
+    else passFaults();
+  }, FAULT_RENEW_MS);
+};
+runtime.onMessage?.addListener((message, sender) => {
+  if (sender?.id === runtime.id) takeFaults(message);
 });
+// A new document asks once (it gets a set only when the user asked to keep faults across reloads).
+void runtime.sendMessage({ type: 'faults-query' }).then(takeFaults, () => undefined);
 
 // The same event name on the document can only come from a page script: never taken, only counted.
 document.addEventListener(PAGE_EVENT_NAME, () => rejected.add('page-sent'));

@@ -18,6 +18,7 @@ import { own, summarizeActivity } from '../shared/activity';
 import type { PageWindow } from './natives';
 import { summarizeError } from '../shared/summarize';
 import { createWrapper, fixConstructorLink, isWrapper, replaceValue, wrapOnce } from './wrap';
+import { reportApplied, withoutExchangeResource } from './faults';
 import { isArray, reflectGet } from '../shared/builtins';
 
 const SIGN_IN_CARD_TYPES = new Set(['application/vnd.microsoft.card.signin', 'application/vnd.microsoft.card.oauth']);
@@ -38,16 +39,39 @@ export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): {
    */
   const tapObserver = (observer: object, stream: string): object => {
     const forwarders = new Map<PropertyKey, { value: Function; forwarder: Function }>();
-    const record = (key: PropertyKey, v: unknown) =>
+    const record = (key: PropertyKey, v: unknown, stripped: boolean) =>
       ctx.guard('activity stream', () => {
         if (key === 'error')
           ctx.emit({ kind: 'adapter.activity', stream, stage: 'failed', error: summarizeError(v).message });
         else if (v === false) ctx.emit({ kind: 'adapter.activity', stream, stage: 'held' });
         else if (hasSignInCard(v)) {
           const activity = summarizeActivity(v);
-          ctx.emit({ kind: 'adapter.activity', stream, stage: 'passed', ...(activity ? { activity } : {}) });
+          ctx.emit({
+            kind: 'adapter.activity',
+            stream,
+            stage: 'passed',
+            ...(activity ? { activity } : {}),
+            ...(stripped ? { fault: 'strip-exchange-resource' as const } : {}),
+          });
         }
       });
+    /**
+     * `strip-exchange-resource`: the sign-in card the widget passes to Web Chat, as a copy without its
+     * tokenExchangeResource (the page's activity is never changed). Null when the fault is off or there
+     * is nothing to strip. The widget's BotAuthActivitySubscriber has already seen the card by then: the
+     * stream before it is the ACS adapter's, which the page cannot reach.
+     */
+    const strip = (key: PropertyKey, v: unknown): object | null => {
+      if (key !== 'next' || !ctx.faults.active('strip-exchange-resource') || !hasSignInCard(v)) return null;
+      const copy = withoutExchangeResource(v, natives);
+      if (copy)
+        reportApplied(
+          ctx,
+          'strip-exchange-resource',
+          'tokenExchangeResource removed from an OAuthCard the widget passed to Web Chat',
+        );
+      return copy;
+    };
     const proxy: object = new natives.Proxy(observer, {
       get(target, key) {
         const value = reflectGet(target, key);
@@ -58,7 +82,8 @@ export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): {
           value,
           `Observable ${String(key)}`,
           (thisArg, args) => {
-            if (depth === 0) record(key, args[0]);
+            const stripped = depth === 0 ? ctx.guard('activity stream fault', () => strip(key, args[0])) : null;
+            if (depth === 0) record(key, stripped ?? args[0], !!stripped);
             depth += 1;
             const leave = () => {
               depth -= 1;
@@ -66,6 +91,7 @@ export function createAdapterStreamWatcher(ctx: HookContext, win: PageWindow): {
             // Observers keep internal state keyed on themselves: a call on the proxy goes to the real one.
             return {
               ...(thisArg === proxy ? { thisArg: target } : {}),
+              ...(stripped ? { args: [stripped, ...args.slice(1)] } : {}),
               returned: (v: unknown) => (leave(), v),
               threw: leave,
             };

@@ -5,10 +5,13 @@
 import type { HookEvent } from '../shared/events';
 import type { Unstamped } from '../shared/unstamped';
 import type { Natives } from './natives';
+import { NO_FAULT_STATE, type FaultState } from './faults';
 import { summarizeError } from '../shared/summarize';
 
 export interface HookContext {
   natives: Natives;
+  /** The injected faults (the panel's Reproduce menu) the wrap points apply; every fault off by default. */
+  faults: FaultState;
   /** Stamps `t` (page ms) and `at` (epoch ms) and queues the event for the relay. Never throws. */
   emit(event: Unstamped<HookEvent>, t?: number): void;
   /** A new id, unique within the tab's log (document-random prefix + counter). */
@@ -19,8 +22,12 @@ export interface HookContext {
   guard<T>(where: string, fn: () => T): T | undefined;
 }
 
-/** Builds a context around a raw event sink (the emitter, or an array in unit tests). */
-export function createContext(natives: Natives, sink: (event: HookEvent) => void): HookContext {
+/** Builds a context around a raw event sink (the emitter, or an array in unit tests) and the fault state. */
+export function createContext(
+  natives: Natives,
+  sink: (event: HookEvent) => void,
+  faults: FaultState = NO_FAULT_STATE,
+): HookContext {
   const doc = Math.floor(natives.random() * 36 ** 6)
     .toString(36)
     .padStart(6, '0');
@@ -28,6 +35,7 @@ export function createContext(natives: Natives, sink: (event: HookEvent) => void
   let reporting = false;
   const ctx: HookContext = {
     natives,
+    faults,
     emit(event, t = natives.now()) {
       try {
         sink({ ...event, t, at: natives.timeOrigin + t } as HookEvent);

@@ -9,7 +9,8 @@
  *    place) records what the page's own subscription receives.
  */
 import type { ActivitySummary } from '../shared/events';
-import { own, summarizeActivity } from '../shared/activity';
+import { isTokenExchangeInvoke, own, summarizeActivity } from '../shared/activity';
+import type { FaultId } from '../shared/faults';
 import { clip, summarizeError } from '../shared/summarize';
 import type { HookContext } from './context';
 import { createWrapper, replaceValue, tapPromise } from './wrap';
@@ -43,9 +44,14 @@ export function createDirectLineTap(ctx: HookContext): DirectLineTap {
     'DirectLine.postActivity',
     () => (_thisArg, args) => {
       const activity = summarizeActivity(args[0]) ?? { type: 'unknown' };
+      // The `exchange-502` fault answers this invoke's POST (network.ts): its outcome is the fault's doing.
+      const fault =
+        isTokenExchangeInvoke(activity.type, activity.name) && ctx.faults.active('exchange-502')
+          ? 'exchange-502'
+          : undefined;
       return {
         returned(observable) {
-          ctx.guard('postActivity result', () => tapObservable(observable, activity));
+          ctx.guard('postActivity result', () => tapObservable(observable, activity, fault));
           return observable;
         },
       };
@@ -63,7 +69,7 @@ export function createDirectLineTap(ctx: HookContext): DirectLineTap {
    * defined) records what the page's own subscription receives. The hook never subscribes itself: the
    * observable is cold, and a subscription of our own would post the activity twice.
    */
-  const tapObservable = (observable: unknown, activity: ActivitySummary): void => {
+  const tapObservable = (observable: unknown, activity: ActivitySummary, fault?: FaultId): void => {
     if (!observable || typeof observable !== 'object') return;
     let holder: object | null = observable;
     for (let depth = 0; holder && depth < 10; depth++, holder = natives.getPrototypeOf(holder) as object | null) {
@@ -89,6 +95,7 @@ export function createDirectLineTap(ctx: HookContext): DirectLineTap {
             ...(detail.id !== undefined ? { id: clip(detail.id, 200) } : {}),
             ...(typeof status === 'number' && Number.isInteger(status) ? { status } : {}),
             ...(detail.error !== undefined ? { error: summarizeError(detail.error).message } : {}),
+            ...(fault ? { fault } : {}),
           },
           t0,
         );

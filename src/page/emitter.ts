@@ -21,6 +21,8 @@ const MAX_PENDING = 5_000;
 
 export interface Emitter {
   send(event: HookEvent): void;
+  /** The private channel node (src/shared/channel.ts): the relay's fault sets arrive on it (src/page/faults.ts). */
+  channel: EventTarget;
 }
 
 export function createEmitter(doc: Document, natives: Natives): Emitter {
@@ -81,6 +83,7 @@ export function createEmitter(doc: Document, natives: Natives): Emitter {
   dispatch = nativeDispatch.bind(channel);
 
   return {
+    channel,
     send(event) {
       queue.push(event);
       if (queue.length > MAX_PENDING) {

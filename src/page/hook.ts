@@ -4,6 +4,7 @@
  */
 import { HOOK_PROBE_EVENT } from '../shared/constants';
 import { createEmitter } from './emitter';
+import { listenForFaults } from './faults';
 import { installHook } from './install';
 import { captureNatives } from './natives';
 
@@ -15,7 +16,11 @@ try {
   if (document.dispatchEvent(probe)) {
     const natives = captureNatives(window);
     const emitter = createEmitter(document, natives);
-    installHook(window, (event) => emitter.send(event));
+    installHook(
+      window,
+      (event) => emitter.send(event),
+      (hookNatives) => listenForFaults(emitter.channel, hookNatives),
+    );
     document.addEventListener(HOOK_PROBE_EVENT, (event) => event.preventDefault());
   }
 } catch {

@@ -10,7 +10,8 @@ import { installBroadcastCapture } from './broadcast';
 import { installDiscovery } from './discovery';
 import { installToStringDisguise } from './disguise';
 import { installLcwEventCapture } from './lcwEvents';
-import { captureNatives } from './natives';
+import { captureNatives, type Natives } from './natives';
+import type { FaultState } from './faults';
 import { readDataPath, SDK_PATH } from './namespace';
 import { createNetworkWatcher } from './network';
 import { installPageErrorCapture } from './pageErrors';
@@ -31,14 +32,19 @@ export interface InstalledHook {
 const installations = new WeakMap<object, InstalledHook>();
 
 /**
- * Installs the hook on `win` and sends events to `sink`. Idempotent: a second call on the same window
- * returns the first installation. Never throws into the caller.
+ * Installs the hook on `win` and sends events to `sink`; `faults` is the injected fault state (every
+ * fault off unless given). Idempotent: a second call on the same window returns the first installation.
+ * Never throws into the caller.
  */
-export function installHook(win: Window & typeof globalThis, sink: (event: HookEvent) => void): InstalledHook {
+export function installHook(
+  win: Window & typeof globalThis,
+  sink: (event: HookEvent) => void,
+  faults?: (natives: Natives) => FaultState,
+): InstalledHook {
   const existing = installations.get(win);
   if (existing) return existing;
   const natives = captureNatives(win);
-  const ctx = createContext(natives, sink);
+  const ctx = createContext(natives, sink, faults?.(natives));
   const discovery = installDiscovery(ctx, win);
   const installed: InstalledHook = { ctx, look: () => discovery.now() };
   installations.set(win, installed);

@@ -23,6 +23,10 @@ export interface Natives {
   promiseThen: typeof Promise.prototype.then;
   Proxy: ProxyConstructor;
   getPrototypeOf: typeof Object.getPrototypeOf;
+  /** The window's `setTimeout` (delay in ms), bound: injected faults deliver late with it. */
+  setTimeout: (cb: () => void, ms: number) => unknown;
+  /** Reads a CustomEvent's `detail` with the native getter (a page may replace the prototype's). */
+  eventDetail: (event: Event) => unknown;
 }
 
 /** Captures the natives of `global` (a window, or globalThis in unit tests). */
@@ -35,6 +39,11 @@ export function captureNatives(global: typeof globalThis): Natives {
     typeof global.queueMicrotask === 'function'
       ? global.queueMicrotask.bind(global)
       : (cb: () => void) => void global.Promise.resolve().then(cb);
+  const apply = Reflect.apply; // captured now: these closures run after page scripts
+  const timeout = global.setTimeout;
+  const detailGetter = global.CustomEvent
+    ? Object.getOwnPropertyDescriptor(global.CustomEvent.prototype, 'detail')?.get
+    : undefined;
   return {
     apply: Reflect.apply,
     construct: Reflect.construct,
@@ -53,6 +62,8 @@ export function captureNatives(global: typeof globalThis): Natives {
     promiseThen: Promise.prototype.then,
     Proxy, // this realm's (the page's, in the MAIN world), captured before any page script runs
     getPrototypeOf: Object.getPrototypeOf,
+    setTimeout: (cb, ms) => apply(timeout, global, [cb, ms]),
+    eventDetail: (event) => (detailGetter ? apply(detailGetter, event, []) : undefined),
   };
 }
 

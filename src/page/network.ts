@@ -9,17 +9,27 @@
  *  - Direct Line v3 traffic on any host (see src/shared/directLine.ts).
  * Everything else passes through untouched. The XHR object is the page's own; a watched fetch's
  * promise settles like the native one, one microtask later (wrap.ts, tapPromise).
+ * Injected faults (`post-token-status`, `exchange-502`, src/shared/faults.ts) answer a watched request
+ * in the hook instead of the network: see forcedAnswer.
  */
 import { AUTHENTICATED_USER_TOKEN_HEADER, authClientFunctionOf, connectorEndpoint } from '../shared/omnichannel';
 import { MAX_TOKEN } from '../shared/constants';
 import type { HookContext } from './context';
-import { classifyDirectLine, directLineEventOf, parseJson, type DirectLineRequest } from '../shared/directLine';
-import { own } from '../shared/activity';
+import {
+  classifyDirectLine,
+  directLineEventOf,
+  parseJson,
+  redactDirectLineUrl,
+  type DirectLineRequest,
+} from '../shared/directLine';
+import { isTokenExchangeInvoke, own } from '../shared/activity';
 import { clip } from '../shared/summarize';
 import { createWrapper, replaceValue, tapPromise } from './wrap';
 import type { BotUrlRegistry } from './providers';
 import type { PageWindow } from './natives';
 import { isArray, ownKeys, reflectApply, URLCtor } from '../shared/builtins';
+import type { FaultId } from '../shared/faults';
+import { reportApplied } from './faults';
 
 /** Path of the Bot Framework token service's tokenPostResource endpoint. */
 const POST_TOKEN_PATH = /\/api\/sas\/posttoken$/i;
@@ -108,6 +118,58 @@ interface Finished {
   error?: string;
   /** The AuthenticatedUserToken request header, when one was sent. */
   userToken?: string;
+  /** Set when an injected fault answered the request (see forcedAnswer). */
+  forced?: ForcedAnswer;
+}
+
+/**
+ * An answer the hook gives a request itself under an injected fault, in place of the network's: the
+ * request never leaves the browser. Faked rather than let through and rewritten, so that the server never
+ * sees it (a token POSTed with `post-token-status` 500 is not stored by the token service; an exchange
+ * answered 502 does not sign the user in behind the page's back), and nothing depends on the server.
+ */
+interface ForcedAnswer {
+  fault: FaultId;
+  status: number;
+  /** The id of the event that records the request, made up front so `fault.applied` can name it. */
+  requestId: string;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK',
+  202: 'Accepted',
+  404: 'Not Found',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+};
+
+/**
+ * The answer an active fault forces on this request, or null (always null with every fault off: one
+ * cheap check per watched request). `body`: the request body, when a string. Reports `fault.applied`.
+ *  - `post-token-status`: a POST to a botTokenUrl / tokenPostResource;
+ *  - `exchange-502`: a Direct Line POST of a `signin/tokenExchange` invoke. Azure's Direct Line answers
+ *    502 when the bot refuses the exchange (412), and DirectLineJS's catchPostError maps any status
+ *    that is not 4xx to `'retry'`.
+ */
+function forcedAnswer(ctx: HookContext, watch: Watch, url: string, body: string | undefined): ForcedAnswer | null {
+  let answer: Omit<ForcedAnswer, 'requestId'> | null = null;
+  if (watch.kind === 'token-post') {
+    const fault = ctx.faults.active('post-token-status');
+    if (fault) answer = { fault: fault.id, status: fault.status };
+  } else if (watch.kind === 'directline' && watch.dl.op === 'post-activity') {
+    const fault = ctx.faults.active('exchange-502');
+    const activity = fault ? parseJson(body) : undefined;
+    if (fault && isTokenExchangeInvoke(own(activity, 'type'), own(activity, 'name')))
+      answer = { fault: fault.id, status: 502 };
+  }
+  if (!answer) return null;
+  const requestId = ctx.newId(watch.kind === 'directline' ? 'd' : 'n');
+  reportApplied(ctx, answer.fault, `answered ${answer.status} by the inspector; the request never left the browser`, {
+    requestId,
+    url: clip(watch.kind === 'directline' ? redactDirectLineUrl(watch.url) : url),
+    status: answer.status,
+  });
+  return { ...answer, requestId };
 }
 
 /** Emits the events for a finished watched request. */
@@ -120,7 +182,7 @@ function recordFinished(rec: Recorder, watch: Watch, r: Finished): void {
     ctx.emit(
       {
         kind: 'net.request',
-        requestId: ctx.newId('n'),
+        requestId: r.forced?.requestId ?? ctx.newId('n'),
         api: r.api,
         method: clip(r.method, 16),
         url: clip(r.url),
@@ -129,6 +191,7 @@ function recordFinished(rec: Recorder, watch: Watch, r: Finished): void {
         purpose: watch.kind,
         ...(watch.kind === 'token-post' && watch.invocationId ? { invocationId: watch.invocationId } : {}),
         ...(r.error ? { error: clip(r.error, 500) } : {}),
+        ...(r.forced ? { fault: r.forced.fault } : {}),
       },
       r.t0,
     );
@@ -157,8 +220,14 @@ function recordFinished(rec: Recorder, watch: Watch, r: Finished): void {
     if (authClientFunction !== undefined) ctx.guard('auth client function', () => rec.onConfig(authClientFunction));
     return;
   }
-  const event = directLineEventOf({ ...r, url: watch.url, dl: watch.dl, elapsedMs, requestId: () => ctx.newId('d') });
-  if (event) ctx.emit(event, r.t0);
+  const event = directLineEventOf({
+    ...r,
+    url: watch.url,
+    dl: watch.dl,
+    elapsedMs,
+    requestId: () => r.forced?.requestId ?? ctx.newId('d'),
+  });
+  if (event) ctx.emit(r.forced ? { ...event, fault: r.forced.fault } : event, r.t0);
 }
 
 /** Whether the response body is worth reading for this watch. */
@@ -203,6 +272,7 @@ function nativeHeadersGet(headers: object, name: string): string | null {
 
 function installFetch(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
   const { ctx } = rec;
+  const ResponseCtor = typeof win.Response === 'function' ? win.Response : undefined; // captured now
   const wrap = createWrapper(
     'fetch',
     () => (_thisArg, args) => {
@@ -232,6 +302,7 @@ function installFetch(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
               : undefined))
           : undefined;
       const t0 = ctx.natives.now();
+      const forced = forcedAnswer(ctx, watch, url, body);
       const done = (extra: Partial<Finished>) =>
         recordFinished(rec, watch, {
           api: 'fetch',
@@ -241,9 +312,26 @@ function installFetch(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
           status: null,
           body,
           ...(userToken !== undefined ? { userToken } : {}),
+          ...(forced ? { forced } : {}),
           ...extra,
         });
       return {
+        // An injected fault's answer: a real Response of the page's realm, settled from a task as a
+        // network answer would be, with no body.
+        ...(forced && ResponseCtor
+          ? {
+              instead: () =>
+                new ctx.natives.PromiseCtor((resolve) =>
+                  ctx.natives.setTimeout(
+                    () =>
+                      resolve(
+                        new ResponseCtor(null, { status: forced.status, statusText: STATUS_TEXT[forced.status] ?? '' }),
+                      ),
+                    0,
+                  ),
+                ),
+            }
+          : {}),
         returned(result) {
           return tapPromise(
             result,
@@ -294,7 +382,11 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
   const proto = win.XMLHttpRequest?.prototype;
   if (!proto) return;
   const opened = new WeakMap<object, OpenedRequest>();
-  const sent = new WeakMap<object, { req: OpenedRequest; watch: Watch; body?: string; t0: number }>();
+  const sent = new WeakMap<
+    object,
+    { req: OpenedRequest; watch: Watch; body?: string; t0: number; forced?: ForcedAnswer }
+  >();
+  const fake = fakeXhrAnswer(win, ctx);
   const listening = new WeakSet<object>();
   /**
    * The request finished: readyState 4 comes before `load` and `loadend`, and our listener is added at
@@ -331,6 +423,7 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
         response,
         ...(s.req.userToken !== undefined ? { userToken: s.req.userToken } : {}),
         ...(status === 0 ? { error: 'network error, abort or timeout' } : {}),
+        ...(s.forced ? { forced: s.forced } : {}),
       });
     });
   };
@@ -339,6 +432,7 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
     () => (thisArg, args) => {
       const xhr = thisArg as XMLHttpRequest;
       sent.delete(xhr);
+      fake.reset(xhr);
       // Only string URLs: converting an object would run its toString (page code) a second time.
       const url = typeof args[1] === 'string' ? args[1] : args[1] instanceof URLCtor ? args[1].href : null;
       if (url === null || typeof args[0] !== 'string') {
@@ -381,12 +475,17 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
       const xhr = thisArg as XMLHttpRequest;
       const req = opened.get(xhr);
       if (!req) return;
+      const body = typeof args[0] === 'string' ? args[0] : undefined;
+      const forced = forcedAnswer(ctx, req.watch, req.url, body);
       sent.set(xhr, {
         req,
         watch: req.watch,
         t0: ctx.natives.now(),
-        ...(typeof args[0] === 'string' ? { body: args[0] } : {}),
+        ...(body !== undefined ? { body } : {}),
+        ...(forced ? { forced } : {}),
       });
+      // An injected fault's answer: the request is not sent; the instance completes with the status.
+      if (forced) return { instead: () => fake.answer(xhr, forced.status) };
     },
     ctx.natives,
     ctx.report,
@@ -394,4 +493,64 @@ function installXhr(rec: Recorder, win: PageWindow, watcher: NetworkWatcher) {
   replaceValue(proto, 'open', wrapOpen, ctx.natives);
   replaceValue(proto, 'setRequestHeader', wrapSetRequestHeader, ctx.natives);
   replaceValue(proto, 'send', wrapSend, ctx.natives);
+}
+
+/**
+ * Completes an XHR with `status` and an empty body without sending it (an injected fault's answer): the
+ * instance reads readyState, status, statusText, response and responseText from own accessors defined on
+ * this one instance (the prototype's stay untouched, so every other request in the page costs nothing
+ * more; the page can see them on a faulted request only), fires `loadstart` now as send() does, then,
+ * from a task, `readystatechange` (HEADERS_RECEIVED, then DONE), `load` and `loadend`, as a real
+ * completion without a body does. `onreadystatechange` / `onload` handlers run, as for real events.
+ */
+function fakeXhrAnswer(
+  win: PageWindow,
+  ctx: HookContext,
+): { answer(xhr: XMLHttpRequest, status: number): void; reset(xhr: XMLHttpRequest): void } {
+  const { natives } = ctx;
+  // Captured now, before any page script.
+  const EventCtor = win.Event;
+  const ProgressCtor = typeof win.ProgressEvent === 'function' ? win.ProgressEvent : win.Event;
+  const dispatch = win.EventTarget.prototype.dispatchEvent;
+  const responseTypeGetter = natives.getOwnPropertyDescriptor(win.XMLHttpRequest.prototype, 'responseType')?.get;
+  // Instances answered, with the completion still to come (cancelled by a new open()).
+  const answered = new WeakMap<object, { cancelled: boolean }>();
+  const KEYS = ['readyState', 'status', 'statusText', 'response', 'responseText'];
+  /** A page that reuses the instance (open() again) gets the native behaviour back. */
+  const reset = (xhr: XMLHttpRequest) => {
+    const pending = answered.get(xhr);
+    if (!pending) return;
+    pending.cancelled = true;
+    answered.delete(xhr);
+    for (const key of KEYS) delete (xhr as unknown as Record<string, unknown>)[key];
+  };
+  const answer = (xhr: XMLHttpRequest, status: number) => {
+    const run = { cancelled: false };
+    answered.set(xhr, run);
+    let state = 1; // OPENED: send() was called
+    const fire = (event: Event) => natives.apply(dispatch, xhr, [event]);
+    const textual = () => {
+      const type = responseTypeGetter ? natives.apply(responseTypeGetter, xhr, []) : '';
+      return type === '' || type === 'text';
+    };
+    const reads: Record<string, () => unknown> = {
+      readyState: () => state,
+      status: () => (state >= 2 ? status : 0),
+      statusText: () => (state >= 2 ? (STATUS_TEXT[status] ?? '') : ''),
+      response: () => (textual() ? '' : null),
+      responseText: () => '',
+    };
+    for (const key of KEYS) natives.defineProperty(xhr, key, { get: reads[key], configurable: true });
+    fire(new ProgressCtor('loadstart'));
+    natives.setTimeout(() => {
+      if (run.cancelled) return;
+      state = 2;
+      fire(new EventCtor('readystatechange'));
+      state = 4;
+      fire(new EventCtor('readystatechange'));
+      fire(new ProgressCtor('load'));
+      fire(new ProgressCtor('loadend'));
+    }, 0);
+  };
+  return { answer, reset };
 }

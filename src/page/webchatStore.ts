@@ -8,6 +8,7 @@ import { own, summarizeActivity } from '../shared/activity';
 import { clip, summarizeError } from '../shared/summarize';
 import type { HookContext } from './context';
 import { createWrapper } from './wrap';
+import { copyWith, reportApplied, withoutExchangeResource } from './faults';
 
 /** High-frequency UI actions that say nothing about SSO (and would record what the user types). */
 const SKIPPED_ACTIONS = new Set([
@@ -31,14 +32,37 @@ type Middleware = (api: unknown) => (next: (action: unknown) => unknown) => (act
  */
 export function createStoreWrappers(ctx: HookContext, onDirectLine: (directLine: unknown) => void) {
   const { natives } = ctx;
+  /** Activity copies made by `strip`: the last middleware marks them when they pass. */
+  const strippedActivities = new WeakSet<object>();
+  /** A copy of a DIRECT_LINE/INCOMING_ACTIVITY action whose activity lost its tokenExchangeResource, or null. */
+  const strip = (action: unknown): object | null => {
+    if (own(action, 'type') !== 'DIRECT_LINE/INCOMING_ACTIVITY') return null;
+    const payload = own(action, 'payload');
+    const activity = withoutExchangeResource(own(payload, 'activity'), natives);
+    if (!activity) return null;
+    strippedActivities.add(activity);
+    const payloadCopy = copyWith(payload as object, 'activity', activity, natives);
+    reportApplied(
+      ctx,
+      'strip-exchange-resource',
+      "tokenExchangeResource removed from an incoming OAuthCard before the page's store middleware saw it",
+    );
+    return copyWith(action as object, 'payload', payloadCopy, natives);
+  };
   /** The two observing middlewares for one store. */
   const middlewaresFor = (store: string): [Middleware, Middleware] => {
     const first: Middleware = () => (next) => (action) => {
+      // `strip-exchange-resource`: the page's middleware and Web Chat get a copy of an incoming OAuthCard
+      // activity without its tokenExchangeResource (the page's action is never changed).
+      const stripped = ctx.faults.active('strip-exchange-resource')
+        ? ctx.guard('store fault', () => strip(action))
+        : null;
+      const seen = stripped ?? action;
       ctx.guard('store action', () => {
-        const type = own(action, 'type');
+        const type = own(seen, 'type');
         if (typeof type !== 'string' || SKIPPED_ACTIONS.has(type)) return;
         if (!type.startsWith('DIRECT_LINE/') && !type.startsWith('WEB_CHAT/')) return;
-        const payload = own(action, 'payload');
+        const payload = own(seen, 'payload');
         const meta = own(action, 'meta');
         const connects = type === 'DIRECT_LINE/CONNECT' || type === 'DIRECT_LINE/CONNECT_FULFILLED';
         if (connects) onDirectLine(own(payload, 'directLine'));
@@ -53,16 +77,22 @@ export function createStoreWrappers(ctx: HookContext, onDirectLine: (directLine:
           ...(activity ? { activity } : {}),
           ...(typeof clientActivityID === 'string' ? { clientActivityID: clip(clientActivityID, 200) } : {}),
           ...(isError ? { error: summarizeError(payload).message } : {}),
+          ...(stripped ? { fault: 'strip-exchange-resource' as const } : {}),
         });
       });
-      return next(action);
+      return next(seen);
     };
     const last: Middleware = () => (next) => (action) => {
       ctx.guard('store passed', () => {
         const actionType = 'DIRECT_LINE/INCOMING_ACTIVITY';
         if (own(action, 'type') !== actionType) return;
-        const activity = summarizeActivity(own(own(action, 'payload'), 'activity'));
-        if (activity) ctx.emit({ kind: 'webchat.action', store, stage: 'passed', actionType, activity });
+        const raw = own(own(action, 'payload'), 'activity');
+        const activity = summarizeActivity(raw);
+        const fault =
+          raw && typeof raw === 'object' && strippedActivities.has(raw)
+            ? { fault: 'strip-exchange-resource' as const }
+            : {};
+        if (activity) ctx.emit({ kind: 'webchat.action', store, stage: 'passed', actionType, activity, ...fault });
       });
       return next(action);
     };

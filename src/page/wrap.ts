@@ -20,6 +20,12 @@ export interface CallPlan {
   args?: unknown[];
   /** `this` to call the original with instead of the caller's (only `toString` needs it). */
   thisArg?: unknown;
+  /**
+   * Runs in place of the original (an injected fault answering a request itself, or a provider made to
+   * throw): its return value or throw then goes through `returned` / `threw` as the original's would.
+   * Only fault code sets it; with every fault off the original is always called.
+   */
+  instead?(): unknown;
   /** Called with the original's return value; its result is what the caller gets (see tapPromise). */
   returned?(value: unknown): unknown;
   /** Called with what the original threw (which is then rethrown unchanged). */
@@ -104,8 +110,9 @@ export function wrapOnce(
     const callArgs = plan?.args ?? args;
     let result: unknown;
     try {
-      result =
-        newTarget !== undefined
+      result = plan?.instead
+        ? plan.instead()
+        : newTarget !== undefined
           ? // `new wrapper()` builds an instance of the original, with the original as new.target.
             natives.construct(original, callArgs, newTarget === wrapper ? original : newTarget)
           : natives.apply(original, plan && 'thisArg' in plan ? plan.thisArg : thisArg, callArgs);

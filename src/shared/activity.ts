@@ -62,6 +62,14 @@ function dropUndefined<T extends Record<string, unknown>>(o: T): { [K in keyof T
   return o as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
+/**
+ * True for a `signin/tokenExchange` invoke: `type` compared case-insensitively (some clients send "Invoke").
+ * https://learn.microsoft.com/azure/bot-service/bot-builder-concept-sso
+ */
+export function isTokenExchangeInvoke(type: unknown, name: unknown): boolean {
+  return typeof type === 'string' && type.toLowerCase() === 'invoke' && name === 'signin/tokenExchange';
+}
+
 /** Summarizes an activity object (a page object or parsed JSON). Returns null when it is not an activity. */
 export function summarizeActivity(a: unknown): ActivitySummary | null {
   try {
@@ -96,7 +104,7 @@ export function summarizeActivity(a: unknown): ActivitySummary | null {
           })
         : undefined,
     });
-    if (type.toLowerCase() === 'invoke' && name === 'signin/tokenExchange') {
+    if (isTokenExchangeInvoke(type, name)) {
       const token = own(value, 'token');
       summary.tokenExchange = dropUndefined({
         id: str(value, 'id'),

@@ -60,11 +60,27 @@ export function offerChannel(
   return node;
 }
 
+/** The relay's end of the channel. */
+export interface RelayChannel {
+  /** True once the relay took a hook's channel node. */
+  connected(): boolean;
+  /**
+   * Dispatches a CustomEvent `type` with a string `detail` on the channel node (to the hook only). Returns
+   * false when no channel is connected yet.
+   */
+  send(type: string, detail: string): boolean;
+}
+
 /**
  * Relay side: takes the hook's channel node (the first offer within the window) and listens there with
- * `onMessage`. Returns a function that tells whether a channel is connected.
+ * `onMessage`; `onConnected` runs once it has the node. Returns the relay's end of the channel.
  */
-export function acceptChannel(doc: Document, messageEvent: string, onMessage: (event: Event) => void): () => boolean {
+export function acceptChannel(
+  doc: Document,
+  messageEvent: string,
+  onMessage: (event: Event) => void,
+  onConnected?: () => void,
+): RelayChannel {
   const CustomEventCtor = doc.defaultView!.CustomEvent;
   let channel: EventTarget | null = null;
   let open = true;
@@ -80,11 +96,15 @@ export function acceptChannel(doc: Document, messageEvent: string, onMessage: (e
     close();
     node.addEventListener(messageEvent, onMessage);
     node.dispatchEvent(new CustomEventCtor(RELAY_READY_EVENT));
+    onConnected?.();
   };
   doc.addEventListener(CHANNEL_OFFER_EVENT, onOffer);
   const stop = untilFirstMutation(doc, close);
   doc.dispatchEvent(new CustomEventCtor(CHANNEL_REQUEST_EVENT)); // a hook that started first offers again now
-  return () => channel !== null;
+  return {
+    connected: () => channel !== null,
+    send: (type, detail) => channel?.dispatchEvent(new CustomEventCtor(type, { detail })) ?? false,
+  };
 }
 
 /**

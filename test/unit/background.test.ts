@@ -27,16 +27,27 @@ interface Sender {
 /** Loads a fresh background over `session` (a worker start); returns handles to drive it. */
 async function startBackground(session: MemoryArea = memoryArea()) {
   vi.resetModules();
-  const runtime = { id: 'ext-id', onMessage: event(), onConnect: event() };
+  const runtime = {
+    id: 'ext-id',
+    onMessage: event(),
+    onConnect: event(),
+    getURL: (path: string) => `chrome-extension://ext-id/${path}`,
+  };
+  /** What the background sent to the tab's frames (tabs.sendMessage), in order. */
+  const toTabs: { tabId: number; message: unknown }[] = [];
+  const badges: { tabId: number; text: string }[] = [];
   const committed = event();
   const browser = {
     runtime,
     storage: { session, local: { get: async () => ({}) }, onChanged: event() },
-    tabs: { onRemoved: event() },
+    tabs: {
+      onRemoved: event(),
+      sendMessage: async (tabId: number, message: unknown) => void toTabs.push({ tabId, message }),
+    },
     webNavigation: { onCommitted: committed },
     action: {
       setBadgeBackgroundColor: async () => undefined,
-      setBadgeText: async () => undefined,
+      setBadgeText: async ({ tabId, text }: { tabId: number; text: string }) => void badges.push({ tabId, text }),
       setTitle: async () => undefined,
     },
   };
@@ -57,11 +68,12 @@ async function startBackground(session: MemoryArea = memoryArea()) {
     await handle.ready;
     await new Promise((r) => setTimeout(r, 0));
   };
-  const connect = async (tabId: number) => {
+  /** Opens a panel port; `url`: the sender's page (the panel's by default; a content script's is the site's). */
+  const connect = async (tabId: number, url = 'chrome-extension://ext-id/panel.html') => {
     const received: PanelPortMessage[] = [];
     const port = {
       name: `panel:${tabId}`,
-      sender: { id: 'ext-id' },
+      sender: { id: 'ext-id', url },
       postMessage: (m: PanelPortMessage) => void received.push(structuredClone(m)),
       onMessage: event(),
       onDisconnect: event(),
@@ -71,7 +83,11 @@ async function startBackground(session: MemoryArea = memoryArea()) {
     await new Promise((r) => setTimeout(r, 0));
     return { received, request: (r: unknown) => port.onMessage.listeners[0]!(r) };
   };
-  return { store: handle.store, send, commit, connect, session };
+  const close = (tabId: number) => {
+    for (const f of browser.tabs.onRemoved.listeners) f(tabId);
+    return handle.ready.then(() => new Promise((r) => setTimeout(r, 0)));
+  };
+  return { store: handle.store, send, commit, connect, close, session, toTabs, badges };
 }
 
 const at = 1_800_000_000_000;
@@ -233,5 +249,102 @@ describe('snapshots to the panel', () => {
     expect(parts.map((p) => p.part)).toEqual(parts.map((_, i) => i));
     expect(new Set(parts.map((p) => p.snapshotId)).size).toBe(1);
     expect(parts.flatMap((p) => p.entries)).toEqual(bg.store.entries(1));
+  });
+});
+
+describe('injected faults (the Reproduce menu)', () => {
+  const delay = { id: 'auth-delay', seconds: 10.5 } as const;
+  const on = { faults: [delay, { id: 'exchange-502' }], keepAcrossReload: false };
+  const NONE = { faults: [], keepAcrossReload: false };
+  const answer = (faults: unknown) => ({ type: 'faults', faults });
+  const faultEntries = (entries: LogEntry[]) =>
+    entries.filter((e) => e.event.kind === 'faults.changed').map((e) => (e.event as { faults: unknown }).faults);
+
+  it("a panel's set-faults reaches every frame, is logged, shown to the panels and mirrored in storage.session", async () => {
+    const bg = await startBackground();
+    const panel = await bg.connect(1);
+    await panel.request({ type: 'set-faults', faults: on });
+    expect(bg.toTabs).toEqual([{ tabId: 1, message: answer(on) }]);
+    expect(faultEntries(bg.store.entries(1))).toEqual([on.faults]);
+    const last = panel.received.at(-1)!;
+    expect(last.type === 'append' && last.state.faults).toEqual(on);
+    expect(bg.session.data.get('faults:1')).toEqual(on);
+    await vi.waitFor(() => expect(bg.badges.filter((b) => b.tabId === 1).at(-1)?.text).toBe('FI'));
+    // The same set again changes nothing; all off clears the mirror and is logged.
+    await panel.request({ type: 'set-faults', faults: on });
+    expect(bg.toTabs).toHaveLength(1);
+    await panel.request({ type: 'set-faults', faults: NONE });
+    expect(bg.toTabs.at(-1)).toEqual({ tabId: 1, message: answer(NONE) });
+    expect(faultEntries(bg.store.entries(1))).toEqual([on.faults, []]);
+    expect(bg.session.data.has('faults:1')).toBe(false);
+  });
+
+  it('refuses malformed sets, and sets from a port a content script opened', async () => {
+    const bg = await startBackground();
+    const panel = await bg.connect(1);
+    for (const bad of [
+      { faults: [{ id: 'auth-delay', seconds: 1e9 }], keepAcrossReload: false },
+      { faults: [delay, delay], keepAcrossReload: false },
+      { faults: [{ id: 'rm -rf' }], keepAcrossReload: false },
+      { faults: [delay] },
+    ])
+      await panel.request({ type: 'set-faults', faults: bad });
+    const script = await bg.connect(1, 'https://evil.test/');
+    await script.request({ type: 'set-faults', faults: on });
+    expect(bg.toTabs).toEqual([]);
+    expect(await bg.send({ type: 'faults-query' }, { frameId: 2 })).toEqual(answer(NONE));
+    // A relay cannot set faults by message either.
+    expect(await bg.send({ type: 'set-faults', faults: on })).toEqual({ ok: false });
+    expect(await bg.send({ type: 'faults-query' }, { frameId: 2 })).toEqual(answer(NONE));
+  });
+
+  it('faults-query: a subframe gets the current faults; a new top document only those kept across reloads', async () => {
+    const bg = await startBackground();
+    const panel = await bg.connect(1);
+    await panel.request({ type: 'set-faults', faults: on });
+    expect(await bg.send({ type: 'faults-query' }, { frameId: 3 })).toEqual(answer(on));
+    expect(await bg.send({ type: 'faults-query' }, { frameId: 0 })).toEqual(answer(NONE));
+    const kept = { ...on, keepAcrossReload: true };
+    await panel.request({ type: 'set-faults', faults: kept });
+    expect(await bg.send({ type: 'faults-query' }, { frameId: 0 })).toEqual(answer(kept));
+  });
+
+  it('a top-frame navigation clears the faults (logged) unless kept; a subframe navigation does not', async () => {
+    const bg = await startBackground();
+    const panel = await bg.connect(1);
+    await panel.request({ type: 'set-faults', faults: on });
+    await bg.commit(1, 'doc-1b', 4);
+    expect(await bg.send({ type: 'faults-query' }, { frameId: 4 })).toEqual(answer(on));
+    await bg.commit(1, 'doc-2');
+    expect(await bg.send({ type: 'faults-query' }, { frameId: 4, documentId: 'doc-2' })).toEqual(answer(NONE));
+    expect(faultEntries(bg.store.entries(1))).toEqual([[]]);
+    expect(bg.toTabs.at(-1)).toEqual({ tabId: 1, message: answer(NONE) });
+
+    // Back to doc-1 (from the back/forward cache: its relay missed the clearing): it is told again.
+    const pushes = bg.toTabs.length;
+    await bg.commit(1, 'doc-1');
+    expect(bg.toTabs.slice(pushes)).toEqual([{ tabId: 1, message: answer(NONE) }]);
+
+    const kept = { ...on, keepAcrossReload: true };
+    await panel.request({ type: 'set-faults', faults: kept });
+    await bg.commit(1, 'doc-3');
+    expect(await bg.send({ type: 'faults-query' }, { documentId: 'doc-3' })).toEqual(answer(kept));
+    expect(bg.toTabs.at(-1)).toEqual({ tabId: 1, message: answer(kept) });
+  });
+
+  it('per tab: another tab has none; a closed tab forgets its faults; a restarted worker remembers them', async () => {
+    const session = memoryArea();
+    const bg = await startBackground(session);
+    await (await bg.connect(1)).request({ type: 'set-faults', faults: on });
+    await (await bg.connect(2)).request({ type: 'set-faults', faults: { faults: [delay], keepAcrossReload: true } });
+    expect(await bg.send({ type: 'faults-query' }, { tabId: 3, frameId: 1 })).toEqual(answer(NONE));
+    await bg.close(2);
+    expect(session.data.has('faults:2')).toBe(false);
+    expect(await bg.send({ type: 'faults-query' }, { tabId: 2, frameId: 0 })).toEqual(answer(NONE));
+
+    const again = await startBackground(session);
+    expect(await again.send({ type: 'faults-query' }, { frameId: 1 })).toEqual(answer(on));
+    const panel = await again.connect(1);
+    expect(panel.received[0]!.state.faults).toEqual(on);
   });
 });

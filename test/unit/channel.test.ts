@@ -21,7 +21,7 @@ async function setup() {
       send: (detail: string) => node.dispatchEvent(new win.CustomEvent(PAGE_EVENT_NAME, { detail })),
     };
   };
-  const relay = () => acceptChannel(doc, PAGE_EVENT_NAME, (e) => received.push((e as CustomEvent).detail));
+  const relay = () => acceptChannel(doc, PAGE_EVENT_NAME, (e) => received.push((e as CustomEvent).detail)).connected;
   /** What a page script does: any DOM change (the parser's first node does the same). */
   const pageContentArrives = async () => {
     doc.body.appendChild(doc.createElement('div'));

@@ -10,6 +10,7 @@ import { CHECKS, diagnose } from '../../src/analysis/diagnosis';
 import { harToEntries } from '../../src/analysis/formats/har';
 import type { LogEntry } from '../../src/shared/events';
 import { capture, capturedAt, CAPTURE_IDS, editEvents } from '../helpers/captures';
+import { FAULT_SPECS, faultCapture } from '../helpers/faults';
 import { jwt } from '../helpers/tokens';
 import { SCENARIOS } from '../../demo/omnichannel/scenarios.js';
 import { WEBCHAT_SCENARIOS } from '../../demo/webchat/scenarios.js';
@@ -73,6 +74,11 @@ const variants: Record<string, { name: string; entries: () => LogEntry[] }> = {
       }),
   },
 };
+/** A stored capture with an injected fault written in (test/helpers/faults.ts). */
+const faulted = (name: string): Case => ({
+  name: `${name} injected into ${FAULT_SPECS[name]!.base}`,
+  entries: () => faultCapture(name),
+});
 const entriesOf = (c: Case) => (typeof c === 'string' ? capture(c) : c.entries());
 const nameOf = (c: Case) => (typeof c === 'string' ? c : c.name);
 /** Diagnoses a case as of the moment it was captured (as the live panel did). */
@@ -167,6 +173,12 @@ const CASES: Record<string, { fires: Case[]; silent: Case[] }> = {
     ],
     silent: ['bot-200', 'bot-500', har('chromium-full-omnichannel-bot-200'), har('firefox-webchat-sso-success')],
   },
+  // Injected faults (the Reproduce menu): every fault's fallback is named as the fault's doing.
+  'fault.injected-outcome': {
+    fires: Object.keys(FAULT_SPECS).map(faulted),
+    silent: ['sso-failure-502', 'slow', 'rc-bot-shown-500', 'sso-success'],
+  },
+  'fault.active': { fires: [faulted('exchange-502'), faulted('auth-delay')], silent: ['sso-failure-502', 'fast'] },
   'har.sanitized': {
     fires: [har('chromium-sanitized-webchat-sso-success')],
     silent: ['sso-success', har('chromium-full-webchat-sso-success'), har('firefox-webchat-sso-success')],

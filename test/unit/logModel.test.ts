@@ -21,6 +21,7 @@ import { entryRows, type RowContext } from '../../src/analysis/rows/omnichannelR
 import { buildTimeline, rowStatsOf, TimelineIndex } from '../../src/analysis/rows/timeline';
 import { compareRows, type TimelineRow } from '../../src/analysis/rows/types';
 import { CAPTURE_IDS, capture } from '../helpers/captures';
+import { FAULT_SPECS, faultCapture } from '../helpers/faults';
 
 /** mulberry32: a small seeded PRNG, [0, 1). */
 function prng(seed: number): () => number {
@@ -82,12 +83,15 @@ function counted(entry: LogEntry, more: number): LogEntry | undefined {
 
 const lastAt = (entries: readonly LogEntry[]) => entries.reduce((max, e) => Math.max(max, e.event.at), 0);
 const SEEDS = [1, 2, 3, 4, 5, 6];
+/** Every stored capture, and each with an injected fault written in ("fault:<name>", test/helpers/faults.ts). */
+const LOG_IDS = [...CAPTURE_IDS, ...Object.keys(FAULT_SPECS).map((name) => `fault:${name}`)];
+const logOf = (id: string) => (id.startsWith('fault:') ? faultCapture(id.slice('fault:'.length)) : capture(id));
 
 describe('incremental model = from-scratch build', () => {
-  it.each(CAPTURE_IDS)(
+  it.each(LOG_IDS)(
     '%s: rows, attempts, widget cards and findings, for random splits, updates and clock ticks',
     (id) => {
-      const original = capture(id);
+      const original = logOf(id);
       for (const seed of SEEDS) {
         const random = prng(seed * 7919 + id.length);
         const model = new LogModel();

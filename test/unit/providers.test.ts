@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signInIdFromBotTokenUrl } from '../../src/page/providers';
-import { freshWindow, hookOn } from '../helpers/hookHarness';
+import { freshWindow, hookOn, lcwSdkStandIn } from '../helpers/hookHarness';
 
 type Win = Window & typeof globalThis & { Microsoft?: any };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -9,19 +9,8 @@ async function setup(fetchImpl?: (input: unknown, init?: unknown) => Promise<Res
   const win = (await freshWindow()) as Win;
   if (fetchImpl) (win as any).fetch = fetchImpl;
   const hook = hookOn(win);
-  const widget: { auth?: Function; bot?: Function } = {};
-  win.Microsoft = {
-    Omnichannel: {
-      LiveChatWidget: {
-        SDK: {
-          setAuthTokenProvider: (p: Function) => void (widget.auth = p),
-          setBotAuthTokenProvider: (p: Function) => void (widget.bot = p),
-        },
-      },
-    },
-  };
-  win.dispatchEvent(new win.CustomEvent('lcw:ready')); // a discovery moment: the hook wraps the SDK here
-  return { win, hook, widget, SDK: win.Microsoft.Omnichannel.LiveChatWidget.SDK };
+  const { widget, SDK } = lcwSdkStandIn(win);
+  return { win, hook, widget, SDK };
 }
 
 describe('auth token provider wrapper', () => {
@@ -68,19 +57,30 @@ describe('auth token provider wrapper', () => {
     });
   });
 
-  it('keeps the callback transparent: this, arguments and return value', async () => {
-    const { widget, SDK } = await setup();
-    SDK.setAuthTokenProvider(function (cb: Function) {
-      return cb.call('ctx', 'tok', 'extra');
-    });
-    const seen: unknown[] = [];
-    const out = widget.auth!(function (this: unknown, ...args: unknown[]) {
-      seen.push(this, ...args);
-      return 'cb-result';
-    });
-    expect(out).toBe('cb-result');
-    expect(seen).toEqual(['ctx', 'tok', 'extra']);
-  });
+  it.each(['never switched on', 'switched on, then all off'])(
+    'keeps the callback transparent: this, arguments and return value (injected faults %s)',
+    async (faults) => {
+      const { hook, widget, SDK } = await setup();
+      if (faults !== 'never switched on') {
+        hook.setFaults([
+          { id: 'auth-delay', seconds: 5 },
+          { id: 'auth-fail', mode: 'throw' },
+        ]);
+        hook.setFaults([]);
+      }
+      SDK.setAuthTokenProvider(function (cb: Function) {
+        return cb.call('ctx', 'tok', 'extra');
+      });
+      const seen: unknown[] = [];
+      const out = widget.auth!(function (this: unknown, ...args: unknown[]) {
+        seen.push(this, ...args);
+        return 'cb-result';
+      });
+      expect(out).toBe('cb-result');
+      expect(seen).toEqual(['ctx', 'tok', 'extra']);
+      expect(hook.events.filter((e) => e.kind === 'fault.applied' || 'fault' in e)).toEqual([]);
+    },
+  );
 });
 
 describe('bot auth token provider wrapper', () => {

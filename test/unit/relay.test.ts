@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createDeliveryQueue, defaultIsTooLarge } from '../../src/content/queue';
 import { offerChannel, pageMessageRefusal } from '../../src/shared/channel';
-import { MAX_MESSAGE_CHARS, PAGE_EVENT_NAME } from '../../src/shared/constants';
+import { FAULTS_EVENT_NAME, MAX_MESSAGE_CHARS, PAGE_EVENT_NAME } from '../../src/shared/constants';
+import { FAULT_RENEW_MS } from '../../src/shared/faults';
 import { parsePageMessage, type RelayMessage } from '../../src/shared/messages';
 import { freshWindow } from '../helpers/hookHarness';
 import { pageMessage } from '../helpers/pageMessages';
@@ -14,15 +15,27 @@ import { pageMessage } from '../helpers/pageMessages';
 const ok = { kind: 'lcw.event', name: 'lcw:ready', t: 12.5, at: 1_700_000_000_000 };
 const envelope = pageMessage;
 
-/** Starts the real relay on a happy-dom document, with a stand-in `chrome.runtime` that stores every batch. */
-async function startRelay() {
+/**
+ * Starts the real relay on a happy-dom document, with a stand-in `chrome.runtime` that stores every batch
+ * (`sent`; the relay's `faults-query` apart, in `queries`, answered with `faultsAnswer`) and keeps the
+ * relay's runtime.onMessage listeners (`fromExtension` calls them as a background message would).
+ */
+async function startRelay(faultsAnswer?: unknown) {
   const win = await freshWindow();
   const sent: RelayMessage[] = [];
+  const queries: RelayMessage[] = [];
+  const listeners: ((message: unknown, sender: { id?: string }) => void)[] = [];
   const runtime = {
+    id: 'inspector-extension-id' as string | undefined,
     sendMessage: async (message: RelayMessage) => {
+      if (message.type === 'faults-query') {
+        queries.push(message);
+        return faultsAnswer;
+      }
       sent.push(message);
       return { ok: true };
     },
+    onMessage: { addListener: (l: (message: unknown, sender: { id?: string }) => void) => void listeners.push(l) },
   };
   vi.resetModules();
   vi.stubGlobal('document', win.document);
@@ -30,9 +43,13 @@ async function startRelay() {
   await import('../../src/content/relay');
   const doc = win.document;
   const node = offerChannel(doc, win.EventTarget.prototype.dispatchEvent.bind(doc), () => undefined);
+  // What the hook receives on the channel node (it listens right after offering it): each FaultSet passed.
+  const faultsSeen: unknown[] = [];
+  node.addEventListener(FAULTS_EVENT_NAME, (e) => faultsSeen.push(JSON.parse((e as CustomEvent).detail as string)));
   const hookSends = (detail: unknown) => node.dispatchEvent(new win.CustomEvent(PAGE_EVENT_NAME, { detail }));
   const pageSends = (detail: unknown) => doc.dispatchEvent(new win.CustomEvent(PAGE_EVENT_NAME, { detail }));
-  return { sent, hookSends, pageSends };
+  const fromExtension = (message: unknown, sender = { id: runtime.id }) => listeners.forEach((l) => l(message, sender));
+  return { win, node, runtime, sent, queries, faultsSeen, hookSends, pageSends, fromExtension };
 }
 
 describe('relay', () => {
@@ -73,6 +90,47 @@ describe('relay', () => {
     expect(pageMessageRefusal('x'.repeat(MAX_MESSAGE_CHARS))).toBeNull();
     expect(pageMessageRefusal('x'.repeat(MAX_MESSAGE_CHARS + 1))).toBe('oversized');
     expect(pageMessageRefusal({ channel: 'chat-sso-inspector' })).toBe('not-a-string');
+  });
+});
+
+describe('relay: injected faults', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+  const set = (faults: unknown[]) => ({ faults, keepAcrossReload: false });
+  it("asks for the tab's faults at start and passes the answer to the hook on the channel node only", async () => {
+    const r = await startRelay({ type: 'faults', faults: set([{ id: 'exchange-502' }]) });
+    const got = r.faultsSeen;
+    const onDocument: unknown[] = [];
+    r.win.document.addEventListener(FAULTS_EVENT_NAME, (e) => onDocument.push(e));
+    expect(r.queries).toEqual([{ type: 'faults-query' }]);
+    await vi.waitFor(() => expect(got).toEqual([set([{ id: 'exchange-502' }])]));
+    expect(onDocument).toEqual([]);
+  });
+
+  it('passes sets from the extension, ignores anything else, and renews a non-empty set until the extension goes', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval'] });
+    const r = await startRelay(undefined);
+    const got = r.faultsSeen;
+    r.fromExtension({ type: 'faults', faults: set([{ id: 'nope' }]) }); // invalid: ignored
+    r.fromExtension({ type: 'hook-messages', faults: set([]) }); // not a faults message
+    r.fromExtension({ type: 'faults', faults: set([{ id: 'exchange-502' }]) }, { id: 'another-extension' });
+    expect(got).toEqual([]);
+    r.fromExtension({ type: 'faults', faults: set([{ id: 'auth-delay', seconds: 11 }]) });
+    expect(got).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(FAULT_RENEW_MS);
+    expect(got).toHaveLength(2); // renewed
+    r.fromExtension({ type: 'faults', faults: set([]) }); // all off: passed once, not renewed
+    expect(got).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(FAULT_RENEW_MS * 3);
+    expect(got).toHaveLength(3);
+    r.fromExtension({ type: 'faults', faults: set([{ id: 'exchange-502' }]) });
+    await vi.advanceTimersByTimeAsync(FAULT_RENEW_MS);
+    expect(got).toHaveLength(5);
+    r.runtime.id = undefined; // orphaned (the extension reloaded): renewals stop, the hook's lease runs out
+    await vi.advanceTimersByTimeAsync(FAULT_RENEW_MS * 3);
+    expect(got).toHaveLength(5);
   });
 });
 

@@ -3,11 +3,11 @@
  * Pure (no browser APIs): runs in the panel, in Node tests and on imported captures.
  */
 import type { LogEntry } from '../../shared/events';
-import { collectAttempts } from './attempts';
 import { BOT_FRAMEWORK_CHECKS } from './botFramework';
 import { errorMessage } from '../model/format';
 import { buildModel } from './model';
 import type { LogIndex } from '../model/logIndex';
+import { attributeFindings, faultAttribution, FAULT_CHECKS } from './faults';
 import { HAR_IMPORT_CHECKS } from './harImport';
 import { OMNICHANNEL_AUTH_CHECKS } from './omnichannelAuth';
 import { OMNICHANNEL_BOT_CHECKS } from './omnichannelBot';
@@ -25,6 +25,7 @@ export const CHECKS: readonly Check[] = [
   ...OMNICHANNEL_WIDGET_CHECKS,
   ...BOT_FRAMEWORK_CHECKS,
   ...HAR_IMPORT_CHECKS,
+  ...FAULT_CHECKS,
 ];
 
 const RANK = { error: 0, warning: 1, info: 2 } as const;
@@ -40,12 +41,14 @@ export interface DiagnoseOptions {
 /**
  * Diagnoses a capture. `nowMs` (ms since the Unix epoch) decides what counts as "still waiting";
  * it defaults to the last event's time, so an imported capture gives the same answer every time.
- * A check that fails on odd input is reported as a finding of its own, never thrown.
+ * A check that fails on odd input is reported as a finding of its own, never thrown. Outcomes and findings
+ * an injected fault caused are attributed to it (faults.ts); the outcome findings lead.
  */
 export function diagnose(entries: readonly LogEntry[], opts: DiagnoseOptions = {}): Diagnosis {
   const model = buildModel(entries, opts, opts.index);
-  const findings: Finding[] = [];
+  let findings: Finding[] = [];
   const symptom = new Set(CHECKS.filter((c) => c.symptom).map((c) => c.id));
+  const leads = new Set(CHECKS.filter((c) => c.leads).map((c) => c.id));
   for (const check of CHECKS) {
     try {
       for (const f of check.run(model))
@@ -68,15 +71,21 @@ export function diagnose(entries: readonly LogEntry[], opts: DiagnoseOptions = {
       });
     }
   }
+  try {
+    findings = attributeFindings(model, findings);
+  } catch {
+    // Attribution is an overlay: without it the findings still stand as the checks gave them.
+  }
   findings.sort(
     (a, b) =>
+      Number(leads.has(b.id)) - Number(leads.has(a.id)) ||
       RANK[a.severity] - RANK[b.severity] ||
       Number(symptom.has(a.id)) - Number(symptom.has(b.id)) ||
       (a.evidence[0] ?? 0) - (b.evidence[0] ?? 0),
   );
   let attempts: Diagnosis['attempts'];
   try {
-    attempts = collectAttempts(model);
+    attempts = faultAttribution(model).attempts;
   } catch {
     attempts = [];
   }

@@ -3,6 +3,7 @@
  * auth token provider invocation and bot sign-in card) with the chain of steps that led to their outcome.
  * Every reference to evidence is a log entry `seq` (see docs/capture-format.md).
  */
+import type { FaultId } from '../../shared/faults';
 import type { Model } from './model';
 
 export type FindingSeverity = 'error' | 'warning' | 'info';
@@ -13,7 +14,8 @@ export type CheckArea =
   | 'Omnichannel bot auth'
   | 'Live chat widget (LCW v2)'
   | 'Bot Framework SSO'
-  | 'Imported HAR files';
+  | 'Imported HAR files'
+  | 'Injected faults';
 
 /** One problem (or notable fact) found in a capture. */
 export interface Finding {
@@ -32,6 +34,8 @@ export interface Finding {
   doc: string;
   /** The attempt it belongs to, when there is one. */
   attemptId?: string;
+  /** A fault injected from the Reproduce menu caused what it reports (src/shared/faults.ts): not the site's doing. */
+  injected?: FaultId;
 }
 
 /** A finding as a check returns it: id and doc come from the check, and fix unless given. */
@@ -53,6 +57,11 @@ export interface Check {
    * severity, causes come first, so the headline says why, not only what.
    */
   symptom?: boolean;
+  /**
+   * Its findings lead the list whatever their severity: an outcome the user asked for by injecting a fault
+   * is what they look for first.
+   */
+  leads?: boolean;
   /** The findings; `fix` defaults to the check's. */
   run(model: Model): RawFinding[];
 }
@@ -65,6 +74,8 @@ export interface Step {
   text: string;
   status: 'ok' | 'fail' | 'info';
   evidence: number[];
+  /** An injected fault changed (or is) what this step cites: the diagram and the panel mark it. */
+  injected?: FaultId;
 }
 
 /** One SSO attempt and how it ended. */
@@ -79,6 +90,10 @@ export interface SsoAttempt {
   steps: Step[];
   /** Seq of the entry that starts the attempt. */
   startSeq: number;
+  /** The injected faults (Reproduce menu) this attempt took part in; absent when none. */
+  injected?: FaultId[];
+  /** With `injected`: the sentence told from the page's events alone, before the fault was named as the cause. */
+  observed?: string;
 }
 
 /** The diagnosis of a capture. Findings are sorted by severity, then by first evidence. */

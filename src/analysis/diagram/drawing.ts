@@ -48,6 +48,7 @@ function messageNode(m: LaidMessage, k: number, layout: DiagramLayout): SvgNode 
   const cls = ['sd-msg', `sd-${m.status}`];
   if (m.reply) cls.push('sd-reply');
   if (m.deciding) cls.push('sd-deciding');
+  if (m.injected) cls.push('sd-injected');
   const children: SvgNode[] = [n('title', {}, { text: messageDescription(m, layout.lanes) })];
   // The row's band: hit area, focus ring and, for the deciding step, its highlight.
   children.push(

@@ -10,6 +10,7 @@
  */
 import type { ActivitySummary, LogEntry } from '../../shared/events';
 import { AUTH_PROVIDER_BUDGET_MS } from '../../shared/constants';
+import type { FaultId } from '../../shared/faults';
 import type { SsoAttempt, Step } from '../diagnosis/types';
 import { cut, formatDuration, safeText } from '../model/format';
 import { BUDGET_TEXT } from '../model/invocations';
@@ -45,6 +46,8 @@ export interface DiagramMessage {
   reply: boolean;
   /** It belongs to the step that decided the branch. */
   deciding: boolean;
+  /** An injected fault (Reproduce menu) changed its step: the label ends "(injected)" and it is drawn apart. */
+  injected?: FaultId;
 }
 
 /** A time span that rules the attempt, drawn beside the lanes. */
@@ -251,10 +254,28 @@ function partsOf(entry: LogEntry): Part[] {
         return [{ from: 'transport', to: 'widget', label: type, at }];
       return [{ from: 'page', to: 'widget', label: `dispatch ${type}`, at }];
     }
+    case 'fault.applied': {
+      // A note on the lane whose answer or callback the hook replaced.
+      const lane = FAULT_LANE[e.fault];
+      return [{ from: lane, to: lane, label: `⚡ ${text(e.action, 60)}`, at }];
+    }
     default:
       return [{ from: 'page', to: 'page', label: text(e.kind, 40), at }];
   }
 }
+
+/** The lane where each fault acts. */
+const FAULT_LANE: Record<FaultId, LaneId> = {
+  'auth-delay': 'page',
+  'auth-fail': 'page',
+  'bot-auth-delay': 'page',
+  'post-token-status': 'token',
+  'exchange-502': 'transport',
+  'strip-exchange-resource': 'transport',
+};
+
+/** What an injected step's label ends with. */
+export const INJECTED_SUFFIX = ' (injected)';
 
 /** The lane a step's note goes to when it has no entry of its own to draw. */
 const HOME_LANE: Record<SsoAttempt['kind'], LaneId> = {
@@ -380,12 +401,17 @@ export function diagramOf(attempt: SsoAttempt, log: EntrySource): SequenceDiagra
   timed.sort((a, b) => a.at - b.at || a.order - b.order);
   const branch = branchOf(attempt.outcome);
   const decidingStep = decidingStepOf(attempt, branch, arrowSteps);
-  const messages: DiagramMessage[] = timed.map(({ at, order: _order, ...d }) => ({
-    ...d,
-    label: cut(d.label, 120),
-    offsetMs: at - startAt,
-    deciding: d.step === decidingStep,
-  }));
+  const messages: DiagramMessage[] = timed.map(({ at, order: _order, ...d }) => {
+    const injected = steps[d.step]?.injected;
+    const message: DiagramMessage = {
+      ...d,
+      label: injected ? `${cut(d.label, 120 - INJECTED_SUFFIX.length)}${INJECTED_SUFFIX}` : cut(d.label, 120),
+      offsetMs: at - startAt,
+      deciding: d.step === decidingStep,
+    };
+    if (injected) message.injected = injected;
+    return message;
+  });
   const used = new Set<LaneId>(messages.flatMap((m) => [m.from, m.to]));
   return {
     attemptId: attempt.id,

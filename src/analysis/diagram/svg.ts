@@ -64,8 +64,11 @@ function colour(value: string, fallback: string): string {
   return /^[#\w(),.%\s-]{1,64}$/.test(value) ? value.trim() : fallback;
 }
 
-/** The diagram's stylesheet (classes of drawing.ts) in `palette`'s colours. */
-export function diagramCss(palette: Palette): string {
+/**
+ * The diagram's stylesheet (classes of drawing.ts) in `palette`'s colours. `injected`: include the rules
+ * for steps an injected fault changed (a saved diagram without any leaves them out).
+ */
+export function diagramCss(palette: Palette, injected = true): string {
   const c = Object.fromEntries(
     PALETTE_ROLES.map((r) => [r, colour(palette[r], LIGHT_PALETTE[r])]),
   ) as unknown as Palette;
@@ -94,6 +97,12 @@ export function diagramCss(palette: Palette): string {
     `.sd-span-bar{stroke:${c.warn};stroke-width:2}`,
     `.sd-open .sd-span-bar:first-of-type{stroke-dasharray:4 3}`,
     `.sd-span-label,.sd-span-end{fill:${c.warn};font-size:10px}`,
+    ...(injected
+      ? [
+          `.sd-injected .sd-label{fill:${c.warn};font-style:italic}`,
+          `.sd-injected .sd-note{stroke:${c.warn};stroke-dasharray:3 2}`,
+        ]
+      : []),
   ].join('');
 }
 
@@ -140,7 +149,10 @@ export function diagramSvg(d: SequenceDiagram, palette: Palette = LIGHT_PALETTE)
   return (
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" ` +
     `font-family="${FONT}" role="img" aria-label="${label}">` +
-    `<title>${label}</title><style>${diagramCss(palette)}</style>` +
+    `<title>${label}</title><style>${diagramCss(
+      palette,
+      d.messages.some((m) => m.injected),
+    )}</style>` +
     drawDiagram(d, layout).map(write).join('') +
     '</svg>'
   );

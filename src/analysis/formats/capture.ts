@@ -6,6 +6,7 @@
 import * as v from 'valibot';
 import { MAX_STRING } from '../../shared/constants';
 import { HookEventSchema, type BackgroundEvent, type LogEntry } from '../../shared/events';
+import { readFaultSet, type Fault } from '../../shared/faults';
 import { depthOver, MAX_EVENT_DEPTH } from '../../shared/messages';
 import { safeText } from '../model/format';
 import { REDACTION_PROFILES, redactEntries, redactString, type RedactionProfile } from './redact';
@@ -60,6 +61,13 @@ const countedEntry = <K extends 'relay.rejected' | 'log.dropped'>(kind: K) =>
     reasons: v.pipe(v.array(text), v.maxLength(100)),
   });
 
+/** A list of injected faults (src/shared/faults.ts: readFaultSet's rules), with only their known fields kept. */
+const faultsOf = (x: unknown) => readFaultSet({ faults: x, keepAcrossReload: false })?.faults;
+const FaultListSchema = v.pipe(
+  v.custom<Fault[]>((x) => faultsOf(x) !== undefined, 'is not a list of faults (at most one per id)'),
+  v.transform((x) => faultsOf(x)!),
+);
+
 /** The events the background adds itself (`BackgroundEvent` in src/shared/events.ts). */
 export const BackgroundEventSchema: v.GenericSchema<BackgroundEvent> = v.variant('kind', [
   v.object({
@@ -71,9 +79,16 @@ export const BackgroundEventSchema: v.GenericSchema<BackgroundEvent> = v.variant
   }),
   countedEntry('relay.rejected'),
   countedEntry('log.dropped'),
+  v.object({
+    kind: v.literal('faults.changed'),
+    at: ms,
+    t: ms,
+    faults: FaultListSchema,
+    keepAcrossReload: v.boolean(),
+  }),
 ]);
 
-const BACKGROUND_KINDS = new Set(['budget.exceeded', 'relay.rejected', 'log.dropped']);
+const BACKGROUND_KINDS = new Set(['budget.exceeded', 'relay.rejected', 'log.dropped', 'faults.changed']);
 
 const EntryShapeSchema = v.object({
   seq: v.pipe(v.number(), v.integer(), v.minValue(1)),

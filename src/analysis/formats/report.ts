@@ -5,6 +5,7 @@
  * One model, three renderings: HTML (reportHtml.ts), Markdown (reportMarkdown.ts) and the command
  * line's text and JSON (src/cli). Pure: no browser or Node APIs.
  */
+import { INJECTED_BADGE } from '../rows/faultRows';
 import type { LogEntry } from '../../shared/events';
 import { diagnose, type Finding, type FindingSeverity, type SsoAttempt } from '../diagnosis';
 import { cut, formatDuration } from '../model/format';
@@ -167,7 +168,8 @@ export function buildReport(entries: readonly LogEntry[], opts: ReportOptions = 
     time: `+${formatDuration(r.at - start)}`,
     source: r.source,
     kind: r.kind,
-    summary: cut(r.summary, MAX_SUMMARY),
+    // A row an injected fault changed says so, as the panel's badge does.
+    summary: cut(r.injected ? `${INJECTED_BADGE} ${r.injected}: ${r.summary}` : r.summary, MAX_SUMMARY),
     severity: r.severity,
   }));
   const attempts = redactDeep(diagnosis.attempts, redaction, nowMs);

@@ -1,8 +1,10 @@
 /**
  * Timeline filters: by source, kind, severity and free text (case-insensitive, on the source, kind
- * and summary shown). Pure, so the panel and the benchmark measure the same code.
+ * and summary shown, and "injected <fault id>" on rows an injected fault marked). Pure, so the panel and
+ * the benchmark measure the same code.
  */
 import type { RowSource, Severity, TimelineRow } from './timeline';
+import { injectedText } from './faultRows';
 
 export interface RowFilter {
   /** Free text; empty matches everything. */
@@ -25,7 +27,7 @@ const searchText = new WeakMap<TimelineRow, string>();
 function textOf(row: TimelineRow): string {
   let t = searchText.get(row);
   if (t === undefined) {
-    t = `${row.source} ${row.kind} ${row.summary}`.toLowerCase();
+    t = `${row.source} ${row.kind} ${row.summary}${row.injected ? ` ${injectedText(row.injected)}` : ''}`.toLowerCase();
     searchText.set(row, t);
   }
   return t;

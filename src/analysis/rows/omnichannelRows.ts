@@ -20,6 +20,7 @@ import { redactionOf } from '../formats/redact';
 import { describeLcwError } from '../model/lcwErrors';
 import type { RowSource, Severity, TimelineRow } from './types';
 import { isWebChatEvent, webChatRows, type WebChatRowContext } from './webchatRows';
+import { faultAppliedText, faultOfEvent, faultsChangedText } from './faultRows';
 
 /** What the rows of an entry read besides the entry. */
 export interface RowContext extends WebChatRowContext {
@@ -164,8 +165,10 @@ function invocationSummary(
 /** The rows of one entry. One event that cannot be summarised costs its own row, never the timeline. */
 export function entryRows(entry: LogEntry, context: RowContext): TimelineRow[] {
   try {
-    if (isWebChatEvent(entry.event)) return webChatRows(entry, context);
-    return [omnichannelRow(entry, context)];
+    const rows = isWebChatEvent(entry.event) ? webChatRows(entry, context) : [omnichannelRow(entry, context)];
+    const fault = faultOfEvent(entry.event);
+    if (fault) for (const row of rows) row.injected = fault;
+    return rows;
   } catch (e) {
     return [unreadableRow(entry, e)];
   }
@@ -458,6 +461,10 @@ function omnichannelRow(entry: LogEntry, context: RowContext): TimelineRow {
         'warning',
       );
     }
+    case 'fault.applied':
+      return row('extension', 'injected fault', faultAppliedText(e, shortUrl), 'info', e.invocationId);
+    case 'faults.changed':
+      return row('extension', 'faults', faultsChangedText(e), e.faults.length ? 'warning' : 'info');
     case 'page.error': {
       const where = e.source ? ` (${e.source}${e.line !== undefined ? `:${e.line}` : ''})` : '';
       if (e.errorType === 'resource')

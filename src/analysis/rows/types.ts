@@ -3,6 +3,7 @@
  * and the panel.
  */
 import type { LogEntry } from '../../shared/events';
+import type { FaultId } from '../../shared/faults';
 
 export type Severity = 'info' | 'warning' | 'error';
 export type RowSource = 'Omnichannel' | 'Web Chat' | 'Direct Line' | 'network' | 'page' | 'extension';
@@ -26,6 +27,8 @@ export interface TimelineRow {
   outcome?: 'hidden' | 'shown';
   /** Activity rows: the merged activity record key. */
   activityKey?: string;
+  /** A fault the user switched on in the Reproduce menu changed (or is) this row's event: the panel marks it. */
+  injected?: FaultId;
 }
 
 /** A row without what its entry gives (id, seq, at, entry). */
