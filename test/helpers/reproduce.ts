@@ -116,9 +116,8 @@ const isChecked = (page: AnyPage, selector: string): Promise<boolean | null> =>
   );
 
 /**
- * Clicks a checkbox unless it already is `on`, then waits until it shows `on`. The fault checkboxes show
- * the background's state (LogState.faults), so this waits for the round trip, and the next change starts
- * from the set the background holds.
+ * Clicks a checkbox unless it already is `on`, then waits until it shows `on` (a fault's checkbox can show the
+ * click before the background's state does: waitForFaultsShown waits for that).
  */
 async function setChecked(page: AnyPage, selector: string, on: boolean): Promise<void> {
   if ((await isChecked(page, selector)) !== on) await click(page, selector);
@@ -185,13 +184,14 @@ export async function switchFaultsOn(
 ): Promise<void> {
   await openReproduceMenu(panel);
   await setChecked(panel, MENU.keep, keepAcrossReload);
-  for (const f of faults) {
+  for (const [i, f] of faults.entries()) {
     if ('seconds' in f) await type(panel, MENU.seconds(f.id), String(f.seconds));
     if ('mode' in f) await choose(panel, MENU.authFailMode, f.mode);
     if ('status' in f) await choose(panel, MENU.postTokenStatus, String(f.status));
     await setChecked(panel, MENU.fault(f.id), true);
+    // The next change starts from the set the background holds: wait until the banner (its state) has this one.
+    await waitForFaultsShown(panel, faults.slice(0, i + 1));
   }
-  await waitForFaultsShown(panel, faults);
   await closeReproduceMenu(panel);
 }
 
