@@ -169,7 +169,16 @@ export async function waitForFaultsShown(panel: AnyPage, faults: readonly Fault[
       );
     },
     want,
-  );
+  ).catch(async (e: Error) => {
+    const shown = await drive(panel).evaluate(
+      (w: typeof want) => ({
+        banner: document.querySelector(w.banner)?.textContent ?? null,
+        checkboxes: w.ids.map(([s]) => `${s}: ${(document.querySelector(s) as HTMLInputElement | null)?.checked}`),
+      }),
+      want,
+    );
+    throw new Error(`the panel did not show ${JSON.stringify(want.texts)}: ${JSON.stringify(shown)}\n${e.message}`);
+  });
 }
 
 /**
@@ -188,6 +197,12 @@ export async function switchFaultsOn(
     if ('seconds' in f) await type(panel, MENU.seconds(f.id), String(f.seconds));
     if ('mode' in f) await choose(panel, MENU.authFailMode, f.mode);
     if ('status' in f) await choose(panel, MENU.postTokenStatus, String(f.status));
+    // The menu has taken the setting in (re-rendered: the fault's label describes it) before the tick.
+    await waitInPage(
+      panel,
+      ([sel, text]) => (document.querySelector(sel)?.closest('label') as HTMLElement | null)?.title === text,
+      [MENU.fault(f.id), describeFault(f)] as const,
+    );
     await setChecked(panel, MENU.fault(f.id), true);
     // The next change starts from the set the background holds: wait until the banner (its state) has this one.
     await waitForFaultsShown(panel, faults.slice(0, i + 1));
