@@ -194,14 +194,22 @@ export async function switchFaultsOn(
   await openReproduceMenu(panel);
   await setChecked(panel, MENU.keep, keepAcrossReload);
   for (const [i, f] of faults.entries()) {
-    if ('seconds' in f) await type(panel, MENU.seconds(f.id), String(f.seconds));
-    if ('mode' in f) await choose(panel, MENU.authFailMode, f.mode);
-    if ('status' in f) await choose(panel, MENU.postTokenStatus, String(f.status));
-    // The menu has taken the setting in (re-rendered: the fault's label describes it) before the tick.
-    await waitInPage(
-      panel,
-      ([sel, text]) => (document.querySelector(sel)?.closest('label') as HTMLElement | null)?.title === text,
-      [MENU.fault(f.id), describeFault(f)] as const,
+    // The menu takes the setting in (re-renders: the fault's label describes it) before the tick. Typed
+    // seconds are entered again when a re-render of the live panel put the old value back before the field
+    // was left (the menu's seconds field is controlled and commits on change; see the report of issue 12).
+    const described = ([sel, text]: readonly [string, string]) =>
+      (document.querySelector(sel)?.closest('label') as HTMLElement | null)?.title === text;
+    const label = [MENU.fault(f.id), describeFault(f)] as const;
+    await until(
+      `the menu takes in ${describeFault(f)}`,
+      async () => {
+        if ('seconds' in f) await type(panel, MENU.seconds(f.id), String(f.seconds));
+        if ('mode' in f) await choose(panel, MENU.authFailMode, f.mode);
+        if ('status' in f) await choose(panel, MENU.postTokenStatus, String(f.status));
+        return (await waitInPage(panel, described, label, 2_000).catch(() => false)) ? true : undefined;
+      },
+      15_000,
+      0,
     );
     await setChecked(panel, MENU.fault(f.id), true);
     // The next change starts from the set the background holds: wait until the banner (its state) has this one.
