@@ -44,11 +44,11 @@ export async function launchPlainChromium({ headless = true } = {}) {
 }
 
 /**
- * Launches Chromium with the extension loaded.
- * @param {{ extensionDir: string, headless?: boolean, devtools?: boolean }} opts
+ * Launches Chromium with the extension loaded. `args`: more Chromium flags (e.g. EXTENSION_DEBUGGING_ARG).
+ * @param {{ extensionDir: string, headless?: boolean, devtools?: boolean, args?: string[] }} opts
  * @returns {Promise<{ context: import('playwright-core').BrowserContext, extensionId: string, worker: () => Promise<import('playwright-core').Worker>, close(): Promise<void> }>}
  */
-export async function launchWithExtension({ extensionDir, headless = true, devtools = false }) {
+export async function launchWithExtension({ extensionDir, headless = true, devtools = false, args = [] }) {
   const profile = mkdtempSync(join(tmpdir(), 'chat-sso-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
@@ -59,6 +59,7 @@ export async function launchWithExtension({ extensionDir, headless = true, devto
       `--load-extension=${extensionDir}`,
       ...CHROMIUM_ARGS,
       ...(devtools ? ['--auto-open-devtools-for-tabs'] : []),
+      ...args,
     ],
   });
   const first = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 15_000 }));
@@ -72,6 +73,31 @@ export async function launchWithExtension({ extensionDir, headless = true, devto
     rmSync(profile, { recursive: true, force: true });
   };
   return { context, extensionId, worker, close };
+}
+
+/**
+ * The flag that opens the CDP `Extensions` domain (loadUnpacked), which reloadExtension needs. Chromium's own
+ * chrome.runtime.reload() leaves an extension loaded with --load-extension disabled in this setup.
+ */
+export const EXTENSION_DEBUGGING_ARG = '--enable-unsafe-extension-debugging';
+
+/**
+ * Reloads the unpacked extension as chrome://extensions' Reload does (CDP Extensions.loadUnpacked on its
+ * directory: same id, a new service worker, the old content scripts orphaned). Needs EXTENSION_DEBUGGING_ARG.
+ * @param {import('playwright-core').BrowserContext} context
+ * @param {string} extensionDir
+ * @returns {Promise<string>} the extension id
+ */
+export async function reloadExtension(context, extensionDir) {
+  const browser = context.browser();
+  if (!browser) throw new Error('reloadExtension: the context has no browser to open a CDP session on');
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { id } = await cdp.send('Extensions.loadUnpacked', { path: extensionDir });
+    return id;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
 }
 
 /**

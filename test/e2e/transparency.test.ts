@@ -41,8 +41,10 @@ import type { BrowserContext } from 'playwright-core';
 import type { Browser as PuppeteerBrowser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDemoServer } from '../../demo/server.mjs';
-import { launchPlainChromium, launchWithExtension, tabIdOf } from '../../scripts/lib/chromium.mjs';
+import { launchPlainChromium, launchWithExtension, openPanel, tabIdOf } from '../../scripts/lib/chromium.mjs';
 import { launchFirefoxWithExtension, launchPlainFirefox, openFirefoxPanel } from '../../scripts/lib/firefox.mjs';
+import type { Fault } from '../../src/shared/faults';
+import { switchFaultsOff, switchFaultsOn, type AnyPage } from '../helpers/reproduce';
 
 const root = join(import.meta.dirname, '../..');
 const extensionDir = process.env.TRANSPARENCY_EXTENSION_DIR ?? join(root, 'dist');
@@ -54,6 +56,8 @@ const PAGES = [
   { id: 'bootstrapper-first', path: '/transparency/bootstrapper-first.html' },
 ] as const;
 const SABOTAGE = '?sabotage=microsoft-accessor';
+/** The page run once more after a fault was switched on then off in the panel. */
+const AFTER_FAULTS_PAGE = PAGES[0];
 
 interface Run {
   finished: boolean;
@@ -99,11 +103,64 @@ interface Session {
   load(url: string, whileOpen?: () => Promise<void>): Promise<Run>;
   /** Resolves when the extension's log holds `hook.installed` for `url`; throws otherwise. */
   hookRan(url: string): Promise<void>;
+  /**
+   * With the extension: loads `url` in one tab, switches FAULT_ON on in the panel (kept across reloads),
+   * reloads (`faulted`), switches every fault off, reloads again (`off`).
+   */
+  loadAfterFaults?(url: string): Promise<{ faulted: Run; off: Run }>;
   close(): Promise<void>;
 }
 
-function chromiumSession(context: BrowserContext, hookRan: Session['hookRan'], close: () => Promise<void>): Session {
+/** The fault the on-then-off runs switch on: the page POSTs to a postToken URL, which it then answers. */
+const FAULT_ON: Fault = { id: 'post-token-status', status: 500 };
+
+/** A page of either driver, as the on-then-off runs use it. */
+type TabPage = AnyPage & { goto(url: string): Promise<unknown>; reload(): Promise<unknown>; close(): Promise<void> };
+
+/** Session.loadAfterFaults on an open tab: `openPanelFor` opens the extension's panel for the tab showing `url`. */
+async function loadAfterFaults(
+  page: TabPage,
+  url: string,
+  openPanelFor: (url: string) => Promise<TabPage>,
+): Promise<{ faulted: Run; off: Run }> {
+  const evaluate = (fn: () => unknown) =>
+    (page as unknown as { evaluate(f: () => unknown): Promise<any> }).evaluate(fn);
+  const reloadAndRead = async () => {
+    await page.reload();
+    await waitUntilDone(() => evaluate(pageDone), url);
+    return JSON.parse(await evaluate(readResults)) as Run;
+  };
+  await page.goto(url);
+  await waitUntilDone(() => evaluate(pageDone), url);
+  const panel = await openPanelFor(url);
+  try {
+    await switchFaultsOn(panel, [FAULT_ON], { keepAcrossReload: true });
+    const faulted = await reloadAndRead();
+    await switchFaultsOff(panel);
+    const off = await reloadAndRead();
+    return { faulted, off };
+  } finally {
+    await panel.close();
+  }
+}
+
+function chromiumSession(
+  context: BrowserContext,
+  hookRan: Session['hookRan'],
+  close: () => Promise<void>,
+  openPanelFor?: (url: string) => Promise<TabPage>,
+): Session {
   return {
+    ...(openPanelFor && {
+      async loadAfterFaults(url: string) {
+        const page = await context.newPage();
+        try {
+          return await loadAfterFaults(page, url, openPanelFor);
+        } finally {
+          await page.close();
+        }
+      },
+    }),
     async load(url, whileOpen) {
       const page = await context.newPage();
       try {
@@ -121,8 +178,23 @@ function chromiumSession(context: BrowserContext, hookRan: Session['hookRan'], c
   };
 }
 
-function firefoxSession(browser: PuppeteerBrowser, hookRan: Session['hookRan'], close: () => Promise<void>): Session {
+function firefoxSession(
+  browser: PuppeteerBrowser,
+  hookRan: Session['hookRan'],
+  close: () => Promise<void>,
+  openPanelFor?: (url: string) => Promise<TabPage>,
+): Session {
   return {
+    ...(openPanelFor && {
+      async loadAfterFaults(url: string) {
+        const page = await browser.newPage();
+        try {
+          return await loadAfterFaults(page as unknown as TabPage, url, openPanelFor);
+        } finally {
+          await page.close();
+        }
+      },
+    }),
     async load(url, whileOpen) {
       const page = await browser.newPage();
       try {
@@ -154,7 +226,12 @@ const BROWSERS = [
     },
     async withExtension(): Promise<Session> {
       const b = await launchWithExtension({ extensionDir });
-      return chromiumSession(b.context, async (url) => void (await tabIdOf(b.worker, url)), b.close);
+      return chromiumSession(
+        b.context,
+        async (url) => void (await tabIdOf(b.worker, url)),
+        b.close,
+        async (url) => (await openPanel(b.context, b.extensionId, await tabIdOf(b.worker, url))) as TabPage,
+      );
     },
   },
   {
@@ -172,6 +249,7 @@ const BROWSERS = [
           await panel.close();
         },
         b.close,
+        async (url) => (await openFirefoxPanel(b.browser, url)).panel as unknown as TabPage,
       );
     },
   },
@@ -565,6 +643,36 @@ function formatClassified(
   return { failures: parts.join('\n\n'), documented };
 }
 
+/**
+ * Every answer of `withExt` is the answer of `without`, except the documented differences; writes the report
+ * test-results/transparency/<browser>-<reportName>.txt.
+ */
+function expectSameAsWithout(
+  browserName: (typeof BROWSERS)[number]['name'],
+  id: string,
+  without: Run,
+  withExt: Run,
+  reportName: string,
+): void {
+  expectComplete(withExt, `${id} with the extension`);
+  const title = `${browserName}, ${reportName}`;
+  const c = classify(browserName, without.answers, withExt.answers);
+  const { failures, documented } = formatClassified(title, c, without.answers, withExt.answers);
+  const broken = [...c.broken.values()].reduce((n, list) => n + list.length, 0);
+  const summary =
+    `${title}, without vs with the extension (${extensionDir}): ${differingKeys(without.answers, withExt.answers).length} answers differ: ` +
+    `${[...c.known].map(([entry, keys]) => `${entry} ${keys.length}`).join(', ') || 'no documented difference'}; ` +
+    `${c.unexplained.length} not documented, ${broken} not as documented, ${c.ambiguous.length} covered twice`;
+  const info = diffAnswers(without.information, withExt.information);
+  const infoReport = formatDiff(`${title}, INFORMATION ONLY (not required to match): error stacks`, info);
+  writeReport(
+    `${browserName}-${reportName}`,
+    [summary, failures || 'Nothing fails.', documented, infoReport].join('\n\n'),
+  );
+  if (info.keys.length) console.info(infoReport);
+  expect(c.unexplained.length + broken + c.ambiguous.length, `${summary}\n\n${failures}`).toBe(0);
+}
+
 describe('the table of known differences (demo/transparency/known-differences.json)', () => {
   it('is well formed: unique ids, known browsers and rules, a reason, examples its own pattern matches', () => {
     const ids = KNOWN_DIFFERENCES.map((d) => d.id);
@@ -608,6 +716,7 @@ describe.each(BROWSERS)('transparency of the page hook in $name', (browser) => {
   const withExtension = new Map<string, Run>();
   const hookCheck = new Map<string, string | null>(); // page id → null when the hook ran, else the error
   let sabotaged: Run;
+  let afterFaults: { faulted: Run; off: Run } | Error | undefined;
 
   beforeAll(async () => {
     // One page at a time: pages of one origin share BroadcastChannel names.
@@ -637,6 +746,7 @@ describe.each(BROWSERS)('transparency of the page hook in $name', (browser) => {
         });
         withExtension.set(page.id, run);
       }
+      afterFaults = await e.loadAfterFaults!(server.url + AFTER_FAULTS_PAGE.path).catch((err: Error) => err);
     } finally {
       await e.close();
     }
@@ -714,28 +824,25 @@ describe.each(BROWSERS)('transparency of the page hook in $name', (browser) => {
 
   it.each(PAGES.map((p) => [p.id] as const))(
     'every answer is the same with and without the extension, except the documented differences (%s)',
-    (id) => {
-      const without = plain.get(id)![0];
-      const withExt = withExtension.get(id)!;
-      expectComplete(withExt, `${id} with the extension`);
-      const title = `${browser.name}, ${id}`;
-      const c = classify(browser.name, without.answers, withExt.answers);
-      const { failures, documented } = formatClassified(title, c, without.answers, withExt.answers);
-      const broken = [...c.broken.values()].reduce((n, list) => n + list.length, 0);
-      const summary =
-        `${title}, without vs with the extension (${extensionDir}): ${differingKeys(without.answers, withExt.answers).length} answers differ: ` +
-        `${[...c.known].map(([entry, keys]) => `${entry} ${keys.length}`).join(', ') || 'no documented difference'}; ` +
-        `${c.unexplained.length} not documented, ${broken} not as documented, ${c.ambiguous.length} covered twice`;
-      const info = diffAnswers(without.information, withExt.information);
-      const infoReport = formatDiff(`${title}, INFORMATION ONLY (not required to match): error stacks`, info);
-      writeReport(
-        `${browser.name}-${id}`,
-        [summary, failures || 'Nothing fails.', documented, infoReport].join('\n\n'),
-      );
-      if (info.keys.length) console.info(infoReport);
-      expect(c.unexplained.length + broken + c.ambiguous.length, `${summary}\n\n${failures}`).toBe(0);
-    },
+    (id) => expectSameAsWithout(browser.name, id, plain.get(id)![0], withExtension.get(id)!, id),
   );
+
+  it(`after a fault was switched on in the panel (and met by the page), then off: the same answers (${AFTER_FAULTS_PAGE.id})`, () => {
+    if (afterFaults instanceof Error) throw afterFaults;
+    const without = plain.get(AFTER_FAULTS_PAGE.id)![0];
+    // The fault was on in the tab: the hook answered the page's watched POST to postToken itself.
+    expectComplete(afterFaults!.faulted, 'the run with the fault on');
+    expect(diffAnswers(without.answers, afterFaults!.faulted.answers).keys).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/POST postToken \(watched\)$/)]),
+    );
+    expectSameAsWithout(
+      browser.name,
+      AFTER_FAULTS_PAGE.id,
+      without,
+      afterFaults!.off,
+      `${AFTER_FAULTS_PAGE.id}-after-faults`,
+    );
+  });
 
   it('every documented difference listed for this browser still occurs (else: remove it from the table and the docs)', () => {
     const occurrences = new Map<string, number>();

@@ -31,9 +31,12 @@ function useDemoAnd<B extends { close(): Promise<unknown> }>(
   return env;
 }
 
-/** Registers beforeAll/afterAll hooks; the returned object is filled in before the first test runs. */
-export function useDemoAndExtension(): E2eEnv {
-  return useDemoAnd(() => launchWithExtension({ extensionDir: join(root, 'dist') }));
+/**
+ * Registers beforeAll/afterAll hooks; the returned object is filled in before the first test runs. `args`:
+ * more Chromium flags.
+ */
+export function useDemoAndExtension({ args = [] }: { args?: string[] } = {}): E2eEnv {
+  return useDemoAnd(() => launchWithExtension({ extensionDir: join(root, 'dist'), args }));
 }
 
 /** The same in headless Firefox (puppeteer-core over WebDriver BiDi, the extension as a temporary add-on). */
