@@ -179,8 +179,14 @@ function topDocumentFaults(tabId: number) {
 /** The tab shows a new top-frame document: new coalesced entries, and a new log unless "Preserve log" is on. */
 function newTopDocument(tabId: number) {
   store.closeMarkers(tabId);
-  if (!store.state(tabId).preserveLog && store.count(tabId) > 0) clearTab(tabId);
+  const cleared = !store.state(tabId).preserveLog && store.count(tabId) > 0;
+  if (cleared) clearTab(tabId);
+  const kept = faults.get(tabId);
   topDocumentFaults(tabId);
+  // Faults kept across the reload: the new log says which, with their settings, as its first word on them (the
+  // diagnosis reads a fault's setting from the latest faults.changed, and the one that said it went with the old log).
+  if (cleared && kept.keepAcrossReload && faults.get(tabId).faults.length > 0)
+    published(tabId, { appended: store.append(tabId, -1, [faultsChangedEvent(kept, Date.now())]), updated: [] });
 }
 
 browser.webNavigation?.onCommitted.addListener((details) => {
