@@ -310,7 +310,7 @@ export function expectAttributed(d: PanelDiagnosis, because: RegExp, siteCheck?:
 
 /**
  * The bot-auth-delay the tests inject, seconds: the page's delay the real-code bench uses for the same fallback
- * (rc-bot-late-callback), not the menu's default (2.5 s), which races the widget's own timers: the widget decided
+ * (rc-bot-late-callback), not the menu's default (5 s; its first default, 2.5 s, raced the widget's own timers): the widget decided
  * 2.05 s after the card in Chromium (0.5 s ahead of the delayed callback), 3.9 s after it in Firefox (after it).
  */
 export const BOT_DELAY_S = realcodeScenarioById('rc-bot-late-callback')!.bot!.callbackDelayMs! / 1000;

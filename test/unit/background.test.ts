@@ -332,9 +332,12 @@ describe('injected faults (the Reproduce menu)', () => {
     expect(bg.toTabs.at(-1)).toEqual({ tabId: 1, message: answer(kept) });
     // The new log (the old one went with doc-2... and doc-1) starts by saying which faults are kept, with their
     // settings, so the diagnosis can name them ("the injected 12 s delay").
-    expect(bg.store.entries(1).filter((e) => e.event.kind === 'faults.changed').map((e) => e.event)).toEqual([
-      expect.objectContaining({ faults: kept.faults, keepAcrossReload: true }),
-    ]);
+    expect(
+      bg.store
+        .entries(1)
+        .filter((e) => e.event.kind === 'faults.changed')
+        .map((e) => e.event),
+    ).toEqual([expect.objectContaining({ faults: kept.faults, keepAcrossReload: true })]);
   });
 
   it('per tab: another tab has none; a closed tab forgets its faults; a restarted worker remembers them', async () => {
