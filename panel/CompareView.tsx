@@ -95,19 +95,19 @@ function StepCell({ step, onShow }: { step: StepView | undefined; onShow(seq: nu
   );
 }
 
+/** What the comparison reads: the log's attempts, the entries behind them, and where a step's event link goes. */
+export interface CompareProps {
+  attempts: readonly SsoAttempt[];
+  log: EntrySource;
+  /** Shows the entry with this seq in the timeline. */
+  onShow(seq: number): void;
+}
+
 /**
  * The comparison of two of `attempts` (all from `log`). `onShow(seq)`: show an entry in the timeline.
  * With fewer than two attempts it shows COMPARE_EMPTY.
  */
-export function CompareView({
-  attempts,
-  log,
-  onShow,
-}: {
-  attempts: readonly SsoAttempt[];
-  log: EntrySource;
-  onShow(seq: number): void;
-}) {
+export function CompareView({ attempts, log, onShow }: CompareProps) {
   const defaults = useMemo(() => defaultComparePair(attempts), [attempts]);
   const [picked, setPicked] = useState<{ a?: string; b?: string }>({});
   if (attempts.length < 2)

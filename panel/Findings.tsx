@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { EntrySource } from '../src/analysis/diagram';
 import type { SsoAttempt, Diagnosis, Finding } from '../src/analysis/diagnosis';
-import { CompareView, COMPARE_EMPTY } from './CompareView';
+import { CompareView, type CompareProps, COMPARE_EMPTY } from './CompareView';
 import { ErrorBoundary } from './ErrorBoundary';
 import { INJECTED_BADGE } from '../src/analysis/rows/faultRows';
 import { SequenceDiagram } from './SequenceDiagram';
@@ -179,15 +179,7 @@ export function Findings({
 }
 
 /** "What changed": a button that opens the comparison of two attempts, or says how to get two. */
-function CompareSection({
-  attempts,
-  log,
-  onShow,
-}: {
-  attempts: readonly SsoAttempt[];
-  log: EntrySource;
-  onShow(seq: number): void;
-}) {
+function CompareSection({ attempts, log, onShow }: CompareProps) {
   const [open, setOpen] = useState(false);
   return (
     <section class="compare-section" data-testid="compare-section">

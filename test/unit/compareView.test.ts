@@ -7,7 +7,7 @@
  */
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CompareView, COMPARE_EMPTY } from '../../panel/CompareView';
 import { Findings } from '../../panel/Findings';
 import type { SsoAttempt } from '../../src/analysis/diagnosis';
@@ -16,24 +16,17 @@ import { LogIndex } from '../../src/analysis/model/logIndex';
 import type { LogEntry } from '../../src/shared/events';
 import { capture } from '../helpers/captures';
 import { twoRunsLog } from '../helpers/faults';
+import { useRenderRoot } from '../helpers/domRoot';
 
-let root: HTMLElement;
-beforeEach(() => {
-  root = document.createElement('div');
-  document.body.append(root);
-});
-afterEach(() => {
-  render(null, root);
-  root.remove();
-});
+const mounted = useRenderRoot();
 
-const $ = (selector: string) => root.querySelector<HTMLElement>(selector);
-const $$ = (selector: string) => [...root.querySelectorAll<HTMLElement>(selector)];
+const $ = (selector: string) => mounted.el.querySelector<HTMLElement>(selector);
+const $$ = (selector: string) => [...mounted.el.querySelectorAll<HTMLElement>(selector)];
 
 async function mountFindings(entries: LogEntry[], onShow = vi.fn()) {
   const model = LogModel.of(entries);
   const diagnosis = model.diagnose(model.index.lastAt);
-  await act(() => render(h(Findings, { diagnosis, onShowEvidence: onShow, log: model.index }), root));
+  await act(() => render(h(Findings, { diagnosis, onShowEvidence: onShow, log: model.index }), mounted.el));
   return { diagnosis, onShow };
 }
 
@@ -121,7 +114,7 @@ describe('CompareView', () => {
           log: LogIndex.of(entries),
           onShow: () => {},
         }),
-        root,
+        mounted.el,
       ),
     );
     expect($('img')).toBeNull();
@@ -131,7 +124,7 @@ describe('CompareView', () => {
   });
 
   it('with fewer than two attempts, shows the empty state', async () => {
-    await act(() => render(h(CompareView, { attempts: [], log: LogIndex.of([]), onShow: () => {} }), root));
+    await act(() => render(h(CompareView, { attempts: [], log: LogIndex.of([]), onShow: () => {} }), mounted.el));
     expect($('[data-testid=compare-empty]')!.textContent).toBe(COMPARE_EMPTY);
   });
 });

@@ -8,7 +8,7 @@
 import { h, render } from 'preact';
 import { useState } from 'preact/hooks';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Inspector } from '../../panel/Inspector';
 import {
   DEFAULT_AUTH_DELAY_S,
@@ -18,19 +18,12 @@ import {
   type FaultSet,
 } from '../../src/shared/faults';
 import type { LogState } from '../../src/shared/messages';
+import { useRenderRoot } from '../helpers/domRoot';
 
-let root: HTMLElement;
-beforeEach(() => {
-  root = document.createElement('div');
-  document.body.append(root);
-});
-afterEach(() => {
-  render(null, root);
-  root.remove();
-});
+const mounted = useRenderRoot();
 
-const $ = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-const mount = (vnode: preact.VNode<any>) => act(() => render(vnode, root));
+const $ = (id: string) => mounted.el.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+const mount = (vnode: preact.VNode<any>) => act(() => render(vnode, mounted.el));
 const click = (el: HTMLElement | null) =>
   act(() => {
     el!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
@@ -144,12 +137,12 @@ describe('Reproduce menu', () => {
     await setValue('fault-bot-auth-delay-seconds', '9999');
     await toggle('fault-bot-auth-delay');
     expect(sent).toEqual([]);
-    expect(root.querySelector('[role=alert]')!.textContent).toContain('Enter seconds between 0 and 120.');
+    expect(mounted.el.querySelector('[role=alert]')!.textContent).toContain('Enter seconds between 0 and 120.');
     expect($('fault-bot-auth-delay-seconds')!.getAttribute('aria-invalid')).toBe('true');
     await setValue('fault-bot-auth-delay-seconds', '3');
     await toggle('fault-bot-auth-delay');
     expect(sent).toEqual([{ faults: [{ id: 'bot-auth-delay', seconds: 3 }], keepAcrossReload: false }]);
-    expect(root.querySelector('[role=alert]')).toBeNull();
+    expect(mounted.el.querySelector('[role=alert]')).toBeNull();
   });
 
   it('Escape closes the menu and gives the focus back to its button; a press outside closes it', async () => {
@@ -168,7 +161,7 @@ describe('Reproduce menu', () => {
       });
     await press($('fault-keep')!);
     expect($('reproduce-menu')).not.toBeNull();
-    await press(root.querySelector('.counts')!);
+    await press(mounted.el.querySelector('.counts')!);
     expect($('reproduce-menu')).toBeNull();
   });
 
@@ -192,7 +185,7 @@ describe('fault banner', () => {
       'Fault injection active on this tab: POST to botTokenUrl answered 500 by the inspector; tokenExchangeResource stripped from incoming OAuthCards (kept across reloads) Turn all off',
     );
     // The banner sits above the toolbar, at the top of the panel.
-    expect(root.querySelector('.app')!.firstElementChild).toBe(banner);
+    expect(mounted.el.querySelector('.app')!.firstElementChild).toBe(banner);
     await click($('fault-banner-off'));
     expect(sent).toEqual([NO_FAULTS]);
     expect($('fault-banner')).toBeNull();

@@ -2,20 +2,13 @@
 /** The "⚡ injected" badge on timeline rows an injected fault changed (panel/Timeline.tsx), as text with a title. */
 import { h, render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Timeline } from '../../panel/Timeline';
 import { buildTimeline } from '../../src/analysis/rows/timeline';
 import { faultCapture } from '../helpers/faults';
+import { useRenderRoot } from '../helpers/domRoot';
 
-let root: HTMLElement;
-beforeEach(() => {
-  root = document.createElement('div');
-  document.body.append(root);
-});
-afterEach(() => {
-  render(null, root);
-  root.remove();
-});
+const mounted = useRenderRoot();
 
 it('marks exactly the injected rows, naming the fault in the title', async () => {
   const entries = faultCapture('exchange-502');
@@ -31,10 +24,10 @@ it('marks exactly the injected rows, naming the fault in the title', async () =>
         onOpen: () => {},
         dropped: 0,
       }),
-      root,
+      mounted.el,
     ),
   );
-  const badges = [...root.querySelectorAll('[data-testid=injected-badge]')];
+  const badges = [...mounted.el.querySelectorAll('[data-testid=injected-badge]')];
   expect(badges).toHaveLength(rows.filter((r) => r.injected).length);
   expect(badges.length).toBeGreaterThanOrEqual(3);
   for (const b of badges) {
@@ -44,7 +37,7 @@ it('marks exactly the injected rows, naming the fault in the title', async () =>
     );
     expect(b.closest('[role=row]')!.getAttribute('data-injected')).toBe('exchange-502');
   }
-  const plain = [...root.querySelectorAll('[role=row][data-injected=""]')];
+  const plain = [...mounted.el.querySelectorAll('[role=row][data-injected=""]')];
   expect(plain.length).toBe(rows.length - badges.length);
   for (const r of plain) expect(r.querySelector('[data-testid=injected-badge]')).toBeNull();
 });
