@@ -6,6 +6,7 @@
  * https://learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-direct-line-3-0-send-activity
  */
 import type { ActivitySummary, EventOf, LogEntry } from '../../shared/events';
+import { isTokenExchangeInvoke } from '../../shared/activity';
 import { decodeJwtView } from './jwt';
 
 /** Where an activity was seen. */
@@ -71,9 +72,8 @@ const RESULT_ACTIONS = new Set([
   'DIRECT_LINE/POST_ACTIVITY_IMPEDED',
 ]);
 
-/** True for a signin/tokenExchange invoke (type compared case-insensitively, as some clients send "Invoke"). */
-export const isTokenExchange = (a: ActivitySummary) =>
-  a.type.toLowerCase() === 'invoke' && a.name === 'signin/tokenExchange';
+/** True for a signin/tokenExchange invoke (the rule's one home: src/shared/activity.ts isTokenExchangeInvoke). */
+export const isTokenExchange = (a: ActivitySummary) => isTokenExchangeInvoke(a.type, a.name);
 /** The OAuthCard content of an activity, if it carries one. */
 export const oauthOf = (a: ActivitySummary): OAuth | undefined => a.attachments?.find((x) => x.oauth)?.oauth;
 
