@@ -1,6 +1,6 @@
 /**
  * The command-line analyzer as users run it: the bundled bin (bin/chat-sso-inspector, written by
- * `npm run build`), `npx chat-sso-inspector` in the package's own folder, and the bin of the packed
+ * `npm run build`), `npm run analyze` in a clone, and the bin of the packed
  * tarball (`npm pack`), unpacked in a temp folder with no node_modules in reach. Exit codes and the
  * headline are checked on a real HAR and on unreadable input.
  */
@@ -51,11 +51,13 @@ describe('the built bin', () => {
     expect(r.err).toContain('nothing.har: no such file.');
   });
 
-  it('runs as `npx chat-sso-inspector` in the package folder (npx finds the package’s own bin)', () => {
-    const r = exec('npx', ['--offline', 'chat-sso-inspector', 'analyze', har, '--format', 'json'], root);
-    expect(r.code).toBe(1);
+  it("runs as `npm run analyze` in a clone: the exit code and output are the bin's", () => {
+    const r = exec('npm', ['run', '-s', 'analyze', '--', har, '--format', 'json'], root);
+    expect(r.code, r.err).toBe(1);
     expect(JSON.parse(r.out).headline.id).toBe('bf.invoke-502');
-    expect(exec('npx', ['--offline', 'chat-sso-inspector', '--version'], root).out.trim()).toBe(pkg.version);
+    const missing = exec('npm', ['run', '-s', 'analyze', '--', join(temp, 'nothing.har')], root);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('nothing.har: no such file.');
   });
 });
 
