@@ -8,7 +8,7 @@
  */
 import * as v from 'valibot';
 import { MAX_STRING, MAX_TOKEN } from './constants';
-import { FAULT_IDS, type Fault } from './faults';
+import { FAULT_IDS, type Fault, type FaultId } from './faults';
 import { DIRECT_LINE_OPS } from './hookEventCheck';
 
 /**
@@ -450,4 +450,13 @@ export interface LogEntry {
   /** The frame the event came from (0 = top frame; -1 for background events). */
   frameId: number;
   event: CapturedEvent;
+}
+
+/**
+ * The fault an event carries (its `fault` marker, see `base`): set when a fault the user switched on in the
+ * Reproduce menu changed it, and on every `fault.applied`. Reads the field without trusting its type.
+ */
+export function faultOfEvent(event: CapturedEvent): FaultId | undefined {
+  const fault = (event as { fault?: unknown }).fault;
+  return typeof fault === 'string' ? (fault as FaultId) : undefined;
 }

@@ -5,7 +5,7 @@
  * for random splits of the log (a seeded PRNG, so a failure names the seed that reproduces it).
  */
 import { describe, expect, it } from 'vitest';
-import type { LogEntry } from '../../src/shared/events';
+import { faultOfEvent, type LogEntry } from '../../src/shared/events';
 import { diagnose } from '../../src/analysis/diagnosis';
 import { LogModel } from '../../src/analysis/logModel';
 import { collectInvocations } from '../../src/analysis/model/invocations';
@@ -125,6 +125,9 @@ describe('incremental model = from-scratch build', () => {
           expect(model.index.cardAttempts, context).toEqual(collectCardAttempts(fed));
           expect(model.index.widgetCards(nowMs), context).toEqual(collectWidgetCards(fed, nowMs));
           expect(model.diagnose(nowMs), context).toEqual(diagnose(fed, { nowMs }));
+          expect(model.index.faultMarked, context).toEqual(fed.filter((x) => faultOfEvent(x.event)));
+          // Logs with a fault written in hold marked entries (fault.applied at least): the list is not vacuous.
+          expect(model.index.faultMarked.length > 0, context).toBe(id.startsWith('fault:'));
         }
       }
     },

@@ -14,11 +14,10 @@
  * Pure; memoised per Model, so the checks and `diagnose` share one pass.
  */
 import { describeFault, type Fault, type FaultId } from '../../shared/faults';
-import { WIDGET_DECISION_WINDOW_MS } from '../../shared/constants';
-import { AUTH_PROVIDER_BUDGET_MS } from '../../shared/constants';
+import { AUTH_PROVIDER_BUDGET_MS, WIDGET_DECISION_WINDOW_MS } from '../../shared/constants';
+import { faultOfEvent } from '../../shared/events';
 import { BUDGET_TEXT } from '../model/invocations';
 import { lowerBoundSeq } from '../model/logIndex';
-import { faultOfEvent } from '../rows/faultRows';
 import { collectAttempts } from './attempts';
 import { DOCS } from './docs';
 import type { Entry, Model } from './model';
@@ -50,7 +49,8 @@ export interface FaultTies {
 const CHANGED_BY_INVOCATION: ReadonlySet<string> = new Set(['provider.callback', 'provider.end']);
 
 /**
- * The entries injected faults changed. One pass over the entries (marker and ids); O(entries).
+ * The entries injected faults changed. Nothing to do in a log no fault touched (the index keeps the marked
+ * entries); else one pass over the entries (marker and ids), O(entries).
  * An entry marked `fault` is tied to the latest `fault.applied` of that fault before it in its frame (else
  * the first after it).
  */
@@ -81,7 +81,7 @@ export function faultTies(m: Model): FaultTies {
     for (let i = at; i < applied.length; i++) if (mine(applied[i]!)) return applied[i];
     return undefined;
   };
-  if (applied.length > 0 || changes.length > 0 || m.entries.some((x) => faultOfEvent(x.event))) {
+  if (applied.length > 0 || changes.length > 0 || m.faultMarked.length > 0) {
     for (const entry of m.entries) {
       if (bySeq.has(entry.seq)) continue;
       const e = entry.event as { kind: string; requestId?: unknown; invocationId?: unknown };

@@ -34,6 +34,8 @@ export interface Model {
   cardInvocations: Map<string, Invocation>;
   /** livechatconnector requests. */
   connector: Entry<'omnichannel.http'>[];
+  /** Entries an injected fault marked (their `fault` field), in log order; kept by the index. */
+  faultMarked: readonly LogEntry[];
   /** Entries of one kind, in log order. */
   ofKind<K extends LogEntry['event']['kind']>(kind: K): Entry<K>[];
 }
@@ -65,6 +67,7 @@ export function buildModel(
     sdkCalls: ofKind('sdk.call'),
     sdkCallsOf: (method) => log.sdkCallsOf(method),
     netRequests: ofKind('net.request'),
+    faultMarked: log.faultMarked,
     ofKind,
   };
 }

@@ -12,7 +12,7 @@
  * Each change records which entries' timeline rows may now read differently (`takeDirty`): those
  * appended since, and the seqs of older ones a later entry changed; the timeline recomputes only those rows.
  */
-import type { EventOf, LogEntry } from '../../shared/events';
+import { faultOfEvent, type EventOf, type LogEntry } from '../../shared/events';
 import { InvocationFold, type Invocation } from './invocations';
 import {
   ActivityFold,
@@ -72,6 +72,8 @@ export class LogIndex {
   private byKind = new Map<Kind, LogEntry[]>();
   /** `sdk.call` entries by SDK method name: checks ask for one method, and a busy page makes thousands of calls. */
   private bySdkMethod = new Map<string, Entry<'sdk.call'>[]>();
+  /** Entries an injected fault marked (`fault`), in log order: checks need them, and most logs have none. */
+  private marked: LogEntry[] = [];
   private firstSeen = new Map<number, ActivityRecord[]>();
   /** Seqs of the provider.invoke entries of each invocationId, and of all its invoke, callback and end entries. */
   private invokeSeqs = new Map<string, number[]>();
@@ -195,14 +197,19 @@ export class LogIndex {
     return this.widgetCardByInvocation.get(invocationId);
   }
 
-  /** Entries of one kind, in log order (the index's own list: read it, never change it). */
   /** The `sdk.call` entries of one SDK method (e.g. `setAuthTokenProvider`), in log order. */
   sdkCallsOf(method: string): readonly Entry<'sdk.call'>[] {
     return this.bySdkMethod.get(method) ?? [];
   }
 
+  /** Entries of one kind, in log order (the index's own list: read it, never change it). */
   ofKind<K extends Kind>(kind: K): readonly Entry<K>[] {
     return (this.byKind.get(kind) ?? []) as Entry<K>[];
+  }
+
+  /** The entries an injected fault marked (their `fault` field), in log order (read it, never change it). */
+  get faultMarked(): readonly LogEntry[] {
+    return this.marked;
   }
 
   /** The activity records first seen in the entry with this seq. */
@@ -260,6 +267,7 @@ export class LogIndex {
       if (calls) calls.push(entry as Entry<'sdk.call'>);
       else this.bySdkMethod.set(e.method, [entry as Entry<'sdk.call'>]);
     }
+    if (faultOfEvent(e)) this.marked.push(entry);
     if (e.kind === 'hook.installed' && e.top && entry.frameId === 0) this.firstTopSeq ??= seq;
     this.addInvocationEntry(entry);
     for (const record of this.activityFold.add(entry)) this.recordTouched(record, entry);

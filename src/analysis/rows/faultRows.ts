@@ -25,12 +25,6 @@ export const describeFaultId = (fault: FaultId): string => FAULT_NAMES[fault] ??
 /** The badge the panel shows on a marked row. */
 export const INJECTED_BADGE = '⚡ injected';
 
-/** The fault an event carries, if a fault the user switched on changed it (or it is a `fault.applied`). */
-export function faultOfEvent(event: CapturedEvent): FaultId | undefined {
-  const fault = (event as { fault?: unknown }).fault;
-  return typeof fault === 'string' ? (fault as FaultId) : undefined;
-}
-
 type Applied = Extract<CapturedEvent, { kind: 'fault.applied' }>;
 type Changed = Extract<CapturedEvent, { kind: 'faults.changed' }>;
 

@@ -20,7 +20,8 @@ import { redactionOf } from '../formats/redact';
 import { describeLcwError } from '../model/lcwErrors';
 import type { RowSource, Severity, TimelineRow } from './types';
 import { isWebChatEvent, webChatRows, type WebChatRowContext } from './webchatRows';
-import { faultAppliedText, faultOfEvent, faultsChangedText } from './faultRows';
+import { faultOfEvent } from '../../shared/events';
+import { faultAppliedText, faultsChangedText } from './faultRows';
 
 /** What the rows of an entry read besides the entry. */
 export interface RowContext extends WebChatRowContext {
