@@ -5,6 +5,7 @@ import type { SsoAttempt, Diagnosis, Finding } from '../src/analysis/diagnosis';
 import { CompareView, type CompareProps, COMPARE_EMPTY } from './CompareView';
 import { ErrorBoundary } from './ErrorBoundary';
 import { INJECTED_BADGE } from '../src/analysis/rows/faultRows';
+import { outcomeTone } from '../src/analysis/diagnosis/types';
 import { SequenceDiagram } from './SequenceDiagram';
 
 const MARK = { error: '✖', warning: '⚠', info: 'ℹ' } as const;
@@ -43,14 +44,10 @@ function AttemptCard({
   onShow(seq: number): void;
 }) {
   const [asked, setAsked] = useState(false);
-  const bad =
-    attempt.outcome === 'card shown' || attempt.outcome === 'chat failed' || attempt.outcome === 'card dropped';
   return (
     <li class="attempt" data-testid="attempt" data-kind={attempt.kind} data-outcome={attempt.outcome}>
       <div class="attempt-head">
-        <span class={`badge ${bad ? 'badge-bad' : attempt.outcome === 'unknown' ? 'badge-unknown' : 'badge-good'}`}>
-          {attempt.outcome}
-        </span>{' '}
+        <span class={`badge badge-${outcomeTone(attempt.outcome)}`}>{attempt.outcome}</span>{' '}
         <strong>{attempt.title}</strong>
         {attempt.injected?.length ? (
           <>

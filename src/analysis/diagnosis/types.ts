@@ -69,6 +69,16 @@ export interface Check {
 export type AttemptOutcome =
   'card hidden' | 'card shown' | 'card dropped' | 'chat authenticated' | 'chat failed' | 'unknown';
 
+/** True for an outcome SSO did not reach: a sign-in card shown or dropped, or a chat that failed to start. */
+export function isBadOutcome(outcome: AttemptOutcome): boolean {
+  return outcome === 'card shown' || outcome === 'chat failed' || outcome === 'card dropped';
+}
+
+/** How the panel and the report colour an outcome: bad (SSO not reached), unknown, or good. */
+export function outcomeTone(outcome: AttemptOutcome): 'bad' | 'unknown' | 'good' {
+  return isBadOutcome(outcome) ? 'bad' : outcome === 'unknown' ? 'unknown' : 'good';
+}
+
 /** One step of an attempt's chain. */
 export interface Step {
   text: string;

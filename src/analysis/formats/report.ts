@@ -208,11 +208,6 @@ export function findingsAtLeast(report: Pick<ReportData, 'findings'>, level: Fin
   return report.findings.filter((f) => SEVERITY_RANK[f.severity] <= SEVERITY_RANK[level]);
 }
 
-/** True for an attempt outcome the panel shows as bad (a red badge). */
-export function isBadOutcome(outcome: SsoAttempt['outcome']): boolean {
-  return outcome === 'card shown' || outcome === 'chat failed' || outcome === 'card dropped';
-}
-
 /** A doc reference as a link target: only http(s) URLs are linked; anything else is shown as text. */
 export function docHref(doc: string): string | undefined {
   return /^https?:\/\//i.test(doc) ? doc : undefined;

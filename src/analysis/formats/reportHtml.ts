@@ -4,7 +4,8 @@
  * from the report model is HTML-escaped (the model's strings come from the page: untrusted); evidence
  * links are in-page anchors to the timeline excerpt, so they work offline and without scripts.
  */
-import { docHref, isBadOutcome, type ReportData, type ReportRow } from './report';
+import { outcomeTone } from '../diagnosis/types';
+import { docHref, type ReportData, type ReportRow } from './report';
 import type { Finding, SsoAttempt, Step } from '../diagnosis';
 
 /** The report page's Content Security Policy: nothing loads, nothing runs; inline styles and data: images only. */
@@ -111,7 +112,7 @@ function stepHtml(s: Step, anchors: Map<number, string>): string {
 }
 
 function attemptHtml(a: SsoAttempt, svg: string | undefined, anchors: Map<number, string>): string {
-  const tone = isBadOutcome(a.outcome) ? 'bad' : a.outcome === 'unknown' ? 'unknown' : 'good';
+  const tone = outcomeTone(a.outcome);
   return (
     `<li class="attempt-${tone}" data-outcome="${escapeHtml(a.outcome)}">` +
     `<div><span class="badge ${tone}">${escapeHtml(a.outcome)}</span> ` +
