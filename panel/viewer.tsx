@@ -6,54 +6,18 @@
 import { render } from 'preact';
 import { useState } from 'preact/hooks';
 import browser from 'webextension-polyfill';
-import { parseCaptureFile } from '../src/analysis/formats/capture';
+import { readLogFile, type LoadedLog } from '../src/analysis/formats/logFile';
 import { errorMessage } from '../src/analysis/model/format';
-import { harToEntries, isHar } from '../src/analysis/formats/har';
-import type { LogEntry } from '../src/shared/events';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Inspector } from './Inspector';
 
-interface Loaded {
-  name: string;
-  kind: 'capture' | 'HAR';
-  entries: LogEntry[];
-  warnings: string[];
-  dropped?: number;
-}
-
-/** Reads a capture or HAR file; throws an Error whose message tells the user what is wrong. */
-async function load(file: File): Promise<Loaded> {
-  const text = await file.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(
-      `${file.name} is not JSON. Open a capture exported by Chat SSO Inspector (.json) or a HAR file (.har).`,
-    );
-  }
-  if (isHar(json)) {
-    const r = harToEntries(json);
-    return {
-      name: file.name,
-      kind: 'HAR',
-      entries: r.entries,
-      warnings: [...r.warnings, ...(r.skipped ? [`${r.skipped} HAR entries could not be read and were skipped.`] : [])],
-    };
-  }
-  const r = parseCaptureFile(json);
-  const dropped = (r.meta as { dropped?: number }).dropped;
-  return {
-    name: file.name,
-    kind: 'capture',
-    entries: r.entries,
-    warnings: r.warnings,
-    ...(dropped ? { dropped } : {}),
-  };
+/** Reads a capture or HAR file (readLogFile: one reader with the CLI); throws an Error that says what to open. */
+async function load(file: File): Promise<LoadedLog> {
+  return readLogFile(file.name, await file.text());
 }
 
 function Viewer() {
-  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [loaded, setLoaded] = useState<LoadedLog | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const open = async (file: File | undefined) => {

@@ -1,7 +1,7 @@
 /**
  * Opening a file a user hands us: a capture exported by the panel (src/analysis/formats/capture.ts)
  * or a HAR saved from a browser's Network panel (src/analysis/formats/har.ts). One reader for every
- * place that opens files (the command-line analyzer; the viewer does the same steps). Pure: takes
+ * place that opens files: the command-line analyzer and the viewer. Pure: takes
  * the file's text, reads nothing from disk.
  */
 import type { LogEntry } from '../../shared/events';
