@@ -75,6 +75,8 @@ describe('npm pack', () => {
     expect(exec('tar', ['xzf', join(temp, info.filename), '-C', temp], root).code).toBe(0);
     const unpacked = join(temp, 'package');
     expect(existsSync(join(unpacked, 'node_modules'))).toBe(false);
+    // Nothing for `npm install -g <tgz>` to fetch: the extension's libraries are build inputs (devDependencies).
+    expect(JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')).dependencies).toBeUndefined();
     // Run from the temp folder: no node_modules of this repository can be resolved from there.
     const r = exec(process.execPath, [join(unpacked, CLI_BIN), 'analyze', har, '--format', 'json'], temp);
     expect(r.code, r.err).toBe(1);
