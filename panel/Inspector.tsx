@@ -10,7 +10,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { diagnose } from '../src/analysis/diagnosis';
 import { LogModel } from '../src/analysis/logModel';
 import { filterRows, NO_FILTER, type RowFilter } from '../src/analysis/rows/filter';
-import { errorMessage } from '../src/analysis/model/format';
+import { counted, errorMessage } from '../src/analysis/model/format';
 import { budgetStatus, BUDGET_TEXT } from '../src/analysis/model/invocations';
 import { buildTimeline, rowStatsOf, type TimelineRow } from '../src/analysis/rows/timeline';
 import type { LogEntry } from '../src/shared/events';
@@ -306,7 +306,7 @@ export function Inspector(props: InspectorProps) {
         />
         {tools}
         <span class="counts" data-testid="counts">
-          {rows.length.toLocaleString('en-US')} events · {problems} problems
+          {counted(rows.length, 'event')} · {counted(problems, 'problem')}
           {overBudget ? ` · ${overBudget} over the ${BUDGET_TEXT} budget` : ''}
         </span>
         <span class={`status ${statusClass ?? ''}`} data-testid="status">

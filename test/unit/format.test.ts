@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { NASTY_JSON } from '../helpers/nasty';
 import {
+  counted,
   cut,
   errorMessage,
   formatClock,
@@ -148,6 +149,17 @@ describe('safeJson and safeText on nasty JSON', () => {
 });
 
 describe('the other helpers', () => {
+  it('counted puts the noun in the right number and groups the digits', () => {
+    expect([0, 1, 2, 20_000].map((n) => counted(n, 'event'))).toEqual([
+      '0 events',
+      '1 event',
+      '2 events',
+      '20,000 events',
+    ]);
+    expect(counted(1, 'entry', 'entries')).toBe('1 entry');
+    expect(counted(3, 'entry', 'entries')).toBe('3 entries');
+  });
+
   it('kindOf says what a value is', () => {
     expect([null, undefined, 'x', 1, true, [], {}, () => 1, 1n, Symbol('s')].map(kindOf)).toEqual([
       'null',

@@ -8,7 +8,7 @@ import { MAX_STRING } from '../../shared/constants';
 import { HookEventSchema, type BackgroundEvent, type LogEntry } from '../../shared/events';
 import { readFaultSet, type Fault } from '../../shared/faults';
 import { depthOver, MAX_EVENT_DEPTH } from '../../shared/messages';
-import { safeText } from '../model/format';
+import { counted, safeText } from '../model/format';
 import { REDACTION_PROFILES, redactEntries, redactString, type RedactionProfile } from './redact';
 
 /** The `format` string every export file carries. */
@@ -232,8 +232,6 @@ function readEntry(raw: unknown): { ok: true; entry: LogEntry } | { ok: false; r
   return { ok: true, entry: { seq: shape.output.seq, frameId: shape.output.frameId, event: parsed.output } };
 }
 
-const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
-
 /**
  * Reads an export file (parsed JSON, or its text). Entries that fail their schema, or repeat a
  * `seq`, are skipped and reported in `warnings` (with the first reason); entries come back in
@@ -264,12 +262,12 @@ export function parseCaptureFile(json: unknown): { entries: LogEntry[]; meta: Ca
   }
   if (invalid)
     warnings.push(
-      `${plural(invalid, 'entry was', 'entries were')} not valid and ` +
+      `${counted(invalid, 'entry was', 'entries were')} not valid and ` +
         `${invalid === 1 ? 'was' : 'were'} skipped (first: ${firstReason}).`,
     );
   if (repeated)
     warnings.push(
-      `${plural(repeated, 'entry repeats', 'entries repeat')} a seq ` +
+      `${counted(repeated, 'entry repeats', 'entries repeat')} a seq ` +
         `already used and ${repeated === 1 ? 'was' : 'were'} skipped.`,
     );
   if (entries.some((e, i) => i > 0 && e.seq < entries[i - 1]!.seq)) {

@@ -43,6 +43,14 @@ export function formatClock(epochMs: number): string {
   return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/**
+ * A count with its noun in the right number, digits grouped: `counted(1, 'event')` → "1 event",
+ * `counted(20000, 'event')` → "20,000 events".
+ */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
+}
+
 /** `text` cut to `max` characters, ending with "…" when cut. */
 export function cut(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, Math.max(0, max - 1))}…` : text;
