@@ -5,9 +5,9 @@
 import { useState } from 'preact/hooks';
 import { buildCaptureFile } from '../src/analysis/formats/capture';
 import { DEFAULT_REDACTION_PROFILE, type RedactionProfile } from '../src/analysis/formats/redact';
-import { buildReport, type ReportOptions } from '../src/analysis/formats/report';
-import { reportHtml } from '../src/analysis/formats/reportHtml';
-import { reportMarkdown } from '../src/analysis/formats/reportMarkdown';
+import { buildReport, type ReportOptions } from '../src/analysis/report/report';
+import { reportHtml } from '../src/analysis/report/reportHtml';
+import { reportMarkdown } from '../src/analysis/report/reportMarkdown';
 import { buildTranscript } from '../src/analysis/formats/transcript';
 import type { LogEntry } from '../src/shared/events';
 import { reportDiagrams } from '../src/analysis/diagram';

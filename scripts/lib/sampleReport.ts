@@ -4,9 +4,9 @@
  * (scripts/sample-report.mjs); a unit test fails when the committed files are not what this makes.
  */
 import { reportDiagrams } from '../../src/analysis/diagram';
-import { buildReport } from '../../src/analysis/formats/report';
-import { reportHtml } from '../../src/analysis/formats/reportHtml';
-import { reportMarkdown } from '../../src/analysis/formats/reportMarkdown';
+import { buildReport } from '../../src/analysis/report/report';
+import { reportHtml } from '../../src/analysis/report/reportHtml';
+import { reportMarkdown } from '../../src/analysis/report/reportMarkdown';
 import type { LogEntry } from '../../src/shared/events';
 
 /** The capture (test/fixtures/captures/<id>.json) the sample is made from: Web Chat SSO on the real bot stack, Direct Line 502. */

@@ -1,7 +1,7 @@
 /**
  * `chat-sso-inspector analyze <capture.json | file.har>`: the panel's analysis from the command line.
  * Reads the file with the viewer's readers (src/analysis/formats/logFile.ts), diagnoses it with the
- * same checks, and prints the report (src/analysis/formats/report.ts) as text, JSON, Markdown or HTML.
+ * same checks, and prints the report (src/analysis/report/report.ts) as text, JSON, Markdown or HTML.
  * Exit codes: EXIT below. Usage: README ("Command-line analyzer").
  */
 import { parseArgs } from 'node:util';
@@ -10,9 +10,9 @@ import { basename } from 'node:path';
 import type { FindingSeverity } from '../analysis/diagnosis';
 import { readLogFile } from '../analysis/formats/logFile';
 import { DEFAULT_REDACTION_PROFILE, REDACTION_PROFILES, type RedactionProfile } from '../analysis/formats/redact';
-import { buildReport, findingsAtLeast, type ReportData } from '../analysis/formats/report';
-import { reportHtml, sourceLine } from '../analysis/formats/reportHtml';
-import { reportMarkdown } from '../analysis/formats/reportMarkdown';
+import { buildReport, findingsAtLeast, type ReportData } from '../analysis/report/report';
+import { reportHtml, sourceLine } from '../analysis/report/reportHtml';
+import { reportMarkdown } from '../analysis/report/reportMarkdown';
 import { errorMessage } from '../analysis/model/format';
 import { formatDiagnosis, terminalText } from './terminal.mjs';
 import { reportDiagrams } from '../analysis/diagram';

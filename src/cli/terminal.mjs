@@ -3,7 +3,7 @@
 // (src/cli/analyze.ts) and for scripts that read the panel (scripts/lib/panelReader.mjs). Plain
 // JavaScript so that both Node scripts and the bundled CLI can load it.
 
-import { SEVERITY_MARK as MARK, STEP_MARK } from '../analysis/formats/marks.mjs';
+import { SEVERITY_MARK as MARK, STEP_MARK } from '../analysis/report/marks.mjs';
 
 /**
  * A page string made safe for a terminal: control characters (ANSI escape sequences, carriage returns,

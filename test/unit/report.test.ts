@@ -1,5 +1,5 @@
 /**
- * The shareable report (src/analysis/formats/report*.ts): its content matches the diagnosis, it is
+ * The shareable report (src/analysis/report/report*.ts): its content matches the diagnosis, it is
  * redacted by default (no segment of any token of the input survives), page strings are escaped in
  * HTML and Markdown, the HTML runs and loads nothing, and the optional per-attempt diagram is embedded.
  */
@@ -10,9 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/analysis/diagnosis';
 import { harToEntries } from '../../src/analysis/formats/har';
 import { buildTimeline } from '../../src/analysis/rows/timeline';
-import { buildReport, REPORT_MAX_ROWS, type ReportData } from '../../src/analysis/formats/report';
-import { REPORT_CSP, reportHtml } from '../../src/analysis/formats/reportHtml';
-import { escapeMarkdown, reportMarkdown } from '../../src/analysis/formats/reportMarkdown';
+import { buildReport, REPORT_MAX_ROWS, type ReportData } from '../../src/analysis/report/report';
+import { REPORT_CSP, reportHtml } from '../../src/analysis/report/reportHtml';
+import { escapeMarkdown, reportMarkdown } from '../../src/analysis/report/reportMarkdown';
 import type { LogEntry } from '../../src/shared/events';
 import { SAMPLE_CAPTURE, SAMPLE_FILES, sampleReports } from '../../scripts/lib/sampleReport';
 import { capture, CAPTURE_IDS, editEvents } from '../helpers/captures';

@@ -4,7 +4,7 @@ import { diagramOf } from './model';
 import { diagramSvg } from './svg';
 
 /**
- * The report's diagram renderer (`ReportOptions.diagram`, src/analysis/formats/report.ts) for a log:
+ * The report's diagram renderer (`ReportOptions.diagram`, src/analysis/report/report.ts) for a log:
  * each attempt's sequence diagram as standalone SVG markup, light palette. The report redacts it and
  * skips an attempt whose diagram throws, so this adds no guard of its own.
  */

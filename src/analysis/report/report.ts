@@ -11,8 +11,8 @@ import { diagnose, type Finding, type FindingSeverity, type SsoAttempt } from '.
 import { cut, formatDuration } from '../model/format';
 import { LogIndex } from '../model/logIndex';
 import { buildTimeline, tokenOneLiner, type RowSource, type Severity } from '../rows/timeline';
-import { DEFAULT_REDACTION_PROFILE, redactString, type RedactionProfile } from './redact';
-import { scanSecrets } from './tokenizer';
+import { DEFAULT_REDACTION_PROFILE, redactString, type RedactionProfile } from '../formats/redact';
+import { scanSecrets } from '../formats/tokenizer';
 
 /** Most timeline rows a report lists; the rest are counted in `excerptOmitted`. */
 export const REPORT_MAX_ROWS = 400;
