@@ -81,7 +81,7 @@ export function ExportMenu({
       >
         <option value="mask">redact: mask</option>
         <option value="remove">redact: remove</option>
-        <option value="none">redact: none (contains secrets)</option>
+        <option value="none">redact: none ⚠ secrets</option>
       </select>
       <button
         type="button"
