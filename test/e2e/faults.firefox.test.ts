@@ -10,6 +10,8 @@
  *  - a page's forgeries (events named like ours, the handshake replayed, postMessage, BroadcastChannel, globals,
  *    storage kept across a reload) switch nothing on; the postToken probe meets the injected 500 only once the
  *    panel switches it on.
+ *  - a closed tab takes its faults (kept across reloads) with it: the background's mirror in storage.session
+ *    forgets them, and a new tab meets none.
  *  - after the add-on is reloaded (uninstalled and installed again, as about:debugging's Reload does), the page
  *    that had a fault meets none once the hook's lease runs out, nor after a reload.
  */
@@ -132,7 +134,36 @@ describe('a page cannot switch a fault on (Firefox)', () => {
   );
 });
 
-describe('faults end with the extension (Firefox)', () => {
+/** The tab's fault set as the background mirrors it in `storage.session` (`faults:<tabId>`), read from the panel. */
+const storedFaults = (panel: Page, tabId: number) =>
+  panel.evaluate(async (id) => {
+    const key = `faults:${id}`;
+    const area = (globalThis as any).browser.storage.session;
+    return ((await area.get(key))[key] as { faults?: unknown[] } | undefined)?.faults ?? null;
+  }, tabId);
+
+describe('faults end with their tab and with the extension (Firefox)', () => {
+  it(
+    'a closed tab takes its faults (kept across reloads) with it: the background forgets them, a new tab has none',
+    async () => {
+      const { page, panel, tabId } = await openWithPanel(SSO_SUCCESS_PATH, '__webchatDemo');
+      await switchFaultsOn(panel, [{ id: 'post-token-status', status: 500 }], { keepAcrossReload: true });
+      expect(await probePostToken(page)).toBe(500);
+      await expect
+        .poll(() => storedFaults(panel, tabId), { timeout: 10_000 })
+        .toEqual([{ id: 'post-token-status', status: 500 }]);
+      await page.close();
+      await expect.poll(() => storedFaults(panel, tabId), { timeout: 10_000 }).toBeNull();
+      await panel.close();
+      const fresh = await newTab();
+      await fresh.goto(`${env.server.url}${SSO_SUCCESS_PATH}`);
+      expect(ssoOutcome(await settled(fresh, '__webchatDemo'))).toEqual(SSO_SUCCEEDED);
+      expect(await probePostToken(fresh)).toBe(200);
+      await fresh.close();
+    },
+    TEST_TIMEOUT,
+  );
+
   // Last in the file: it reinstalls the add-on under the shared browser.
   it(
     'after the add-on is reloaded, the page that had a fault meets none (its lease runs out), nor after a reload',
